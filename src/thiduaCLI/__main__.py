@@ -1,0 +1,5 @@
+"""Run thidua as ``python -m thiduaCLI``."""
+
+from thiduaCLI.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""What each command does, between the shell and the core: open the store, call the rules.
+
+Every function returns plain results for :mod:`thiduaCLI.render`; none prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from thiduaCLI import store
+from thiduaCLI.attainment import (
+    Assessment,
+    IndicatorStatus,
+    RankRow,
+    assess,
+    rank_units,
+    ward_status,
+)
+from thiduaCLI.dates import check_in_year, format_date
+from thiduaCLI.errors import InputError, PlanError
+from thiduaCLI.lookup import resolve
+from thiduaCLI.models import Figure
+from thiduaCLI.numbers import Reading, format_number, parse_value
+from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
+from thiduaCLI.recording import check_reading, increment_from_total
+
+
+@dataclass
+class Opened:
+    """A database opened for one command, the plan year it works on, and notes for stderr."""
+
+    database: store.Database
+    plan: Plan
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def opened(db_path: Path, year: int | None) -> Iterator[Opened]:
+    """Open the database, creating it with the shipped plan when it is missing."""
+    with store.open_database(db_path) as database:
+        notes = []
+        if database.created:
+            source = shipped_plan_path()
+            plan = load_plan(source)
+            with database.session(write=True) as session:
+                store.save_plan(session, plan, str(source))
+            notes.append(
+                f"Đã tạo cơ sở dữ liệu mới {db_path} và nạp kế hoạch {plan.year} có sẵn "
+                f"({source.name})"
+            )
+        with database.session() as session:
+            plan = _plan_for_year(session, year)
+        yield Opened(database, plan, notes)
+
+
+def _plan_for_year(session: store.Session, year: int | None) -> Plan:
+    years = store.plan_years(session)
+    if not years:
+        raise PlanError("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]")
+    chosen = years[-1] if year is None else year
+    plan = store.load_plan(session, chosen)
+    if plan is None:
+        have = ", ".join(str(y) for y in years)
+        raise InputError(f"chưa có kế hoạch năm {chosen} (đã có: {have}); chạy thidua init")
+    return plan
+
+
+def default_as_of(plan: Plan, today: date) -> date:
+    """Today, kept inside the plan year."""
+    return min(max(today, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+# -------------------------------------------------------------------------------- init
+
+
+@dataclass
+class InitResult:
+    """What ``thidua init`` did."""
+
+    plan: Plan
+    source: Path
+    outcome: str  # "loaded", "updated" or "unchanged"
+    changes: list[str]
+    created_database: bool
+
+
+def init(db_path: Path, plan_path: Path | None) -> InitResult:
+    """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
+    source = plan_path or shipped_plan_path()
+    plan = load_plan(source)
+    with store.open_database(db_path) as database, database.session(write=True) as session:
+        old = store.load_plan(session, plan.year)
+        if old is not None:
+            _refuse_orphans(plan, store.reported_pairs(session, plan.year), source)
+        changes = [] if old is None else describe_changes(old, plan)
+        if old is None:
+            outcome = "loaded"
+        elif old == plan:
+            outcome = "unchanged"
+        else:
+            outcome = "updated"
+        if outcome != "unchanged":
+            store.save_plan(session, plan, str(source))
+        return InitResult(plan, source, outcome, changes, database.created)
+
+
+def _refuse_orphans(plan: Plan, pairs: dict[tuple[str, str], int], source: Path) -> None:
+    for (unit, indicator), count in sorted(pairs.items()):
+        signed = plan.units.get(unit)
+        if signed is None or indicator not in signed.agreement:
+            what = f"đơn vị {unit}" if signed is None else f"chỉ tiêu {indicator} của {unit}"
+            raise PlanError(
+                f"{source}: kế hoạch mới bỏ {what} nhưng đã có {count} số liệu báo cáo; "
+                "giữ lại trong kế hoạch để không mất số liệu"
+            )
+
+
+def describe_changes(old: Plan, new: Plan) -> list[str]:
+    """Human-readable differences between two plans of one year."""
+    changes = []
+    for code in new.indicators.keys() - old.indicators.keys():
+        changes.append(f"thêm chỉ tiêu {code}")
+    for code in old.indicators.keys() - new.indicators.keys():
+        changes.append(f"bỏ chỉ tiêu {code}")
+    for code in new.units.keys() - old.units.keys():
+        changes.append(f"thêm đơn vị {code}")
+    for code in old.units.keys() - new.units.keys():
+        changes.append(f"bỏ đơn vị {code}")
+    for code in new.units.keys() & old.units.keys():
+        before, after = old.units[code].agreement, new.units[code].agreement
+        for indicator in before.keys() & after.keys():
+            if before[indicator] != after[indicator]:
+                changes.append(
+                    f"{code}/{indicator}: chỉ tiêu {format_number(before[indicator])} → "
+                    f"{format_number(after[indicator])}"
+                )
+        for indicator in after.keys() - before.keys():
+            changes.append(f"{code} ký thêm {indicator}")
+        for indicator in before.keys() - after.keys():
+            changes.append(f"{code} bỏ {indicator}")
+    for code in new.indicators.keys() & old.indicators.keys():
+        before_ind, after_ind = old.indicators[code], new.indicators[code]
+        fields = [
+            n for n in Indicator.model_fields if getattr(before_ind, n) != getattr(after_ind, n)
+        ]
+        if fields:
+            changes.append(f"chỉ tiêu {code}: đổi {', '.join(fields)}")
+    if old.scoring != new.scoring:
+        changes.append("sửa cách chấm điểm")
+    return sorted(changes)
+
+
+# ------------------------------------------------------------------------------ report
+
+
+@dataclass
+class Recorded:
+    """A stored figure and the unit's standing on that indicator after it."""
+
+    figure: Figure
+    unit: Unit
+    indicator: Indicator
+    value_as_read: str
+    year_to_date: float | None
+    standing: Assessment
+
+
+def find_unit(plan: Plan, query: str) -> Unit:
+    """A unit by code or name (diacritics and case ignored)."""
+    names = {code: unit.name for code, unit in plan.units.items()}
+    return resolve(query, plan.units, names, "đơn vị")
+
+
+def find_indicator(plan: Plan, query: str) -> Indicator:
+    """An indicator by code or name (diacritics and case ignored)."""
+    names = {code: indicator.name for code, indicator in plan.indicators.items()}
+    return resolve(query, plan.indicators, names, "chỉ tiêu")
+
+
+def report(
+    opened_db: Opened,
+    *,
+    unit_query: str,
+    indicator_query: str,
+    value_text: str,
+    ref_date: date | None,
+    today: date,
+    by: str,
+    note: str | None,
+    total: bool,
+) -> Recorded:
+    """Check and append one figure, all inside one write transaction."""
+    plan = opened_db.plan
+    unit = find_unit(plan, unit_query)
+    indicator = find_indicator(plan, indicator_query)
+    reading = parse_value(value_text)
+    check_reading(indicator, unit, reading)
+    if ref_date is None and today.year != plan.year:
+        raise InputError(
+            f"hôm nay ({format_date(today)}) không thuộc năm kế hoạch {plan.year}: "
+            "ghi rõ --date YYYY-MM-DD"
+        )
+    ref_date = check_in_year(ref_date or today, plan.year)
+    with opened_db.database.session(write=True) as session:
+        value = float(reading.value)
+        reported_total = None
+        if total:
+            so_far = store.year_to_date(session, plan.year, unit.code, indicator.code, ref_date)
+            value = increment_from_total(indicator, value, so_far)
+            reported_total = float(reading.value)
+        figure = store.add_figure(
+            session,
+            Figure(
+                year=plan.year,
+                unit=unit.code,
+                indicator=indicator.code,
+                value=value,
+                numerator=_float(reading.numerator),
+                denominator=_float(reading.denominator),
+                reported_total=reported_total,
+                ref_date=ref_date,
+                recorded_by=by,
+                note=note,
+            ),
+        )
+        observation = store.observations(session, plan.year, ref_date, unit=unit.code).get(
+            (unit.code, indicator.code)
+        )
+    current = observation.value(indicator) if observation else None
+    standing = assess(indicator, unit.agreement[indicator.code], current, ref_date, plan.year)
+    shown = _as_read(reading)
+    ytd = current if indicator.kind == "cumulative" else None
+    return Recorded(figure, unit, indicator, shown, ytd, standing)
+
+
+def _float(number: object) -> float | None:
+    return None if number is None else float(number)  # type: ignore[arg-type]
+
+
+def _as_read(reading: Reading) -> str:
+    """The value as it was read, for the confirmation line."""
+    if reading.numerator is not None and reading.denominator is not None:
+        fraction = f"{format_number(reading.numerator)}/{format_number(reading.denominator)}"
+        return f"{fraction} = {format_number(reading.value)}"
+    return format_number(reading.value)
+
+
+# ------------------------------------------------------------------------ status, rank
+
+
+def status(opened_db: Opened, as_of: date) -> list[IndicatorStatus]:
+    """The ward's progress on every indicator as of a date."""
+    plan = opened_db.plan
+    check_in_year(as_of, plan.year, "ngày xem (--as-of)")
+    with opened_db.database.session() as session:
+        observed = store.observations(session, plan.year, as_of)
+    return ward_status(plan, observed, as_of)
+
+
+def rank(opened_db: Opened, as_of: date, block_query: str | None) -> list[RankRow]:
+    """Units ranked within their blocks as of a date."""
+    plan = opened_db.plan
+    check_in_year(as_of, plan.year, "ngày xem (--as-of)")
+    block = None
+    if block_query is not None:
+        names = {code: b.name for code, b in plan.blocks.items()}
+        block = resolve(block_query, plan.blocks, names, "khối thi đua").code
+    with opened_db.database.session() as session:
+        observed = store.observations(session, plan.year, as_of)
+    return rank_units(plan, observed, as_of, block)

@@ -1,0 +1,21 @@
+"""The project's exceptions. Each carries one line a user can act on."""
+
+
+class ThiduaError(Exception):
+    """A problem the user can fix; the CLI prints it on one line and exits 1."""
+
+
+class PlanError(ThiduaError):
+    """The plan file is unreadable or fails validation."""
+
+
+class InputError(ThiduaError):
+    """A value, date or option typed by the user is not acceptable."""
+
+
+class LookupFailed(ThiduaError):
+    """A unit or indicator name matches nothing, or more than one thing."""
+
+
+class StoreError(ThiduaError):
+    """The database file cannot be opened, read or written."""

@@ -1,0 +1,402 @@
+"""The emulation plan: TOML text in, a validated and resolved :class:`Plan` out (pure)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from thiduaCLI.errors import PlanError
+
+Comparator = Literal[">", ">=", "~", "<=", "<"]
+Kind = Literal["cumulative", "level"]
+Rollup = Literal["sum", "ratio", "weighted", "none"]
+Cycle = Literal["monthly", "quarterly"]
+
+COMPARATORS: tuple[str, ...] = (">", ">=", "~", "<=", "<")
+KINDS: tuple[str, ...] = ("cumulative", "level")
+CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
+
+Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
+Text = Annotated[str, Field(min_length=1)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Grade(_Strict):
+    """A grade and the least score that earns it."""
+
+    min: Annotated[float, Field(ge=0, le=100)]
+    name: Text
+
+
+DEFAULT_GRADES = (
+    Grade(min=90, name="Hoàn thành xuất sắc nhiệm vụ"),
+    Grade(min=70, name="Hoàn thành tốt nhiệm vụ"),
+    Grade(min=50, name="Hoàn thành nhiệm vụ"),
+    Grade(min=0, name="Không hoàn thành nhiệm vụ"),
+)
+
+
+class Scoring(_Strict):
+    """How attainment becomes a score and a score becomes a grade."""
+
+    cap: Annotated[float, Field(ge=100, le=1000)] = 100
+    grades: tuple[Grade, ...] = DEFAULT_GRADES
+
+
+class Indicator(_Strict):
+    """One chỉ tiêu: what is measured, the ward's target and how figures combine."""
+
+    code: Code
+    name: Text
+    measure: Text
+    target: NonNegative
+    comparator: Comparator
+    kind: Kind
+    rollup: Rollup
+    share: bool = False
+    negative: bool = False
+    tolerance: Annotated[float, Field(ge=0, le=100)] | None = None
+    weight_by: str | None = None
+    weight: NonNegative = 1
+    milestones: tuple[NonNegative, NonNegative, NonNegative] | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        """True for ``<`` and ``<=`` indicators."""
+        return self.comparator in ("<", "<=")
+
+
+class Unit(_Strict):
+    """A signatory with its resolved agreement: indicator code -> its own target."""
+
+    code: Code
+    name: Text
+    block: str | None
+    agreement: dict[str, float]
+    weights: dict[str, float] = {}
+
+    @property
+    def is_ward(self) -> bool:
+        """The ward reports too but is ranked in no block."""
+        return self.block is None
+
+
+class Block(_Strict):
+    """A khối thi đua and the indicators its members sign by default."""
+
+    code: Code
+    name: Text
+    indicators: tuple[str, ...] = ()
+
+
+class Plan(_Strict):
+    """A whole year's plan, resolved: every unit knows its agreement and targets."""
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: Text
+    reporting_cycle: Cycle = "monthly"
+    scoring: Scoring = Scoring()
+    ward_code: Code
+    indicators: dict[str, Indicator]
+    blocks: dict[str, Block]
+    units: dict[str, Unit]
+
+    @property
+    def ward(self) -> Unit:
+        """The ward as a reporting unit."""
+        return self.units[self.ward_code]
+
+    def members(self, block: str) -> list[Unit]:
+        """Units of one block, in plan order."""
+        return [unit for unit in self.units.values() if unit.block == block]
+
+
+# ----------------------------------------------------------------- the file's own shape
+
+
+class _WardEntry(_Strict):
+    code: Code
+    name: Text
+
+
+class _UnitEntry(_Strict):
+    name: Text
+    block: Code
+    indicators: tuple[str, ...] | None = None
+    targets: dict[str, NonNegative] = {}
+    weights: dict[str, NonNegative] = {}
+
+
+class _BlockEntry(_Strict):
+    name: Text
+    indicators: tuple[str, ...] = ()
+
+
+class _PlanFile(_Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: Text
+    reporting_cycle: Cycle = "monthly"
+    ward: _WardEntry
+    scoring: Scoring = Scoring()
+    indicators: Annotated[dict[str, Any], Field(min_length=1)]
+    blocks: dict[str, _BlockEntry] = {}
+    units: dict[str, _UnitEntry] = {}
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def shipped_plan_path() -> Path:
+    """The plan shipped with thidua: inside the wheel, or ``data/`` in a source checkout."""
+    packaged = resources.files("thiduaCLI") / "data" / "targets_2026.toml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "targets_2026.toml"
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and validate a plan file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"{path}: không tìm thấy tệp kế hoạch") from None
+    except UnicodeDecodeError:
+        raise PlanError(f"{path}: tệp kế hoạch phải là văn bản UTF-8") from None
+    except OSError as exc:
+        raise PlanError(f"{path}: không đọc được tệp kế hoạch ({exc.strerror})") from None
+    return parse_plan(text, source=str(path))
+
+
+def parse_plan(text: str, source: str = "<kế hoạch>") -> Plan:
+    """Parse TOML text into a resolved plan, or raise :class:`PlanError` naming the field."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{source}: {_describe_toml_error(exc)}") from None
+    try:
+        raw = _PlanFile.model_validate(document)
+        indicators = {
+            code: _validate_indicator(code, fields) for code, fields in raw.indicators.items()
+        }
+        return _resolve(raw, indicators)
+    except ValidationError as exc:
+        raise PlanError(f"{source}: {_describe_validation_error(exc)}") from None
+    except _EntryError as exc:
+        raise PlanError(f"{source}: {exc}") from None
+
+
+class _EntryError(Exception):
+    """A cross-reference problem at a location such as ``units.K01.targets.BHYT``."""
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+
+
+def _validate_indicator(code: str, fields: object) -> Indicator:
+    """Validate one ``[indicators.CODE]`` table, naming it in any error."""
+    if not isinstance(fields, dict):
+        raise _EntryError(f"indicators.{code}", "phải là một bảng [indicators.MÃ]")
+    if "code" in fields:
+        raise _EntryError(f"indicators.{code}.code", "mã là tên bảng, không ghi thêm trường code")
+    try:
+        return Indicator.model_validate({**fields, "code": code})
+    except ValidationError as exc:
+        raise _EntryError(f"indicators.{code}", _describe_validation_error(exc)) from None
+
+
+def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
+    """Check cross-references and build each unit's agreement."""
+    _check_unique_codes(raw, indicators)
+    _check_grades(raw.scoring)
+    for code, indicator in indicators.items():
+        _check_indicator(f"indicators.{code}", indicator)
+
+    blocks: dict[str, Block] = {}
+    for code, entry in raw.blocks.items():
+        _check_known(f"blocks.{code}.indicators", entry.indicators, indicators)
+        blocks[code] = Block(code=code, name=entry.name, indicators=entry.indicators)
+
+    units: dict[str, Unit] = {
+        raw.ward.code: Unit(
+            code=raw.ward.code,
+            name=raw.ward.name,
+            block=None,
+            agreement={code: ind.target for code, ind in indicators.items()},
+        )
+    }
+    for code, entry in raw.units.items():
+        units[code] = _resolve_unit(code, entry, blocks, indicators)
+
+    return Plan(
+        year=raw.year,
+        title=raw.title,
+        reporting_cycle=raw.reporting_cycle,
+        scoring=raw.scoring,
+        ward_code=raw.ward.code,
+        indicators=indicators,
+        blocks=blocks,
+        units=units,
+    )
+
+
+def _resolve_unit(
+    code: str, entry: _UnitEntry, blocks: dict[str, Block], indicators: dict[str, Indicator]
+) -> Unit:
+    where = f"units.{code}"
+    if entry.block not in blocks:
+        known = ", ".join(blocks) or "(chưa khai báo khối nào)"
+        raise _EntryError(
+            f"{where}.block", f"khối '{entry.block}' không có trong [blocks] ({known})"
+        )
+    signed = entry.indicators if entry.indicators is not None else blocks[entry.block].indicators
+    _check_known(f"{where}.indicators", signed, indicators)
+    if not signed:
+        raise _EntryError(f"{where}.indicators", "đơn vị phải ký ít nhất một chỉ tiêu")
+    if len(set(signed)) != len(signed):
+        raise _EntryError(f"{where}.indicators", "một chỉ tiêu được ghi hai lần")
+    for indicator_code, target in entry.targets.items():
+        location = f"{where}.targets.{indicator_code}"
+        if indicator_code not in indicators:
+            raise _EntryError(location, f"chỉ tiêu '{indicator_code}' không có trong [indicators]")
+        if indicator_code not in signed:
+            raise _EntryError(location, "chỉ tiêu này không thuộc giao ước của đơn vị")
+        _check_target(location, indicators[indicator_code], target)
+    for indicator_code in signed:
+        weight_by = indicators[indicator_code].weight_by
+        if weight_by and entry.weights.get(weight_by, 0) <= 0:
+            raise _EntryError(
+                f"{where}.weights.{weight_by}",
+                f"chỉ tiêu {indicator_code} tổng hợp theo '{weight_by}': cần một số dương",
+            )
+    agreement = {c: entry.targets.get(c, indicators[c].target) for c in signed}
+    return Unit(
+        code=code, name=entry.name, block=entry.block, agreement=agreement, weights=entry.weights
+    )
+
+
+def _check_unique_codes(raw: _PlanFile, indicators: dict[str, Indicator]) -> None:
+    """Codes differ case-insensitively within indicators, blocks and units (ward included)."""
+    groups = {
+        "indicators": list(indicators),
+        "blocks": list(raw.blocks),
+        "units": [raw.ward.code, *raw.units],
+    }
+    for section, codes in groups.items():
+        seen: dict[str, str] = {}
+        for code in codes:
+            if code.casefold() in seen:
+                where = "ward.code" if code == raw.ward.code else f"{section}.{code}"
+                raise _EntryError(where, f"mã trùng với '{seen[code.casefold()]}'")
+            seen[code.casefold()] = code
+
+
+def _check_grades(scoring: Scoring) -> None:
+    minimums = [grade.min for grade in scoring.grades]
+    if not minimums:
+        raise _EntryError("scoring.grades", "cần ít nhất một mức xếp loại")
+    if any(a <= b for a, b in itertools.pairwise(minimums)):
+        raise _EntryError("scoring.grades", "các mức phải xếp từ cao xuống thấp, không trùng nhau")
+    if minimums[-1] != 0:
+        raise _EntryError("scoring.grades", "mức cuối cùng phải có min = 0")
+
+
+def _check_indicator(where: str, indicator: Indicator) -> None:
+    _check_target(f"{where}.target", indicator, indicator.target)
+    if indicator.comparator == "~" and indicator.tolerance is None:
+        raise _EntryError(f"{where}.tolerance", "chỉ tiêu '~' (khoảng) cần dung sai, ví dụ 5 (%)")
+    if indicator.rollup == "ratio" and not indicator.share:
+        raise _EntryError(f"{where}.rollup", "'ratio' chỉ dùng cho chỉ tiêu tỷ lệ (share = true)")
+    if indicator.rollup == "sum" and indicator.share:
+        raise _EntryError(f"{where}.rollup", "không cộng các tỷ lệ: dùng 'ratio' hoặc 'weighted'")
+    if (indicator.rollup == "weighted") != bool(indicator.weight_by):
+        raise _EntryError(f"{where}.weight_by", "cần khi và chỉ khi rollup = 'weighted'")
+    if indicator.share and indicator.negative:
+        raise _EntryError(f"{where}.negative", "một tỷ lệ không thể âm")
+    if indicator.milestones is not None:
+        if indicator.kind != "cumulative":
+            raise _EntryError(f"{where}.milestones", "chỉ dùng cho chỉ tiêu cộng dồn")
+        steps = [*indicator.milestones, indicator.target]
+        if any(a > b for a, b in itertools.pairwise(steps)):
+            raise _EntryError(f"{where}.milestones", "mức quý phải tăng dần và không vượt chỉ tiêu")
+
+
+def _check_target(location: str, indicator: Indicator, target: float) -> None:
+    if indicator.share and target > 100:
+        raise _EntryError(location, f"chỉ tiêu tỷ lệ phải từ 0 đến 100 (đang là {target:g})")
+
+
+def _check_known(location: str, codes: tuple[str, ...], indicators: dict[str, Indicator]) -> None:
+    for code in codes:
+        if code not in indicators:
+            raise _EntryError(location, f"chỉ tiêu '{code}' không có trong [indicators]")
+
+
+# -------------------------------------------------------------------- error wording
+
+_MESSAGES: dict[str, str] = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không hợp lệ (gõ sai tên?)",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "literal_error": "phải là một trong {expected}",
+    "string_pattern_mismatch": "mã chỉ gồm chữ không dấu, số, '_' và '-'",
+    "string_too_short": "không được để trống",
+    "too_short": "không được để trống",
+    "finite_number": "phải là số hữu hạn",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "string_type": "phải là chuỗi",
+    "bool_type": "phải là true hoặc false",
+    "dict_type": "phải là một bảng",
+    "model_type": "phải là một bảng",
+    "tuple_type": "phải là một danh sách",
+}
+
+
+def _describe_validation_error(exc: ValidationError) -> str:
+    """The first validation problem as ``location: message``, plus how many others."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    location = ".".join(str(part) for part in first["loc"]) or "(toàn tệp)"
+    template = _MESSAGES.get(first["type"])
+    context = {k: _show(v).replace(" or ", ", ") for k, v in first.get("ctx", {}).items()}
+    message = template.format(**context) if template else first["msg"]
+    if "input" in first and first["type"] not in ("missing", "extra_forbidden", "model_type"):
+        message += f" (đang là {_show(first['input'])})"
+    more = f" (và {len(errors) - 1} lỗi khác)" if len(errors) > 1 else ""
+    return f"{location}: {message}{more}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return value.replace("'", '"')
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _describe_toml_error(exc: tomllib.TOMLDecodeError) -> str:
+    """Name the line of a TOML syntax error, and say so when a code is declared twice."""
+    text = str(exc)
+    position = _TOML_POSITION.search(text)
+    where = f"dòng {position.group(1)}, cột {position.group(2)}" if position else "cuối tệp"
+    reason = _TOML_POSITION.sub("", text).replace("(at end of document)", "").strip()
+    if "Cannot overwrite a value" in reason or "Cannot declare" in reason:
+        return f"{where}: một mã hoặc một khóa được khai báo hai lần ({reason})"
+    return f"{where}: TOML không hợp lệ ({reason})"
