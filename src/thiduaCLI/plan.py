@@ -294,9 +294,8 @@ def _check_unique_codes(raw: _PlanFile, indicators: dict[str, Indicator]) -> Non
     for section, codes in groups.items():
         seen: dict[str, str] = {}
         for code in codes:
-            if code.casefold() in seen:
-                where = "ward.code" if code == raw.ward.code else f"{section}.{code}"
-                raise _EntryError(where, f"mã trùng với '{seen[code.casefold()]}'")
+            if code.casefold() in seen:  # the ward comes first, so a repeat is always an entry
+                raise _EntryError(f"{section}.{code}", f"mã trùng với '{seen[code.casefold()]}'")
             seen[code.casefold()] = code
 
 

@@ -1,0 +1,67 @@
+"""Shared fixtures: a small hand-made plan, and the real CLI run on a temporary database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers import SMALL_PLAN
+from thiduaCLI.plan import Plan, parse_plan
+
+
+@pytest.fixture
+def small_plan() -> Plan:
+    """A plan small enough to compute every expectation by hand."""
+    return parse_plan(SMALL_PLAN, "small.toml")
+
+
+@dataclass
+class Run:
+    """What one CLI invocation returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+def _thidua_command() -> list[str]:
+    script = Path(sys.executable).with_name("thidua")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "thiduaCLI"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Where the test's database lives (not created yet)."""
+    return tmp_path / "thidua.sqlite3"
+
+
+@pytest.fixture
+def thidua(db: Path, tmp_path: Path) -> Callable[..., Run]:
+    """Run the installed ``thidua`` command as a user would, on the test's database."""
+
+    def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("THIDUA_") and key not in ("NO_COLOR", "FORCE_COLOR")
+        }
+        environment.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
+        environment.update(env or {})
+        done = subprocess.run(
+            [*_thidua_command(), *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=tmp_path,
+            input=stdin,
+            timeout=60,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run

@@ -1,0 +1,91 @@
+"""Test data and checks shared by several test modules."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SMALL_PLAN = """
+year = 2026
+title = "Kế hoạch thử"
+
+[ward]
+code = "PHUONG"
+name = "Phường thử"
+
+[scoring]
+cap = 100
+
+[indicators.THU]
+name = "Thu ngân sách"
+measure = "tỷ đồng"
+target = 100
+comparator = ">"
+kind = "cumulative"
+rollup = "sum"
+
+[indicators.TANG]
+name = "Tăng trưởng"
+measure = "%"
+target = 10
+comparator = ">="
+kind = "level"
+negative = true
+rollup = "none"
+
+[indicators.BH]
+name = "Bảo hiểm y tế"
+measure = "%"
+target = 90
+comparator = ">="
+kind = "level"
+share = true
+rollup = "ratio"
+weight = 2
+
+[indicators.VL]
+name = "Việc làm"
+measure = "lao động"
+target = 200
+comparator = "~"
+tolerance = 5
+kind = "cumulative"
+rollup = "sum"
+
+[indicators.NS]
+name = "Nước sạch"
+measure = "%"
+target = 100
+comparator = ">="
+kind = "level"
+share = true
+rollup = "weighted"
+weight_by = "population"
+
+[blocks.A]
+name = "Khối A"
+indicators = ["BH", "VL"]
+
+[blocks.B]
+name = "Khối B"
+indicators = ["NS"]
+
+[units]
+A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 } }
+A2 = { name = "Đơn vị A2", block = "A", targets = { VL = 100 } }
+A3 = { name = "Đơn vị A3", block = "A", targets = { VL = 100 } }
+B1 = { name = "Khóm 1", block = "B", weights = { population = 1000 } }
+B2 = { name = "Khóm 2", block = "B", weights = { population = 3000 } }
+"""
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of the database as SQL, to prove that nothing was written."""
+    with sqlite3.connect(path) as connection:
+        return list(connection.iterdump())
+
+
+def figure_count(path: Path) -> int:
+    """How many figures the database holds."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT count(*) FROM figure").fetchone()[0]

@@ -1,0 +1,360 @@
+"""Domain rules, each with an expectation computed by hand in the comment beside it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from helpers import SMALL_PLAN
+from thiduaCLI.attainment import (
+    Observation,
+    assess,
+    attainment_ratio,
+    expected_share,
+    grade_for,
+    is_met,
+    rank_block,
+    rank_units,
+    score_unit,
+    ward_status,
+    ward_value,
+    year_fraction,
+)
+from thiduaCLI.plan import Indicator, Plan, parse_plan
+
+YEAR_END = date(2026, 12, 31)
+
+
+def indicator(comparator: str = ">=", **fields: object) -> Indicator:
+    base = {
+        "code": "X",
+        "name": "X",
+        "measure": "x",
+        "target": 100,
+        "comparator": comparator,
+        "kind": "level",
+        "rollup": "none",
+    }
+    return Indicator.model_validate(base | fields)
+
+
+def obs(
+    unit: str,
+    code: str,
+    total: float = 0.0,
+    latest: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+) -> Observation:
+    return Observation(
+        unit,
+        code,
+        total,
+        1,
+        total if latest is None else latest,
+        numerator,
+        denominator,
+        date(2026, 3, 31),
+        "tester",
+    )
+
+
+# ------------------------------------------------------------------------ comparators
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "met"),
+    [
+        (">", 107, False),  # "hơn 107": exactly 107 is not achieved
+        (">", 107.01, True),
+        (">=", 107, True),
+        (">=", 106.99, False),
+        ("<=", 107, True),
+        ("<=", 107.01, False),
+        ("<", 107, False),
+        ("<", 106.99, True),
+    ],
+)
+def test_comparators(comparator: str, value: float, met: bool) -> None:
+    assert is_met(indicator(comparator, target=107), value, 107) is met
+
+
+def test_about_is_met_from_target_less_tolerance_upward() -> None:
+    about = indicator("~", target=1400, tolerance=5)  # 1400 × 0.95 = 1330
+    assert is_met(about, 1330, 1400)
+    assert not is_met(about, 1329, 1400)
+    assert is_met(about, 2000, 1400)  # over-achieving "about" is never punished
+
+
+# ------------------------------------------------------------------------- attainment
+
+
+def test_attainment_is_value_over_target_for_higher_is_better() -> None:
+    assert attainment_ratio(indicator(">="), 535, 500) == pytest.approx(1.07)
+
+
+def test_attainment_is_target_over_value_for_lower_is_better() -> None:
+    assert attainment_ratio(indicator("<="), 4, 5) == pytest.approx(1.25)
+    assert attainment_ratio(indicator("<"), 10, 5) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "target", "ratio"),
+    [
+        (">=", 3, 0, 1.0),  # 3/0: ">= 0" is met -> 100 %
+        (">", 0, 0, 0.0),  # 0/0: "> 0" is not met -> 0 %
+        ("<=", 0, 5, 1.0),  # 5/0: "<= 5" is met -> 100 %
+        ("<=", 0, 0, 1.0),  # 0/0: "<= 0" is met -> 100 %
+        ("<", 0, 0, 0.0),  # 0/0: "< 0" is not met -> 0 %
+        ("<=", 2, 0, 0.0),  # 0/2 = 0
+    ],
+)
+def test_attainment_never_divides_by_zero(comparator, value, target, ratio) -> None:
+    assert attainment_ratio(indicator(comparator), value, target) == ratio
+
+
+def test_a_negative_growth_rate_gives_negative_attainment() -> None:
+    growth = indicator(">=", target=12.5, negative=True)
+    assert attainment_ratio(growth, -2.5, 12.5) == pytest.approx(-0.2)
+
+
+# -------------------------------------------------------------------- expected by date
+
+
+@pytest.mark.parametrize(
+    ("day", "fraction"),
+    [
+        (date(2026, 1, 1), 1 / 365),
+        (date(2026, 3, 31), 90 / 365),  # 31 + 28 + 31
+        (date(2026, 7, 2), 183 / 365),  # 181 days to 30 June, + 2
+        (date(2026, 12, 31), 1.0),
+        (date(2025, 12, 31), 0.0),
+        (date(2027, 1, 5), 1.0),
+    ],
+)
+def test_year_fraction_counts_elapsed_days_inclusive(day: date, fraction: float) -> None:
+    assert year_fraction(day, 2026) == pytest.approx(fraction)
+
+
+def test_expected_share_follows_quarterly_milestones() -> None:
+    staged = indicator(kind="cumulative", target=100, milestones=(20, 50, 80))
+    assert expected_share(staged, date(2026, 3, 31), 2026) == pytest.approx(0.2)
+    assert expected_share(staged, date(2026, 6, 30), 2026) == pytest.approx(0.5)
+    assert expected_share(staged, date(2026, 12, 31), 2026) == pytest.approx(1.0)
+    # 14 Feb: 45 of Q1's 90 days -> half of 20 %
+    assert expected_share(staged, date(2026, 2, 14), 2026) == pytest.approx(0.1)
+    # 15 May: 45 of Q2's 91 days -> 20 % + 45/91 × 30 %
+    assert expected_share(staged, date(2026, 5, 15), 2026) == pytest.approx(0.2 + 45 / 91 * 0.3)
+    # 15 Nov: 46 of Q4's 92 days -> 80 % + 46/92 × 20 % = 90 %
+    assert expected_share(staged, date(2026, 11, 15), 2026) == pytest.approx(0.9)
+
+
+def test_cumulative_progress_is_judged_against_what_is_expected_by_the_date() -> None:
+    revenue = indicator(">", kind="cumulative", target=100)
+    judged = assess(revenue, 100, 30, date(2026, 3, 31), 2026)
+    expected = 100 * 90 / 365  # 24,66
+    assert judged.expected == pytest.approx(expected)
+    assert judged.attainment == pytest.approx(0.30)
+    assert judged.progress == pytest.approx(30 / expected)  # 1,2167
+    assert judged.state == "on_track"
+    assert judged.projection == pytest.approx(30 * 365 / 90)  # 121,67 at this run rate
+    months_left = (1 - 90 / 365) * 12  # 9,04 months
+    assert judged.needed_per_month == pytest.approx(70 / months_left)  # 7,74 a month
+
+
+def test_cumulative_behind_then_not_achieved_at_year_end() -> None:
+    revenue = indicator(">", kind="cumulative", target=100)
+    assert assess(revenue, 100, 20, date(2026, 3, 31), 2026).state == "behind"  # 20 < 24,66
+    assert assess(revenue, 100, 100, YEAR_END, 2026).state == "not_achieved"  # not > 100
+    assert assess(revenue, 100, 100.5, YEAR_END, 2026).state == "achieved"
+    assert assess(revenue, 100, 101, date(2026, 6, 1), 2026).state == "achieved"
+
+
+def test_a_cumulative_ceiling_once_passed_is_not_achieved() -> None:
+    accidents = indicator("<=", kind="cumulative", target=10)
+    assert assess(accidents, 10, 4, date(2026, 6, 30), 2026).state == "achieved"
+    assert assess(accidents, 10, 11, date(2026, 6, 30), 2026).state == "not_achieved"
+
+
+def test_level_indicators_use_the_target_itself() -> None:
+    insured = indicator(">=", target=96, share=True)
+    judged = assess(insured, 96, 91.2, date(2026, 3, 31), 2026)
+    assert judged.expected is None
+    assert judged.progress == judged.attainment == pytest.approx(0.95)
+    assert judged.state == "behind"
+    assert assess(insured, 96, 91.2, YEAR_END, 2026).state == "not_achieved"
+    assert assess(insured, 96, 96, date(2026, 3, 31), 2026).state == "achieved"
+
+
+def test_no_figure_is_no_data() -> None:
+    judged = assess(indicator(), 100, None, date(2026, 3, 31), 2026)
+    assert (judged.state, judged.value, judged.attainment) == ("no_data", None, None)
+
+
+# ---------------------------------------------------------------------- ward roll-ups
+
+
+def test_cumulative_figures_are_summed(small_plan: Plan) -> None:
+    observed = {("A1", "VL"): obs("A1", "VL", 30), ("A2", "VL"): obs("A2", "VL", 45)}
+    ward = ward_value(small_plan, small_plan.indicators["VL"], observed)
+    assert (ward.value, ward.source, ward.units_reported, ward.units_expected) == (
+        75,
+        "units",
+        2,
+        3,
+    )
+
+
+def test_shares_add_numerators_and_denominators(small_plan: Plan) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=90, numerator=900, denominator=1000),
+        ("A2", "BH"): obs("A2", "BH", latest=95, numerator=1900, denominator=2000),
+    }
+    ward = ward_value(small_plan, small_plan.indicators["BH"], observed)
+    assert ward.value == pytest.approx(2800 / 3000 * 100)  # 93,33 %, not the mean 92,5 %
+
+
+def test_weighted_shares_use_the_declared_weight(small_plan: Plan) -> None:
+    observed = {("B1", "NS"): obs("B1", "NS", latest=80), ("B2", "NS"): obs("B2", "NS", latest=100)}
+    ward = ward_value(small_plan, small_plan.indicators["NS"], observed)
+    assert ward.value == pytest.approx((1000 * 80 + 3000 * 100) / 4000)  # 95 %, not the mean 90 %
+
+
+def test_the_wards_own_figure_stands(small_plan: Plan) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=90, numerator=900, denominator=1000),
+        ("PHUONG", "BH"): obs("PHUONG", "BH", latest=91.5),
+    }
+    ward = ward_value(small_plan, small_plan.indicators["BH"], observed)
+    assert (ward.value, ward.source) == (91.5, "ward")
+
+
+def test_an_indicator_only_the_ward_reports_has_no_roll_up(small_plan: Plan) -> None:
+    ward = ward_value(small_plan, small_plan.indicators["TANG"], {})
+    assert (ward.value, ward.source, ward.units_expected) == (None, "none", 0)
+
+
+def test_ward_status_judges_the_ward_value_against_the_ward_target(small_plan: Plan) -> None:
+    observed = {("A1", "VL"): obs("A1", "VL", 150), ("A2", "VL"): obs("A2", "VL", 50)}
+    rows = {row.indicator.code: row for row in ward_status(small_plan, observed, YEAR_END)}
+    assert rows["VL"].assessment.value == 200
+    assert rows["VL"].assessment.attainment == pytest.approx(1.0)
+    assert rows["VL"].assessment.state == "achieved"
+    assert rows["THU"].assessment.state == "no_data"
+
+
+# ----------------------------------------------------------------------- scores, ranks
+
+
+def test_score_is_the_weighted_mean_of_capped_attainment(small_plan: Plan) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),  # 81/90 = 0,9
+        ("A1", "VL"): obs("A1", "VL", 120),  # 120/100 = 1,2, capped at 1,0
+    }
+    result = score_unit(small_plan, small_plan.units["A1"], observed, YEAR_END)
+    # BH weighs 2, VL weighs 1: (2 × 0,9 + 1 × 1,0) / 3 × 100 = 93,33
+    assert result.score == 93.33
+    assert result.grade == "Hoàn thành xuất sắc nhiệm vụ"
+    parts = {part.indicator: part for part in result.parts}
+    assert parts["VL"].capped == 1.0
+    assert parts["BH"].points == pytest.approx(60.0)
+    assert parts["VL"].points == pytest.approx(100 / 3)
+    assert (result.reported, result.expected, result.missing) == (2, 2, [])
+
+
+def test_a_higher_cap_counts_over_achievement(small_plan: Plan) -> None:
+    generous = small_plan.model_copy(
+        update={"scoring": small_plan.scoring.model_copy(update={"cap": 120})}
+    )
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),
+        ("A1", "VL"): obs("A1", "VL", 130),  # 1,3 capped at 1,2
+    }
+    result = score_unit(generous, generous.units["A1"], observed, YEAR_END)
+    assert result.score == 100.0  # (2 × 0,9 + 1 × 1,2) / 3 × 100
+
+
+def test_a_missing_figure_counts_zero_and_is_marked(small_plan: Plan) -> None:
+    observed = {("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10)}
+    result = score_unit(small_plan, small_plan.units["A2"], observed, YEAR_END)
+    assert result.score == 66.67  # (2 × 1,0 + 1 × 0) / 3 × 100
+    assert result.grade == "Hoàn thành nhiệm vụ"
+    assert (result.reported, result.expected, result.missing) == (1, 2, ["VL"])
+
+
+def test_mid_year_a_cumulative_indicator_scores_against_the_expected_figure(
+    small_plan: Plan,
+) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=90, numerator=9, denominator=10),
+        ("A1", "VL"): obs("A1", "VL", 20),
+    }
+    result = score_unit(small_plan, small_plan.units["A1"], observed, date(2026, 3, 31))
+    # 100 × 90/365 = 24,66 jobs expected by 31 March; 20/24,66 = 0,8111
+    # (2 × 1,0 + 1 × 0,8111) / 3 × 100 = 93,70
+    assert result.score == 93.7
+
+
+def test_negative_progress_counts_zero() -> None:
+    plan = parse_plan(
+        SMALL_PLAN.replace('indicators = ["NS"]', 'indicators = ["TANG"]')
+        .replace(", weights = { population = 1000 }", "")
+        .replace(", weights = { population = 3000 }", ""),
+        "x.toml",
+    )
+    observed = {("B1", "TANG"): obs("B1", "TANG", latest=-3)}
+    assert score_unit(plan, plan.units["B1"], observed, YEAR_END).score == 0.0
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        (100, "Hoàn thành xuất sắc nhiệm vụ"),
+        (90, "Hoàn thành xuất sắc nhiệm vụ"),
+        (89.99, "Hoàn thành tốt nhiệm vụ"),
+        (70, "Hoàn thành tốt nhiệm vụ"),
+        (69.99, "Hoàn thành nhiệm vụ"),
+        (50, "Hoàn thành nhiệm vụ"),
+        (49.99, "Không hoàn thành nhiệm vụ"),
+        (0, "Không hoàn thành nhiệm vụ"),
+    ],
+)
+def test_grade_boundaries(small_plan: Plan, score: float, grade: str) -> None:
+    assert grade_for(small_plan, score) == grade
+
+
+def _scored(small_plan: Plan, scores: dict[str, float]):
+    results = []
+    for code, score in scores.items():
+        result = score_unit(small_plan, small_plan.units[code], {}, YEAR_END)
+        results.append(result.__class__(result.unit, score, "", result.parts))
+    return results
+
+
+def test_ties_share_a_rank_and_the_next_rank_is_skipped(small_plan: Plan) -> None:
+    rows = rank_block(_scored(small_plan, {"A1": 80.0, "A2": 80.0, "A3": 70.0}))
+    assert [(row.result.unit.code, row.rank) for row in rows] == [("A1", 1), ("A2", 1), ("A3", 3)]
+    rows = rank_block(_scored(small_plan, {"A1": 60.0, "A2": 95.5, "A3": 60.0}))
+    assert [(row.result.unit.code, row.rank) for row in rows] == [("A2", 1), ("A1", 2), ("A3", 2)]
+
+
+def test_units_are_ranked_within_their_own_block(small_plan: Plan) -> None:
+    observed = {
+        ("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10),
+        ("A2", "VL"): obs("A2", "VL", 100),
+        ("B1", "NS"): obs("B1", "NS", latest=50),
+    }
+    rows = rank_units(small_plan, observed, YEAR_END)
+    ranked = [(row.block, row.rank, row.result.unit.code, row.result.score) for row in rows]
+    assert ranked == [
+        ("A", 1, "A2", 100.0),
+        ("A", 2, "A1", 0.0),
+        ("A", 2, "A3", 0.0),
+        ("B", 1, "B1", 50.0),
+        ("B", 2, "B2", 0.0),
+    ]
+    assert [row.result.unit.code for row in rank_units(small_plan, observed, YEAR_END, "B")] == [
+        "B1",
+        "B2",
+    ]

@@ -1,0 +1,151 @@
+"""The SQLite file itself: aggregation in SQL, years side by side, and files we refuse."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import SMALL_PLAN
+from thiduaCLI import store
+from thiduaCLI.errors import StoreError
+from thiduaCLI.models import Figure
+from thiduaCLI.plan import Plan, parse_plan
+
+
+def _figure(unit: str, indicator: str, value: float, day: date, **extra: object) -> Figure:
+    return Figure(
+        year=day.year,
+        unit=unit,
+        indicator=indicator,
+        value=value,
+        ref_date=day,
+        recorded_by="tester",
+        **extra,
+    )
+
+
+@pytest.fixture
+def database(db: Path, small_plan: Plan):
+    with store.open_database(db) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, small_plan, "small.toml")
+        yield opened
+
+
+def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database) -> None:
+    with database.session(write=True) as session:
+        for figure in (
+            _figure("A1", "VL", 10, date(2026, 1, 31)),
+            _figure("A1", "VL", 15, date(2026, 2, 28)),
+            _figure("A1", "VL", 7, date(2026, 4, 30)),
+            _figure("A1", "BH", 80, date(2026, 3, 31), numerator=80, denominator=100),
+            _figure("A1", "BH", 85, date(2026, 6, 30), numerator=85, denominator=100),
+            # recorded last but dated earlier: it does not replace the June figure
+            _figure("A1", "BH", 70, date(2026, 5, 31), numerator=70, denominator=100),
+        ):
+            store.add_figure(session, figure)
+    with database.session() as session:
+        march = store.observations(session, 2026, date(2026, 3, 31))
+        june = store.observations(session, 2026, date(2026, 6, 30))
+        assert store.year_to_date(session, 2026, "A1", "VL", date(2026, 2, 28)) == 25
+    assert (march[("A1", "VL")].total, march[("A1", "VL")].count) == (25, 2)
+    assert march[("A1", "BH")].latest == 80
+    assert june[("A1", "VL")].total == 32
+    assert (june[("A1", "BH")].latest, june[("A1", "BH")].latest_numerator) == (85, 85)
+    assert june[("A1", "BH")].last_date == date(2026, 6, 30)
+
+
+def test_two_figures_on_the_same_date_the_later_recorded_stands(database) -> None:
+    with database.session(write=True) as session:
+        store.add_figure(session, _figure("B1", "NS", 60, date(2026, 3, 31)))
+        store.add_figure(session, _figure("B1", "NS", 65, date(2026, 3, 31)))
+    with database.session() as session:
+        assert store.observations(session, 2026, date(2026, 12, 31))[("B1", "NS")].latest == 65
+
+
+def test_years_sit_side_by_side(database, small_plan: Plan) -> None:
+    later = parse_plan(SMALL_PLAN.replace("year = 2026", "year = 2027"), "2027.toml")
+    with database.session(write=True) as session:
+        store.save_plan(session, later, "2027.toml")
+        store.add_figure(session, _figure("A1", "VL", 10, date(2026, 5, 1)))
+        store.add_figure(session, _figure("A1", "VL", 99, date(2027, 5, 1)))
+    with database.session() as session:
+        assert store.plan_years(session) == [2026, 2027]
+        assert store.load_plan(session, 2027) == later
+        assert store.load_plan(session, 2026) == small_plan
+        assert store.observations(session, 2026, date(2026, 12, 31))[("A1", "VL")].total == 10
+        assert store.observations(session, 2027, date(2027, 12, 31))[("A1", "VL")].total == 99
+
+
+def test_a_failed_transaction_writes_nothing(database) -> None:
+    with pytest.raises(RuntimeError), database.session(write=True) as session:
+        store.add_figure(session, _figure("A1", "VL", 10, date(2026, 5, 1)))
+        raise RuntimeError("interrupted")
+    with database.session() as session:
+        assert store.observations(session, 2026, date(2026, 12, 31)) == {}
+
+
+def test_a_new_database_is_private_to_its_owner(db: Path) -> None:
+    with store.open_database(db):
+        pass
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_database_created_by_a_failing_command_is_removed(db: Path) -> None:
+    with pytest.raises(RuntimeError), store.open_database(db):
+        raise RuntimeError("the command failed")
+    assert not db.exists()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(db: Path) -> None:
+    db.write_text("ghi chú, không phải cơ sở dữ liệu\n" * 10, encoding="utf-8")
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as caught, store.open_database(db):
+        pass
+    assert str(caught.value) == f"{db}: tệp không phải cơ sở dữ liệu SQLite (hỏng hoặc nhầm tệp?)"
+    assert db.read_bytes() == before
+
+
+def test_a_corrupt_database_is_refused(db: Path) -> None:
+    with store.open_database(db):
+        pass
+    data = bytearray(db.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    db.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as caught, store.open_database(db):
+        pass
+    assert str(caught.value).startswith(f"{db}: tệp cơ sở dữ liệu bị hỏng hoặc không phải SQLite")
+
+
+def test_another_programs_database_is_refused(db: Path) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(StoreError) as caught, store.open_database(db):
+        pass
+    assert str(caught.value) == f"{db}: cơ sở dữ liệu này không phải của thidua"
+
+
+def test_a_database_from_a_newer_thidua_is_refused(db: Path) -> None:
+    with store.open_database(db):
+        pass
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError) as caught, store.open_database(db):
+        pass
+    assert str(caught.value) == (
+        f"{db}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn (lược đồ 99); "
+        "hãy cập nhật thidua"
+    )
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "thidua.sqlite3"
+    with pytest.raises(StoreError) as caught, store.open_database(path):
+        pass
+    assert str(caught.value) == f"{path}: thư mục {path.parent} không tồn tại"
