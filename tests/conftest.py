@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -41,27 +43,46 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "thidua.sqlite3"
 
 
+def run_thidua(
+    db: Path, cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Run:
+    """Run the installed ``thidua`` command as a user would, on the given database."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("THIDUA_") and key not in ("NO_COLOR", "FORCE_COLOR")
+    }
+    environment.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
+    environment.update(env or {})
+    done = subprocess.run(
+        [*_thidua_command(), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        input=stdin,
+        timeout=60,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.fixture
 def thidua(db: Path, tmp_path: Path) -> Callable[..., Run]:
-    """Run the installed ``thidua`` command as a user would, on the test's database."""
+    """``thidua(*args)`` runs the real command on the test's database."""
+    return functools.partial(run_thidua, db, tmp_path)
 
-    def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith("THIDUA_") and key not in ("NO_COLOR", "FORCE_COLOR")
-        }
-        environment.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
-        environment.update(env or {})
-        done = subprocess.run(
-            [*_thidua_command(), *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            cwd=tmp_path,
-            input=stdin,
-            timeout=60,
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
 
-    return run
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database made once by the real command's first run: the shipped plan, no figures."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "thidua.sqlite3"
+    assert run_thidua(path, folder, "indicators").code == 0
+    return path
+
+
+@pytest.fixture
+def ready(thidua: Callable[..., Run], db: Path, template_db: Path) -> Callable[..., Run]:
+    """``thidua`` on a database that already holds the shipped plan and no figures."""
+    shutil.copy2(template_db, db)
+    return thidua

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -307,4 +308,5 @@ def init_line(result: InitResult) -> str:
 
 def make_console(stderr: bool = False) -> Console:
     """A console that writes plain text when not on a terminal or when NO_COLOR is set."""
-    return Console(stderr=stderr, highlight=False)
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")
