@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, datetime
 from pathlib import Path
+
+from thiduaCLI.attainment import Observation
 
 SMALL_PLAN = """
 year = 2026
@@ -74,8 +77,8 @@ indicators = ["NS"]
 A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 } }
 A2 = { name = "Đơn vị A2", block = "A", targets = { VL = 100 } }
 A3 = { name = "Đơn vị A3", block = "A", targets = { VL = 100 } }
-B1 = { name = "Khóm 1", block = "B", weights = { population = 1000 } }
-B2 = { name = "Khóm 2", block = "B", weights = { population = 3000 } }
+B1 = { name = "Khóm 1", block = "B", sizes = { population = 1000 } }
+B2 = { name = "Khóm 2", block = "B", sizes = { population = 3000 } }
 """
 
 
@@ -89,3 +92,29 @@ def figure_count(path: Path) -> int:
     """How many figures the database holds."""
     with sqlite3.connect(path) as connection:
         return connection.execute("SELECT count(*) FROM figure").fetchone()[0]
+
+
+def obs(
+    unit: str,
+    code: str,
+    total: float = 0.0,
+    latest: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    late: int = 0,
+    recorded: datetime | None = None,
+) -> Observation:
+    """Aggregated figures of one unit on one indicator, as SQL would return them."""
+    return Observation(
+        unit=unit,
+        indicator=code,
+        total=total,
+        count=1,
+        latest=total if latest is None else latest,
+        latest_numerator=numerator,
+        latest_denominator=denominator,
+        last_date=date(2026, 3, 31),
+        last_by="tester",
+        late_count=late,
+        last_recorded_at=recorded,
+    )

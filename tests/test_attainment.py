@@ -6,22 +6,17 @@ from datetime import date
 
 import pytest
 
-from helpers import SMALL_PLAN
+from helpers import obs
 from thiduaCLI.attainment import (
-    Observation,
     assess,
     attainment_ratio,
     expected_share,
-    grade_for,
     is_met,
-    rank_block,
-    rank_units,
-    score_unit,
     ward_status,
     ward_value,
     year_fraction,
 )
-from thiduaCLI.plan import Indicator, Plan, parse_plan
+from thiduaCLI.plan import Indicator, Plan
 
 YEAR_END = date(2026, 12, 31)
 
@@ -37,27 +32,6 @@ def indicator(comparator: str = ">=", **fields: object) -> Indicator:
         "rollup": "none",
     }
     return Indicator.model_validate(base | fields)
-
-
-def obs(
-    unit: str,
-    code: str,
-    total: float = 0.0,
-    latest: float | None = None,
-    numerator: float | None = None,
-    denominator: float | None = None,
-) -> Observation:
-    return Observation(
-        unit,
-        code,
-        total,
-        1,
-        total if latest is None else latest,
-        numerator,
-        denominator,
-        date(2026, 3, 31),
-        "tester",
-    )
 
 
 # ------------------------------------------------------------------------ comparators
@@ -242,119 +216,3 @@ def test_ward_status_judges_the_ward_value_against_the_ward_target(small_plan: P
     assert rows["VL"].assessment.attainment == pytest.approx(1.0)
     assert rows["VL"].assessment.state == "achieved"
     assert rows["THU"].assessment.state == "no_data"
-
-
-# ----------------------------------------------------------------------- scores, ranks
-
-
-def test_score_is_the_weighted_mean_of_capped_attainment(small_plan: Plan) -> None:
-    observed = {
-        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),  # 81/90 = 0,9
-        ("A1", "VL"): obs("A1", "VL", 120),  # 120/100 = 1,2, capped at 1,0
-    }
-    result = score_unit(small_plan, small_plan.units["A1"], observed, YEAR_END)
-    # BH weighs 2, VL weighs 1: (2 × 0,9 + 1 × 1,0) / 3 × 100 = 93,33
-    assert result.score == 93.33
-    assert result.grade == "Hoàn thành xuất sắc nhiệm vụ"
-    parts = {part.indicator: part for part in result.parts}
-    assert parts["VL"].capped == 1.0
-    assert parts["BH"].points == pytest.approx(60.0)
-    assert parts["VL"].points == pytest.approx(100 / 3)
-    assert (result.reported, result.expected, result.missing) == (2, 2, [])
-
-
-def test_a_higher_cap_counts_over_achievement(small_plan: Plan) -> None:
-    generous = small_plan.model_copy(
-        update={"scoring": small_plan.scoring.model_copy(update={"cap": 120})}
-    )
-    observed = {
-        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),
-        ("A1", "VL"): obs("A1", "VL", 130),  # 1,3 capped at 1,2
-    }
-    result = score_unit(generous, generous.units["A1"], observed, YEAR_END)
-    assert result.score == 100.0  # (2 × 0,9 + 1 × 1,2) / 3 × 100
-
-
-def test_a_missing_figure_counts_zero_and_is_marked(small_plan: Plan) -> None:
-    observed = {("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10)}
-    result = score_unit(small_plan, small_plan.units["A2"], observed, YEAR_END)
-    assert result.score == 66.67  # (2 × 1,0 + 1 × 0) / 3 × 100
-    assert result.grade == "Hoàn thành nhiệm vụ"
-    assert (result.reported, result.expected, result.missing) == (1, 2, ["VL"])
-
-
-def test_mid_year_a_cumulative_indicator_scores_against_the_expected_figure(
-    small_plan: Plan,
-) -> None:
-    observed = {
-        ("A1", "BH"): obs("A1", "BH", latest=90, numerator=9, denominator=10),
-        ("A1", "VL"): obs("A1", "VL", 20),
-    }
-    result = score_unit(small_plan, small_plan.units["A1"], observed, date(2026, 3, 31))
-    # 100 × 90/365 = 24,66 jobs expected by 31 March; 20/24,66 = 0,8111
-    # (2 × 1,0 + 1 × 0,8111) / 3 × 100 = 93,70
-    assert result.score == 93.7
-
-
-def test_negative_progress_counts_zero() -> None:
-    plan = parse_plan(
-        SMALL_PLAN.replace('indicators = ["NS"]', 'indicators = ["TANG"]')
-        .replace(", weights = { population = 1000 }", "")
-        .replace(", weights = { population = 3000 }", ""),
-        "x.toml",
-    )
-    observed = {("B1", "TANG"): obs("B1", "TANG", latest=-3)}
-    assert score_unit(plan, plan.units["B1"], observed, YEAR_END).score == 0.0
-
-
-@pytest.mark.parametrize(
-    ("score", "grade"),
-    [
-        (100, "Hoàn thành xuất sắc nhiệm vụ"),
-        (90, "Hoàn thành xuất sắc nhiệm vụ"),
-        (89.99, "Hoàn thành tốt nhiệm vụ"),
-        (70, "Hoàn thành tốt nhiệm vụ"),
-        (69.99, "Hoàn thành nhiệm vụ"),
-        (50, "Hoàn thành nhiệm vụ"),
-        (49.99, "Không hoàn thành nhiệm vụ"),
-        (0, "Không hoàn thành nhiệm vụ"),
-    ],
-)
-def test_grade_boundaries(small_plan: Plan, score: float, grade: str) -> None:
-    assert grade_for(small_plan, score) == grade
-
-
-def _scored(small_plan: Plan, scores: dict[str, float]):
-    results = []
-    for code, score in scores.items():
-        result = score_unit(small_plan, small_plan.units[code], {}, YEAR_END)
-        results.append(result.__class__(result.unit, score, "", result.parts))
-    return results
-
-
-def test_ties_share_a_rank_and_the_next_rank_is_skipped(small_plan: Plan) -> None:
-    rows = rank_block(_scored(small_plan, {"A1": 80.0, "A2": 80.0, "A3": 70.0}))
-    assert [(row.result.unit.code, row.rank) for row in rows] == [("A1", 1), ("A2", 1), ("A3", 3)]
-    rows = rank_block(_scored(small_plan, {"A1": 60.0, "A2": 95.5, "A3": 60.0}))
-    assert [(row.result.unit.code, row.rank) for row in rows] == [("A2", 1), ("A1", 2), ("A3", 2)]
-
-
-def test_units_are_ranked_within_their_own_block(small_plan: Plan) -> None:
-    observed = {
-        ("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10),
-        ("A2", "VL"): obs("A2", "VL", 100),
-        ("B1", "NS"): obs("B1", "NS", latest=50),
-    }
-    rows = rank_units(small_plan, observed, YEAR_END)
-    ranked = [(row.block, row.rank, row.result.unit.code, row.result.score) for row in rows]
-    assert ranked == [
-        ("A", 1, "A2", 100.0),
-        ("A", 2, "A1", 0.0),
-        ("A", 2, "A3", 0.0),
-        ("B", 1, "B1", 50.0),
-        ("B", 2, "B2", 0.0),
-    ]
-    assert [row.result.unit.code for row in rank_units(small_plan, observed, YEAR_END, "B")] == [
-        "B1",
-        "B2",
-    ]

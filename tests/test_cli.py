@@ -360,22 +360,41 @@ def test_status_refuses_a_date_outside_the_year(ready, db: Path) -> None:
 # ------------------------------------------------------------------------------- rank
 
 
-def test_rank_json_with_ties_and_missing_figures(ready) -> None:
-    for unit in ("K01", "K02"):
+def test_rank_json_breaks_ties_as_the_plan_says(ready) -> None:
+    for unit in ("K01", "K02", "K03"):
         ready("report", unit, "VIEC_LAM", "50", "--date", "2026-12-31")
+        ready("report", unit, "NUOC_SACH", "90", "--date", "2026-12-31")
+    ready("report", "K03", "RAC_THAI", "93", "--date", "2026-12-31")
     ready("report", "K05", "VIEC_LAM", "25", "--date", "2026-12-31")
+    ready("report", "K05", "NUOC_SACH", "100", "--date", "2026-12-31")
     data = json.loads(ready("rank", "--block", "khoi khom", "--as-of", "2026-12-31", "--json").out)
     rows = {row["unit"]: row for row in data["rows"]}
     assert data["as_of"] == "2026-12-31"
     assert {row["block"] for row in data["rows"]} == {"KHOM"}
-    # four indicators of weight 1: VIEC_LAM 50/50 -> 100 % of a quarter of the score
-    assert (rows["K01"]["rank"], rows["K01"]["score"]) == (1, 25.0)
-    assert (rows["K02"]["rank"], rows["K02"]["score"]) == (1, 25.0)
-    assert (rows["K05"]["rank"], rows["K05"]["score"]) == (3, 12.5)
-    assert rows["K04"]["rank"] == 4
+    # four indicators of weight 1; K03: (1 + 0,9 + 1) / 4 × 100 = 72,5
+    assert (rows["K03"]["rank"], rows["K03"]["score"]) == (1, 72.5)
+    # K01 and K02: (1 + 0,9) / 4 × 100 = 47,5, one indicator achieved each; K01 reported first
+    assert (rows["K01"]["rank"], rows["K01"]["score"]) == (2, 47.5)
+    assert (rows["K02"]["rank"], rows["K02"]["score"]) == (3, 47.5)
+    # K05: (0,5 + 1) / 4 × 100 = 37,5
+    assert (rows["K05"]["rank"], rows["K05"]["score"]) == (4, 37.5)
     assert rows["K01"]["grade"] == "Không hoàn thành nhiệm vụ"
-    assert (rows["K01"]["reported"], rows["K01"]["expected"]) == (1, 4)
-    assert rows["K01"]["missing"] == ["BHYT", "NUOC_SACH", "RAC_THAI"]
+    assert rows["K03"]["grade"] == "Hoàn thành tốt nhiệm vụ"
+    assert (rows["K01"]["reported"], rows["K01"]["expected"]) == (2, 4)
+    assert rows["K01"]["missing"] == ["BHYT", "RAC_THAI"]
+    # under half the agreement reported (the plan's min_reported = 50 %): not ranked
+    assert (rows["K04"]["rank"], rows["K04"]["eligible"]) == (None, False)
+
+
+def test_equal_scores_share_a_rank_without_tie_breakers(ready, tmp_path: Path) -> None:
+    plan = _plan_copy(tmp_path, 'tie_breakers = ["achieved", "earliest"]', "tie_breakers = []")
+    assert ready("init", str(plan)).code == 0
+    for unit, jobs in (("K01", "50"), ("K02", "50"), ("K05", "25")):
+        ready("report", unit, "VIEC_LAM", jobs, "--date", "2026-12-31")
+        ready("report", unit, "NUOC_SACH", "100", "--date", "2026-12-31")
+    data = json.loads(ready("rank", "--block", "KHOM", "--period", "2026", "--json").out)
+    ranks = {row["unit"]: row["rank"] for row in data["rows"] if row["rank"] is not None}
+    assert ranks == {"K01": 1, "K02": 1, "K05": 3}
 
 
 def test_rank_table_marks_missing_figures(ready) -> None:
@@ -488,3 +507,197 @@ def test_db_option_overrides_the_environment(thidua, tmp_path: Path) -> None:
     other = tmp_path / "khac.sqlite3"
     assert thidua("--db", str(other), "units", "--json").code == 0
     assert other.exists()
+
+
+# ----------------------------------------------------------------------- review meetings
+
+
+def _report_all(thidua, *rows: tuple[str, ...]) -> None:
+    for row in rows:
+        result = thidua("report", *row)
+        assert result.code == 0, result.err
+
+
+def test_rank_shows_movement_since_the_previous_quarter(ready) -> None:
+    _report_all(
+        ready,
+        ("K01", "VIEC_LAM", "20", "--date", "2026-03-31"),
+        ("K01", "NUOC_SACH", "90", "--date", "2026-03-31"),
+        ("K02", "VIEC_LAM", "5", "--date", "2026-03-31"),
+        ("K02", "NUOC_SACH", "100", "--date", "2026-03-31"),
+        ("K02", "VIEC_LAM", "45", "--date", "2026-06-30"),
+    )
+    q1 = json.loads(ready("rank", "--block", "KHOM", "--period", "2026-Q1", "--json").out)
+    q2 = json.loads(ready("rank", "--block", "KHOM", "--period", "2026-Q2", "--json").out)
+    first = {row["unit"]: row for row in q1["rows"]}
+    second = {row["unit"]: row for row in q2["rows"]}
+    assert (q2["period"], q2["as_of"], q2["previous_as_of"]) == (
+        "2026-Q2",
+        "2026-06-30",
+        "2026-03-31",
+    )
+    assert (first["K01"]["rank"], first["K02"]["rank"]) == (1, 2)
+    assert first["K01"]["movement"] == "new"  # 2025-Q4 has no plan in this database
+    # by 30 June K02 has 50 jobs (100 % of 49,59 expected, capped) and clean water 100 %
+    assert (second["K02"]["rank"], second["K02"]["movement"], second["K02"]["move"]) == (1, "↑1", 1)
+    assert (second["K01"]["rank"], second["K01"]["movement"]) == (2, "↓1")
+    assert second["K02"]["previous_score"] == first["K02"]["score"]
+    table = ready("rank", "--block", "KHOM", "--period", "2026-Q2").out
+    assert "↑1" in table and "↓1" in table
+    assert "So với lần xếp hạng đến 31/03/2026." in table
+
+
+def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> None:
+    plan = _plan_copy(tmp_path, "per_indicator = 0", "per_indicator = 1.5")
+    plan.write_text(
+        plan.read_text(encoding="utf-8")
+        .replace("late = 0", "late = 2")
+        .replace("cap = 100 ", "cap = 120 "),
+        encoding="utf-8",
+    )
+    assert ready("init", str(plan)).code == 0
+    _report_all(
+        ready,
+        ("K01", "VIEC_LAM", "70", "--date", "2026-12-31"),
+        ("K01", "BHYT", "3100/3200", "--date", "2026-12-31"),
+        ("K01", "NUOC_SACH", "80", "--date", "2026-01-15"),  # recorded long after 10/02: late
+        ("K02", "VIEC_LAM", "30", "--date", "2026-12-31"),
+    )
+    data = json.loads(ready("rank", "--period", "2026", "--json").out)
+    for row in data["rows"]:
+        total_weight = sum(part["weight"] for part in row["parts"])
+        for part in row["parts"]:
+            capped = min(1.2, max(0.0, part["progress"] or 0.0))
+            assert part["capped"] == pytest.approx(capped)
+            assert part["points"] == pytest.approx(100 * capped * part["weight"] / total_weight)
+        recomputed = round(
+            sum(p["points"] for p in row["parts"]) + row["bonus"] - row["deduction"], 2
+        )
+        assert max(0.0, recomputed) == row["score"]
+    k01 = next(row for row in data["rows"] if row["unit"] == "K01")
+    parts = {part["indicator"]: part for part in k01["parts"]}
+    # VIEC_LAM 70/50 = 1,4 -> capped 1,2 and a bonus; BHYT 96,875/96 -> 1,009 and a bonus;
+    # NUOC_SACH late (−2); RAC_THAI missing (no deduction in this plan)
+    assert parts["VIEC_LAM"]["capped"] == 1.2
+    assert (k01["bonus"], k01["deduction"]) == (3.0, 2.0)
+    assert parts["NUOC_SACH"]["late"] is True
+    assert parts["RAC_THAI"]["missing"] is True
+    expected = (1.2 + 3100 / 3200 * 100 / 96 + 0.8 + 0) / 4 * 100 + 3 - 2
+    assert k01["score"] == round(expected, 2)
+
+
+def test_show_explains_a_units_score(ready) -> None:
+    _report_all(
+        ready,
+        ("K03", "VIEC_LAM", "30", "--date", "2026-06-30", "--by", "Lan"),
+        ("K03", "BHYT", "3300/3400", "--date", "2026-06-30", "--by", "Lan"),
+        ("K03", "NUOC_SACH", "95", "--date", "2026-06-30", "--by", "Minh"),
+    )
+    data = json.loads(ready("show", "khom 3", "--period", "2026-H1", "--json").out)
+    expected_jobs = 50 * 181 / 365  # 24,79 by 30 June: 30 jobs is over, capped at 100 %
+    insured = 3300 / 3400 * 100 / 96  # 1,011 -> capped 1
+    assert data["unit"] == "K03"
+    assert data["score"] == round((1 + 1 + 0.95 + 0) / 4 * 100, 2)  # 73,75
+    assert data["grade"] == "Hoàn thành tốt nhiệm vụ"
+    assert data["rank"] == 1
+    parts = {part["indicator"]: part for part in data["parts"]}
+    assert parts["VIEC_LAM"]["expected"] == pytest.approx(expected_jobs)
+    assert parts["VIEC_LAM"]["basis"] == "prorated"
+    assert parts["BHYT"]["progress"] == pytest.approx(insured)
+    assert (parts["NUOC_SACH"]["last_date"], parts["NUOC_SACH"]["last_by"]) == (
+        "2026-06-30",
+        "Minh",
+    )
+    assert parts["RAC_THAI"]["missing"] is True
+    assert data["arithmetic"] == (
+        "(1 × 100 % + 1 × 100 % + 1 × 95 % + 1 × 0 %) / 4 × 100 = 73,75 → 73,75 điểm: "
+        "Hoàn thành tốt nhiệm vụ"
+    )
+    step = data["next_grade"]
+    assert (step["grade"], step["gap"]) == ("Hoàn thành xuất sắc nhiệm vụ", 16.25)
+    # 16,25 points over 4 indicators of weight 1 is 65 % of one indicator: only RAC_THAI,
+    # now 0 %, can give it alone: 65 % of its 93 % target = 60,45 %
+    assert [path["indicator"] for path in step["paths"]] == ["RAC_THAI"]
+    assert step["paths"][0]["value_needed"] == pytest.approx(0.65 * 93)
+    table = ready("show", "K03", "--period", "2026-H1").out
+    assert "Khóm 3 (K03) – bảng điểm kỳ 2026-H1 (đến 30/06/2026)" in table
+    assert "Điểm = (1 × 100 % + 1 × 100 % + 1 × 95 % + 1 × 0 %) / 4 × 100 = 73,75" in table
+    assert "30/06/2026, Minh" in table
+    assert "chưa báo cáo (tính 0)" in table
+    assert "RAC_THAI: đạt 60,45 %" in table
+
+
+def test_show_refuses_the_ward_and_unknown_units(ready, db: Path) -> None:
+    before = dump(db)
+    assert_refused(
+        ready("show", "PHUONG"),
+        "PHUONG (UBND phường Mỹ Thới) là phường, không chấm điểm; xem thidua status",
+        db,
+        before,
+    )
+    result = ready("show", "zzz")
+    assert_refused(result, "không có đơn vị 'zzz'", db, before)
+
+
+def test_shortlist_names_the_rule_and_the_reason(ready) -> None:
+    rows = []
+    for unit in ("K01", "K02"):
+        rows += [
+            (unit, "VIEC_LAM", "50", "--date", "2026-12-31"),
+            (unit, "BHYT", "31/32", "--date", "2026-12-31"),
+            (unit, "NUOC_SACH", "100", "--date", "2026-12-31"),
+        ]
+    rows.append(("K01", "RAC_THAI", "93", "--date", "2026-12-31"))
+    _report_all(ready, *rows)
+    data = json.loads(ready("rank", "--shortlist", "--period", "2026", "--json").out)
+    proposals = [(p["unit"], p["commendation"], p["rank"]) for p in data["proposals"]]
+    # K01: 100 points, complete, top of its block; K02: 75 points (RAC_THAI missing)
+    assert proposals == [
+        ("K01", "Đề nghị Chủ tịch UBND phường tặng Giấy khen", 1),
+        ("K01", "Tập thể lao động tiên tiến", 1),
+        ("K02", "Tập thể lao động tiên tiến", 2),
+    ]
+    assert data["proposals"][0]["reason"] == (
+        "hạng 1/19 khối khóm, 100 điểm, hoàn thành xuất sắc nhiệm vụ "
+        "(điều kiện: từ hoàn thành xuất sắc nhiệm vụ, hạng ≤ 1, đủ số liệu mọi chỉ tiêu)"
+    )
+    table = ready("rank", "--shortlist", "--period", "2026").out
+    assert "Danh sách đề nghị khen thưởng kỳ 2026 (đến 31/12/2026)" in table
+    assert "Tập thể lao động tiên tiến" in table
+
+
+def test_status_for_a_period_says_its_basis(ready) -> None:
+    ready("report", "KINH_TE", "THU_NS", "60", "--date", "2026-06-30")
+    data = json.loads(ready("status", "--period", "2026-H1", "--json").out)
+    assert (data["period"], data["as_of"]) == ("2026-H1", "2026-06-30")
+    revenue = next(row for row in data["indicators"] if row["code"] == "THU_NS")
+    assert revenue["basis"] == "prorated"
+    assert revenue["expected"] == pytest.approx(107 * 181 / 365)
+    assert revenue["progress"] == pytest.approx(60 / (107 * 181 / 365))
+    growth = next(row for row in data["indicators"] if row["code"] == "TANG_TRUONG")
+    assert growth["basis"] == "target"
+    assert "Tiến độ kỳ 2026-H1 (đến 30/06/2026)" in ready("status", "--period", "2026-H1").out
+
+
+def test_period_and_as_of_together_is_a_usage_error(ready) -> None:
+    for command in ("status", "rank"):
+        result = ready(command, "--period", "2026-H1", "--as-of", "2026-06-30")
+        assert result.code == 2
+        assert "chỉ dùng một trong --as-of và --period" in result.err
+
+
+@pytest.mark.parametrize("command", ["status", "rank", "show K01"])
+def test_bad_periods_are_refused(ready, db: Path, command: str) -> None:
+    before = dump(db)
+    result = ready(*command.split(), "--period", "2026-Q5")
+    message = (
+        "kỳ '2026-Q5' không hợp lệ (viết 2026-03 cho tháng, 2026-Q2 cho quý, "
+        "2026-H1 cho 6 tháng, 2026 cho cả năm)"
+    )
+    assert_refused(result, message, db, before)
+
+
+def test_a_period_of_a_year_without_a_plan(ready, db: Path) -> None:
+    before = dump(db)
+    message = "chưa có kế hoạch năm 2025 (đã có: 2026); chạy thidua init"
+    assert_refused(ready("rank", "--period", "2025-Q4"), message, db, before)

@@ -72,7 +72,7 @@ def test_the_shipped_plan_says_which_facts_are_placeholders() -> None:
 def test_a_unit_inherits_its_block_agreement_and_keeps_its_own_targets(small_plan) -> None:
     assert small_plan.units["A1"].agreement == {"BH": 90, "VL": 100}
     assert small_plan.units["B1"].agreement == {"NS": 100}
-    assert small_plan.units["B2"].weights == {"population": 3000}
+    assert small_plan.units["B2"].sizes == {"population": 3000}
 
 
 def _broken(old: str, new: str) -> str:
@@ -125,7 +125,7 @@ def test_a_block_naming_an_unknown_indicator_is_refused() -> None:
 
 
 def test_a_unit_in_an_unknown_block_is_refused() -> None:
-    text = _broken('block = "B", weights = { population = 1000 }', 'block = "C"')
+    text = _broken('block = "B", sizes = { population = 1000 }', 'block = "C"')
     assert _refusal(text) == "kehoach.toml: units.B1.block: khối 'C' không có trong [blocks] (A, B)"
 
 
@@ -186,9 +186,9 @@ def test_an_about_target_needs_a_tolerance() -> None:
 
 
 def test_a_weighted_rollup_needs_each_signatory_to_declare_its_weight() -> None:
-    text = _broken("weights = { population = 1000 }", "weights = { households = 1000 }")
+    text = _broken("sizes = { population = 1000 }", "sizes = { households = 1000 }")
     assert _refusal(text) == (
-        "kehoach.toml: units.B1.weights.population: chỉ tiêu NS tổng hợp theo 'population':"
+        "kehoach.toml: units.B1.sizes.population: chỉ tiêu NS tổng hợp theo 'population':"
         " cần một số dương"
     )
 
@@ -276,3 +276,73 @@ def test_a_plan_in_another_encoding_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     assert str(caught.value) == f"{path}: tệp kế hoạch phải là văn bản UTF-8"
+
+
+def test_a_negative_block_weight_is_refused() -> None:
+    text = _broken('indicators = ["BH", "VL"]', 'indicators = ["BH", "VL"]\nweights = { VL = -1 }')
+    assert _refusal(text) == (
+        "kehoach.toml: blocks.A.weights.VL: phải lớn hơn hoặc bằng 0 (đang là -1)"
+    )
+
+
+def test_a_negative_indicator_weight_is_refused() -> None:
+    text = _broken("weight = 2", "weight = -2")
+    assert _refusal(text) == (
+        "kehoach.toml: indicators.BH: weight: phải lớn hơn hoặc bằng 0 (đang là -2)"
+    )
+
+
+def test_a_block_weight_for_an_unknown_indicator_is_refused() -> None:
+    text = _broken('indicators = ["NS"]', 'indicators = ["NS"]\nweights = { XX = 1 }')
+    assert _refusal(text) == (
+        "kehoach.toml: blocks.B.weights: chỉ tiêu 'XX' không có trong [indicators]"
+    )
+
+
+def test_a_unit_whose_weights_are_all_zero_is_refused() -> None:
+    text = _broken('indicators = ["NS"]', 'indicators = ["NS"]\nweights = { NS = 0 }')
+    assert _refusal(text) == "kehoach.toml: units.B1: tổng trọng số các chỉ tiêu của đơn vị bằng 0"
+
+
+def test_an_unknown_tie_breaker_is_refused() -> None:
+    text = _broken("cap = 100", 'cap = 100\ntie_breakers = ["oldest"]')
+    assert _refusal(text) == (
+        'kehoach.toml: scoring.tie_breakers.0: phải là một trong "achieved", "reported", '
+        '"earliest" (đang là oldest)'
+    )
+
+
+def test_min_reported_above_100_is_refused() -> None:
+    text = _broken("cap = 100", "cap = 100\nmin_reported = 120")
+    assert _refusal(text) == (
+        "kehoach.toml: scoring.min_reported: phải nhỏ hơn hoặc bằng 100 (đang là 120)"
+    )
+
+
+def test_a_commendation_naming_an_unknown_grade_is_refused() -> None:
+    text = _broken(
+        "cap = 100",
+        'cap = 100\n[[scoring.commendations]]\nname = "Giấy khen"\ngrade = "Xuất sắc"',
+    )
+    assert _refusal(text) == (
+        "kehoach.toml: scoring.commendations[0].grade: 'Xuất sắc' không phải một mức trong "
+        "scoring.grades"
+    )
+
+
+def test_negative_bonus_and_deductions_are_refused() -> None:
+    text = _broken("cap = 100", "cap = 100\n[scoring.deductions]\nlate = -1")
+    assert _refusal(text) == (
+        "kehoach.toml: scoring.deductions.late: phải lớn hơn hoặc bằng 0 (đang là -1)"
+    )
+
+
+def test_scoring_defaults_when_the_plan_says_nothing(small_plan) -> None:
+    rules = small_plan.scoring
+    assert (rules.cap, rules.min_reported, rules.tie_breakers) == (100, 0, ())
+    assert [g.min for g in rules.grades] == [90, 70, 50, 0]
+    assert [c.name for c in rules.commendations] == [
+        "Đề nghị Chủ tịch UBND phường tặng Giấy khen",
+        "Tập thể lao động tiên tiến",
+    ]
+    assert (rules.bonus.per_indicator, rules.deductions.missing, rules.deductions.late) == (0, 0, 0)

@@ -36,7 +36,7 @@ def database(db: Path, small_plan: Plan):
         yield opened
 
 
-def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database) -> None:
+def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database, small_plan) -> None:
     with database.session(write=True) as session:
         for figure in (
             _figure("A1", "VL", 10, date(2026, 1, 31)),
@@ -49,8 +49,8 @@ def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database) -> 
         ):
             store.add_figure(session, figure)
     with database.session() as session:
-        march = store.observations(session, 2026, date(2026, 3, 31))
-        june = store.observations(session, 2026, date(2026, 6, 30))
+        march = store.observations(session, small_plan, date(2026, 3, 31))
+        june = store.observations(session, small_plan, date(2026, 6, 30))
         assert store.year_to_date(session, 2026, "A1", "VL", date(2026, 2, 28)) == 25
     assert (march[("A1", "VL")].total, march[("A1", "VL")].count) == (25, 2)
     assert march[("A1", "BH")].latest == 80
@@ -59,12 +59,14 @@ def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database) -> 
     assert june[("A1", "BH")].last_date == date(2026, 6, 30)
 
 
-def test_two_figures_on_the_same_date_the_later_recorded_stands(database) -> None:
+def test_two_figures_on_the_same_date_the_later_recorded_stands(database, small_plan) -> None:
     with database.session(write=True) as session:
         store.add_figure(session, _figure("B1", "NS", 60, date(2026, 3, 31)))
         store.add_figure(session, _figure("B1", "NS", 65, date(2026, 3, 31)))
     with database.session() as session:
-        assert store.observations(session, 2026, date(2026, 12, 31))[("B1", "NS")].latest == 65
+        assert (
+            store.observations(session, small_plan, date(2026, 12, 31))[("B1", "NS")].latest == 65
+        )
 
 
 def test_years_sit_side_by_side(database, small_plan: Plan) -> None:
@@ -77,16 +79,16 @@ def test_years_sit_side_by_side(database, small_plan: Plan) -> None:
         assert store.plan_years(session) == [2026, 2027]
         assert store.load_plan(session, 2027) == later
         assert store.load_plan(session, 2026) == small_plan
-        assert store.observations(session, 2026, date(2026, 12, 31))[("A1", "VL")].total == 10
-        assert store.observations(session, 2027, date(2027, 12, 31))[("A1", "VL")].total == 99
+        assert store.observations(session, small_plan, date(2026, 12, 31))[("A1", "VL")].total == 10
+        assert store.observations(session, later, date(2027, 12, 31))[("A1", "VL")].total == 99
 
 
-def test_a_failed_transaction_writes_nothing(database) -> None:
+def test_a_failed_transaction_writes_nothing(database, small_plan) -> None:
     with pytest.raises(RuntimeError), database.session(write=True) as session:
         store.add_figure(session, _figure("A1", "VL", 10, date(2026, 5, 1)))
         raise RuntimeError("interrupted")
     with database.session() as session:
-        assert store.observations(session, 2026, date(2026, 12, 31)) == {}
+        assert store.observations(session, small_plan, date(2026, 12, 31)) == {}
 
 
 def test_a_new_database_is_private_to_its_owner(db: Path) -> None:

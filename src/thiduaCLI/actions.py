@@ -12,21 +12,25 @@ from datetime import date
 from pathlib import Path
 
 from thiduaCLI import store
-from thiduaCLI.attainment import (
-    Assessment,
-    IndicatorStatus,
-    RankRow,
-    assess,
-    rank_units,
-    ward_status,
-)
+from thiduaCLI.attainment import Assessment, IndicatorStatus, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date
 from thiduaCLI.errors import InputError, PlanError
 from thiduaCLI.lookup import resolve
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import Reading, format_number, parse_value
+from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
+from thiduaCLI.scoring import (
+    NextGrade,
+    Proposal,
+    RankRow,
+    UnitScore,
+    next_grade,
+    rank_units,
+    shortlist,
+    with_movement,
+)
 
 
 @dataclass
@@ -227,7 +231,7 @@ def report(
                 note=note,
             ),
         )
-        observation = store.observations(session, plan.year, ref_date, unit=unit.code).get(
+        observation = store.observations(session, plan, ref_date, unit=unit.code).get(
             (unit.code, indicator.code)
         )
     current = observation.value(indicator) if observation else None
@@ -249,26 +253,98 @@ def _as_read(reading: Reading) -> str:
     return format_number(reading.value)
 
 
-# ------------------------------------------------------------------------ status, rank
+# ------------------------------------------------------------------ status, rank, show
 
 
-def status(opened_db: Opened, as_of: date) -> list[IndicatorStatus]:
-    """The ward's progress on every indicator as of a date."""
+@dataclass(frozen=True)
+class Review:
+    """The day figures are judged at, and the review period it closes, if one was named."""
+
+    as_of: date
+    period: Period | None = None
+
+    @property
+    def previous_end(self) -> date:
+        """The end of the period before, of the same length (a month when none was named)."""
+        period = self.period or month_containing(self.as_of)
+        return period.previous().end
+
+
+def review_for(plan: Plan, as_of: date | None, period: Period | None, today: date) -> Review:
+    """``--period`` (judged at its last day), else ``--as-of``, else today within the year."""
+    if period is not None:
+        return Review(period.end, period)
+    day = default_as_of(plan, today) if as_of is None else as_of
+    return Review(check_in_year(day, plan.year, "ngày xem (--as-of)"))
+
+
+def plan_year_for(year: int | None, period: Period | None) -> int | None:
+    """The plan year a command works on: ``--year``, else the period's year, else the newest."""
+    if year is not None and period is not None and period.year != year:
+        raise InputError(f"kỳ {period.label} không thuộc năm kế hoạch {year} (--year)")
+    return year if year is not None else (period.year if period else None)
+
+
+def status(opened_db: Opened, review: Review) -> list[IndicatorStatus]:
+    """The ward's progress on every indicator at a review date."""
     plan = opened_db.plan
-    check_in_year(as_of, plan.year, "ngày xem (--as-of)")
     with opened_db.database.session() as session:
-        observed = store.observations(session, plan.year, as_of)
-    return ward_status(plan, observed, as_of)
+        observed = store.observations(session, plan, review.as_of)
+    return ward_status(plan, observed, review.as_of)
 
 
-def rank(opened_db: Opened, as_of: date, block_query: str | None) -> list[RankRow]:
-    """Units ranked within their blocks as of a date."""
+@dataclass
+class Ranking:
+    """Ranked rows, what they were compared with, and the commendation shortlist."""
+
+    rows: list[RankRow]
+    previous_end: date
+    proposals: list[Proposal]
+
+
+def find_block(plan: Plan, query: str) -> str:
+    """A block's code by code or name."""
+    names = {code: block.name for code, block in plan.blocks.items()}
+    return resolve(query, plan.blocks, names, "khối thi đua").code
+
+
+def rank(opened_db: Opened, review: Review, block_query: str | None) -> Ranking:
+    """Units ranked within their blocks, their move since the previous period, the shortlist."""
     plan = opened_db.plan
-    check_in_year(as_of, plan.year, "ngày xem (--as-of)")
-    block = None
-    if block_query is not None:
-        names = {code: b.name for code, b in plan.blocks.items()}
-        block = resolve(block_query, plan.blocks, names, "khối thi đua").code
+    block = None if block_query is None else find_block(plan, block_query)
+    previous_end = review.previous_end
     with opened_db.database.session() as session:
-        observed = store.observations(session, plan.year, as_of)
-    return rank_units(plan, observed, as_of, block)
+        rows = rank_units(
+            plan, store.observations(session, plan, review.as_of), review.as_of, block
+        )
+        earlier_plan = (
+            plan if previous_end.year == plan.year else store.load_plan(session, previous_end.year)
+        )
+        earlier: list[RankRow] = []
+        if earlier_plan is not None:
+            observed = store.observations(session, earlier_plan, previous_end)
+            earlier = rank_units(earlier_plan, observed, previous_end)
+    rows = with_movement(rows, earlier)
+    return Ranking(rows, previous_end, shortlist(plan, rows))
+
+
+@dataclass
+class Scorecard:
+    """One unit's score explained: parts, arithmetic, rank and the way to the next grade."""
+
+    result: UnitScore
+    rank: RankRow | None
+    next: NextGrade | None
+
+
+def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
+    """A unit's scorecard at a review date."""
+    plan = opened_db.plan
+    unit = find_unit(plan, unit_query)
+    with opened_db.database.session() as session:
+        observed = store.observations(session, plan, review.as_of)
+    if unit.is_ward:
+        raise InputError(f"{unit.code} ({unit.name}) là phường, không chấm điểm; xem thidua status")
+    rows = rank_units(plan, observed, review.as_of, unit.block)
+    row = next(r for r in rows if r.result.unit.code == unit.code)
+    return Scorecard(row.result, row, next_grade(plan, row.result, review.as_of))

@@ -1,20 +1,20 @@
-"""Pure domain rules: plan + aggregated figures -> progress, ward roll-ups, scores and ranks.
+"""Pure domain rules: a value against a target on a date, and the ward's rolled-up figures.
 
 No I/O and no formatting here: every function takes plain values and returns plain values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
-from thiduaCLI.plan import Indicator, Plan, Unit
+from thiduaCLI.plan import Indicator, Plan
 
 State = Literal["achieved", "on_track", "behind", "not_achieved", "no_data"]
 STATES: tuple[State, ...] = ("achieved", "on_track", "behind", "not_achieved", "no_data")
-SCORE_DECIMALS = 2
+Basis = Literal["target", "prorated", "milestones"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Observation:
     latest_denominator: float | None
     last_date: date
     last_by: str
+    late_count: int = 0
+    last_recorded_at: datetime | None = None
 
     def value(self, indicator: Indicator) -> float:
         """Year-to-date sum for a cumulative indicator; the latest figure for a level one."""
@@ -41,7 +43,12 @@ Observations = Mapping[tuple[str, str], Observation]
 
 @dataclass(frozen=True)
 class Assessment:
-    """A value judged against a target on a date."""
+    """A value judged against a target on a date.
+
+    ``attainment`` compares with the annual target; ``progress`` with the ``basis`` a score
+    uses: the expected-by-date figure (pro-rated or by milestones) for a cumulative indicator,
+    the target itself for a level one.
+    """
 
     target: float
     value: float | None
@@ -52,6 +59,12 @@ class Assessment:
     state: State
     projection: float | None
     needed_per_month: float | None
+    basis: Basis = "target"
+
+    @property
+    def basis_target(self) -> float:
+        """The figure ``progress`` is measured against."""
+        return self.target if self.expected is None else self.expected
 
 
 # ------------------------------------------------------------------------ the calendar
@@ -132,8 +145,11 @@ def assess(
     """
     cumulative = indicator.kind == "cumulative"
     expected = target * expected_share(indicator, as_of, year) if cumulative else None
+    basis: Basis = "target"
+    if cumulative:
+        basis = "prorated" if indicator.milestones is None else "milestones"
     if value is None:
-        return Assessment(target, None, expected, None, None, False, "no_data", None, None)
+        return Assessment(target, None, expected, None, None, False, "no_data", None, None, basis)
 
     met = is_met(indicator, value, target)
     attainment = attainment_ratio(indicator, value, target)
@@ -161,6 +177,7 @@ def assess(
         state=_state(indicator, value, expected, met, as_of >= date(year, 12, 31)),
         projection=projection,
         needed_per_month=needed,
+        basis=basis,
     )
 
 
@@ -228,7 +245,7 @@ def _roll_up(plan: Plan, indicator: Indicator, reported: list[Observation]) -> f
             return None
         return 100 * sum(n for n, _ in parts if n is not None) / denominator
     weight_by = indicator.weight_by or ""
-    weighted = [(plan.units[obs.unit].weights.get(weight_by, 0.0), obs) for obs in reported]
+    weighted = [(plan.units[obs.unit].sizes.get(weight_by, 0.0), obs) for obs in reported]
     total_weight = sum(weight for weight, _ in weighted)
     if not total_weight:
         return None
@@ -251,112 +268,4 @@ def ward_status(plan: Plan, observations: Observations, as_of: date) -> list[Ind
         ward = ward_value(plan, indicator, observations)
         judged = assess(indicator, indicator.target, ward.value, as_of, plan.year)
         rows.append(IndicatorStatus(indicator, ward, judged))
-    return rows
-
-
-# ------------------------------------------------------------------------------ scores
-
-
-@dataclass(frozen=True)
-class ScorePart:
-    """One indicator's share of a unit's score."""
-
-    indicator: str
-    assessment: Assessment
-    capped: float
-    weight: float
-    points: float
-
-    @property
-    def missing(self) -> bool:
-        """No figure yet: it counts 0."""
-        return self.assessment.value is None
-
-
-@dataclass(frozen=True)
-class UnitScore:
-    """A unit's score over its agreement, and the parts it is made of."""
-
-    unit: Unit
-    score: float
-    grade: str
-    parts: tuple[ScorePart, ...]
-
-    @property
-    def reported(self) -> int:
-        """How many indicators of the agreement have figures."""
-        return sum(1 for part in self.parts if not part.missing)
-
-    @property
-    def expected(self) -> int:
-        """How many indicators the agreement holds."""
-        return len(self.parts)
-
-    @property
-    def missing(self) -> list[str]:
-        """Codes of the indicators with no figure yet."""
-        return [part.indicator for part in self.parts if part.missing]
-
-
-def grade_for(plan: Plan, score: float) -> str:
-    """The first grade, from the top, whose threshold the score reaches."""
-    for grade in plan.scoring.grades:
-        if score >= grade.min:
-            return grade.name
-    return plan.scoring.grades[-1].name
-
-
-def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) -> UnitScore:
-    """Weighted mean of capped progress over the unit's agreement, on a 100-point scale.
-
-    A missing figure counts 0; progress below 0 (a negative growth rate) counts 0.
-    """
-    cap = plan.scoring.cap / 100
-    judged = []
-    for code, target in unit.agreement.items():
-        indicator = plan.indicators[code]
-        observation = observations.get((unit.code, code))
-        value = observation.value(indicator) if observation else None
-        judged.append((indicator, assess(indicator, target, value, as_of, plan.year)))
-    total_weight = sum(indicator.weight for indicator, _ in judged)
-    parts = []
-    for indicator, assessment in judged:
-        capped = min(cap, max(0.0, assessment.progress or 0.0))
-        share = indicator.weight / total_weight if total_weight else 0.0
-        parts.append(
-            ScorePart(indicator.code, assessment, capped, indicator.weight, 100 * capped * share)
-        )
-    score = round(sum(part.points for part in parts), SCORE_DECIMALS)
-    return UnitScore(unit, score, grade_for(plan, score), tuple(parts))
-
-
-@dataclass(frozen=True)
-class RankRow:
-    """A unit's place in its block."""
-
-    block: str
-    rank: int
-    result: UnitScore
-
-
-def rank_block(scores: Iterable[UnitScore]) -> list[RankRow]:
-    """Order one block's units by score; equal scores share a rank (1, 1, 3)."""
-    ordered = sorted(scores, key=lambda result: -result.score)
-    rows = []
-    for position, result in enumerate(ordered):
-        tied = position > 0 and result.score == ordered[position - 1].score
-        rank = rows[-1].rank if tied else position + 1
-        rows.append(RankRow(result.unit.block or "", rank, result))
-    return rows
-
-
-def rank_units(
-    plan: Plan, observations: Observations, as_of: date, block: str | None = None
-) -> list[RankRow]:
-    """Rank every block's units (or one block's), blocks in plan order."""
-    rows: list[RankRow] = []
-    for code in plan.blocks:
-        if block is None or code == block:
-            members = plan.members(code)
-            rows.extend(rank_block(score_unit(plan, u, observations, as_of) for u in members))
     return rows

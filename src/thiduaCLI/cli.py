@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +19,10 @@ from thiduaCLI import __version__
 from thiduaCLI.errors import ThiduaError
 
 if TYPE_CHECKING:
-    from thiduaCLI.plan import Plan
+    from collections.abc import Iterator
+
+    from thiduaCLI.actions import Opened, Review
+    from thiduaCLI.periods import Period
 
 app = typer.Typer(
     name="thidua",
@@ -105,14 +109,6 @@ def _emit(data: object, as_json: bool) -> None:
 def _notes(notes: list[str]) -> None:
     for note in notes:
         typer.echo(f"Ghi chú: {note}", err=True)
-
-
-def _as_of(text: str | None, plan: Plan) -> date:
-    """``--as-of`` as typed, else today kept inside the plan year."""
-    from thiduaCLI.actions import default_as_of
-    from thiduaCLI.dates import parse_date
-
-    return default_as_of(plan, date.today()) if text is None else parse_date(text)
 
 
 @app.command()
@@ -205,22 +201,63 @@ def _os_user() -> str:
         return "không rõ"
 
 
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm).",
+    ),
+]
+
+
+def _review(as_of: str | None, period: str | None) -> tuple[date | None, Period | None]:
+    """``--as-of`` and ``--period`` as typed; giving both is a usage error."""
+    from thiduaCLI.dates import parse_date
+    from thiduaCLI.periods import parse_period
+
+    if as_of is not None and period is not None:
+        raise typer.BadParameter("chỉ dùng một trong --as-of và --period", param_hint="--period")
+    return (
+        None if as_of is None else parse_date(as_of),
+        None if period is None else parse_period(period),
+    )
+
+
+@contextmanager
+def _reviewing(
+    settings: Settings, as_of: str | None, period: str | None
+) -> Iterator[tuple[Opened, Review]]:
+    """Open the database on the plan year a review needs, and settle its date."""
+    from thiduaCLI import actions
+
+    day, chosen = _review(as_of, period)
+    year = actions.plan_year_for(settings.year, chosen)
+    with actions.opened(settings.db_path, year) as opened:
+        yield opened, actions.review_for(opened.plan, day, chosen, date.today())
+    _notes(opened.notes)
+
+
 @app.command()
-def status(context: typer.Context, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def status(
+    context: typer.Context,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.
 
-    Ví dụ: thidua status --as-of 2026-06-30
+    Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét (cuối kỳ khi dùng --period).
+
+    Ví dụ: thidua status --period 2026-H1
     """
     from thiduaCLI import actions
     from thiduaCLI.render import status_json, status_table
 
-    settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        day = _as_of(as_of, opened.plan)
-        rows = actions.status(opened, day)
-    _notes(opened.notes)
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        rows = actions.status(opened, review)
     plan = opened.plan
-    _emit(status_json(plan, day, rows) if as_json else status_table(plan, day, rows), as_json)
+    data = status_json(plan, review, rows) if as_json else status_table(plan, review, rows)
+    _emit(data, as_json)
 
 
 @app.command()
@@ -230,22 +267,53 @@ def rank(
         str | None, typer.Option("--block", help="Chỉ xếp hạng một khối (mã hoặc tên).")
     ] = None,
     as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    shortlist: Annotated[
+        bool,
+        typer.Option("--shortlist", help="Danh sách đơn vị đủ điều kiện đề nghị khen thưởng."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Xếp hạng các đơn vị trong từng khối thi đua theo điểm (0–100).
+    """Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.
 
-    Ví dụ: thidua rank --block KHOM --as-of 2026-06-30
+    Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, cộng điểm
+    thưởng, trừ điểm trừ, theo mục [scoring] của kế hoạch.
+
+    Ví dụ: thidua rank --period 2026-H1 --block KHOM
     """
     from thiduaCLI import actions
-    from thiduaCLI.render import rank_json, rank_tables
+    from thiduaCLI import render_scores as view
 
-    settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        day = _as_of(as_of, opened.plan)
-        rows = actions.rank(opened, day, block)
-    _notes(opened.notes)
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        ranking = actions.rank(opened, review, block)
     plan = opened.plan
-    _emit(rank_json(plan, day, rows) if as_json else rank_tables(plan, day, rows), as_json)
+    if shortlist:
+        data = (view.shortlist_json if as_json else view.shortlist_table)(plan, review, ranking)
+    else:
+        data = (view.rank_json if as_json else view.rank_tables)(plan, review, ranking)
+    _emit(data, as_json)
+
+
+@app.command()
+def show(
+    context: typer.Context,
+    unit: Annotated[str, typer.Argument(help="Đơn vị: mã hoặc tên.")],
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.
+
+    Ví dụ: thidua show "khom 3" --period 2026-H1
+    """
+    from thiduaCLI import actions
+    from thiduaCLI import render_scores as view
+
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        card = actions.show(opened, review, unit)
+    plan = opened.plan
+    data = (view.scorecard_json if as_json else view.scorecard_view)(plan, review, card)
+    _emit(data, as_json)
 
 
 @app.command()

@@ -25,6 +25,7 @@ CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+DueDays = Annotated[int, Field(ge=0, le=90)]
 
 
 class _Strict(BaseModel):
@@ -46,11 +47,57 @@ DEFAULT_GRADES = (
 )
 
 
+class Bonus(_Strict):
+    """Points added for each indicator achieved beyond its target."""
+
+    per_indicator: NonNegative = 0
+    max: NonNegative | None = None
+
+
+class Deductions(_Strict):
+    """Points taken for each indicator with no figure, or with a figure reported late."""
+
+    missing: NonNegative = 0
+    late: NonNegative = 0
+    max: NonNegative | None = None
+
+
+TieBreaker = Literal["achieved", "reported", "earliest"]
+
+
+class Commendation(_Strict):
+    """A commendation and who may be proposed for it: a least grade, a best rank, completeness."""
+
+    name: Text
+    grade: Text
+    top: Annotated[int, Field(ge=1)] | None = None
+    complete: bool = False
+
+
+DEFAULT_COMMENDATIONS = (
+    Commendation(
+        name="Đề nghị Chủ tịch UBND phường tặng Giấy khen",
+        grade="Hoàn thành xuất sắc nhiệm vụ",
+        top=1,
+    ),
+    Commendation(name="Tập thể lao động tiên tiến", grade="Hoàn thành tốt nhiệm vụ"),
+)
+
+
 class Scoring(_Strict):
-    """How attainment becomes a score and a score becomes a grade."""
+    """How attainment becomes a score, a score a grade, and a grade a commendation."""
 
     cap: Annotated[float, Field(ge=100, le=1000)] = 100
     grades: tuple[Grade, ...] = DEFAULT_GRADES
+    bonus: Bonus = Bonus()
+    deductions: Deductions = Deductions()
+    min_reported: Annotated[float, Field(ge=0, le=100)] = 0
+    tie_breakers: tuple[TieBreaker, ...] = ()
+    commendations: tuple[Commendation, ...] = DEFAULT_COMMENDATIONS
+
+    def grade_rank(self, name: str) -> int:
+        """Position of a grade from the top (0 is the best)."""
+        return [grade.name for grade in self.grades].index(name)
 
 
 class Indicator(_Strict):
@@ -77,13 +124,14 @@ class Indicator(_Strict):
 
 
 class Unit(_Strict):
-    """A signatory with its resolved agreement: indicator code -> its own target."""
+    """A signatory with its resolved agreement: indicator code -> its own target and weight."""
 
     code: Code
     name: Text
     block: str | None
     agreement: dict[str, float]
-    weights: dict[str, float] = {}
+    weights: dict[str, float]
+    sizes: dict[str, float] = {}
 
     @property
     def is_ward(self) -> bool:
@@ -92,11 +140,12 @@ class Unit(_Strict):
 
 
 class Block(_Strict):
-    """A khối thi đua and the indicators its members sign by default."""
+    """A khối thi đua, the indicators its members sign by default, and its own weights."""
 
     code: Code
     name: Text
     indicators: tuple[str, ...] = ()
+    weights: dict[str, float] = {}
 
 
 class Plan(_Strict):
@@ -105,6 +154,7 @@ class Plan(_Strict):
     year: Annotated[int, Field(ge=2000, le=2100)]
     title: Text
     reporting_cycle: Cycle = "monthly"
+    due_days: DueDays = 10
     scoring: Scoring = Scoring()
     ward_code: Code
     indicators: dict[str, Indicator]
@@ -134,18 +184,20 @@ class _UnitEntry(_Strict):
     block: Code
     indicators: tuple[str, ...] | None = None
     targets: dict[str, NonNegative] = {}
-    weights: dict[str, NonNegative] = {}
+    sizes: dict[str, NonNegative] = {}
 
 
 class _BlockEntry(_Strict):
     name: Text
     indicators: tuple[str, ...] = ()
+    weights: dict[str, NonNegative] = {}
 
 
 class _PlanFile(_Strict):
     year: Annotated[int, Field(ge=2000, le=2100)]
     title: Text
     reporting_cycle: Cycle = "monthly"
+    due_days: DueDays = 10
     ward: _WardEntry
     scoring: Scoring = Scoring()
     indicators: Annotated[dict[str, Any], Field(min_length=1)]
@@ -224,7 +276,10 @@ def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
     blocks: dict[str, Block] = {}
     for code, entry in raw.blocks.items():
         _check_known(f"blocks.{code}.indicators", entry.indicators, indicators)
-        blocks[code] = Block(code=code, name=entry.name, indicators=entry.indicators)
+        _check_known(f"blocks.{code}.weights", tuple(entry.weights), indicators)
+        blocks[code] = Block(
+            code=code, name=entry.name, indicators=entry.indicators, weights=entry.weights
+        )
 
     units: dict[str, Unit] = {
         raw.ward.code: Unit(
@@ -232,6 +287,7 @@ def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
             name=raw.ward.name,
             block=None,
             agreement={code: ind.target for code, ind in indicators.items()},
+            weights={code: ind.weight for code, ind in indicators.items()},
         )
     }
     for code, entry in raw.units.items():
@@ -241,6 +297,7 @@ def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
         year=raw.year,
         title=raw.title,
         reporting_cycle=raw.reporting_cycle,
+        due_days=raw.due_days,
         scoring=raw.scoring,
         ward_code=raw.ward.code,
         indicators=indicators,
@@ -273,14 +330,22 @@ def _resolve_unit(
         _check_target(location, indicators[indicator_code], target)
     for indicator_code in signed:
         weight_by = indicators[indicator_code].weight_by
-        if weight_by and entry.weights.get(weight_by, 0) <= 0:
+        if weight_by and entry.sizes.get(weight_by, 0) <= 0:
             raise _EntryError(
-                f"{where}.weights.{weight_by}",
+                f"{where}.sizes.{weight_by}",
                 f"chỉ tiêu {indicator_code} tổng hợp theo '{weight_by}': cần một số dương",
             )
-    agreement = {c: entry.targets.get(c, indicators[c].target) for c in signed}
+    block = blocks[entry.block]
+    weights = {c: block.weights.get(c, indicators[c].weight) for c in signed}
+    if not any(weights.values()):
+        raise _EntryError(where, "tổng trọng số các chỉ tiêu của đơn vị bằng 0")
     return Unit(
-        code=code, name=entry.name, block=entry.block, agreement=agreement, weights=entry.weights
+        code=code,
+        name=entry.name,
+        block=entry.block,
+        agreement={c: entry.targets.get(c, indicators[c].target) for c in signed},
+        weights=weights,
+        sizes=entry.sizes,
     )
 
 
@@ -307,6 +372,17 @@ def _check_grades(scoring: Scoring) -> None:
         raise _EntryError("scoring.grades", "các mức phải xếp từ cao xuống thấp, không trùng nhau")
     if minimums[-1] != 0:
         raise _EntryError("scoring.grades", "mức cuối cùng phải có min = 0")
+    names = [grade.name for grade in scoring.grades]
+    if len(set(names)) != len(names):
+        raise _EntryError("scoring.grades", "hai mức xếp loại trùng tên")
+    if len(set(scoring.tie_breakers)) != len(scoring.tie_breakers):
+        raise _EntryError("scoring.tie_breakers", "một tiêu chí được ghi hai lần")
+    for position, commendation in enumerate(scoring.commendations):
+        if commendation.grade not in names:
+            raise _EntryError(
+                f"scoring.commendations[{position}].grade",
+                f"'{commendation.grade}' không phải một mức trong scoring.grades",
+            )
 
 
 def _check_indicator(where: str, indicator: Indicator) -> None:

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from thiduaCLI.actions import InitResult, Recorded
-from thiduaCLI.attainment import Assessment, IndicatorStatus, RankRow, State
+from thiduaCLI.actions import InitResult, Recorded, Review
+from thiduaCLI.attainment import Assessment, Basis, IndicatorStatus, State
 from thiduaCLI.dates import format_date
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan
@@ -49,15 +49,16 @@ def dump_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def _round(value: float | None, places: int = 6) -> float | None:
+def rounded(value: float | None, places: int = 6) -> float | None:
+    """A float for JSON, without binary noise in the last places."""
     return None if value is None else round(value, places)
 
 
-def _target_text(indicator: Indicator, target: float) -> str:
+def target_text(indicator: Indicator, target: float) -> str:
     return f"{COMPARATOR_SIGNS[indicator.comparator]} {format_quantity(target, indicator.measure)}"
 
 
-def _state_text(state: State) -> Text:
+def state_text(state: State) -> Text:
     return Text(STATE_LABELS[state], style=STATE_STYLES[state])
 
 
@@ -102,7 +103,7 @@ def indicators_table(plan: Plan) -> Table:
         if ind.weight_by:
             rollup += f" theo {ind.weight_by}"
         table.add_row(
-            ind.code, ind.name, _target_text(ind, ind.target), KIND_LABELS[ind.kind], rollup
+            ind.code, ind.name, target_text(ind, ind.target), KIND_LABELS[ind.kind], rollup
         )
     return table
 
@@ -139,11 +140,25 @@ def units_table(plan: Plan) -> Table:
 # --------------------------------------------------------------------------- status
 
 
-def status_json(plan: Plan, as_of: date, rows: Sequence[IndicatorStatus]) -> dict[str, Any]:
-    """The ward's progress for scripts."""
+def review_json(plan: Plan, review: Review) -> dict[str, Any]:
+    """The fields every review output starts with."""
     return {
         "year": plan.year,
-        "as_of": as_of.isoformat(),
+        "as_of": review.as_of.isoformat(),
+        "period": review.period.label if review.period else None,
+    }
+
+
+def review_title(review: Review) -> str:
+    """``kỳ 2026-H1 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
+    day = format_date(review.as_of)
+    return f"kỳ {review.period.label} (đến {day})" if review.period else f"đến ngày {day}"
+
+
+def status_json(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> dict[str, Any]:
+    """The ward's progress for scripts."""
+    return {
+        **review_json(plan, review),
         "indicators": [
             {
                 "code": row.indicator.code,
@@ -151,7 +166,7 @@ def status_json(plan: Plan, as_of: date, rows: Sequence[IndicatorStatus]) -> dic
                 "measure": row.indicator.measure,
                 "comparator": row.indicator.comparator,
                 "kind": row.indicator.kind,
-                **_assessment_json(row.assessment),
+                **assessment_json(row.assessment),
                 "source": row.ward.source,
                 "units_reported": row.ward.units_reported,
                 "units_expected": row.ward.units_expected,
@@ -161,95 +176,68 @@ def status_json(plan: Plan, as_of: date, rows: Sequence[IndicatorStatus]) -> dic
     }
 
 
-def _assessment_json(judged: Assessment) -> dict[str, Any]:
+def assessment_json(judged: Assessment) -> dict[str, Any]:
+    """A value judged against its target, for scripts."""
     return {
         "target": judged.target,
-        "value": _round(judged.value),
-        "attainment": _round(judged.attainment),
+        "value": rounded(judged.value),
+        "attainment": rounded(judged.attainment),
         "state": judged.state,
-        "expected": _round(judged.expected),
-        "projection": _round(judged.projection),
-        "needed_per_month": _round(judged.needed_per_month),
+        "expected": rounded(judged.expected),
+        "basis": judged.basis,
+        "progress": rounded(judged.progress),
+        "projection": rounded(judged.projection),
+        "needed_per_month": rounded(judged.needed_per_month),
     }
 
 
-def status_table(plan: Plan, as_of: date, rows: Sequence[IndicatorStatus]) -> Table:
+def basis_text(judged: Assessment, as_of: date) -> str:
+    """What a value is compared with: the annual target, or the plan up to a date."""
+    labels: dict[Basis, str] = {
+        "target": "chỉ tiêu năm",
+        "prorated": f"kế hoạch đến {format_date(as_of)} (chia đều theo ngày)",
+        "milestones": f"kế hoạch đến {format_date(as_of)} (theo mốc quý)",
+    }
+    return labels[judged.basis]
+
+
+def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
     """The ward's progress for people."""
-    table = Table(title=f"{plan.title}\nTiến độ đến ngày {format_date(as_of)}")
-    for heading in ("Mã", "Chỉ tiêu", "Chỉ tiêu giao", "Thực hiện", "Tỷ lệ", "Dự kiến đến nay"):
-        table.add_column(heading, justify="right" if heading in ("Thực hiện", "Tỷ lệ") else "left")
-    table.add_column("Tình trạng")
-    table.add_column("Nguồn")
+    table = Table(title=f"{plan.title}\nTiến độ {review_title(review)}")
+    for heading, numeric in (
+        ("Mã", False),
+        ("Chỉ tiêu", False),
+        ("Chỉ tiêu giao", False),
+        ("Thực hiện", True),
+        ("Tỷ lệ so với chỉ tiêu năm", True),
+        ("Dự kiến đến nay", True),
+        ("So với dự kiến", True),
+        ("Tình trạng", False),
+        ("Nguồn", False),
+    ):
+        table.add_column(heading, justify="right" if numeric else "left")
     for row in rows:
         ind, judged = row.indicator, row.assessment
-        expected = "" if judged.expected is None else format_quantity(judged.expected, ind.measure)
+        cumulative = judged.expected is not None
         source = SOURCE_LABELS[row.ward.source]
         if row.ward.units_expected:
             source += f" ({row.ward.units_reported}/{row.ward.units_expected} đơn vị)"
         table.add_row(
             ind.code,
             ind.name,
-            _target_text(ind, judged.target),
+            target_text(ind, judged.target),
             format_quantity(judged.value, ind.measure),
             f"{format_percent(judged.attainment)} {_bar(judged.attainment)}",
-            expected,
-            _state_text(judged.state),
+            format_quantity(judged.expected, ind.measure) if cumulative else "",
+            format_percent(judged.progress) if cumulative else "",
+            state_text(judged.state),
             source,
         )
+    table.caption = (
+        "Chỉ tiêu cộng dồn được đánh giá so với kế hoạch đến ngày xét "
+        "(chia đều theo ngày, hoặc theo mốc quý nếu kế hoạch có); chỉ tiêu mức so với chỉ tiêu năm."
+    )
     return table
-
-
-# ----------------------------------------------------------------------------- rank
-
-
-def rank_json(plan: Plan, as_of: date, rows: Sequence[RankRow]) -> dict[str, Any]:
-    """Units ranked within their blocks, for scripts."""
-    return {
-        "year": plan.year,
-        "as_of": as_of.isoformat(),
-        "rows": [
-            {
-                "block": row.block,
-                "rank": row.rank,
-                "unit": row.result.unit.code,
-                "name": row.result.unit.name,
-                "score": row.result.score,
-                "grade": row.result.grade,
-                "reported": row.result.reported,
-                "expected": row.result.expected,
-                "missing": row.result.missing,
-            }
-            for row in rows
-        ],
-    }
-
-
-def rank_tables(plan: Plan, as_of: date, rows: Sequence[RankRow]) -> list[Table]:
-    """One table per block, for people."""
-    tables: dict[str, Table] = {}
-    for row in rows:
-        table = tables.get(row.block)
-        if table is None:
-            title = f"{plan.blocks[row.block].name} – xếp hạng đến ngày {format_date(as_of)}"
-            table = Table(title=title)
-            for heading in ("Hạng", "Mã", "Đơn vị", "Điểm", "Xếp loại", "Đã báo cáo"):
-                table.add_column(
-                    heading, justify="right" if heading in ("Hạng", "Điểm") else "left"
-                )
-            tables[row.block] = table
-        result = row.result
-        reported = f"{result.reported}/{result.expected}"
-        if result.missing:
-            reported += f" ⚠ thiếu {', '.join(result.missing)} (tính 0 điểm)"
-        table.add_row(
-            str(row.rank),
-            result.unit.code,
-            result.unit.name,
-            format_number(result.score),
-            result.grade,
-            reported,
-        )
-    return list(tables.values())
 
 
 # ---------------------------------------------------------------------------- report
@@ -271,8 +259,8 @@ def recorded_json(recorded: Recorded) -> dict[str, Any]:
         "recorded_at": figure.recorded_at.isoformat(),
         "recorded_by": figure.recorded_by,
         "note": figure.note,
-        "year_to_date": _round(recorded.year_to_date),
-        "standing": _assessment_json(recorded.standing),
+        "year_to_date": rounded(recorded.year_to_date),
+        "standing": assessment_json(recorded.standing),
     }
 
 
@@ -287,7 +275,7 @@ def recorded_line(recorded: Recorded) -> str:
         f"Đã ghi #{figure.id}: {recorded.unit.name} – {ind.name}: {what}, "
         f"ngày {format_date(figure.ref_date)}, người nhập {figure.recorded_by}. "
         f"{now.capitalize()} {format_quantity(judged.value, ind.measure)} / "
-        f"{_target_text(ind, judged.target)} ({format_percent(judged.attainment)})"
+        f"{target_text(ind, judged.target)} ({format_percent(judged.attainment)})"
     )
     if judged.expected is not None:
         line += f", dự kiến đến ngày {format_quantity(judged.expected, ind.measure)}"

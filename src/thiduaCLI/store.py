@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, event, func
+from sqlalchemy import ColumnElement, Engine, Integer, String, case, cast, event, func, literal
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -20,6 +20,7 @@ from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord, utc_now
 from thiduaCLI.plan import Plan
 
 BUSY_TIMEOUT_MS = 30_000
+LOCAL_UTC_OFFSET_HOURS = 7  # Vietnam (no daylight saving): a figure's local recording day
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -220,13 +221,16 @@ def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: 
 
 
 def observations(
-    session: Session, year: int, as_of: date, unit: str | None = None
+    session: Session, plan: Plan, as_of: date, unit: str | None = None
 ) -> dict[tuple[str, str], Observation]:
-    """Per (unit, indicator): year-to-date sum, count and latest figure, all in one query."""
+    """Per (unit, indicator), in one query: year-to-date sum, count, latest figure, how many
+    figures were recorded after their due date, and when the last one was recorded."""
     pair = (Figure.unit, Figure.indicator)
-    conditions = [Figure.year == year, Figure.ref_date <= as_of]
+    conditions = [Figure.year == plan.year, Figure.ref_date <= as_of]
     if unit is not None:
         conditions.append(Figure.unit == unit)
+    recorded_on = func.date(Figure.recorded_at, f"+{LOCAL_UTC_OFFSET_HOURS} hours")
+    late = case((recorded_on > _due_date(plan), 1), else_=0)
     ranked = (
         select(
             Figure.unit,
@@ -238,6 +242,8 @@ def observations(
             Figure.recorded_by,
             func.sum(Figure.value).over(partition_by=pair).label("total"),
             func.count().over(partition_by=pair).label("n"),
+            func.sum(late).over(partition_by=pair).label("late"),
+            func.max(Figure.recorded_at).over(partition_by=pair).label("last_recorded_at"),
             func.row_number()
             .over(partition_by=pair, order_by=(col(Figure.ref_date).desc(), col(Figure.id).desc()))
             .label("position"),
@@ -258,6 +264,19 @@ def observations(
             latest_denominator=row.denominator,
             last_date=row.ref_date,
             last_by=row.recorded_by,
+            late_count=row.late,
+            last_recorded_at=row.last_recorded_at,
         )
         for row in rows
     }
+
+
+def _due_date(plan: Plan) -> ColumnElement[str]:
+    """SQL for the day a figure is due: the end of its reporting period plus the plan's grace."""
+    grace = f"+{plan.due_days} days"
+    if plan.reporting_cycle == "monthly":
+        return func.date(Figure.ref_date, "start of month", "+1 month", "-1 day", grace)
+    month = cast(func.strftime("%m", Figure.ref_date), Integer)
+    quarter_end_month = (month + 2) / 3 * 3  # integer division in SQLite
+    months = literal("+").concat(cast(quarter_end_month, String)).concat(" months")
+    return func.date(Figure.ref_date, "start of year", months, "-1 day", grace)

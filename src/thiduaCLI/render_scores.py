@@ -1,0 +1,327 @@
+"""Review-meeting output: rankings, movement, the shortlist and unit scorecards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from thiduaCLI.actions import Ranking, Review, Scorecard
+from thiduaCLI.dates import format_date
+from thiduaCLI.numbers import format_number, format_percent, format_quantity
+from thiduaCLI.plan import Plan
+from thiduaCLI.render import (
+    assessment_json,
+    basis_text,
+    review_json,
+    review_title,
+    rounded,
+    state_text,
+    target_text,
+)
+from thiduaCLI.scoring import GradePath, NextGrade, Proposal, RankRow, ScorePart, UnitScore
+
+
+def movement(row: RankRow) -> str:
+    """``↑2``, ``↓1``, ``=``, ``new`` (not ranked before), or empty when not ranked now."""
+    if row.rank is None:
+        return ""
+    if row.previous_rank is None:
+        return "new"
+    if row.move == 0:
+        return "="
+    return f"↑{row.move}" if (row.move or 0) > 0 else f"↓{-(row.move or 0)}"
+
+
+def part_json(part: ScorePart) -> dict[str, Any]:
+    """One indicator's contribution, with everything needed to recompute it."""
+    judged, observation = part.assessment, part.observation
+    return {
+        "indicator": part.indicator,
+        **assessment_json(judged),
+        "basis_target": rounded(judged.basis_target),
+        "capped": part.capped,
+        "weight": part.weight,
+        "points": part.points,
+        "bonus": part.bonus,
+        "deduction": part.deduction,
+        "met": judged.met,
+        "missing": part.missing,
+        "late": part.late,
+        "last_date": observation.last_date.isoformat() if observation else None,
+        "last_by": observation.last_by if observation else None,
+    }
+
+
+def score_json(result: UnitScore) -> dict[str, Any]:
+    """A unit's score and all of its parts."""
+    return {
+        "unit": result.unit.code,
+        "name": result.unit.name,
+        "block": result.unit.block,
+        "score": result.score,
+        "grade": result.grade,
+        "eligible": result.eligible,
+        "reported": result.reported,
+        "expected": result.expected,
+        "achieved": result.achieved,
+        "missing": result.missing,
+        "base": result.base,
+        "bonus": result.bonus,
+        "deduction": result.deduction,
+        "parts": [part_json(part) for part in result.parts],
+    }
+
+
+def rank_row_json(row: RankRow) -> dict[str, Any]:
+    """A ranked row: the unit's score, its place, and its place before."""
+    return {
+        "block": row.block,
+        "rank": row.rank,
+        "previous_rank": row.previous_rank,
+        "previous_score": row.previous_score,
+        "move": row.move,
+        "movement": movement(row),
+        **score_json(row.result),
+    }
+
+
+def rank_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
+    """Units ranked within their blocks, for scripts."""
+    return {
+        **review_json(plan, review),
+        "previous_as_of": ranking.previous_end.isoformat(),
+        "rows": [rank_row_json(row) for row in ranking.rows],
+    }
+
+
+def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
+    """One table per block, for people."""
+    tables: dict[str, Table] = {}
+    for row in ranking.rows:
+        table = tables.get(row.block)
+        if table is None:
+            table = Table(
+                title=f"{plan.blocks[row.block].name} – xếp hạng {review_title(review)}",
+                caption=f"So với lần xếp hạng đến {format_date(ranking.previous_end)}.",
+            )
+            for heading, numeric in (
+                ("Hạng", True),
+                ("Thay đổi", False),
+                ("Mã", False),
+                ("Đơn vị", False),
+                ("Điểm", True),
+                ("Điểm kỳ trước", True),
+                ("Xếp loại", False),
+                ("Đã báo cáo", False),
+            ):
+                table.add_column(heading, justify="right" if numeric else "left")
+            tables[row.block] = table
+        result = row.result
+        reported = f"{result.reported}/{result.expected}"
+        if result.missing:
+            reported += f" ⚠ thiếu {', '.join(result.missing)} (tính 0 điểm)"
+        table.add_row(
+            "—" if row.rank is None else str(row.rank),
+            "mới" if movement(row) == "new" else movement(row),
+            result.unit.code,
+            result.unit.name,
+            format_number(result.score),
+            "" if row.previous_score is None else format_number(row.previous_score),
+            result.grade if result.eligible else "không xếp hạng (báo cáo quá ít chỉ tiêu)",
+            reported,
+        )
+    return list(tables.values())
+
+
+# --------------------------------------------------------------------------- shortlist
+
+
+def proposal_reason(plan: Plan, proposal: Proposal) -> str:
+    """Why a unit qualifies, in the words of the meeting."""
+    row, rule = proposal.row, proposal.commendation
+    block = plan.blocks[row.block].name
+    reason = (
+        f"hạng {row.rank}/{proposal.block_size} {block.lower()}, "
+        f"{format_number(row.result.score)} điểm, {row.result.grade.lower()}"
+    )
+    needs = [f"từ {rule.grade.lower()}"]
+    if rule.top is not None:
+        needs.append(f"hạng ≤ {rule.top}")
+    if rule.complete:
+        needs.append("đủ số liệu mọi chỉ tiêu")
+    return f"{reason} (điều kiện: {', '.join(needs)})"
+
+
+def shortlist_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
+    """The commendation shortlist for scripts."""
+    return {
+        **review_json(plan, review),
+        "proposals": [
+            {
+                "block": p.row.block,
+                "unit": p.row.result.unit.code,
+                "name": p.row.result.unit.name,
+                "rank": p.row.rank,
+                "block_size": p.block_size,
+                "score": p.row.result.score,
+                "grade": p.row.result.grade,
+                "commendation": p.commendation.name,
+                "reason": proposal_reason(plan, p),
+            }
+            for p in ranking.proposals
+        ],
+    }
+
+
+def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
+    """The commendation shortlist for people."""
+    table = Table(title=f"Danh sách đề nghị khen thưởng {review_title(review)}")
+    for heading in ("Khối", "Mã", "Đơn vị", "Hình thức", "Căn cứ"):
+        table.add_column(heading)
+    for proposal in ranking.proposals:
+        row = proposal.row
+        table.add_row(
+            plan.blocks[row.block].name,
+            row.result.unit.code,
+            row.result.unit.name,
+            proposal.commendation.name,
+            proposal_reason(plan, proposal),
+        )
+    if not ranking.proposals:
+        table.caption = "Chưa có đơn vị nào đạt điều kiện khen thưởng của kế hoạch."
+    return table
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def arithmetic(result: UnitScore) -> str:
+    """How the score was computed, as a line a person can check with a calculator."""
+    weight = sum(part.weight for part in result.parts)
+    terms = " + ".join(
+        f"{format_number(part.weight)} × {format_percent(part.capped, 2)}" for part in result.parts
+    )
+    line = f"({terms}) / {format_number(weight)} × 100 = {format_number(result.base)}"
+    if result.bonus or result.deduction:
+        line += (
+            f"; + {format_number(result.bonus)} điểm thưởng"
+            f" − {format_number(result.deduction)} điểm trừ"
+        )
+    return f"{line} → {format_number(result.score)} điểm: {result.grade}"
+
+
+def path_json(path: GradePath) -> dict[str, Any]:
+    """One way to reach the next grade."""
+    return {
+        "indicator": path.indicator,
+        "value_needed": rounded(path.value_needed),
+        "change": rounded(path.change),
+        "by_year_end": rounded(path.by_year_end),
+        "per_month": rounded(path.per_month),
+    }
+
+
+def next_grade_json(step: NextGrade | None) -> dict[str, Any] | None:
+    """The next grade and the ways to it, for scripts."""
+    if step is None:
+        return None
+    return {
+        "grade": step.grade.name,
+        "min": step.grade.min,
+        "gap": rounded(step.gap),
+        "paths": [path_json(path) for path in step.paths],
+    }
+
+
+def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any]:
+    """A unit's scorecard for scripts."""
+    row = card.rank
+    return {
+        **review_json(plan, review),
+        **score_json(card.result),
+        "rank": row.rank if row else None,
+        "arithmetic": arithmetic(card.result),
+        "next_grade": next_grade_json(card.next),
+    }
+
+
+def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
+    """A unit's scorecard for people: a table of parts, then the arithmetic and the way up."""
+    result = card.result
+    table = Table(
+        title=f"{result.unit.name} ({result.unit.code}) – bảng điểm {review_title(review)}"
+    )
+    for heading, numeric in (
+        ("Chỉ tiêu", False),
+        ("Chỉ tiêu giao", False),
+        ("Dự kiến đến ngày", True),
+        ("Thực hiện", True),
+        ("Tỷ lệ", True),
+        ("Tính điểm", True),
+        ("Trọng số", True),
+        ("Điểm", True),
+        ("Báo cáo gần nhất", False),
+        ("Dự báo cuối năm", True),
+        ("Tình trạng", False),
+    ):
+        table.add_column(heading, justify="right" if numeric else "left")
+    for part in result.parts:
+        indicator = plan.indicators[part.indicator]
+        judged, observation = part.assessment, part.observation
+        last = "chưa báo cáo (tính 0)"
+        if observation is not None:
+            last = f"{format_date(observation.last_date)}, {observation.last_by}"
+            if part.late:
+                last += " ⚠ trễ hạn"
+        table.add_row(
+            f"{indicator.code} – {indicator.name}",
+            target_text(indicator, judged.target),
+            format_quantity(judged.expected, indicator.measure) if judged.expected else "",
+            format_quantity(judged.value, indicator.measure),
+            format_percent(judged.progress),
+            format_percent(part.capped),
+            format_number(part.weight),
+            format_number(part.points),
+            last,
+            format_quantity(judged.projection, indicator.measure) if judged.projection else "",
+            state_text(judged.state),
+        )
+    lines = [Text(f"Điểm = {arithmetic(result)}")]
+    bases = {basis_text(part.assessment, review.as_of) for part in result.parts}
+    lines.append(Text(f"Cơ sở so sánh: {'; '.join(sorted(bases))}."))
+    if card.rank is not None:
+        place = "không xếp hạng (báo cáo quá ít chỉ tiêu)"
+        if card.rank.rank is not None:
+            place = f"hạng {card.rank.rank} trong {plan.blocks[card.rank.block].name.lower()}"
+        lines.append(Text(f"Xếp hạng: {place}."))
+    lines.extend(_next_grade_lines(plan, card.next))
+    return Group(table, *lines)
+
+
+def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
+    if step is None:
+        return [Text("Đã ở mức xếp loại cao nhất.")]
+    lines = [
+        Text(
+            f"Để đạt {step.grade.name.lower()} (từ {format_number(step.grade.min)} điểm) "
+            f"cần thêm {format_number(step.gap)} điểm, chẳng hạn chỉ riêng một chỉ tiêu:"
+        )
+    ]
+    for path in step.paths:
+        indicator = plan.indicators[path.indicator]
+        text = (
+            f"  • {indicator.code}: đạt {format_quantity(path.value_needed, indicator.measure)}"
+            f" (thêm {format_number(path.change)})"
+        )
+        if path.by_year_end is not None and path.per_month is not None:
+            text += (
+                f"; cả năm {format_quantity(path.by_year_end, indicator.measure)}, "
+                f"bình quân {format_number(path.per_month)} mỗi tháng từ nay"
+            )
+        lines.append(Text(text))
+    if not step.paths:
+        lines.append(Text("  (không chỉ tiêu nào tự mình bù đủ số điểm còn thiếu)"))
+    return lines

@@ -1,0 +1,313 @@
+"""Pure scoring rules: unit scores with their parts, ranks, movement, shortlist, next grade.
+
+Every number a review meeting sees is built here from the plan's ``[scoring]`` rules and the
+aggregated figures, and kept in parts so that it can be explained and recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from thiduaCLI.attainment import Assessment, Observation, Observations, assess, year_fraction
+from thiduaCLI.plan import Commendation, Grade, Plan, Unit
+
+SCORE_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """One indicator's share of a unit's score, and why."""
+
+    indicator: str
+    assessment: Assessment
+    observation: Observation | None
+    capped: float
+    weight: float
+    points: float
+    bonus: float
+    deduction: float
+
+    @property
+    def missing(self) -> bool:
+        """No figure yet: it counts 0."""
+        return self.observation is None
+
+    @property
+    def late(self) -> bool:
+        """At least one of its figures was recorded after its due date."""
+        return self.observation is not None and self.observation.late_count > 0
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """A unit's score over its agreement: parts, bonus, deduction, grade, eligibility."""
+
+    unit: Unit
+    parts: tuple[ScorePart, ...]
+    base: float
+    bonus: float
+    deduction: float
+    score: float
+    grade: str
+    eligible: bool
+
+    @property
+    def reported(self) -> int:
+        """How many indicators of the agreement have figures."""
+        return sum(1 for part in self.parts if not part.missing)
+
+    @property
+    def expected(self) -> int:
+        """How many indicators the agreement holds."""
+        return len(self.parts)
+
+    @property
+    def achieved(self) -> int:
+        """How many indicators meet their target."""
+        return sum(1 for part in self.parts if part.assessment.met)
+
+    @property
+    def missing(self) -> list[str]:
+        """Codes of the indicators with no figure yet."""
+        return [part.indicator for part in self.parts if part.missing]
+
+    @property
+    def last_recorded_at(self) -> datetime | None:
+        """When the unit's most recent figure was recorded."""
+        times = [p.observation.last_recorded_at for p in self.parts if p.observation]
+        known = [time for time in times if time is not None]
+        return max(known) if known else None
+
+
+def grade_for(plan: Plan, score: float) -> str:
+    """The first grade, from the top, whose threshold the score reaches."""
+    for grade in plan.scoring.grades:
+        if score >= grade.min:
+            return grade.name
+    return plan.scoring.grades[-1].name
+
+
+def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) -> UnitScore:
+    """Weighted mean of capped progress over the agreement (× 100), plus bonus, less deduction.
+
+    A missing figure counts 0; progress below 0 (a negative growth rate) counts 0. Points are
+    kept unrounded; only the final score is rounded, to two decimals, and never goes below 0.
+    """
+    rules = plan.scoring
+    cap = rules.cap / 100
+    total_weight = sum(unit.weights[code] for code in unit.agreement)
+    parts = []
+    for code, target in unit.agreement.items():
+        indicator = plan.indicators[code]
+        observation = observations.get((unit.code, code))
+        value = observation.value(indicator) if observation else None
+        judged = assess(indicator, target, value, as_of, plan.year)
+        capped = min(cap, max(0.0, judged.progress or 0.0))
+        weight = unit.weights[code]
+        over = judged.met and (judged.attainment or 0.0) > 1
+        deduction = 0.0
+        if observation is None:
+            deduction = rules.deductions.missing
+        elif observation.late_count:
+            deduction = rules.deductions.late
+        parts.append(
+            ScorePart(
+                indicator=code,
+                assessment=judged,
+                observation=observation,
+                capped=capped,
+                weight=weight,
+                points=100 * capped * weight / total_weight,
+                bonus=rules.bonus.per_indicator if over else 0.0,
+                deduction=deduction,
+            )
+        )
+    base = sum(part.points for part in parts)
+    bonus = _at_most(sum(part.bonus for part in parts), rules.bonus.max)
+    deduction = _at_most(sum(part.deduction for part in parts), rules.deductions.max)
+    score = max(0.0, round(base + bonus - deduction, SCORE_DECIMALS))
+    reported = sum(1 for part in parts if not part.missing)
+    eligible = reported * 100 >= rules.min_reported * len(parts)
+    return UnitScore(
+        unit, tuple(parts), base, bonus, deduction, score, grade_for(plan, score), eligible
+    )
+
+
+def _at_most(total: float, limit: float | None) -> float:
+    return total if limit is None else min(total, limit)
+
+
+# ------------------------------------------------------------------------------- ranks
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A unit's place in its block (None when it reported too little to be ranked)."""
+
+    block: str
+    rank: int | None
+    result: UnitScore
+    previous_rank: int | None = None
+    previous_score: float | None = None
+
+    @property
+    def move(self) -> int | None:
+        """Places gained since the previous period (negative: lost); None if new or unranked."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+def _order_key(plan: Plan, result: UnitScore) -> tuple[object, ...]:
+    """Score first, then the plan's tie-breakers; equal keys share a rank."""
+    key: list[object] = [-result.score]
+    for breaker in plan.scoring.tie_breakers:
+        if breaker == "achieved":
+            key.append(-result.achieved)
+        elif breaker == "reported":
+            key.append(-result.reported)
+        else:  # "earliest": the unit that finished reporting first
+            last = result.last_recorded_at
+            key.append((last is None, last or datetime.min))
+    return tuple(key)
+
+
+def rank_block(plan: Plan, results: list[UnitScore]) -> list[RankRow]:
+    """Order one block's eligible units; equal keys share a rank (1, 1, 3); the rest follow
+    unranked, in plan order."""
+    ranked = sorted((r for r in results if r.eligible), key=lambda r: _order_key(plan, r))
+    rows: list[RankRow] = []
+    for position, result in enumerate(ranked):
+        tied = position > 0 and _order_key(plan, result) == _order_key(plan, ranked[position - 1])
+        rank = rows[-1].rank if tied else position + 1
+        rows.append(RankRow(result.unit.block or "", rank, result))
+    return rows + [RankRow(r.unit.block or "", None, r) for r in results if not r.eligible]
+
+
+def rank_units(
+    plan: Plan, observations: Observations, as_of: date, block: str | None = None
+) -> list[RankRow]:
+    """Rank every block's units (or one block's), blocks in plan order."""
+    rows: list[RankRow] = []
+    for code in plan.blocks:
+        if block is None or code == block:
+            results = [score_unit(plan, u, observations, as_of) for u in plan.members(code)]
+            rows.extend(rank_block(plan, results))
+    return rows
+
+
+def with_movement(rows: list[RankRow], previous: Iterable[RankRow]) -> list[RankRow]:
+    """Attach each unit's rank and score in the previous period."""
+    before = {row.result.unit.code: row for row in previous}
+    moved = []
+    for row in rows:
+        earlier = before.get(row.result.unit.code)
+        if earlier is None:
+            moved.append(row)
+        else:
+            moved.append(
+                replace(row, previous_rank=earlier.rank, previous_score=earlier.result.score)
+            )
+    return moved
+
+
+# --------------------------------------------------------------------------- shortlist
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A unit proposed for a commendation, with the facts that qualify it."""
+
+    row: RankRow
+    commendation: Commendation
+    block_size: int
+
+
+def qualifies(plan: Plan, row: RankRow, commendation: Commendation) -> bool:
+    """Grade at least the commendation's, rank within its ``top``, and complete if required."""
+    if row.rank is None:
+        return False
+    scoring = plan.scoring
+    if scoring.grade_rank(row.result.grade) > scoring.grade_rank(commendation.grade):
+        return False
+    if commendation.top is not None and row.rank > commendation.top:
+        return False
+    return not (commendation.complete and row.result.missing)
+
+
+def shortlist(plan: Plan, rows: list[RankRow]) -> list[Proposal]:
+    """Per block, every unit that meets a commendation rule, in rank order."""
+    sizes: dict[str, int] = {}
+    for row in rows:
+        sizes[row.block] = sizes.get(row.block, 0) + 1
+    return [
+        Proposal(row, commendation, sizes[row.block])
+        for row in rows
+        for commendation in plan.scoring.commendations
+        if qualifies(plan, row, commendation)
+    ]
+
+
+# -------------------------------------------------------------------------- next grade
+
+
+@dataclass(frozen=True)
+class GradePath:
+    """One way to close the gap to the next grade: this indicator alone reaching a value."""
+
+    indicator: str
+    value_needed: float
+    change: float
+    by_year_end: float | None = None
+    per_month: float | None = None
+
+
+@dataclass(frozen=True)
+class NextGrade:
+    """The next grade up, the points missing, and the indicators that could close the gap."""
+
+    grade: Grade
+    gap: float
+    paths: list[GradePath] = field(default_factory=list)
+
+
+def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
+    """What the unit still needs for the next grade, one indicator at a time.
+
+    Each path raises one indicator's capped progress just enough to add the missing points
+    (others unchanged, bonus and deductions aside). For a cumulative indicator it also gives the
+    year-end total that keeps that progress against the annual target, and the amount per
+    month still needed to get there.
+    """
+    grades = plan.scoring.grades
+    position = plan.scoring.grade_rank(result.grade)
+    if position == 0:
+        return None
+    goal = grades[position - 1]
+    gap = goal.min - result.score
+    cap = plan.scoring.cap / 100
+    total_weight = sum(part.weight for part in result.parts)
+    months_left = (1 - year_fraction(as_of, plan.year)) * 12
+    paths = []
+    for part in result.parts:
+        if part.weight == 0:
+            continue
+        needed_progress = part.capped + gap * total_weight / (100 * part.weight)
+        basis = part.assessment.basis_target
+        if needed_progress > cap + 1e-9 or basis <= 0:
+            continue
+        indicator = plan.indicators[part.indicator]
+        current = part.assessment.value or 0.0
+        if indicator.lower_is_better:
+            value_needed = basis / needed_progress
+        else:
+            value_needed = basis * needed_progress
+        path = GradePath(part.indicator, value_needed, value_needed - current)
+        if indicator.kind == "cumulative" and not indicator.lower_is_better:
+            year_end = part.assessment.target * needed_progress
+            per_month = (year_end - current) / months_left if months_left > 0 else None
+            path = replace(path, by_year_end=year_end, per_month=per_month)
+        paths.append(path)
+    return NextGrade(goal, gap, paths)

@@ -1,0 +1,361 @@
+"""Scores, grades, ranks and ties, each expectation computed by hand beside it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from helpers import SMALL_PLAN, obs
+from thiduaCLI.plan import Plan, parse_plan
+from thiduaCLI.scoring import (
+    UnitScore,
+    grade_for,
+    next_grade,
+    rank_block,
+    rank_units,
+    score_unit,
+    shortlist,
+    with_movement,
+)
+
+YEAR_END = date(2026, 12, 31)
+
+
+# ----------------------------------------------------------------------- scores, ranks
+
+
+def test_score_is_the_weighted_mean_of_capped_attainment(small_plan: Plan) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),  # 81/90 = 0,9
+        ("A1", "VL"): obs("A1", "VL", 120),  # 120/100 = 1,2, capped at 1,0
+    }
+    result = score_unit(small_plan, small_plan.units["A1"], observed, YEAR_END)
+    # BH weighs 2, VL weighs 1: (2 × 0,9 + 1 × 1,0) / 3 × 100 = 93,33
+    assert result.score == 93.33
+    assert result.grade == "Hoàn thành xuất sắc nhiệm vụ"
+    parts = {part.indicator: part for part in result.parts}
+    assert parts["VL"].capped == 1.0
+    assert parts["BH"].points == pytest.approx(60.0)
+    assert parts["VL"].points == pytest.approx(100 / 3)
+    assert (result.reported, result.expected, result.missing) == (2, 2, [])
+
+
+def test_a_higher_cap_counts_over_achievement(small_plan: Plan) -> None:
+    generous = small_plan.model_copy(
+        update={"scoring": small_plan.scoring.model_copy(update={"cap": 120})}
+    )
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),
+        ("A1", "VL"): obs("A1", "VL", 130),  # 1,3 capped at 1,2
+    }
+    result = score_unit(generous, generous.units["A1"], observed, YEAR_END)
+    assert result.score == 100.0  # (2 × 0,9 + 1 × 1,2) / 3 × 100
+
+
+def test_a_missing_figure_counts_zero_and_is_marked(small_plan: Plan) -> None:
+    observed = {("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10)}
+    result = score_unit(small_plan, small_plan.units["A2"], observed, YEAR_END)
+    assert result.score == 66.67  # (2 × 1,0 + 1 × 0) / 3 × 100
+    assert result.grade == "Hoàn thành nhiệm vụ"
+    assert (result.reported, result.expected, result.missing) == (1, 2, ["VL"])
+
+
+def test_mid_year_a_cumulative_indicator_scores_against_the_expected_figure(
+    small_plan: Plan,
+) -> None:
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=90, numerator=9, denominator=10),
+        ("A1", "VL"): obs("A1", "VL", 20),
+    }
+    result = score_unit(small_plan, small_plan.units["A1"], observed, date(2026, 3, 31))
+    # 100 × 90/365 = 24,66 jobs expected by 31 March; 20/24,66 = 0,8111
+    # (2 × 1,0 + 1 × 0,8111) / 3 × 100 = 93,70
+    assert result.score == 93.7
+
+
+def test_negative_progress_counts_zero() -> None:
+    plan = parse_plan(
+        SMALL_PLAN.replace('indicators = ["NS"]', 'indicators = ["TANG"]')
+        .replace(", sizes = { population = 1000 }", "")
+        .replace(", sizes = { population = 3000 }", ""),
+        "x.toml",
+    )
+    observed = {("B1", "TANG"): obs("B1", "TANG", latest=-3)}
+    assert score_unit(plan, plan.units["B1"], observed, YEAR_END).score == 0.0
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        (100, "Hoàn thành xuất sắc nhiệm vụ"),
+        (90, "Hoàn thành xuất sắc nhiệm vụ"),
+        (89.99, "Hoàn thành tốt nhiệm vụ"),
+        (70, "Hoàn thành tốt nhiệm vụ"),
+        (69.99, "Hoàn thành nhiệm vụ"),
+        (50, "Hoàn thành nhiệm vụ"),
+        (49.99, "Không hoàn thành nhiệm vụ"),
+        (0, "Không hoàn thành nhiệm vụ"),
+    ],
+)
+def test_grade_boundaries(small_plan: Plan, score: float, grade: str) -> None:
+    assert grade_for(small_plan, score) == grade
+
+
+def _scored(small_plan: Plan, scores: dict[str, float]) -> list[UnitScore]:
+    """Units of block A with the given scores and nothing else to tell them apart."""
+    results = []
+    for code, score in scores.items():
+        result = score_unit(small_plan, small_plan.units[code], {}, YEAR_END)
+        results.append(replace(result, score=score, eligible=True))
+    return results
+
+
+def test_ties_share_a_rank_and_the_next_rank_is_skipped(small_plan: Plan) -> None:
+    rows = rank_block(small_plan, _scored(small_plan, {"A1": 80.0, "A2": 80.0, "A3": 70.0}))
+    assert [(row.result.unit.code, row.rank) for row in rows] == [("A1", 1), ("A2", 1), ("A3", 3)]
+    rows = rank_block(small_plan, _scored(small_plan, {"A1": 60.0, "A2": 95.5, "A3": 60.0}))
+    assert [(row.result.unit.code, row.rank) for row in rows] == [("A2", 1), ("A1", 2), ("A3", 2)]
+
+
+def test_units_are_ranked_within_their_own_block(small_plan: Plan) -> None:
+    observed = {
+        ("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10),
+        ("A2", "VL"): obs("A2", "VL", 100),
+        ("B1", "NS"): obs("B1", "NS", latest=50),
+    }
+    rows = rank_units(small_plan, observed, YEAR_END)
+    ranked = [(row.block, row.rank, row.result.unit.code, row.result.score) for row in rows]
+    assert ranked == [
+        ("A", 1, "A2", 100.0),
+        ("A", 2, "A1", 0.0),
+        ("A", 2, "A3", 0.0),
+        ("B", 1, "B1", 50.0),
+        ("B", 2, "B2", 0.0),
+    ]
+    assert [row.result.unit.code for row in rank_units(small_plan, observed, YEAR_END, "B")] == [
+        "B1",
+        "B2",
+    ]
+
+
+# ------------------------------------------------------------------ the plan's scoring rules
+
+
+def plan_with(scoring: str, **replacements: str) -> Plan:
+    """The small plan with its ``[scoring]`` section replaced, and other lines changed."""
+    text = SMALL_PLAN.replace("[scoring]\ncap = 100\n", f"[scoring]\n{scoring}\n")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    return parse_plan(text, "rules.toml")
+
+
+def a1(latest_bh: float | None, jobs: float | None, **extra) -> dict:
+    observed = {}
+    if latest_bh is not None:
+        observed[("A1", "BH")] = obs(
+            "A1", "BH", latest=latest_bh, numerator=latest_bh, denominator=100, **extra
+        )
+    if jobs is not None:
+        observed[("A1", "VL")] = obs("A1", "VL", jobs)
+    return observed
+
+
+def test_bonus_for_each_indicator_beyond_its_target() -> None:
+    plan = plan_with("cap = 120\n[scoring.bonus]\nper_indicator = 1.5\nmax = 2")
+    result = score_unit(plan, plan.units["A1"], a1(94.5, 110), YEAR_END)
+    # BH 94,5/90 = 1,05, VL 110/100 = 1,1: (2 × 1,05 + 1 × 1,1) / 3 × 100 = 106,67
+    # two indicators beyond target: 2 × 1,5 = 3, capped at the plan's max 2 -> 108,67
+    assert result.base == pytest.approx(320 / 3)
+    assert result.bonus == 2
+    assert result.score == 108.67
+    assert [part.bonus for part in result.parts] == [1.5, 1.5]
+
+
+def test_no_bonus_for_exactly_reaching_the_target() -> None:
+    plan = plan_with("[scoring.bonus]\nper_indicator = 1")
+    result = score_unit(plan, plan.units["A1"], a1(90, 100), YEAR_END)
+    assert (result.bonus, result.score) == (0, 100.0)
+
+
+def test_deductions_for_missing_and_late_reports() -> None:
+    plan = plan_with("[scoring.deductions]\nmissing = 2\nlate = 1")
+    late = score_unit(plan, plan.units["A1"], a1(90, None, late=1), YEAR_END)
+    # BH 1,0 × 2 / 3 × 100 = 66,67; VL missing: −2; BH late: −1 -> 63,67
+    assert late.deduction == 3
+    assert late.score == 63.67
+    assert [(p.indicator, p.late, p.missing, p.deduction) for p in late.parts] == [
+        ("BH", True, False, 1),
+        ("VL", False, True, 2),
+    ]
+
+
+def test_deductions_stop_at_their_max_and_a_score_at_zero() -> None:
+    plan = plan_with("[scoring.deductions]\nmissing = 30\nmax = 40")
+    result = score_unit(plan, plan.units["A1"], {}, YEAR_END)
+    assert (result.deduction, result.score) == (40, 0.0)  # 0 − 40 -> 0, never negative
+
+
+def test_a_block_weighs_an_indicator_its_own_way() -> None:
+    plan = plan_with(
+        "cap = 100",
+        **{'indicators = ["BH", "VL"]': 'indicators = ["BH", "VL"]\nweights = { VL = 3 }'},
+    )
+    assert plan.units["A1"].weights == {"BH": 2, "VL": 3}
+    result = score_unit(plan, plan.units["A1"], a1(81, 100), YEAR_END)
+    assert result.score == 96.0  # (2 × 0,9 + 3 × 1,0) / 5 × 100
+
+
+def test_units_that_reported_too_little_are_not_ranked() -> None:
+    plan = plan_with("min_reported = 100")
+    observed = a1(90, 100) | {("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10)}
+    rows = rank_units(plan, observed, YEAR_END, "A")
+    assert [(row.result.unit.code, row.rank, row.result.eligible) for row in rows] == [
+        ("A1", 1, True),
+        ("A2", None, False),
+        ("A3", None, False),
+    ]
+
+
+def _tied(plan: Plan, **facts: dict) -> list[UnitScore]:
+    """Units A1–A3 all scoring 50, differing only in the facts given."""
+    results = []
+    for code in ("A1", "A2", "A3"):
+        result = score_unit(plan, plan.units[code], facts.get(code, {}), YEAR_END)
+        results.append(replace(result, score=50.0, eligible=True))
+    return results
+
+
+def test_tie_breaker_more_indicators_achieved() -> None:
+    plan = plan_with('tie_breakers = ["achieved"]')
+    facts = {"A2": {("A2", "VL"): obs("A2", "VL", 100)}}  # A2 achieved one indicator
+    rows = rank_block(plan, _tied(plan, **facts))
+    assert [(r.result.unit.code, r.rank) for r in rows] == [("A2", 1), ("A1", 2), ("A3", 2)]
+
+
+def test_tie_breaker_more_indicators_reported() -> None:
+    plan = plan_with('tie_breakers = ["reported"]')
+    facts = {"A3": {("A3", "VL"): obs("A3", "VL", 1)}}
+    rows = rank_block(plan, _tied(plan, **facts))
+    assert [(r.result.unit.code, r.rank) for r in rows] == [("A3", 1), ("A1", 2), ("A2", 2)]
+
+
+def test_tie_breaker_earlier_reporting_then_never_reported_last() -> None:
+    from datetime import datetime
+
+    plan = plan_with('tie_breakers = ["achieved", "earliest"]')
+    facts = {
+        "A1": {("A1", "VL"): obs("A1", "VL", 1, recorded=datetime(2026, 4, 9))},
+        "A2": {("A2", "VL"): obs("A2", "VL", 1, recorded=datetime(2026, 4, 2))},
+    }
+    rows = rank_block(plan, _tied(plan, **facts))
+    assert [(r.result.unit.code, r.rank) for r in rows] == [("A2", 1), ("A1", 2), ("A3", 3)]
+
+
+# ------------------------------------------------------------------- movement, shortlist
+
+
+def test_movement_since_the_previous_period(small_plan: Plan) -> None:
+    march = rank_block(small_plan, _scored(small_plan, {"A1": 80.0, "A2": 70.0, "A3": 60.0}))
+    june = rank_block(small_plan, _scored(small_plan, {"A1": 65.0, "A2": 90.0, "A3": 60.0}))
+    moved = with_movement(june, march[:2])  # A3 was not ranked in March
+    found = [(r.result.unit.code, r.rank, r.previous_rank, r.previous_score, r.move) for r in moved]
+    assert found == [
+        ("A2", 1, 2, 70.0, 1),  # ↑1
+        ("A1", 2, 1, 80.0, -1),  # ↓1
+        ("A3", 3, None, None, None),  # new
+    ]
+    same = with_movement(march, march)
+    assert [row.move for row in same] == [0, 0, 0]
+
+
+COMMENDATIONS = """
+[[scoring.commendations]]
+name = "Giấy khen"
+grade = "Hoàn thành xuất sắc nhiệm vụ"
+top = 1
+complete = true
+
+[[scoring.commendations]]
+name = "Tiên tiến"
+grade = "Hoàn thành tốt nhiệm vụ"
+"""
+
+
+def test_shortlist_follows_the_plans_commendation_rules() -> None:
+    plan = plan_with("min_reported = 50\n" + COMMENDATIONS)
+    observed = {
+        **a1(90, 100),  # 100 points, complete
+        ("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10),  # 66,67
+        ("A3", "BH"): obs("A3", "BH", latest=90, numerator=9, denominator=10),
+        ("A3", "VL"): obs("A3", "VL", 60),  # (2 + 0,6) / 3 × 100 = 86,67
+    }
+    rows = rank_units(plan, observed, YEAR_END, "A")
+    proposals = [
+        (p.row.result.unit.code, p.commendation.name, p.block_size) for p in shortlist(plan, rows)
+    ]
+    assert proposals == [("A1", "Giấy khen", 3), ("A1", "Tiên tiến", 3), ("A3", "Tiên tiến", 3)]
+
+
+def test_the_top_unit_must_also_be_complete_when_the_rule_says_so() -> None:
+    plan = plan_with("cap = 150\n" + COMMENDATIONS)
+    # VL missing, BH at 135/90 = 1,5: (2 × 1,5 + 1 × 0) / 3 × 100 = 100 points, top of block,
+    # hoàn thành xuất sắc, yet not complete: only the second commendation applies.
+    rows = rank_units(plan, a1(135, None), YEAR_END, "A")
+    assert (rows[0].result.unit.code, rows[0].rank, rows[0].result.score) == ("A1", 1, 100.0)
+    assert [p.commendation.name for p in shortlist(plan, rows)] == ["Tiên tiến"]
+    complete = rank_units(plan, a1(135, 100), YEAR_END, "A")
+    assert [p.commendation.name for p in shortlist(plan, complete)] == ["Giấy khen", "Tiên tiến"]
+
+
+def test_unranked_units_are_never_proposed() -> None:
+    plan = plan_with("min_reported = 100\n" + COMMENDATIONS)
+    rows = rank_units(
+        plan,
+        {("A1", "BH"): obs("A1", "BH", latest=95, numerator=95, denominator=100)},
+        YEAR_END,
+        "A",
+    )
+    assert shortlist(plan, rows) == []
+
+
+# ---------------------------------------------------------------------------- next grade
+
+
+def test_the_way_to_the_next_grade_at_year_end(small_plan: Plan) -> None:
+    result = score_unit(small_plan, small_plan.units["A1"], a1(81, 50), YEAR_END)
+    # (2 × 0,9 + 1 × 0,5) / 3 × 100 = 76,67: hoàn thành tốt; 90 needs 13,33 more points
+    assert (result.score, result.grade) == (76.67, "Hoàn thành tốt nhiệm vụ")
+    step = next_grade(small_plan, result, YEAR_END)
+    assert step is not None
+    assert (step.grade.name, step.gap) == ("Hoàn thành xuất sắc nhiệm vụ", pytest.approx(13.33))
+    # BH alone would need 0,9 + 13,33 × 3 / 200 = 1,1 > the 100 % cap: no path.
+    # VL alone needs 0,5 + 13,33 × 3 / 100 = 0,8999 of 100 jobs.
+    assert [path.indicator for path in step.paths] == ["VL"]
+    path = step.paths[0]
+    assert path.value_needed == pytest.approx(89.99)
+    assert path.change == pytest.approx(39.99)
+    assert path.by_year_end == pytest.approx(89.99)
+    assert path.per_month is None  # no month left
+
+
+def test_the_way_to_the_next_grade_mid_year(small_plan: Plan) -> None:
+    june = date(2026, 6, 30)
+    result = score_unit(small_plan, small_plan.units["A1"], a1(81, 30), june)
+    expected_jobs = 100 * 181 / 365  # 49,59 by 30 June
+    progress = 30 / expected_jobs  # 0,605
+    assert result.score == round((2 * 0.9 + progress) / 3 * 100, 2)  # 80,17
+    step = next_grade(small_plan, result, june)
+    needed = progress + (90 - result.score) * 3 / 100  # 0,8999
+    path = step.paths[0]
+    assert path.value_needed == pytest.approx(expected_jobs * needed)  # 44,62 by 30 June
+    assert path.by_year_end == pytest.approx(100 * needed)  # 89,99 over the year
+    months_left = (1 - 181 / 365) * 12  # 6,05
+    assert path.per_month == pytest.approx((100 * needed - 30) / months_left)  # 9,92 a month
+
+
+def test_the_top_grade_has_no_next_grade(small_plan: Plan) -> None:
+    result = score_unit(small_plan, small_plan.units["A1"], a1(90, 100), YEAR_END)
+    assert next_grade(small_plan, result, YEAR_END) is None
