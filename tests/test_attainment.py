@@ -19,6 +19,7 @@ from thiduaCLI.attainment import (
 from thiduaCLI.plan import Indicator, Plan
 
 YEAR_END = date(2026, 12, 31)
+JUNE = date(2026, 6, 30)
 
 
 def indicator(comparator: str = ">=", **fields: object) -> Indicator:
@@ -216,3 +217,29 @@ def test_ward_status_judges_the_ward_value_against_the_ward_target(small_plan: P
     assert rows["VL"].assessment.attainment == pytest.approx(1.0)
     assert rows["VL"].assessment.state == "achieved"
     assert rows["THU"].assessment.state == "no_data"
+
+
+def test_a_partial_ratio_roll_up_never_counts_as_achieved(small_plan: Plan) -> None:
+    observed = {("A1", "BH"): obs("A1", "BH", latest=95, numerator=95, denominator=100)}
+    rows = {row.indicator.code: row for row in ward_status(small_plan, observed, JUNE)}
+    # 95 % meets "≥ 90 %", but only A1 of A1–A3 reported: on track, not achieved
+    assert (rows["BH"].ward.units_reported, rows["BH"].ward.units_expected) == (1, 3)
+    assert rows["BH"].assessment.met
+    assert rows["BH"].assessment.state == "on_track"
+    at_year_end = {row.indicator.code: row for row in ward_status(small_plan, observed, YEAR_END)}
+    assert at_year_end["BH"].assessment.state == "not_achieved"
+
+
+def test_a_partial_sum_already_over_target_is_achieved(small_plan: Plan) -> None:
+    observed = {("A1", "VL"): obs("A1", "VL", 250)}  # the others can only add to 250 > 200
+    rows = {row.indicator.code: row for row in ward_status(small_plan, observed, JUNE)}
+    assert rows["VL"].assessment.state == "achieved"
+
+
+def test_all_units_reporting_confirms_a_ratio(small_plan: Plan) -> None:
+    observed = {
+        (code, "BH"): obs(code, "BH", latest=95, numerator=95, denominator=100)
+        for code in ("A1", "A2", "A3")
+    }
+    rows = {row.indicator.code: row for row in ward_status(small_plan, observed, JUNE)}
+    assert rows["BH"].assessment.state == "achieved"

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from helpers import SMALL_PLAN, obs
+from thiduaCLI.periods import parse_period
 from thiduaCLI.plan import Plan, parse_plan
 from thiduaCLI.scoring import (
     UnitScore,
@@ -359,3 +360,17 @@ def test_the_way_to_the_next_grade_mid_year(small_plan: Plan) -> None:
 def test_the_top_grade_has_no_next_grade(small_plan: Plan) -> None:
     result = score_unit(small_plan, small_plan.units["A1"], a1(90, 100), YEAR_END)
     assert next_grade(small_plan, result, YEAR_END) is None
+
+
+def test_a_period_review_uses_the_plans_milestones() -> None:
+    jobs = 'kind = "cumulative"\nrollup = "sum"\n\n[indicators.NS]'
+    staged = jobs.replace('"sum"\n', '"sum"\nmilestones = [40, 100, 160]\n')
+    plan = plan_with("cap = 100", **{jobs: staged})
+    june = parse_period("2026-Q2").end
+    result = score_unit(plan, plan.units["A1"], a1(90, 25), june)
+    vl = next(part for part in result.parts if part.indicator == "VL")
+    # ward milestones 40/100/160 of 200 -> 50 % due by 30 June; A1's own target 100 -> 50 jobs
+    assert vl.assessment.basis == "milestones"
+    assert vl.assessment.expected == pytest.approx(50)
+    assert vl.assessment.progress == pytest.approx(0.5)
+    assert result.score == round((2 * 1.0 + 0.5) / 3 * 100, 2)  # 83,33

@@ -12,7 +12,7 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import store
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import Figure
+from thiduaCLI.models import Figure, PlanRecord
 from thiduaCLI.plan import Plan, parse_plan
 
 
@@ -151,3 +151,32 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught, store.open_database(path):
         pass
     assert str(caught.value) == f"{path}: thư mục {path.parent} không tồn tại"
+
+
+def test_a_stored_plan_this_version_cannot_read_is_one_clear_error(database) -> None:
+    with database.session(write=True) as session:
+        record = session.get(PlanRecord, 2026)
+        record.document = record.document.replace('"title"', '"tieu_de"')
+        session.add(record)
+    with pytest.raises(StoreError) as caught, database.session() as session:
+        store.load_plan(session, 2026)
+    assert str(caught.value) == (
+        "kế hoạch năm 2026 lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua khác "
+        "ghi?); nạp lại bằng: thidua init small.toml"
+    )
+
+
+def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -> None:
+    from thiduaCLI import actions
+
+    later = parse_plan(SMALL_PLAN.replace("year = 2026", "year = 2027"), "2027.toml")
+    with actions.opened(db, None) as opened, opened.database.session(write=True) as session:
+        store.save_plan(session, later, "2027.toml")
+    with actions.opened(db, None, today=date(2026, 11, 25)) as opened:
+        assert opened.plan.year == 2026
+    with actions.opened(db, None, today=date(2027, 2, 1)) as opened:
+        assert opened.plan.year == 2027
+    with actions.opened(db, None, today=date(2030, 2, 1)) as opened:
+        assert opened.plan.year == 2027  # no 2030 plan: the newest
+    with actions.opened(db, 2026, today=date(2027, 2, 1)) as opened:
+        assert opened.plan.year == 2026

@@ -21,6 +21,7 @@ from thiduaCLI.numbers import Reading, format_number, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
+from thiduaCLI.resync import check_resync, describe_changes
 from thiduaCLI.scoring import (
     NextGrade,
     Proposal,
@@ -43,8 +44,11 @@ class Opened:
 
 
 @contextmanager
-def opened(db_path: Path, year: int | None) -> Iterator[Opened]:
-    """Open the database, creating it with the shipped plan when it is missing."""
+def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterator[Opened]:
+    """Open the database, creating it with the shipped plan when it is missing.
+
+    Without a year, the plan of this year is used if there is one, else the newest.
+    """
     with store.open_database(db_path) as database:
         notes = []
         if database.created:
@@ -57,15 +61,16 @@ def opened(db_path: Path, year: int | None) -> Iterator[Opened]:
                 f"({source.name})"
             )
         with database.session() as session:
-            plan = _plan_for_year(session, year)
+            plan = _plan_for_year(session, year, today or date.today())
         yield Opened(database, plan, notes)
 
 
-def _plan_for_year(session: store.Session, year: int | None) -> Plan:
+def _plan_for_year(session: store.Session, year: int | None, today: date) -> Plan:
     years = store.plan_years(session)
     if not years:
         raise PlanError("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]")
-    chosen = years[-1] if year is None else year
+    default = today.year if today.year in years else years[-1]
+    chosen = default if year is None else year
     plan = store.load_plan(session, chosen)
     if plan is None:
         have = ", ".join(str(y) for y in years)
@@ -99,7 +104,7 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
     with store.open_database(db_path) as database, database.session(write=True) as session:
         old = store.load_plan(session, plan.year)
         if old is not None:
-            _refuse_orphans(plan, store.reported_pairs(session, plan.year), source)
+            check_resync(old, plan, store.reported_pairs(session, plan.year), source)
         changes = [] if old is None else describe_changes(old, plan)
         if old is None:
             outcome = "loaded"
@@ -110,52 +115,6 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
         if outcome != "unchanged":
             store.save_plan(session, plan, str(source))
         return InitResult(plan, source, outcome, changes, database.created)
-
-
-def _refuse_orphans(plan: Plan, pairs: dict[tuple[str, str], int], source: Path) -> None:
-    for (unit, indicator), count in sorted(pairs.items()):
-        signed = plan.units.get(unit)
-        if signed is None or indicator not in signed.agreement:
-            what = f"đơn vị {unit}" if signed is None else f"chỉ tiêu {indicator} của {unit}"
-            raise PlanError(
-                f"{source}: kế hoạch mới bỏ {what} nhưng đã có {count} số liệu báo cáo; "
-                "giữ lại trong kế hoạch để không mất số liệu"
-            )
-
-
-def describe_changes(old: Plan, new: Plan) -> list[str]:
-    """Human-readable differences between two plans of one year."""
-    changes = []
-    for code in new.indicators.keys() - old.indicators.keys():
-        changes.append(f"thêm chỉ tiêu {code}")
-    for code in old.indicators.keys() - new.indicators.keys():
-        changes.append(f"bỏ chỉ tiêu {code}")
-    for code in new.units.keys() - old.units.keys():
-        changes.append(f"thêm đơn vị {code}")
-    for code in old.units.keys() - new.units.keys():
-        changes.append(f"bỏ đơn vị {code}")
-    for code in new.units.keys() & old.units.keys():
-        before, after = old.units[code].agreement, new.units[code].agreement
-        for indicator in before.keys() & after.keys():
-            if before[indicator] != after[indicator]:
-                changes.append(
-                    f"{code}/{indicator}: chỉ tiêu {format_number(before[indicator])} → "
-                    f"{format_number(after[indicator])}"
-                )
-        for indicator in after.keys() - before.keys():
-            changes.append(f"{code} ký thêm {indicator}")
-        for indicator in before.keys() - after.keys():
-            changes.append(f"{code} bỏ {indicator}")
-    for code in new.indicators.keys() & old.indicators.keys():
-        before_ind, after_ind = old.indicators[code], new.indicators[code]
-        fields = [
-            n for n in Indicator.model_fields if getattr(before_ind, n) != getattr(after_ind, n)
-        ]
-        if fields:
-            changes.append(f"chỉ tiêu {code}: đổi {', '.join(fields)}")
-    if old.scoring != new.scoring:
-        changes.append("sửa cách chấm điểm")
-    return sorted(changes)
 
 
 # ------------------------------------------------------------------------------ report

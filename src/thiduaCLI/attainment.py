@@ -6,14 +6,13 @@ No I/O and no formatting here: every function takes plain values and returns pla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
 from thiduaCLI.plan import Indicator, Plan
 
 State = Literal["achieved", "on_track", "behind", "not_achieved", "no_data"]
-STATES: tuple[State, ...] = ("achieved", "on_track", "behind", "not_achieved", "no_data")
 Basis = Literal["target", "prorated", "milestones"]
 
 
@@ -267,5 +266,23 @@ def ward_status(plan: Plan, observations: Observations, as_of: date) -> list[Ind
     for indicator in plan.indicators.values():
         ward = ward_value(plan, indicator, observations)
         judged = assess(indicator, indicator.target, ward.value, as_of, plan.year)
+        if judged.state == "achieved" and not _can_confirm(indicator, ward):
+            year_over = as_of >= date(plan.year, 12, 31)
+            judged = replace(judged, state="not_achieved" if year_over else "on_track")
         rows.append(IndicatorStatus(indicator, ward, judged))
     return rows
+
+
+def _can_confirm(indicator: Indicator, ward: WardValue) -> bool:
+    """Whether the ward value can prove the target achieved: missing data never helps.
+
+    A roll-up from only some units proves it only for a cumulative sum where more is better
+    (the missing units can only add to it); a ratio or a mean of some units proves nothing.
+    """
+    if ward.source != "units" or ward.units_reported >= ward.units_expected:
+        return True
+    return (
+        indicator.kind == "cumulative"
+        and indicator.rollup == "sum"
+        and not indicator.lower_is_better
+    )

@@ -71,12 +71,17 @@ def _options(
             "--db",
             envvar="THIDUA_DB",
             help="Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng).",
-            dir_okay=False,
         ),
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", envvar="THIDUA_YEAR", help="Năm kế hoạch (mặc định: năm mới nhất)."),
+        typer.Option(
+            "--year",
+            envvar="THIDUA_YEAR",
+            min=2000,
+            max=2100,
+            help="Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất).",
+        ),
     ] = None,
     version: Annotated[
         bool,
@@ -116,7 +121,7 @@ def init(
     context: typer.Context,
     plan: Annotated[
         Path | None,
-        typer.Argument(help="Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).", dir_okay=False),
+        typer.Argument(help="Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026)."),
     ] = None,
 ) -> None:
     """Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.
@@ -185,13 +190,10 @@ def report(
             total=total,
         )
     _notes(opened.notes)
-    typer.echo(_dump(recorded_json(recorded)) if as_json else recorded_line(recorded))
-
-
-def _dump(data: object) -> str:
-    from thiduaCLI.render import dump_json
-
-    return dump_json(data)
+    if as_json:
+        _emit(recorded_json(recorded), as_json)
+    else:
+        typer.echo(recorded_line(recorded))
 
 
 def _os_user() -> str:
@@ -349,16 +351,31 @@ def units(context: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def main() -> None:
-    """Entry point: run the app, turning the project's errors into one line and exit code 1."""
+    """Entry point: every failure ends as one line on stderr and a meaningful exit code.
+
+    0 success, 1 an error in the input or the data, 2 a command-line usage error.
+    """
     try:
-        app()
+        code = app(standalone_mode=False)
     except ThiduaError as error:
         typer.echo(f"Lỗi: {error}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("Đã dừng.", err=True)
         sys.exit(130)
+    except Exception as error:
+        if not _is_usage_error(error):
+            raise
+        message = error.format_message()  # type: ignore[attr-defined]
+        if not message:  # "thidua" alone: the help was shown, nothing went wrong
+            sys.exit(0)
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "thidua"
+        typer.echo(f"Lỗi: {message} (xem: {command} --help)", err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def _is_usage_error(error: Exception) -> bool:
+    """Click's UsageError, whether typer ships click inside or depends on it."""
+    return any(cls.__name__ == "UsageError" for cls in type(error).__mro__)

@@ -29,7 +29,7 @@ def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what
     """
     wanted = fold(query)
     if not wanted:
-        raise LookupFailed(f"{what} '{query}' trống")
+        raise LookupFailed(f"không có {what} '{query}' (gõ mã hoặc tên)")
     by_code = [code for code in entries if fold(code) == wanted]
     by_name = [code for code in entries if fold(names[code]) == wanted]
     partial = [code for code in entries if f" {wanted} " in f" {fold(names[code])} "]

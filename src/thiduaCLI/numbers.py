@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,14 +16,21 @@ _DECIMAL_COMMA = re.compile(r"^(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 
 
+LARGEST = Decimal("1e15")  # no figure a ward reports comes near this
+
+
 @dataclass(frozen=True)
 class Reading:
-    """A value as typed, read: a number, or a share given as numerator/denominator."""
+    """A value as typed, read: a number, or a share given as numerator/denominator.
+
+    ``grouped`` says that dots were read as thousands separators (``1.400``).
+    """
 
     value: Decimal
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     percent_sign: bool = False
+    grouped: bool = False
 
     @property
     def is_fraction(self) -> bool:
@@ -34,14 +42,21 @@ def parse_number(text: str) -> Decimal:
     """Read ``12,5``, ``12.5``, ``1.400``, ``-3,2`` or ``107.000.000.000`` as a Decimal.
 
     A dot that can only group thousands (``1.400``) groups thousands; any other dot is a
-    decimal point (``12.5``, ``0.850``). A comma is always the decimal mark.
+    decimal point (``12.5``, ``0.850``). A comma is always the decimal mark. Numbers beyond a
+    million billion are refused.
     """
+    return _read_number(text)[0]
+
+
+def _read_number(text: str) -> tuple[Decimal, bool]:
+    """The number, and whether its dots were read as thousands separators."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     sign = ""
     if cleaned.startswith(("+", "-")):
         sign = "-" if cleaned[0] == "-" else ""
         cleaned = cleaned[1:]
-    if _GROUPED_DOTS.match(cleaned):
+    grouped = bool(_GROUPED_DOTS.match(cleaned))
+    if grouped:
         digits = cleaned.replace(".", "")
     elif _DECIMAL_COMMA.match(cleaned):
         digits = cleaned.replace(".", "").replace(",", ".")
@@ -50,16 +65,20 @@ def parse_number(text: str) -> Decimal:
     else:
         raise InputError(f"'{text}' không phải là một số (viết như 12,5 hoặc 12.5 hoặc 1.400)")
     try:
-        return Decimal(sign + digits)
+        number = Decimal(sign + digits)
     except InvalidOperation:  # pragma: no cover - the patterns above admit only digits
         raise InputError(f"'{text}' không phải là một số") from None
+    if abs(number) >= LARGEST:
+        raise InputError(f"'{text}' quá lớn (giá trị phải nhỏ hơn 1.000.000.000.000.000)")
+    return number + 0, grouped  # + 0 turns -0 into 0
 
 
 def parse_value(text: str) -> Reading:
     """Read a reported value: a number, ``97%``, or a share as ``4850/5000``."""
     cleaned = text.strip()
     if cleaned.endswith("%"):
-        return Reading(value=parse_number(cleaned[:-1]), percent_sign=True)
+        value, grouped = _read_number(cleaned[:-1])
+        return Reading(value=value, percent_sign=True, grouped=grouped)
     if "/" in cleaned:
         top, _, bottom = cleaned.partition("/")
         numerator, denominator = parse_number(top), parse_number(bottom)
@@ -72,13 +91,16 @@ def parse_value(text: str) -> Reading:
         return Reading(
             value=numerator * 100 / denominator, numerator=numerator, denominator=denominator
         )
-    return Reading(value=parse_number(cleaned))
+    value, grouped = _read_number(cleaned)
+    return Reading(value=value, grouped=grouped)
 
 
 def format_number(value: float | Decimal, decimals: int = 2) -> str:
     """Format with Vietnamese separators (``1.400``, ``12,5``), at most ``decimals`` places."""
     from babel.numbers import format_decimal
 
+    if not math.isfinite(value) or abs(value) >= LARGEST * 1000:
+        return str(value)  # nothing valid gets here; never fail while printing
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale="vi")
 

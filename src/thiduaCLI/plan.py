@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from thiduaCLI.errors import PlanError
 
@@ -18,13 +18,11 @@ Kind = Literal["cumulative", "level"]
 Rollup = Literal["sum", "ratio", "weighted", "none"]
 Cycle = Literal["monthly", "quarterly"]
 
-COMPARATORS: tuple[str, ...] = (">", ">=", "~", "<=", "<")
-KINDS: tuple[str, ...] = ("cumulative", "level")
 CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, lt=1e15, allow_inf_nan=False)]
 DueDays = Annotated[int, Field(ge=0, le=90)]
 
 
@@ -132,6 +130,12 @@ class Unit(_Strict):
     agreement: dict[str, float]
     weights: dict[str, float]
     sizes: dict[str, float] = {}
+
+    @model_validator(mode="after")
+    def _weights_match_agreement(self) -> Unit:
+        if self.weights.keys() != self.agreement.keys():
+            raise ValueError("weights and agreement name different indicators")
+        return self
 
     @property
     def is_ward(self) -> bool:
@@ -423,6 +427,7 @@ _MESSAGES: dict[str, str] = {
     "extra_forbidden": "trường không hợp lệ (gõ sai tên?)",
     "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
     "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "less_than": "phải nhỏ hơn {lt}",
     "literal_error": "phải là một trong {expected}",
     "string_pattern_mismatch": "mã chỉ gồm chữ không dấu, số, '_' và '-'",
     "string_too_short": "không được để trống",

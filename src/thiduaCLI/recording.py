@@ -18,6 +18,11 @@ def check_reading(indicator: Indicator, unit: Unit, reading: Reading) -> None:
         )
     if reading.is_fraction and not indicator.share:
         raise InputError(f"{where} không phải chỉ tiêu tỷ lệ: nhập một số, không nhập tử số/mẫu số")
+    if reading.grouped and indicator.measure == "%":
+        raise InputError(
+            f"{where} tính bằng %: '{format_number(reading.value)}' có thể là nhầm dấu chấm "
+            "thập phân; viết phần thập phân bằng dấu phẩy, ví dụ 12,5"
+        )
     if reading.percent_sign and indicator.measure != "%":
         raise InputError(f"{where} tính bằng {indicator.measure}, không phải %")
     if indicator.share and not 0 <= reading.value <= 100:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,8 +41,8 @@ ROLLUP_LABELS = {
     "weighted": "bình quân gia quyền",
     "none": "phường báo cáo",
 }
-SOURCE_LABELS = {"ward": "phường báo cáo", "units": "tổng hợp", "none": "—"}
-BAR_WIDTH = 10
+SOURCE_LABELS = {"ward": "phường báo cáo", "units": "tổng hợp", "none": "chưa có"}
+BAR_WIDTH = 8
 
 
 def dump_json(data: object) -> str:
@@ -60,6 +61,19 @@ def target_text(indicator: Indicator, target: float) -> str:
 
 def state_text(state: State) -> Text:
     return Text(STATE_LABELS[state], style=STATE_STYLES[state])
+
+
+def new_table(
+    title: str, headings: Sequence[str], numeric: Sequence[str] = (), codes: Sequence[str] = ()
+) -> Table:
+    """A compact table; its "Mã" column never wraps or cuts the codes users type."""
+    table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+    for heading in headings:
+        if heading == "Mã":
+            table.add_column(heading, no_wrap=True, min_width=max(map(len, codes), default=0))
+        else:
+            table.add_column(heading, justify="right" if heading in numeric else "left")
+    return table
 
 
 def _bar(ratio: float | None) -> str:
@@ -95,9 +109,8 @@ def indicators_json(plan: Plan) -> list[dict[str, Any]]:
 
 def indicators_table(plan: Plan) -> Table:
     """The plan's indicators for people."""
-    table = Table(title=f"Chỉ tiêu năm {plan.year}")
-    for heading in ("Mã", "Chỉ tiêu", "Chỉ tiêu giao", "Loại", "Tổng hợp"):
-        table.add_column(heading)
+    headings = ("Mã", "Chỉ tiêu", "Chỉ tiêu giao", "Loại", "Tổng hợp")
+    table = new_table(f"Chỉ tiêu năm {plan.year}", headings, codes=list(plan.indicators))
     for ind in plan.indicators.values():
         rollup = ROLLUP_LABELS[ind.rollup]
         if ind.weight_by:
@@ -124,9 +137,9 @@ def units_json(plan: Plan) -> list[dict[str, Any]]:
 
 def units_table(plan: Plan) -> Table:
     """The signatories and their agreements for people."""
-    table = Table(title=f"Đơn vị ký giao ước thi đua năm {plan.year}")
-    for heading in ("Mã", "Đơn vị", "Khối thi đua", "Chỉ tiêu giao ước"):
-        table.add_column(heading)
+    headings = ("Mã", "Đơn vị", "Khối thi đua", "Chỉ tiêu giao ước")
+    title = f"Đơn vị ký giao ước thi đua năm {plan.year}"
+    table = new_table(title, headings, codes=list(plan.units))
     for unit in plan.units.values():
         block = "— (phường, không xếp hạng)" if unit.block is None else plan.blocks[unit.block].name
         signed = []
@@ -203,39 +216,36 @@ def basis_text(judged: Assessment, as_of: date) -> str:
 
 def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
     """The ward's progress for people."""
-    table = Table(title=f"{plan.title}\nTiến độ {review_title(review)}")
-    for heading, numeric in (
-        ("Mã", False),
-        ("Chỉ tiêu", False),
-        ("Chỉ tiêu giao", False),
-        ("Thực hiện", True),
-        ("Tỷ lệ so với chỉ tiêu năm", True),
-        ("Dự kiến đến nay", True),
-        ("So với dự kiến", True),
-        ("Tình trạng", False),
-        ("Nguồn", False),
-    ):
-        table.add_column(heading, justify="right" if numeric else "left")
+    table = new_table(
+        f"{plan.title}\nTiến độ {review_title(review)}",
+        ("Chỉ tiêu", "Chỉ tiêu giao", "Thực hiện", "Tỷ lệ", "Dự kiến đến nay", "Tình trạng"),
+        numeric=("Thực hiện", "Tỷ lệ", "Dự kiến đến nay"),
+    )
+    table.columns[0].min_width = max(len(code) for code in plan.indicators)
     for row in rows:
-        ind, judged = row.indicator, row.assessment
-        cumulative = judged.expected is not None
-        source = SOURCE_LABELS[row.ward.source]
-        if row.ward.units_expected:
-            source += f" ({row.ward.units_reported}/{row.ward.units_expected} đơn vị)"
+        ind, judged, ward = row.indicator, row.assessment, row.ward
+        done = format_quantity(judged.value, ind.measure)
+        if ward.source != "none" or ward.units_expected:
+            source = SOURCE_LABELS[ward.source]
+            if ward.units_expected:
+                source += f" {ward.units_reported}/{ward.units_expected} đơn vị"
+            done += f"\n({source})"
+        expected = ""
+        if judged.expected is not None:
+            expected = format_quantity(judged.expected, ind.measure)
+            if judged.progress is not None:
+                expected += f"\n(đạt {format_percent(judged.progress)})"
         table.add_row(
-            ind.code,
-            ind.name,
+            Text.assemble((ind.code, "bold"), "\n", ind.name),
             target_text(ind, judged.target),
-            format_quantity(judged.value, ind.measure),
-            f"{format_percent(judged.attainment)} {_bar(judged.attainment)}",
-            format_quantity(judged.expected, ind.measure) if cumulative else "",
-            format_percent(judged.progress) if cumulative else "",
+            done,
+            f"{format_percent(judged.attainment)}\n{_bar(judged.attainment)}",
+            expected,
             state_text(judged.state),
-            source,
         )
     table.caption = (
-        "Chỉ tiêu cộng dồn được đánh giá so với kế hoạch đến ngày xét "
-        "(chia đều theo ngày, hoặc theo mốc quý nếu kế hoạch có); chỉ tiêu mức so với chỉ tiêu năm."
+        "Tỷ lệ: so với chỉ tiêu năm. Chỉ tiêu cộng dồn còn được so với kế hoạch đến ngày xét "
+        "(chia đều theo ngày, hoặc theo mốc quý nếu kế hoạch có)."
     )
     return table
 

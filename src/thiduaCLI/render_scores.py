@@ -15,6 +15,7 @@ from thiduaCLI.plan import Plan
 from thiduaCLI.render import (
     assessment_json,
     basis_text,
+    new_table,
     review_json,
     review_title,
     rounded,
@@ -103,21 +104,22 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
     for row in ranking.rows:
         table = tables.get(row.block)
         if table is None:
-            table = Table(
-                title=f"{plan.blocks[row.block].name} – xếp hạng {review_title(review)}",
-                caption=f"So với lần xếp hạng đến {format_date(ranking.previous_end)}.",
+            table = new_table(
+                f"{plan.blocks[row.block].name} – xếp hạng {review_title(review)}",
+                (
+                    "Hạng",
+                    "Thay đổi",
+                    "Mã",
+                    "Đơn vị",
+                    "Điểm",
+                    "Điểm kỳ trước",
+                    "Xếp loại",
+                    "Đã báo cáo",
+                ),
+                numeric=("Hạng", "Điểm", "Điểm kỳ trước"),
+                codes=[unit.code for unit in plan.members(row.block)],
             )
-            for heading, numeric in (
-                ("Hạng", True),
-                ("Thay đổi", False),
-                ("Mã", False),
-                ("Đơn vị", False),
-                ("Điểm", True),
-                ("Điểm kỳ trước", True),
-                ("Xếp loại", False),
-                ("Đã báo cáo", False),
-            ):
-                table.add_column(heading, justify="right" if numeric else "left")
+            table.caption = f"So với lần xếp hạng đến {format_date(ranking.previous_end)}."
             tables[row.block] = table
         result = row.result
         reported = f"{result.reported}/{result.expected}"
@@ -178,9 +180,9 @@ def shortlist_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, An
 
 def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
     """The commendation shortlist for people."""
-    table = Table(title=f"Danh sách đề nghị khen thưởng {review_title(review)}")
-    for heading in ("Khối", "Mã", "Đơn vị", "Hình thức", "Căn cứ"):
-        table.add_column(heading)
+    title = f"Danh sách đề nghị khen thưởng {review_title(review)}"
+    codes = [proposal.row.result.unit.code for proposal in ranking.proposals]
+    table = new_table(title, ("Khối", "Mã", "Đơn vị", "Hình thức", "Căn cứ"), codes=codes)
     for proposal in ranking.proposals:
         row = proposal.row
         table.add_row(
@@ -251,23 +253,32 @@ def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any
 def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
     """A unit's scorecard for people: a table of parts, then the arithmetic and the way up."""
     result = card.result
-    table = Table(
-        title=f"{result.unit.name} ({result.unit.code}) – bảng điểm {review_title(review)}"
+    numeric = (
+        "Dự kiến đến ngày",
+        "Thực hiện",
+        "Tỷ lệ",
+        "Tính điểm",
+        "Trọng số",
+        "Điểm",
+        "Dự báo cuối năm",
     )
-    for heading, numeric in (
-        ("Chỉ tiêu", False),
-        ("Chỉ tiêu giao", False),
-        ("Dự kiến đến ngày", True),
-        ("Thực hiện", True),
-        ("Tỷ lệ", True),
-        ("Tính điểm", True),
-        ("Trọng số", True),
-        ("Điểm", True),
-        ("Báo cáo gần nhất", False),
-        ("Dự báo cuối năm", True),
-        ("Tình trạng", False),
-    ):
-        table.add_column(heading, justify="right" if numeric else "left")
+    table = new_table(
+        f"{result.unit.name} ({result.unit.code}) – bảng điểm {review_title(review)}",
+        (
+            "Chỉ tiêu",
+            "Chỉ tiêu giao",
+            "Dự kiến đến ngày",
+            "Thực hiện",
+            "Tỷ lệ",
+            "Tính điểm",
+            "Trọng số",
+            "Điểm",
+            "Báo cáo gần nhất",
+            "Dự báo cuối năm",
+            "Tình trạng",
+        ),
+        numeric=numeric,
+    )
     for part in result.parts:
         indicator = plan.indicators[part.indicator]
         judged, observation = part.assessment, part.observation

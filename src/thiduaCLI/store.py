@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Engine, Integer, String, case, cast, event, func, literal
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
@@ -57,31 +59,37 @@ class Database:
 
 @contextmanager
 def open_database(path: Path) -> Iterator[Database]:
-    """Open (or create, owner-only) the database file; remove it again if creating it failed.
+    """Open the database file, or create it (owner-only) with thidua's schema.
 
-    A file this call created is deleted when the block raises, so a failed first command
-    leaves nothing behind.
+    A missing or empty file (or an SQLite file with no tables) is fresh: thidua makes it its
+    own, and if the block raises, the file is put back as it was (removed, or emptied), so a
+    failed first command leaves nothing behind.
     """
-    created = not path.exists()
-    if created:
-        _create_private_file(path)
-    elif path.is_dir():
+    if path.is_dir():
         raise StoreError(f"{path}: là một thư mục, không phải tệp cơ sở dữ liệu")
-    else:
+    existed = path.exists()
+    if existed:
         _check_header(path)
+        fresh = _check_schema(path)
+    else:
+        _create_private_file(path)
+        fresh = True
+    original = path.read_bytes() if existed and fresh else None
     engine = _engine(path)
     try:
-        database = Database(path, engine, created)
-        if created:
+        database = Database(path, engine, fresh)
+        if fresh:
             _create_schema(database)
-        else:
-            _check_schema(database)
         yield database
     except BaseException:
         engine.dispose()
-        if created:
-            for suffix in ("", "-wal", "-shm", "-journal"):
+        if fresh:
+            for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if original is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(original)
         raise
     engine.dispose()
 
@@ -129,23 +137,24 @@ def _create_schema(database: Database) -> None:
         connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _check_schema(database: Database) -> None:
-    with database.session() as session:
-        version = session.connection().exec_driver_sql("PRAGMA user_version").scalar_one()
-        tables = (
-            session.connection()
-            .exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            .scalar_one()
-        )
-    if version == 0 and tables == 0:
-        _create_schema(database)  # an empty file: make it ours
-    elif version == 0:
-        raise StoreError(f"{database.path}: cơ sở dữ liệu này không phải của thidua")
-    elif version > SCHEMA_VERSION:
+def _check_schema(path: Path) -> bool:
+    """Whether an existing file is fresh (no tables yet); refuse one that is not thidua's."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+    if version == 0 and tables:
+        raise StoreError(f"{path}: cơ sở dữ liệu này không phải của thidua")
+    if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{database.path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
+            f"{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
             f"(lược đồ {version}); hãy cập nhật thidua"
         )
+    return tables == 0
 
 
 def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
@@ -173,7 +182,15 @@ def plan_years(session: Session) -> list[int]:
 def load_plan(session: Session, year: int) -> Plan | None:
     """The stored plan of a year, if any."""
     record = session.get(PlanRecord, year)
-    return None if record is None else Plan.model_validate_json(record.document)
+    if record is None:
+        return None
+    try:
+        return Plan.model_validate_json(record.document)
+    except ValidationError:
+        raise StoreError(
+            f"kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
+            f"khác ghi?); nạp lại bằng: thidua init {record.source}"
+        ) from None
 
 
 def save_plan(session: Session, plan: Plan, source: str) -> None:
