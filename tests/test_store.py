@@ -12,7 +12,7 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import store
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import Figure, PlanRecord
+from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord
 from thiduaCLI.plan import Plan, parse_plan
 
 
@@ -92,11 +92,14 @@ def test_a_failed_transaction_writes_nothing(database, small_plan) -> None:
 
 
 def test_a_new_database_is_private_to_its_owner(db: Path) -> None:
-    with store.open_database(db):
-        pass
+    with store.open_database(db) as opened, opened.session() as session:
+        wal = Path(f"{db}-wal")
+        assert wal.exists()  # WAL mode: readers never block the writer
+        assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+        assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_database_created_by_a_failing_command_is_removed(db: Path) -> None:

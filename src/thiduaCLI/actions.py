@@ -5,23 +5,27 @@ Every function returns plain results for :mod:`thiduaCLI.render`; none prints.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from thiduaCLI import store
-from thiduaCLI.attainment import Assessment, IndicatorStatus, assess, ward_status
-from thiduaCLI.dates import check_in_year, format_date
-from thiduaCLI.errors import InputError, PlanError
+from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
+from thiduaCLI.dates import check_in_year, format_date, parse_date
+from thiduaCLI.errors import InputError, PlanError, ThiduaError
 from thiduaCLI.lookup import resolve
-from thiduaCLI.models import Figure
+from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import Reading, format_number, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
-from thiduaCLI.resync import check_resync, describe_changes
+from thiduaCLI.resync import check_resync, describe_changes, target_differences
 from thiduaCLI.scoring import (
     NextGrade,
     Proposal,
@@ -32,6 +36,7 @@ from thiduaCLI.scoring import (
     shortlist,
     with_movement,
 )
+from thiduaCLI.tabular import VIETNAMESE, Row, plain_number, read_rows
 
 
 @dataclass
@@ -60,9 +65,20 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
                 f"Đã tạo cơ sở dữ liệu mới {db_path} và nạp kế hoạch {plan.year} có sẵn "
                 f"({source.name})"
             )
+        notes += upgrade_notes(database)
         with database.session() as session:
             plan = _plan_for_year(session, year, today or date.today())
         yield Opened(database, plan, notes)
+
+
+def upgrade_notes(database: store.Database) -> list[str]:
+    """Say so when opening the file upgraded its schema, and where the old copy is."""
+    if database.upgraded_from is None:
+        return []
+    return [
+        f"Đã nâng cấp cơ sở dữ liệu {database.path} từ lược đồ {database.upgraded_from} lên "
+        f"{SCHEMA_VERSION}; bản sao trước khi nâng cấp: {database.backup}"
+    ]
 
 
 def _plan_for_year(session: store.Session, year: int | None, today: date) -> Plan:
@@ -95,6 +111,7 @@ class InitResult:
     outcome: str  # "loaded", "updated" or "unchanged"
     changes: list[str]
     created_database: bool
+    notes: list[str] = field(default_factory=list)
 
 
 def init(db_path: Path, plan_path: Path | None) -> InitResult:
@@ -114,7 +131,23 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
             outcome = "updated"
         if outcome != "unchanged":
             store.save_plan(session, plan, str(source))
-        return InitResult(plan, source, outcome, changes, database.created)
+        if old is not None:
+            store.add_target_changes(
+                session,
+                [
+                    TargetChange(
+                        year=plan.year,
+                        unit=unit,
+                        indicator=code,
+                        old_target=was,
+                        new_target=now,
+                        source=str(source),
+                    )
+                    for unit, code, was, now in target_differences(old, plan)
+                ],
+            )
+        notes = upgrade_notes(database)
+        return InitResult(plan, source, outcome, changes, database.created, notes)
 
 
 # ------------------------------------------------------------------------------ report
@@ -193,9 +226,21 @@ def report(
         observation = store.observations(session, plan, ref_date, unit=unit.code).get(
             (unit.code, indicator.code)
         )
+    return _recorded(plan, figure, unit, indicator, _as_read(reading), observation)
+
+
+def _recorded(
+    plan: Plan,
+    figure: Figure,
+    unit: Unit,
+    indicator: Indicator,
+    shown: str,
+    observation: Observation | None,
+) -> Recorded:
+    """A stored figure with the unit's standing on its indicator right after it."""
     current = observation.value(indicator) if observation else None
-    standing = assess(indicator, unit.agreement[indicator.code], current, ref_date, plan.year)
-    shown = _as_read(reading)
+    target = unit.agreement[indicator.code]
+    standing = assess(indicator, target, current, figure.ref_date, plan.year)
     ytd = current if indicator.kind == "cumulative" else None
     return Recorded(figure, unit, indicator, shown, ytd, standing)
 
@@ -307,3 +352,225 @@ def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
     rows = rank_units(plan, observed, review.as_of, unit.block)
     row = next(r for r in rows if r.result.unit.code == unit.code)
     return Scorecard(row.result, row, next_grade(plan, row.result, review.as_of))
+
+
+# ------------------------------------------------------------------ audit: fix and retract
+
+
+def _counted_figure(session: store.Session, figure_id: int, verb: str) -> Figure:
+    """A figure that still counts, or an error saying why it cannot be changed."""
+    figure = store.get_figure(session, figure_id)
+    if figure is None:
+        raise InputError(f"không có số liệu #{figure_id}; xem mã số bằng: thidua history")
+    state = store.standing(session, figure_id)
+    if state != "active":
+        said = "đã bị thay bằng số liệu sửa" if state == "superseded" else "đã bị rút"
+        raise InputError(f"số liệu #{figure_id} {said}, không {verb} được nữa; xem thidua history")
+    return figure
+
+
+def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by: str) -> Recorded:
+    """Record a new figure that supersedes figure ``figure_id``; the old one stays in history."""
+    plan = opened_db.plan
+    reading = parse_value(value_text)
+    with opened_db.database.session(write=True) as session:
+        old = _counted_figure(session, figure_id, "sửa")
+        if old.year != plan.year:
+            raise InputError(f"số liệu #{figure_id} thuộc năm {old.year}; dùng --year {old.year}")
+        unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
+        check_reading(indicator, unit, reading)
+        figure = store.add_figure(
+            session,
+            Figure(
+                year=plan.year,
+                unit=unit.code,
+                indicator=indicator.code,
+                value=float(reading.value),
+                numerator=_float(reading.numerator),
+                denominator=_float(reading.denominator),
+                ref_date=old.ref_date,
+                recorded_by=by,
+                note=reason,
+                supersedes=old.id,
+            ),
+        )
+        observation = store.observations(session, plan, old.ref_date, unit=unit.code).get(
+            (unit.code, indicator.code)
+        )
+    return _recorded(plan, figure, unit, indicator, _as_read(reading), observation)
+
+
+def retract(opened_db: Opened, figure_id: int, reason: str, by: str) -> Figure:
+    """Take a figure out of every computation, keeping it and the reason in history."""
+    with opened_db.database.session(write=True) as session:
+        figure = _counted_figure(session, figure_id, "rút")
+        store.add_retraction(
+            session, Retraction(figure_id=figure_id, reason=reason, retracted_by=by)
+        )
+    return figure
+
+
+def history(
+    opened_db: Opened,
+    unit_query: str | None,
+    indicator_query: str | None,
+    since: date | None,
+) -> tuple[list[store.HistoryEntry], list[TargetChange]]:
+    """Figures newest first with their standing, and the plan's recorded target changes."""
+    plan = opened_db.plan
+    unit = None if unit_query is None else find_unit(plan, unit_query).code
+    indicator = None if indicator_query is None else find_indicator(plan, indicator_query).code
+    with opened_db.database.session() as session:
+        entries = store.history(session, plan.year, unit, indicator, since)
+        changes = store.target_changes(session, plan.year, unit, indicator)
+    return entries, changes
+
+
+# ------------------------------------------------------------------------ import, export
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do with ``--dry-run``."""
+
+    source: str
+    rows: int
+    recorded: int
+    skipped: int
+    dry_run: bool
+
+
+def import_figures(
+    opened_db: Opened,
+    path: Path | None,
+    *,
+    stream: IO[bytes] | None = None,
+    by: str,
+    dry_run: bool,
+) -> ImportResult:
+    """Check every row, then record them all in one transaction, or none if any is bad.
+
+    Rows already recorded by an earlier import (same unit, indicator, date and value) are
+    skipped, as many times as they were recorded before.
+    """
+    plan = opened_db.plan
+    source = "-" if path is None else path.name
+    figures, errors = [], []
+    parse = _RowReader(plan, by)
+    for row in read_rows(path, stream):
+        try:
+            figures.append(parse(row, f"import:{source}:{row.line}"))
+        except ThiduaError as error:
+            errors.append(f"dòng {row.line}: {error}")
+    if errors:
+        raise ImportRefused(errors)
+    with opened_db.database.session(write=True) as session:
+        seen: Counter[tuple[object, ...]] = Counter()
+        if figures:
+            days = [figure["ref_date"] for figure in figures]
+            seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
+        fresh = []
+        for figure in figures:
+            fingerprint = tuple(figure[k] for k in FINGERPRINT)
+            if seen[fingerprint]:
+                seen[fingerprint] -= 1
+            else:
+                fresh.append(figure)
+        if not dry_run:
+            store.add_figures(session, fresh)
+    skipped = len(figures) - len(fresh)
+    return ImportResult(source, len(figures), len(fresh), skipped, dry_run)
+
+
+FINGERPRINT = ("unit", "indicator", "ref_date", "value", "numerator", "denominator")
+
+
+class ImportRefused(InputError):
+    """Some rows of an import file are bad; nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} dòng không hợp lệ; không ghi số liệu nào")
+        self.errors = errors
+
+
+class _RowReader:
+    """Turns one import row into figure fields, remembering names already looked up."""
+
+    def __init__(self, plan: Plan, by: str) -> None:
+        self.plan, self.by = plan, by
+        self.units: dict[str, Unit] = {}
+        self.indicators: dict[str, Indicator] = {}
+        self.recorded_at = utc_now()
+
+    def __call__(self, row: Row, origin: str) -> dict[str, object]:
+        cells = row.cells
+        for column in ("unit", "indicator", "value", "date"):
+            if cells.get(column) is None:
+                raise InputError(f"thiếu {VIETNAMESE[column]} ({column})")
+        unit_text, indicator_text = str(cells["unit"]), str(cells["indicator"])
+        if unit_text not in self.units:
+            self.units[unit_text] = find_unit(self.plan, unit_text)
+        if indicator_text not in self.indicators:
+            self.indicators[indicator_text] = find_indicator(self.plan, indicator_text)
+        unit, indicator = self.units[unit_text], self.indicators[indicator_text]
+        reading = _reading(cells["value"])
+        check_reading(indicator, unit, reading)
+        day = cells["date"]
+        if isinstance(day, datetime):
+            day = day.date()
+        elif not isinstance(day, date):
+            day = parse_date(str(day))
+        check_in_year(day, self.plan.year)
+        return {
+            "year": self.plan.year,
+            "unit": unit.code,
+            "indicator": indicator.code,
+            "value": float(reading.value),
+            "numerator": _float(reading.numerator),
+            "denominator": _float(reading.denominator),
+            "reported_total": None,
+            "ref_date": day,
+            "recorded_by": str(cells.get("by") or self.by),
+            "note": None if cells.get("note") is None else str(cells["note"]),
+            "recorded_at": self.recorded_at,
+            "origin": origin,
+            "supersedes": None,
+            "key": None,
+        }
+
+
+def _reading(cell: object) -> Reading:
+    """A spreadsheet number is taken as it is; text is read the Vietnamese way."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if not math.isfinite(cell):
+            raise InputError(f"'{cell}' không phải là một số")
+        return parse_value(format(Decimal(repr(cell)).normalize(), "f"))
+    return parse_value(str(cell))
+
+
+def export_rows(opened_db: Opened) -> list[dict[str, object]]:
+    """Every counted figure of the year, in the import columns."""
+    with opened_db.database.session() as session:
+        figures = store.active_figures(session, opened_db.plan.year)
+    return [
+        {
+            "unit": figure.unit,
+            "indicator": figure.indicator,
+            "value": figure.value
+            if figure.denominator is None
+            else f"{plain_number(figure.numerator or 0)}/{plain_number(figure.denominator)}",
+            "date": figure.ref_date,
+            "note": figure.note,
+            "by": figure.recorded_by,
+        }
+        for figure in figures
+    ]
+
+
+def backup(db_path: Path, target: Path) -> Path:
+    """A consistent copy of the database file, made while others may be writing."""
+    if not db_path.exists():
+        raise InputError(f"chưa có cơ sở dữ liệu {db_path} để sao lưu")
+    with store.open_database(db_path):
+        pass  # refuses a file that is not a thidua database, upgrades an old one
+    return store.backup(db_path, target)

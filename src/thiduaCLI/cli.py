@@ -20,6 +20,7 @@ from thiduaCLI.errors import ThiduaError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import IO
 
     from thiduaCLI.actions import Opened, Review
     from thiduaCLI.periods import Period
@@ -137,6 +138,7 @@ def init(
     result = actions.init(settings.db_path, plan)
     if result.created_database:
         _notes([f"Đã tạo cơ sở dữ liệu mới {settings.db_path}"])
+    _notes(result.notes)
     typer.echo(init_line(result))
 
 
@@ -348,6 +350,215 @@ def units(context: typer.Context, as_json: JsonOption = False) -> None:
         plan = opened.plan
     _notes(opened.notes)
     _emit(units_json(plan) if as_json else units_table(plan), as_json)
+
+
+ReasonOption = Annotated[
+    str, typer.Option("--reason", help="Lý do (bắt buộc, được lưu trong lịch sử).")
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", envvar="THIDUA_USER", help="Người nhập (mặc định: tài khoản máy tính)."),
+]
+
+
+@app.command()
+def correct(
+    context: typer.Context,
+    figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần sửa.")],
+    value: Annotated[str, typer.Argument(help="Giá trị đúng (như khi báo cáo).")],
+    reason: ReasonOption,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.
+
+    Ví dụ: thidua correct 12 30 --reason "nhầm số tháng 3"
+    """
+    from thiduaCLI import actions
+    from thiduaCLI.render import recorded_json, recorded_line
+
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        recorded = actions.correct(opened, figure_id, value, reason, by or _os_user())
+    _notes(opened.notes)
+    if as_json:
+        _emit(recorded_json(recorded), as_json)
+    else:
+        typer.echo(f"Thay số liệu #{figure_id}. {recorded_line(recorded)}")
+
+
+@app.command()
+def retract(
+    context: typer.Context,
+    figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần rút.")],
+    reason: ReasonOption,
+    by: ByOption = None,
+) -> None:
+    """Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.
+
+    Ví dụ: thidua retract 12 --reason "báo cáo trùng"
+    """
+    from thiduaCLI import actions
+    from thiduaCLI.render_audit import retracted_line
+
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        figure = actions.retract(opened, figure_id, reason, by or _os_user())
+    _notes(opened.notes)
+    typer.echo(retracted_line(figure, reason))
+
+
+@app.command()
+def history(
+    context: typer.Context,
+    unit: Annotated[str | None, typer.Argument(help="Đơn vị (mã hoặc tên).")] = None,
+    indicator: Annotated[str | None, typer.Argument(help="Chỉ tiêu (mã hoặc tên).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Chỉ số liệu ghi từ ngày này.")
+    ] = None,
+    targets: Annotated[
+        bool, typer.Option("--targets", help="Các lần đổi chỉ tiêu khi cập nhật kế hoạch.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.
+
+    Ví dụ: thidua history K03 VIEC_LAM --since 2026-06-01
+    """
+    from thiduaCLI import actions
+    from thiduaCLI import render_audit as view
+    from thiduaCLI.dates import parse_date
+
+    settings: Settings = context.obj
+    day = None if since is None else parse_date(since)
+    with actions.opened(settings.db_path, settings.year) as opened:
+        entries, changes = actions.history(opened, unit, indicator, day)
+    _notes(opened.notes)
+    year = opened.plan.year
+    if targets:
+        _emit(
+            view.target_changes_json(changes)
+            if as_json
+            else view.target_changes_table(year, changes),
+            as_json,
+        )
+    else:
+        _emit(view.history_json(entries) if as_json else view.history_table(year, entries), as_json)
+
+
+@app.command(name="import")
+def import_(
+    context: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra, không ghi gì.")] = False,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.
+
+    Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, value,
+    date, note, by). Dòng đã nhập từ trước được bỏ qua.
+
+    Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run
+    """
+    from thiduaCLI import actions
+    from thiduaCLI.render_audit import import_json, import_line
+
+    settings: Settings = context.obj
+    path = None if file == "-" else Path(file)
+    stream = sys.stdin.buffer if path is None else None
+    with actions.opened(settings.db_path, settings.year) as opened:
+        try:
+            result = actions.import_figures(
+                opened, path, stream=stream, by=by or _os_user(), dry_run=dry_run
+            )
+        except actions.ImportRefused as refused:
+            for error in refused.errors:
+                typer.echo(f"Lỗi: {error}", err=True)
+            raise
+    _notes(opened.notes)
+    if as_json:
+        _emit(import_json(result), as_json)
+    else:
+        typer.echo(import_line(result))
+
+
+@app.command()
+def export(
+    context: typer.Context,
+    output_format: Annotated[str, typer.Option("--format", help="csv, xlsx hoặc json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Tệp ghi ra (mặc định: đầu ra chuẩn).")
+    ] = None,
+) -> None:
+    """Xuất các số liệu đang tính, cùng các cột như khi nhập, để nhập lại nơi khác.
+
+    Ví dụ: thidua export --format xlsx -o so-lieu-2026.xlsx
+    """
+    from thiduaCLI import actions, tabular
+
+    if output_format not in ("csv", "xlsx", "json"):
+        raise typer.BadParameter("chọn csv, xlsx hoặc json", param_hint="--format")
+    if output_format == "xlsx" and output is None:
+        raise typer.BadParameter("tệp Excel cần --output TỆP.xlsx", param_hint="--format")
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        rows = actions.export_rows(opened)
+    _notes(opened.notes)
+    if output_format == "xlsx":
+        with _new_file(output) as handle:  # type: ignore[arg-type]
+            tabular.write_xlsx(rows, handle)
+        return
+    text = tabular.write_csv(rows) if output_format == "csv" else tabular.write_json(rows) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with _new_file(output) as handle:
+            handle.write(text.encode("utf-8"))
+
+
+@contextmanager
+def _new_file(path: Path) -> Iterator[IO[bytes]]:
+    """A new file to write, refusing to overwrite one that exists."""
+    try:
+        with path.open("xb") as handle:
+            yield handle
+    except FileExistsError:
+        raise ThiduaError(f"{path}: tệp đã có, chọn tên khác để không ghi đè") from None
+    except OSError as error:
+        raise ThiduaError(f"{path}: không ghi được ({error.strerror})") from None
+
+
+@app.command()
+def backup(
+    context: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="PATH", help="Tệp sao lưu (chưa có).")],
+) -> None:
+    """Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.
+
+    Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3
+    """
+    from thiduaCLI import actions
+
+    settings: Settings = context.obj
+    made = actions.backup(settings.db_path, target)
+    typer.echo(f"Đã sao lưu {settings.db_path} vào {made}.")
+
+
+db_app = typer.Typer(help="Về tệp cơ sở dữ liệu.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("path")
+def db_path(context: typer.Context) -> None:
+    """In đường dẫn tệp cơ sở dữ liệu đang dùng.
+
+    Ví dụ: thidua db path
+    """
+    settings: Settings = context.obj
+    typer.echo(str(settings.db_path))
 
 
 def main() -> None:

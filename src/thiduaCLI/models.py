@@ -1,4 +1,9 @@
-"""SQLModel tables: the plan of each year and the append-only figures reported against it."""
+"""SQLModel tables: each year's plan, the append-only figures, and their audit records.
+
+Nothing is ever updated or deleted: a correction is a new figure that ``supersedes`` an older
+one, a retraction is a row of its own, and a target changed by re-syncing the plan is a
+``target_change`` row.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utc_now() -> datetime:
@@ -43,7 +48,11 @@ class FigureBase(SQLModel):
 
 
 class Figure(FigureBase, table=True):
-    """A stored figure. Rows are only ever added, never updated or deleted."""
+    """A stored figure. Rows are only ever added, never updated or deleted.
+
+    ``origin`` is ``cli`` or ``import:FILE:LINE``; ``supersedes`` names the figure a
+    correction replaces; ``key`` makes a scripted report idempotent.
+    """
 
     __tablename__ = "figure"
     __table_args__ = (
@@ -52,3 +61,41 @@ class Figure(FigureBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     recorded_at: datetime = Field(default_factory=utc_now)
+    origin: str = Field(default="cli", sa_column_kwargs={"server_default": "cli"})
+    supersedes: int | None = Field(default=None, foreign_key="figure.id", index=True)
+    key: str | None = Field(default=None, unique=True, index=True)
+
+
+class Retraction(SQLModel, table=True):
+    """A figure taken out of every computation, kept in history with the reason."""
+
+    __tablename__ = "retraction"
+
+    figure_id: int = Field(primary_key=True, foreign_key="figure.id")
+    reason: str
+    retracted_at: datetime = Field(default_factory=utc_now)
+    retracted_by: str
+
+
+class TargetChange(SQLModel, table=True):
+    """A target changed by re-syncing the plan: old and new value, when, and from which file."""
+
+    __tablename__ = "target_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(foreign_key="plan.year")
+    unit: str
+    indicator: str
+    old_target: float | None
+    new_target: float | None
+    changed_at: datetime = Field(default_factory=utc_now)
+    source: str
+
+
+class SchemaMigration(SQLModel, table=True):
+    """Each schema upgrade applied to this file, and when."""
+
+    __tablename__ = "schema_migration"
+
+    version: int = Field(primary_key=True)
+    applied_at: datetime = Field(default_factory=utc_now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rich import box
@@ -16,6 +16,7 @@ from rich.text import Text
 from thiduaCLI.actions import InitResult, Recorded, Review
 from thiduaCLI.attainment import Assessment, Basis, IndicatorStatus, State
 from thiduaCLI.dates import format_date
+from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan
 
@@ -253,9 +254,8 @@ def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) ->
 # ---------------------------------------------------------------------------- report
 
 
-def recorded_json(recorded: Recorded) -> dict[str, Any]:
-    """The stored figure with its id, and the unit's standing after it."""
-    figure = recorded.figure
+def figure_json(figure: Figure) -> dict[str, Any]:
+    """A stored figure with everything the audit trail keeps about it."""
     return {
         "id": figure.id,
         "year": figure.year,
@@ -266,9 +266,25 @@ def recorded_json(recorded: Recorded) -> dict[str, Any]:
         "denominator": figure.denominator,
         "reported_total": figure.reported_total,
         "date": figure.ref_date.isoformat(),
-        "recorded_at": figure.recorded_at.isoformat(),
+        "recorded_at": utc_iso(figure.recorded_at),
         "recorded_by": figure.recorded_by,
         "note": figure.note,
+        "origin": figure.origin,
+        "supersedes": figure.supersedes,
+        "key": figure.key,
+    }
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC (stored times are UTC, with or without their zone)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+def recorded_json(recorded: Recorded) -> dict[str, Any]:
+    """The stored figure with its id, and the unit's standing after it."""
+    return {
+        **figure_json(recorded.figure),
         "year_to_date": rounded(recorded.year_to_date),
         "standing": assessment_json(recorded.standing),
     }

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from thiduaCLI.errors import PlanError
 from thiduaCLI.numbers import format_number
-from thiduaCLI.plan import Plan, Unit
+from thiduaCLI.plan import Plan
 
 # Fields that say what a stored figure means: changing them would reinterpret old figures.
 MEANING = ("measure", "kind", "share", "negative", "rollup")
@@ -56,29 +56,29 @@ def describe_changes(old: Plan, new: Plan) -> list[str]:
         changes += [f"thêm {section}.{code}" for code in after if code not in before]
         changes += [f"bỏ {section}.{code}" for code in before if code not in after]
         for code in (c for c in after if c in before):
-            if section == "units":
-                changes += _unit_changes(code, before[code], after[code])
-            elif fields := _changed_fields(before[code], after[code]):
+            ignored = ("agreement",) if section == "units" else ()
+            fields = [f for f in _changed_fields(before[code], after[code]) if f not in ignored]
+            if fields:
                 changes.append(f"{section}.{code}: đổi {', '.join(fields)}")
-    return changes
+    return changes + [_target_phrase(*change) for change in target_differences(old, new)]
 
 
-def _unit_changes(code: str, old: Unit, new: Unit) -> list[str]:
-    changes = []
-    for indicator, target in new.agreement.items():
-        was = old.agreement.get(indicator)
-        if was is None:
-            changes.append(f"units.{code} ký thêm {indicator}")
-        elif was != target:
-            changes.append(
-                f"units.{code}/{indicator}: chỉ tiêu {format_number(was)} → {format_number(target)}"
-            )
-    changes += [
-        f"units.{code} bỏ {indicator}"
-        for indicator in old.agreement
-        if indicator not in new.agreement
-    ]
-    other = [f for f in _changed_fields(old, new) if f != "agreement"]
-    if other:
-        changes.append(f"units.{code}: đổi {', '.join(other)}")
-    return changes
+def target_differences(old: Plan, new: Plan) -> list[tuple[str, str, float | None, float | None]]:
+    """(unit, indicator, old target, new target) for every target that differs; None where a
+    unit did not sign, or no longer signs, the indicator. Units are those in both plans."""
+    differences = []
+    for code in (c for c in new.units if c in old.units):
+        before, after = old.units[code].agreement, new.units[code].agreement
+        for indicator in [*after, *(i for i in before if i not in after)]:
+            was, now = before.get(indicator), after.get(indicator)
+            if was != now:
+                differences.append((code, indicator, was, now))
+    return differences
+
+
+def _target_phrase(unit: str, indicator: str, was: float | None, now: float | None) -> str:
+    if was is None:
+        return f"units.{unit} ký thêm {indicator}"
+    if now is None:
+        return f"units.{unit} bỏ {indicator}"
+    return f"units.{unit}/{indicator}: chỉ tiêu {format_number(was)} → {format_number(now)}"

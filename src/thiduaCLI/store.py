@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,13 +13,35 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Engine, Integer, String, case, cast, event, func, literal
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    event,
+    func,
+    insert,
+    literal,
+)
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from thiduaCLI import migrations
 from thiduaCLI.attainment import Observation
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord, utc_now
+from thiduaCLI.models import (
+    SCHEMA_VERSION,
+    Figure,
+    PlanRecord,
+    Retraction,
+    SchemaMigration,
+    TargetChange,
+    utc_now,
+)
 from thiduaCLI.plan import Plan
 
 BUSY_TIMEOUT_MS = 30_000
@@ -35,11 +58,13 @@ def default_path() -> Path:
 
 @dataclass
 class Database:
-    """An open database file and whether this process created it."""
+    """An open database file, whether this process created it, and any upgrade it made."""
 
     path: Path
     engine: Engine
     created: bool
+    upgraded_from: int | None = None
+    backup: Path | None = None
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
@@ -68,18 +93,21 @@ def open_database(path: Path) -> Iterator[Database]:
     if path.is_dir():
         raise StoreError(f"{path}: là một thư mục, không phải tệp cơ sở dữ liệu")
     existed = path.exists()
+    version = 0
     if existed:
         _check_header(path)
-        fresh = _check_schema(path)
+        version = _check_schema(path)
     else:
         _create_private_file(path)
-        fresh = True
+    fresh = version == 0
     original = path.read_bytes() if existed and fresh else None
     engine = _engine(path)
     try:
         database = Database(path, engine, fresh)
         if fresh:
             _create_schema(database)
+        elif version < SCHEMA_VERSION:
+            _upgrade(database, version)
         yield database
     except BaseException:
         engine.dispose()
@@ -121,6 +149,9 @@ def _engine(path: Path) -> Engine:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its mode
+            # WAL: readers never block the writer, and writers queue on the busy timeout.
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # type: ignore[no-untyped-def]
@@ -130,15 +161,28 @@ def _engine(path: Path) -> Engine:
     return engine
 
 
+def _upgrade(database: Database, version: int) -> None:
+    """Keep a copy of the file, then upgrade it in place in one transaction."""
+    target, number = database.path.with_name(f"{database.path.name}.v{version}.bak"), 1
+    while target.exists():
+        number += 1
+        target = database.path.with_name(f"{database.path.name}.v{version}.{number}.bak")
+    database.backup = backup(database.path, target)
+    with database.session(write=True) as session:
+        migrations.upgrade(session.connection(), version)
+    database.upgraded_from = version
+
+
 def _create_schema(database: Database) -> None:
     with database.session(write=True) as session:
         connection = session.connection()
         SQLModel.metadata.create_all(connection)
+        connection.execute(SchemaMigration.__table__.insert().values(version=SCHEMA_VERSION))
         connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _check_schema(path: Path) -> bool:
-    """Whether an existing file is fresh (no tables yet); refuse one that is not thidua's."""
+def _check_schema(path: Path) -> int:
+    """The schema version of an existing file (0: no tables yet); refuse one not thidua's."""
     try:
         with contextlib.closing(sqlite3.connect(path)) as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -154,7 +198,25 @@ def _check_schema(path: Path) -> bool:
             f"{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
             f"(lược đồ {version}); hãy cập nhật thidua"
         )
-    return tables == 0
+    return version if tables else 0
+
+
+def backup(source: Path, target: Path) -> Path:
+    """A consistent, owner-only copy made with SQLite's online backup API, even while others
+    write. An existing target is never overwritten."""
+    if target.exists():
+        raise StoreError(f"{target}: tệp đã có, chọn tên khác để không ghi đè")
+    _create_private_file(target)
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as live,
+            contextlib.closing(sqlite3.connect(target)) as copy,
+        ):
+            live.backup(copy)
+    except sqlite3.Error as error:
+        target.unlink(missing_ok=True)
+        raise StoreError(describe_sqlite_error(target, error)) from None
+    return target
 
 
 def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
@@ -226,6 +288,137 @@ def add_figure(session: Session, figure: Figure) -> Figure:
     return figure
 
 
+def add_figures(session: Session, rows: list[dict[str, object]]) -> None:
+    """Append many figures at once (one executemany, no ORM objects)."""
+    if rows:
+        session.connection().execute(insert(Figure.__table__), rows)  # type: ignore[arg-type]
+
+
+def get_figure(session: Session, figure_id: int) -> Figure | None:
+    """A figure by id, whatever its standing."""
+    return session.get(Figure, figure_id)
+
+
+def standing(session: Session, figure_id: int) -> str:
+    """``active``, ``superseded`` or ``retracted``."""
+    if session.get(Retraction, figure_id) is not None:
+        return "retracted"
+    counted = select(Figure.id).where(Figure.id == figure_id, active())
+    return "active" if session.exec(counted).first() is not None else "superseded"
+
+
+def add_retraction(session: Session, retraction: Retraction) -> Retraction:
+    """Take a figure out of every computation; the figure itself stays."""
+    session.add(retraction)
+    session.flush()
+    return retraction
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A figure as the audit trail shows it."""
+
+    figure: Figure
+    standing: str
+    superseded_by: int | None
+    retraction: Retraction | None
+
+
+def history(
+    session: Session,
+    year: int,
+    unit: str | None = None,
+    indicator: str | None = None,
+    since: date | None = None,
+) -> list[HistoryEntry]:
+    """Figures of a year, newest recorded first, each with its standing."""
+    correction = aliased(Figure)
+    query = (
+        select(Figure, Retraction, func.max(correction.id))
+        .outerjoin(Retraction, Retraction.figure_id == Figure.id)  # type: ignore[arg-type]
+        .outerjoin(
+            correction,
+            and_(correction.supersedes == Figure.id, ~_retracted(correction)),  # type: ignore[arg-type]
+        )
+        .where(Figure.year == year)
+        .group_by(Figure.id)
+        .order_by(col(Figure.recorded_at).desc(), col(Figure.id).desc())
+    )
+    if unit is not None:
+        query = query.where(Figure.unit == unit)
+    if indicator is not None:
+        query = query.where(Figure.indicator == indicator)
+    if since is not None:
+        query = query.where(func.date(Figure.recorded_at) >= since)
+    entries = []
+    for figure, retraction, superseded_by in session.exec(query):
+        state = "retracted" if retraction else "superseded" if superseded_by else "active"
+        entries.append(HistoryEntry(figure, state, superseded_by, retraction))
+    return entries
+
+
+def add_target_changes(session: Session, changes: list[TargetChange]) -> None:
+    """Record targets changed by re-syncing the plan."""
+    session.add_all(changes)
+
+
+def target_changes(
+    session: Session, year: int, unit: str | None = None, indicator: str | None = None
+) -> list[TargetChange]:
+    """Recorded target changes, newest first."""
+    query = select(TargetChange).where(TargetChange.year == year)
+    if unit is not None:
+        query = query.where(TargetChange.unit == unit)
+    if indicator is not None:
+        query = query.where(TargetChange.indicator == indicator)
+    order = (col(TargetChange.changed_at).desc(), col(TargetChange.id).desc())
+    return list(session.exec(query.order_by(*order)))
+
+
+def imported_fingerprints(
+    session: Session, year: int, first: date, last: date
+) -> Counter[tuple[object, ...]]:
+    """How many counted imported figures there are of each (unit, indicator, date, value…)."""
+    query = select(
+        Figure.unit,
+        Figure.indicator,
+        Figure.ref_date,
+        Figure.value,
+        Figure.numerator,
+        Figure.denominator,
+    ).where(
+        Figure.year == year,
+        Figure.ref_date >= first,
+        Figure.ref_date <= last,
+        col(Figure.origin).startswith("import:"),
+        active(),
+    )
+    return Counter(tuple(row) for row in session.exec(query))
+
+
+def active_figures(session: Session, year: int) -> list[Figure]:
+    """Every counted figure of a year, by date then id (for export)."""
+    query = select(Figure).where(Figure.year == year, active())
+    return list(session.exec(query.order_by(col(Figure.ref_date), col(Figure.id))))
+
+
+def _retracted(figure: type[Figure]) -> ColumnElement[bool]:
+    """SQL: a retraction names this figure."""
+    retraction = aliased(Retraction)
+    return select(retraction.figure_id).where(retraction.figure_id == figure.id).exists()
+
+
+def active() -> ColumnElement[bool]:
+    """SQL: the figure counts — not retracted, and not replaced by a correction that counts."""
+    correction = aliased(Figure)
+    superseded = (
+        select(correction.id)
+        .where(correction.supersedes == Figure.id, ~_retracted(correction))
+        .exists()
+    )
+    return and_(~_retracted(Figure), ~superseded)
+
+
 def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> float:
     """Sum of a unit's figures on an indicator dated up to ``as_of``."""
     query = select(func.coalesce(func.sum(Figure.value), 0.0)).where(
@@ -233,6 +426,7 @@ def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: 
         Figure.unit == unit,
         Figure.indicator == indicator,
         Figure.ref_date <= as_of,
+        active(),
     )
     return float(session.exec(query).one())
 
@@ -243,7 +437,7 @@ def observations(
     """Per (unit, indicator), in one query: year-to-date sum, count, latest figure, how many
     figures were recorded after their due date, and when the last one was recorded."""
     pair = (Figure.unit, Figure.indicator)
-    conditions = [Figure.year == plan.year, Figure.ref_date <= as_of]
+    conditions = [Figure.year == plan.year, Figure.ref_date <= as_of, active()]
     if unit is not None:
         conditions.append(Figure.unit == unit)
     recorded_on = func.date(Figure.recorded_at, f"+{LOCAL_UTC_OFFSET_HOURS} hours")

@@ -1,0 +1,188 @@
+"""Figures as spreadsheet rows: reading CSV and Excel files, writing CSV, Excel and JSON.
+
+The columns are unit, indicator, value, date, note and by, with Vietnamese or English headers.
+Text cells that a spreadsheet would run as a formula are written with a leading apostrophe,
+and read back without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from thiduaCLI.errors import InputError
+from thiduaCLI.lookup import fold
+
+COLUMNS = ("unit", "indicator", "value", "date", "note", "by")
+REQUIRED = ("unit", "indicator", "value", "date")
+HEADINGS = {
+    "unit": ("unit", "don vi", "ma don vi"),
+    "indicator": ("indicator", "chi tieu", "ma chi tieu"),
+    "value": ("value", "gia tri", "so lieu"),
+    "date": ("date", "ngay", "ngay so lieu"),
+    "note": ("note", "ghi chu", "nguon"),
+    "by": ("by", "nguoi nhap", "nguoi bao cao"),
+}
+VIETNAMESE = {
+    "unit": "đơn vị",
+    "indicator": "chỉ tiêu",
+    "value": "giá trị",
+    "date": "ngày",
+    "note": "ghi chú",
+    "by": "người nhập",
+}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of an import file: its line (or spreadsheet row) number and its cells."""
+
+    line: int
+    cells: dict[str, object]
+
+
+def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Row]:
+    """Rows of a ``.csv`` or ``.xlsx`` file (or CSV bytes from ``stream``), header mapped."""
+    name = "-" if path is None else str(path)
+    if path is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path)
+        return
+    try:
+        raw = stream.read() if stream is not None else path.read_bytes()  # type: ignore[union-attr]
+    except OSError as error:
+        raise InputError(f"{name}: không đọc được tệp ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: tệp CSV phải mã hóa UTF-8 (lưu lại bằng 'CSV UTF-8')") from None
+    dialect = _dialect(text)
+    records = csv.reader(io.StringIO(text, newline=""), dialect)
+    header = next(records, None)
+    columns = _map_header(name, header or [])
+    for number, record in enumerate(records, start=2):
+        if any(cell.strip() for cell in record):
+            yield Row(number, _cells(columns, record))
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first_line = text.split("\n", 1)[0]
+    return _Semicolon if first_line.count(";") > first_line.count(",") else csv.excel
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _read_xlsx(path: Path) -> Iterator[Row]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, InvalidFileException, KeyError, ValueError) as error:
+        raise InputError(f"{path}: không đọc được tệp Excel ({error})") from None
+    try:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = next(values, None)
+        columns = _map_header(str(path), ["" if c is None else str(c) for c in header or []])
+        for number, record in enumerate(values, start=2):
+            if any(cell not in (None, "") for cell in record):
+                yield Row(number, _cells(columns, list(record)))
+    finally:
+        book.close()
+
+
+def _map_header(name: str, header: Sequence[str]) -> dict[str, int]:
+    """Column name -> position; refuse a file missing a required column."""
+    known = {fold(alias): column for column, aliases in HEADINGS.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for position, heading in enumerate(header):
+        column = known.get(fold(heading))
+        if column is not None and column not in columns:
+            columns[column] = position
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        wanted = ", ".join(f"'{VIETNAMESE[c]}' ({c})" for c in missing)
+        raise InputError(f"{name}: thiếu cột {wanted}; hàng đầu tiên phải là tên các cột")
+    return columns
+
+
+def _cells(columns: dict[str, int], record: Sequence[object]) -> dict[str, object]:
+    cells: dict[str, object] = {}
+    for column, position in columns.items():
+        cell = record[position] if position < len(record) else None
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if cell[:2] in {f"'{start}" for start in FORMULA_STARTS}:
+                cell = cell[1:]  # written safe for spreadsheets by export
+        cells[column] = None if cell == "" else cell
+    return cells
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def safe_text(text: str | None) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    if not text:
+        return ""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(rows: Sequence[dict[str, object]]) -> str:
+    """RFC 4180 CSV with a header row; text cells made safe for spreadsheets."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        cells = _safe_row(row)
+        writer.writerow([plain_number(c) if isinstance(c, float) else c for c in cells])
+    return buffer.getvalue()
+
+
+def plain_number(value: float) -> str:
+    """A locale-neutral number that thidua reads back as itself: never ``2.125`` (which reads
+    as two thousand one hundred and twenty-five), but ``2.1250``."""
+    text = format(Decimal(repr(value)).normalize(), "f")
+    integer, _, decimals = text.partition(".")
+    if len(decimals) == 3 and integer.lstrip("-") not in ("", "0"):
+        text += "0"
+    return text
+
+
+def write_xlsx(rows: Sequence[dict[str, object]], target: IO[bytes]) -> None:
+    """An Excel workbook with one sheet: numbers as numbers, dates as dates."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("figures")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(_safe_row(row))
+    book.save(target)
+
+
+def write_json(rows: Sequence[dict[str, object]]) -> str:
+    """The same rows as a JSON list (values as numbers, dates ISO)."""
+    return json.dumps(list(rows), ensure_ascii=False, indent=2, default=_iso)
+
+
+def _safe_row(row: dict[str, object]) -> list[object]:
+    return [
+        safe_text(row[c]) if isinstance(row[c], str) and c != "value" else row[c] for c in COLUMNS
+    ]
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
