@@ -32,7 +32,8 @@ class Run:
     err: str
 
 
-def _thidua_command() -> list[str]:
+def thidua_command() -> list[str]:
+    """How to start the installed command."""
     script = Path(sys.executable).with_name("thidua")
     return [str(script)] if script.exists() else [sys.executable, "-m", "thiduaCLI"]
 
@@ -55,7 +56,7 @@ def run_thidua(
     environment.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
     environment.update(env or {})
     done = subprocess.run(
-        [*_thidua_command(), *args],
+        [*thidua_command(), *args],
         capture_output=True,
         text=True,
         env=environment,

@@ -547,45 +547,64 @@ def test_rank_shows_movement_since_the_previous_quarter(ready) -> None:
     assert second["K02"]["previous_score"] == first["K02"]["score"]
     table = ready("rank", "--block", "KHOM", "--period", "2026-Q2").out
     assert "↑1" in table and "↓1" in table
-    assert "So với lần xếp hạng đến 31/03/2026." in table
+    assert "Thay đổi: so với lần xếp hạng đến 31/03/2026." in table
+
+
+def _is_late(day: str, recorded_at: str) -> bool:
+    """Hand rule of the shipped plan: due 10 days after the month ends, Vietnam time."""
+    from datetime import date as day_type
+    from datetime import datetime, timedelta
+
+    ref = day_type.fromisoformat(day)
+    month_end = (ref.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    local = datetime.fromisoformat(recorded_at) + timedelta(hours=7)
+    return local.date() > month_end + timedelta(days=10)
 
 
 def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> None:
-    plan = _plan_copy(tmp_path, "per_indicator = 0", "per_indicator = 1.5")
-    plan.write_text(
-        plan.read_text(encoding="utf-8")
-        .replace("late = 0", "late = 2")
-        .replace("cap = 100 ", "cap = 120 "),
-        encoding="utf-8",
-    )
+    plan = _plan_copy(tmp_path, "per_indicator = 0", "per_indicator = 1.5\nmax = 2")
+    text = plan.read_text(encoding="utf-8").replace("late = 0", "late = 2")
+    plan.write_text(text.replace("cap = 100 ", "cap = 120 "), encoding="utf-8")
     assert ready("init", str(plan)).code == 0
     _report_all(
         ready,
         ("K01", "VIEC_LAM", "70", "--date", "2026-12-31"),
         ("K01", "BHYT", "3100/3200", "--date", "2026-12-31"),
-        ("K01", "NUOC_SACH", "80", "--date", "2026-01-15"),  # recorded long after 10/02: late
+        ("K01", "NUOC_SACH", "80", "--date", "2026-01-15"),  # recorded after 10/02: late
         ("K02", "VIEC_LAM", "30", "--date", "2026-12-31"),
+        ("K02", "BHYT", "2900/3100", "--date", "2026-12-31"),
     )
     data = json.loads(ready("rank", "--period", "2026", "--json").out)
+    rules = data["scoring"]
+    assert (rules["cap"], rules["bonus_max"], rules["deduction_late"]) == (120, 2, 2)
     for row in data["rows"]:
         total_weight = sum(part["weight"] for part in row["parts"])
         for part in row["parts"]:
-            capped = min(1.2, max(0.0, part["progress"] or 0.0))
-            assert part["capped"] == pytest.approx(capped)
-            assert part["points"] == pytest.approx(100 * capped * part["weight"] / total_weight)
-        recomputed = round(
-            sum(p["points"] for p in row["parts"]) + row["bonus"] - row["deduction"], 2
-        )
-        assert max(0.0, recomputed) == row["score"]
+            capped = min(rules["cap"] / 100, max(0.0, part["progress"] or 0.0))
+            assert part["capped"] == capped
+            assert part["points"] == 100 * capped * part["weight"] / total_weight
+        bonus = sum(part["bonus"] for part in row["parts"])
+        deduction = sum(part["deduction"] for part in row["parts"])
+        if rules["bonus_max"] is not None:
+            bonus = min(bonus, rules["bonus_max"])
+        if rules["deduction_max"] is not None:
+            deduction = min(deduction, rules["deduction_max"])
+        assert (row["bonus"], row["deduction"]) == (bonus, deduction)
+        points = sum(part["points"] for part in row["parts"])
+        assert row["score"] == max(0.0, round(points + bonus - deduction, 2))
     k01 = next(row for row in data["rows"] if row["unit"] == "K01")
     parts = {part["indicator"]: part for part in k01["parts"]}
-    # VIEC_LAM 70/50 = 1,4 -> capped 1,2 and a bonus; BHYT 96,875/96 -> 1,009 and a bonus;
-    # NUOC_SACH late (−2); RAC_THAI missing (no deduction in this plan)
+    recorded = {(e["indicator"]): e for e in json.loads(ready("history", "K01", "--json").out)}
+    late = [code for code, e in recorded.items() if _is_late(e["date"], e["recorded_at"])]
+    assert "NUOC_SACH" in late
+    assert sorted(code for code, part in parts.items() if part["late"]) == sorted(late)
+    # VIEC_LAM 70/50 = 1,4 -> capped 1,2, and a bonus; BHYT 96,875/96 -> 1,009, and a bonus:
+    # 2 × 1,5 = 3, held to the plan's max of 2. NUOC_SACH 80 %; RAC_THAI missing.
     assert parts["VIEC_LAM"]["capped"] == 1.2
-    assert (k01["bonus"], k01["deduction"]) == (3.0, 2.0)
-    assert parts["NUOC_SACH"]["late"] is True
     assert parts["RAC_THAI"]["missing"] is True
-    expected = (1.2 + 3100 / 3200 * 100 / 96 + 0.8 + 0) / 4 * 100 + 3 - 2
+    assert k01["bonus"] == 2
+    assert k01["deduction"] == 2 * len(late)
+    expected = (1.2 + 3100 / 3200 * 100 / 96 + 0.8 + 0) / 4 * 100 + 2 - 2 * len(late)
     assert k01["score"] == round(expected, 2)
 
 
@@ -661,7 +680,7 @@ def test_shortlist_names_the_rule_and_the_reason(ready) -> None:
         ("K02", "Tập thể lao động tiên tiến", 2),
     ]
     assert data["proposals"][0]["reason"] == (
-        "hạng 1/19 khối khóm, 100 điểm, hoàn thành xuất sắc nhiệm vụ "
+        "hạng 1/2 khối khóm, 100 điểm, hoàn thành xuất sắc nhiệm vụ "
         "(điều kiện: từ hoàn thành xuất sắc nhiệm vụ, hạng ≤ 1, đủ số liệu mọi chỉ tiêu)"
     )
     table = ready("rank", "--shortlist", "--period", "2026").out
@@ -801,3 +820,23 @@ def test_an_empty_file_becomes_a_database_or_stays_empty(thidua, db: Path) -> No
     assert db.read_bytes() == b""  # a failed first command leaves it as it was
     assert thidua("units", "--json").code == 0
     assert figure_count(db) == 0
+
+
+def test_movement_reaches_back_into_last_years_plan(ready, tmp_path: Path) -> None:
+    last_year = _plan_copy(tmp_path, "year = 2026", "year = 2025")
+    assert ready("init", str(last_year)).code == 0
+    for unit, jobs in (("K02", "50"), ("K01", "10")):
+        for args in ((unit, "VIEC_LAM", jobs), (unit, "NUOC_SACH", "100")):
+            assert ready("--year", "2025", "report", *args, "--date", "2025-12-31").code == 0
+    for args in (("K01", "VIEC_LAM", "1"), ("K01", "NUOC_SACH", "100")):
+        assert ready("report", *args, "--date", "2026-06-30").code == 0
+    data = json.loads(ready("rank", "--period", "2026-H1", "--block", "KHOM", "--json").out)
+    rows = {row["unit"]: row for row in data["rows"]}
+    assert (data["previous_as_of"], data["previous_ranked"]) == ("2025-12-31", True)
+    # 2025-H2: K02 first (50 of 50 jobs), K01 second; 2026-H1: only K01 has reported
+    assert (rows["K01"]["previous_rank"], rows["K01"]["rank"], rows["K01"]["movement"]) == (
+        2,
+        1,
+        "↑1",
+    )
+    assert rows["K02"]["previous_rank"] == 1

@@ -325,7 +325,7 @@ def test_a_commendation_naming_an_unknown_grade_is_refused() -> None:
         'cap = 100\n[[scoring.commendations]]\nname = "Giấy khen"\ngrade = "Xuất sắc"',
     )
     assert _refusal(text) == (
-        "kehoach.toml: scoring.commendations[0].grade: 'Xuất sắc' không phải một mức trong "
+        "kehoach.toml: scoring.commendations.0.grade: 'Xuất sắc' không phải một mức trong "
         "scoring.grades"
     )
 

@@ -331,14 +331,15 @@ def test_the_way_to_the_next_grade_at_year_end(small_plan: Plan) -> None:
     assert (result.score, result.grade) == (76.67, "Hoàn thành tốt nhiệm vụ")
     step = next_grade(small_plan, result, YEAR_END)
     assert step is not None
-    assert (step.grade.name, step.gap) == ("Hoàn thành xuất sắc nhiệm vụ", pytest.approx(13.33))
+    # the gap is measured from the unrounded 76,666…: 13,333… points
+    assert (step.grade.name, step.gap) == ("Hoàn thành xuất sắc nhiệm vụ", pytest.approx(40 / 3))
     # BH alone would need 0,9 + 13,33 × 3 / 200 = 1,1 > the 100 % cap: no path.
-    # VL alone needs 0,5 + 13,33 × 3 / 100 = 0,8999 of 100 jobs.
+    # VL alone needs 0,5 + 13,33 × 3 / 100 = 0,9 of 100 jobs.
     assert [path.indicator for path in step.paths] == ["VL"]
     path = step.paths[0]
-    assert path.value_needed == pytest.approx(89.99)
-    assert path.change == pytest.approx(39.99)
-    assert path.by_year_end == pytest.approx(89.99)
+    assert path.value_needed == pytest.approx(90)
+    assert path.change == pytest.approx(40)
+    assert path.by_year_end == pytest.approx(90)
     assert path.per_month is None  # no month left
 
 
@@ -349,7 +350,7 @@ def test_the_way_to_the_next_grade_mid_year(small_plan: Plan) -> None:
     progress = 30 / expected_jobs  # 0,605
     assert result.score == round((2 * 0.9 + progress) / 3 * 100, 2)  # 80,17
     step = next_grade(small_plan, result, june)
-    needed = progress + (90 - result.score) * 3 / 100  # 0,8999
+    needed = progress + (90 - result.base) * 3 / 100  # 0,8983
     path = step.paths[0]
     assert path.value_needed == pytest.approx(expected_jobs * needed)  # 44,62 by 30 June
     assert path.by_year_end == pytest.approx(100 * needed)  # 89,99 over the year
@@ -374,3 +375,35 @@ def test_a_period_review_uses_the_plans_milestones() -> None:
     assert vl.assessment.expected == pytest.approx(50)
     assert vl.assessment.progress == pytest.approx(0.5)
     assert result.score == round((2 * 1.0 + 0.5) / 3 * 100, 2)  # 83,33
+
+
+@pytest.mark.parametrize(
+    ("insured", "score", "grade"),
+    [
+        (76.5, 90.0, "Hoàn thành xuất sắc nhiệm vụ"),  # (2 × 0,85 + 1) / 3 × 100 = 90
+        (76.4865, 89.99, "Hoàn thành tốt nhiệm vụ"),  # (2 × 0,84985 + 1) / 3 × 100 = 89,99
+    ],
+)
+def test_grade_boundaries_reached_by_real_scores(small_plan, insured, score, grade) -> None:
+    result = score_unit(small_plan, small_plan.units["A1"], a1(insured, 100), YEAR_END)
+    assert (result.score, result.grade) == (score, grade)
+
+
+def test_custom_grades_bring_their_own_default_commendations() -> None:
+    plan = plan_with('grades = [{ min = 80, name = "Xuất sắc" }, { min = 0, name = "Khác" }]')
+    assert [(c.grade, c.top) for c in plan.scoring.commendations] == [
+        ("Xuất sắc", 1),
+        ("Khác", None),
+    ]
+
+
+def test_no_path_asks_for_a_share_above_100() -> None:
+    plan = plan_with("cap = 150")
+    # BH 81/90 = 0,9 and VL 30/100 = 0,3: (2 × 0,9 + 0,3) / 3 × 100 = 70, hoàn thành tốt.
+    # For 90, BH alone would need 0,9 + 20 × 3 / 200 = 1,2 of 90 % = 108 %: impossible for a
+    # share even though the cap would count it. VL alone needs 0,3 + 0,6 = 0,9: 90 jobs.
+    result = score_unit(plan, plan.units["A1"], a1(81, 30), YEAR_END)
+    assert result.score == 70.0
+    step = next_grade(plan, result, YEAR_END)
+    assert step is not None
+    assert [(path.indicator, round(path.value_needed, 6)) for path in step.paths] == [("VL", 90)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -183,3 +183,41 @@ def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -
         assert opened.plan.year == 2027  # no 2030 plan: the newest
     with actions.opened(db, 2026, today=date(2027, 2, 1)) as opened:
         assert opened.plan.year == 2026
+
+
+@pytest.mark.parametrize(
+    ("cycle", "day", "recorded", "late"),
+    [
+        # monthly, 10 days' grace: March figures are due by 10 April (Vietnam time)
+        ("monthly", date(2026, 3, 15), datetime(2026, 4, 10, 16, 59), False),  # 23:59 in VN
+        ("monthly", date(2026, 3, 15), datetime(2026, 4, 10, 17, 0), True),  # 00:00 on the 11th
+        ("monthly", date(2026, 12, 31), datetime(2027, 1, 10, 12, 0), False),
+        # quarterly: every month of a quarter is due 10 days after the quarter ends
+        ("quarterly", date(2026, 1, 5), datetime(2026, 4, 10, 12, 0), False),
+        ("quarterly", date(2026, 2, 20), datetime(2026, 4, 10, 12, 0), False),
+        ("quarterly", date(2026, 3, 31), datetime(2026, 4, 11, 12, 0), True),
+        ("quarterly", date(2026, 9, 15), datetime(2026, 10, 10, 12, 0), False),
+        ("quarterly", date(2026, 9, 15), datetime(2026, 10, 11, 12, 0), True),
+        ("quarterly", date(2026, 11, 2), datetime(2027, 1, 10, 12, 0), False),
+    ],
+)
+def test_a_figure_is_late_after_its_period_and_the_grace_days(
+    db: Path, cycle: str, day: date, recorded: datetime, late: bool
+) -> None:
+    plan = parse_plan(
+        SMALL_PLAN.replace(
+            'title = "Kế hoạch thử"',
+            f'title = "Kế hoạch thử"\nreporting_cycle = "{cycle}"\ndue_days = 10',
+        ),
+        "cycle.toml",
+    )
+    with store.open_database(db) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+        with opened.session(write=True) as session:
+            figure = _figure("B1", "NS", 90, day)
+            figure.recorded_at = recorded.replace(tzinfo=UTC)
+            store.add_figure(session, figure)
+        with opened.session() as session:
+            observed = store.observations(session, plan, date(2026, 12, 31))
+    assert observed[("B1", "NS")].late_count == (1 if late else 0)

@@ -303,6 +303,7 @@ class Ranking:
 
     rows: list[RankRow]
     previous_end: date
+    previous_available: bool
     proposals: list[Proposal]
 
 
@@ -329,7 +330,7 @@ def rank(opened_db: Opened, review: Review, block_query: str | None) -> Ranking:
             observed = store.observations(session, earlier_plan, previous_end)
             earlier = rank_units(earlier_plan, observed, previous_end)
     rows = with_movement(rows, earlier)
-    return Ranking(rows, previous_end, shortlist(plan, rows))
+    return Ranking(rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
 
 
 @dataclass
@@ -345,10 +346,10 @@ def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
     """A unit's scorecard at a review date."""
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
-    with opened_db.database.session() as session:
-        observed = store.observations(session, plan, review.as_of)
     if unit.is_ward:
         raise InputError(f"{unit.code} ({unit.name}) là phường, không chấm điểm; xem thidua status")
+    with opened_db.database.session() as session:
+        observed = store.observations(session, plan, review.as_of)
     rows = rank_units(plan, observed, review.as_of, unit.block)
     row = next(r for r in rows if r.result.unit.code == unit.code)
     return Scorecard(row.result, row, next_grade(plan, row.result, review.as_of))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from thiduaCLI import __version__
-from thiduaCLI.errors import ThiduaError
+from thiduaCLI.errors import ThiduaError, UsageProblem
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -220,7 +220,7 @@ def _review(as_of: str | None, period: str | None) -> tuple[date | None, Period 
     from thiduaCLI.periods import parse_period
 
     if as_of is not None and period is not None:
-        raise typer.BadParameter("chỉ dùng một trong --as-of và --period", param_hint="--period")
+        raise UsageProblem("chỉ dùng một trong --as-of và --period")
     return (
         None if as_of is None else parse_date(as_of),
         None if period is None else parse_period(period),
@@ -361,7 +361,7 @@ ByOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # lets "-1,5" be a value
 def correct(
     context: typer.Context,
     figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần sửa.")],
@@ -500,9 +500,9 @@ def export(
     from thiduaCLI import actions, tabular
 
     if output_format not in ("csv", "xlsx", "json"):
-        raise typer.BadParameter("chọn csv, xlsx hoặc json", param_hint="--format")
+        raise UsageProblem(f"--format {output_format}: chọn csv, xlsx hoặc json")
     if output_format == "xlsx" and output is None:
-        raise typer.BadParameter("tệp Excel cần --output TỆP.xlsx", param_hint="--format")
+        raise UsageProblem("--format xlsx cần --output TỆP.xlsx")
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         rows = actions.export_rows(opened)
@@ -568,6 +568,9 @@ def main() -> None:
     """
     try:
         code = app(standalone_mode=False)
+    except UsageProblem as error:
+        typer.echo(f"Lỗi: {error}", err=True)
+        sys.exit(2)
     except ThiduaError as error:
         typer.echo(f"Lỗi: {error}", err=True)
         sys.exit(1)

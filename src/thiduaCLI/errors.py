@@ -19,3 +19,7 @@ class LookupFailed(ThiduaError):
 
 class StoreError(ThiduaError):
     """The database file cannot be opened, read or written."""
+
+
+class UsageProblem(ThiduaError):
+    """Options that do not go together; the CLI exits 2 like any usage error."""

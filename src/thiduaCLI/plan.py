@@ -72,14 +72,17 @@ class Commendation(_Strict):
     complete: bool = False
 
 
-DEFAULT_COMMENDATIONS = (
-    Commendation(
-        name="Đề nghị Chủ tịch UBND phường tặng Giấy khen",
-        grade="Hoàn thành xuất sắc nhiệm vụ",
-        top=1,
-    ),
-    Commendation(name="Tập thể lao động tiên tiến", grade="Hoàn thành tốt nhiệm vụ"),
-)
+def default_commendations(grades: tuple[Grade, ...]) -> tuple[Commendation, ...]:
+    """Without rules in the plan: the top of each block with the best grade is proposed for
+    the ward's Giấy khen, and the two best grades earn "Tập thể lao động tiên tiến"."""
+    if len(grades) < 2:
+        return ()
+    return (
+        Commendation(
+            name="Đề nghị Chủ tịch UBND phường tặng Giấy khen", grade=grades[0].name, top=1
+        ),
+        Commendation(name="Tập thể lao động tiên tiến", grade=grades[1].name),
+    )
 
 
 class Scoring(_Strict):
@@ -91,7 +94,18 @@ class Scoring(_Strict):
     deductions: Deductions = Deductions()
     min_reported: Annotated[float, Field(ge=0, le=100)] = 0
     tie_breakers: tuple[TieBreaker, ...] = ()
-    commendations: tuple[Commendation, ...] = DEFAULT_COMMENDATIONS
+    commendations: tuple[Commendation, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_commendations(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "commendations" in data:
+            return data
+        try:
+            grades = tuple(Grade.model_validate(g) for g in data.get("grades", DEFAULT_GRADES))
+        except (ValidationError, TypeError):
+            return data  # the grades themselves are wrong: their own error says where
+        return {**data, "commendations": default_commendations(grades)}
 
     def grade_rank(self, name: str) -> int:
         """Position of a grade from the top (0 is the best)."""
@@ -159,7 +173,7 @@ class Plan(_Strict):
     title: Text
     reporting_cycle: Cycle = "monthly"
     due_days: DueDays = 10
-    scoring: Scoring = Scoring()
+    scoring: Scoring = Scoring.model_validate({})
     ward_code: Code
     indicators: dict[str, Indicator]
     blocks: dict[str, Block]
@@ -203,7 +217,7 @@ class _PlanFile(_Strict):
     reporting_cycle: Cycle = "monthly"
     due_days: DueDays = 10
     ward: _WardEntry
-    scoring: Scoring = Scoring()
+    scoring: Scoring = Scoring.model_validate({})
     indicators: Annotated[dict[str, Any], Field(min_length=1)]
     blocks: dict[str, _BlockEntry] = {}
     units: dict[str, _UnitEntry] = {}
@@ -273,7 +287,7 @@ def _validate_indicator(code: str, fields: object) -> Indicator:
 def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
     """Check cross-references and build each unit's agreement."""
     _check_unique_codes(raw, indicators)
-    _check_grades(raw.scoring)
+    _check_scoring(raw.scoring)
     for code, indicator in indicators.items():
         _check_indicator(f"indicators.{code}", indicator)
 
@@ -368,7 +382,7 @@ def _check_unique_codes(raw: _PlanFile, indicators: dict[str, Indicator]) -> Non
             seen[code.casefold()] = code
 
 
-def _check_grades(scoring: Scoring) -> None:
+def _check_scoring(scoring: Scoring) -> None:
     minimums = [grade.min for grade in scoring.grades]
     if not minimums:
         raise _EntryError("scoring.grades", "cần ít nhất một mức xếp loại")
@@ -384,7 +398,7 @@ def _check_grades(scoring: Scoring) -> None:
     for position, commendation in enumerate(scoring.commendations):
         if commendation.grade not in names:
             raise _EntryError(
-                f"scoring.commendations[{position}].grade",
+                f"scoring.commendations.{position}.grade",
                 f"'{commendation.grade}' không phải một mức trong scoring.grades",
             )
 

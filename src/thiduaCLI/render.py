@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rich import box
@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from thiduaCLI.actions import InitResult, Recorded, Review
-from thiduaCLI.attainment import Assessment, Basis, IndicatorStatus, State
+from thiduaCLI.attainment import Assessment, IndicatorStatus, State
 from thiduaCLI.dates import format_date
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
@@ -205,16 +205,6 @@ def assessment_json(judged: Assessment) -> dict[str, Any]:
     }
 
 
-def basis_text(judged: Assessment, as_of: date) -> str:
-    """What a value is compared with: the annual target, or the plan up to a date."""
-    labels: dict[Basis, str] = {
-        "target": "chỉ tiêu năm",
-        "prorated": f"kế hoạch đến {format_date(as_of)} (chia đều theo ngày)",
-        "milestones": f"kế hoạch đến {format_date(as_of)} (theo mốc quý)",
-    }
-    return labels[judged.basis]
-
-
 def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
     """The ward's progress for people."""
     table = new_table(
@@ -233,9 +223,11 @@ def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) ->
             done += f"\n({source})"
         expected = ""
         if judged.expected is not None:
-            expected = format_quantity(judged.expected, ind.measure)
+            how = "mốc quý" if judged.basis == "milestones" else "chia đều"
+            expected = f"{format_quantity(judged.expected, ind.measure)}\n({how}"
             if judged.progress is not None:
-                expected += f"\n(đạt {format_percent(judged.progress)})"
+                expected += f", đạt {format_percent(judged.progress)}"
+            expected += ")"
         table.add_row(
             Text.assemble((ind.code, "bold"), "\n", ind.name),
             target_text(ind, judged.target),

@@ -14,7 +14,6 @@ from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import (
     assessment_json,
-    basis_text,
     new_table,
     review_json,
     review_title,
@@ -42,7 +41,9 @@ def part_json(part: ScorePart) -> dict[str, Any]:
     return {
         "indicator": part.indicator,
         **assessment_json(judged),
-        "basis_target": rounded(judged.basis_target),
+        "attainment": judged.attainment,  # unrounded: the score is recomputed from these
+        "progress": judged.progress,
+        "basis_target": judged.basis_target,
         "capped": part.capped,
         "weight": part.weight,
         "points": part.points,
@@ -89,11 +90,27 @@ def rank_row_json(row: RankRow) -> dict[str, Any]:
     }
 
 
+def scoring_json(plan: Plan) -> dict[str, Any]:
+    """The plan's rules a script needs to recompute a score from its parts."""
+    rules = plan.scoring
+    return {
+        "cap": rules.cap,
+        "bonus_per_indicator": rules.bonus.per_indicator,
+        "bonus_max": rules.bonus.max,
+        "deduction_missing": rules.deductions.missing,
+        "deduction_late": rules.deductions.late,
+        "deduction_max": rules.deductions.max,
+        "min_reported": rules.min_reported,
+    }
+
+
 def rank_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
     """Units ranked within their blocks, for scripts."""
     return {
         **review_json(plan, review),
+        "scoring": scoring_json(plan),
         "previous_as_of": ranking.previous_end.isoformat(),
+        "previous_ranked": ranking.previous_available,
         "rows": [rank_row_json(row) for row in ranking.rows],
     }
 
@@ -119,7 +136,15 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
                 numeric=("Hạng", "Điểm", "Điểm kỳ trước"),
                 codes=[unit.code for unit in plan.members(row.block)],
             )
-            table.caption = f"So với lần xếp hạng đến {format_date(ranking.previous_end)}."
+            before = format_date(ranking.previous_end)
+            table.caption = (
+                f"Thay đổi: so với lần xếp hạng đến {before}."
+                if ranking.previous_available
+                else f"Kỳ trước (đến {before}) chưa có kế hoạch: mọi đơn vị là 'mới'."
+            ) + (
+                " Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét; chỉ tiêu mức so với "
+                "chỉ tiêu năm (xem thidua show MÃ)."
+            )
             tables[row.block] = table
         result = row.result
         reported = f"{result.reported}/{result.expected}"
@@ -243,6 +268,7 @@ def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any
     row = card.rank
     return {
         **review_json(plan, review),
+        "scoring": scoring_json(plan),
         **score_json(card.result),
         "rank": row.rank if row else None,
         "arithmetic": arithmetic(card.result),
@@ -253,31 +279,24 @@ def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any
 def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
     """A unit's scorecard for people: a table of parts, then the arithmetic and the way up."""
     result = card.result
-    numeric = (
-        "Dự kiến đến ngày",
-        "Thực hiện",
-        "Tỷ lệ",
-        "Tính điểm",
-        "Trọng số",
-        "Điểm",
-        "Dự báo cuối năm",
-    )
+    columns = {  # heading: right-aligned?
+        "Chỉ tiêu": False,
+        "Chỉ tiêu giao": False,
+        "Thực hiện": True,
+        "Tỷ lệ năm": True,
+        "Cơ sở tính điểm": False,
+        "So với cơ sở": True,
+        "Tính điểm": True,
+        "Trọng số": True,
+        "Điểm": True,
+        "Báo cáo gần nhất": False,
+        "Dự báo cuối năm": True,
+        "Tình trạng": False,
+    }
     table = new_table(
         f"{result.unit.name} ({result.unit.code}) – bảng điểm {review_title(review)}",
-        (
-            "Chỉ tiêu",
-            "Chỉ tiêu giao",
-            "Dự kiến đến ngày",
-            "Thực hiện",
-            "Tỷ lệ",
-            "Tính điểm",
-            "Trọng số",
-            "Điểm",
-            "Báo cáo gần nhất",
-            "Dự báo cuối năm",
-            "Tình trạng",
-        ),
-        numeric=numeric,
+        list(columns),
+        numeric=[heading for heading, right in columns.items() if right],
     )
     for part in result.parts:
         indicator = plan.indicators[part.indicator]
@@ -287,22 +306,26 @@ def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
             last = f"{format_date(observation.last_date)}, {observation.last_by}"
             if part.late:
                 last += " ⚠ trễ hạn"
+        basis = "chỉ tiêu năm"
+        if judged.expected is not None:
+            how = "mốc quý" if judged.basis == "milestones" else "chia đều"
+            basis = f"dự kiến {format_quantity(judged.expected, indicator.measure)} ({how})"
+        projection = judged.projection
         table.add_row(
             f"{indicator.code} – {indicator.name}",
             target_text(indicator, judged.target),
-            format_quantity(judged.expected, indicator.measure) if judged.expected else "",
             format_quantity(judged.value, indicator.measure),
+            format_percent(judged.attainment),
+            basis,
             format_percent(judged.progress),
             format_percent(part.capped),
             format_number(part.weight),
             format_number(part.points),
             last,
-            format_quantity(judged.projection, indicator.measure) if judged.projection else "",
+            "" if projection is None else format_quantity(projection, indicator.measure),
             state_text(judged.state),
         )
     lines = [Text(f"Điểm = {arithmetic(result)}")]
-    bases = {basis_text(part.assessment, review.as_of) for part in result.parts}
-    lines.append(Text(f"Cơ sở so sánh: {'; '.join(sorted(bases))}."))
     if card.rank is not None:
         place = "không xếp hạng (báo cáo quá ít chỉ tiêu)"
         if card.rank.rank is not None:

@@ -204,8 +204,8 @@ def with_movement(rows: list[RankRow], previous: Iterable[RankRow]) -> list[Rank
     moved = []
     for row in rows:
         earlier = before.get(row.result.unit.code)
-        if earlier is None:
-            moved.append(row)
+        if earlier is None or earlier.rank is None:
+            moved.append(row)  # new to the ranking
         else:
             moved.append(
                 replace(row, previous_rank=earlier.rank, previous_score=earlier.result.score)
@@ -241,7 +241,8 @@ def shortlist(plan: Plan, rows: list[RankRow]) -> list[Proposal]:
     """Per block, every unit that meets a commendation rule, in rank order."""
     sizes: dict[str, int] = {}
     for row in rows:
-        sizes[row.block] = sizes.get(row.block, 0) + 1
+        if row.rank is not None:
+            sizes[row.block] = sizes.get(row.block, 0) + 1
     return [
         Proposal(row, commendation, sizes[row.block])
         for row in rows
@@ -286,7 +287,7 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
     if position == 0:
         return None
     goal = grades[position - 1]
-    gap = goal.min - result.score
+    gap = goal.min - (result.base + result.bonus - result.deduction)
     cap = plan.scoring.cap / 100
     total_weight = sum(part.weight for part in result.parts)
     months_left = (1 - year_fraction(as_of, plan.year)) * 12
@@ -304,6 +305,8 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
             value_needed = basis / needed_progress
         else:
             value_needed = basis * needed_progress
+        if indicator.share and value_needed > 100:
+            continue  # no share goes past 100 %
         path = GradePath(part.indicator, value_needed, value_needed - current)
         if indicator.kind == "cumulative" and not indicator.lower_is_better:
             year_end = part.assessment.target * needed_progress

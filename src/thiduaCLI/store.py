@@ -228,8 +228,8 @@ def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
         return f"{path}: cơ sở dữ liệu chỉ đọc, không ghi được ({text})"
     if "locked" in text or "busy" in text:
         return f"{path}: cơ sở dữ liệu đang bị khóa bởi tiến trình khác, thử lại sau ({text})"
-    if "full" in text:
-        return f"{path}: ổ đĩa đầy, không ghi được ({text})"
+    if "full" in text or "disk I/O" in text:
+        return f"{path}: ổ đĩa đầy hoặc lỗi ghi đĩa, không ghi được; chưa ghi gì ({text})"
     return f"{path}: lỗi cơ sở dữ liệu ({text})"
 
 
@@ -488,6 +488,6 @@ def _due_date(plan: Plan) -> ColumnElement[str]:
     if plan.reporting_cycle == "monthly":
         return func.date(Figure.ref_date, "start of month", "+1 month", "-1 day", grace)
     month = cast(func.strftime("%m", Figure.ref_date), Integer)
-    quarter_end_month = (month + 2) / 3 * 3  # integer division in SQLite
+    quarter_end_month = (month + 2) // 3 * 3
     months = literal("+").concat(cast(quarter_end_month, String)).concat(" months")
     return func.date(Figure.ref_date, "start of year", months, "-1 day", grace)

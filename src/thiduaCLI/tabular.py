@@ -82,12 +82,14 @@ class _Semicolon(csv.excel):
 
 
 def _read_xlsx(path: Path) -> Iterator[Row]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as error:
+    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as error:
         raise InputError(f"{path}: không đọc được tệp Excel ({error})") from None
     try:
         sheet = book.worksheets[0]

@@ -1,0 +1,239 @@
+"""Figures survive whatever happens: many writers, a killed import, a full disk, a read-only
+file, an old schema, a backup taken while others write. Real processes, real files."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_thidua, thidua_command
+from helpers import dump, figure_count
+
+FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
+
+
+def _environment(db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")}
+    env.update({"THIDUA_DB": str(db), "THIDUA_USER": "tester", "COLUMNS": "200"})
+    return env
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _big_csv(path: Path, rows: int) -> Path:
+    lines = ["unit,indicator,value,date"]
+    lines += [
+        f"K{i % 19 + 1:02d},VIEC_LAM,{i % 7 + 1},2026-{i % 12 + 1:02d}-15" for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_thirty_writers_at_once_all_land(ready, db: Path) -> None:
+    env = _environment(db)
+    processes = [
+        subprocess.Popen(
+            [
+                *thidua_command(),
+                "report",
+                f"K{n % 19 + 1:02d}",
+                "VIEC_LAM",
+                "1",
+                "--date",
+                "2026-05-01",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(30)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    assert [code for code, _ in results] == [0] * 30, [err for _, err in results if err]
+    assert not any("locked" in err for _, err in results)
+    assert figure_count(db) == 30
+    assert _integrity(db) == "ok"
+
+
+def _holds_write_lock(db: Path) -> bool:
+    connection = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error)
+    finally:
+        connection.close()
+
+
+def test_an_import_killed_while_writing_leaves_the_database_as_it_was(ready, db, tmp_path):
+    ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
+    before = dump(db)
+    source = _big_csv(tmp_path / "lon.csv", 100_000)
+    process = subprocess.Popen(
+        [*thidua_command(), "import", str(source)],
+        env=_environment(db),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not _holds_write_lock(db):  # wait until it is inside its write transaction
+        assert process.poll() is None, "the import ended before it was caught writing"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    assert _integrity(db) == "ok"
+    assert dump(db) == before
+    assert run_thidua(db, tmp_path, "status", "--json").code == 0
+
+
+def test_a_full_disk_is_one_clear_line_and_nothing_half_written(ready, db, tmp_path):
+    ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
+    before = dump(db)
+    source = _big_csv(tmp_path / "lon.csv", 20_000)
+    room = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) + 64_000
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
+
+    done = subprocess.run(
+        [*thidua_command(), "import", str(source)],
+        env=_environment(db),
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Lỗi: {db}: ổ đĩa đầy hoặc lỗi ghi đĩa, không ghi được")
+    assert done.stderr.count("\n") == 1
+    assert _integrity(db) == "ok"
+    assert dump(db) == before
+
+
+@pytest.fixture
+def read_only_copy(ready, db: Path, tmp_path: Path):
+    """A copy of a database with one figure, that nobody may write (root included)."""
+    ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
+    copy = tmp_path / "ro.sqlite3"
+    with sqlite3.connect(db) as live, sqlite3.connect(copy) as target:
+        live.backup(target)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")  # no -wal/-shm to create
+    copy.chmod(0o444)
+    immutable = os.geteuid() == 0  # root writes through file modes: make the file immutable
+    if immutable and subprocess.run(["chattr", "+i", str(copy)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here to make a file read-only for root")
+    yield copy
+    if immutable:
+        subprocess.run(["chattr", "-i", str(copy)], check=True)
+
+
+def test_a_read_only_database_is_one_clear_line(read_only_copy: Path, tmp_path: Path) -> None:
+    before = dump(read_only_copy)
+    done = run_thidua(
+        read_only_copy, tmp_path, "report", "K01", "VIEC_LAM", "1", "--date", "2026-02-28"
+    )
+    assert done.code == 1
+    assert done.err.startswith(f"Lỗi: {read_only_copy}: cơ sở dữ liệu chỉ đọc, không ghi được")
+    assert done.err.count("\n") == 1
+    assert dump(read_only_copy) == before
+    assert run_thidua(read_only_copy, tmp_path, "status", "--json").code == 0  # reading works
+
+
+def _columns(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(db) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name"
+            )
+        ]
+        return {
+            name: sorted(
+                connection.execute(f"PRAGMA index_info('{name}')").fetchall()
+                or connection.execute(f"PRAGMA table_info('{name}')").fetchall()
+            )
+            for name in tables
+        }
+
+
+def test_a_first_schema_database_upgrades_with_every_figure_intact(tmp_path: Path) -> None:
+    db = tmp_path / "cu.sqlite3"
+    shutil.copy(FIXTURE_V1, db)
+    with sqlite3.connect(db) as connection:
+        figures_before = connection.execute(
+            "SELECT id, unit, indicator, value, numerator, denominator, reported_total, "
+            "ref_date, recorded_at, recorded_by, note FROM figure ORDER BY id"
+        ).fetchall()
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    original = dump(db)
+    result = run_thidua(db, tmp_path, "status", "--period", "2026-H1", "--json")
+    assert result.code == 0, result.err
+    backup = tmp_path / "cu.sqlite3.v1.bak"
+    assert result.err == (
+        f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ 1 lên 2; "
+        f"bản sao trước khi nâng cấp: {backup}\n"
+    )
+    assert dump(backup) == original
+    with sqlite3.connect(db) as connection:
+        figures_after = connection.execute(
+            "SELECT id, unit, indicator, value, numerator, denominator, reported_total, "
+            "ref_date, recorded_at, recorded_by, note FROM figure ORDER BY id"
+        ).fetchall()
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("SELECT DISTINCT origin FROM figure").fetchall() == [("cli",)]
+        assert connection.execute("SELECT version FROM schema_migration").fetchall() == [(2,)]
+    assert figures_after == figures_before and len(figures_after) == 5
+    fresh = tmp_path / "moi.sqlite3"
+    assert run_thidua(fresh, tmp_path, "units").code == 0
+    assert _columns(db) == _columns(fresh)  # the upgraded schema is the one new files get
+    # and the upgraded file works: figures count, a correction supersedes an old figure
+    assert run_thidua(db, tmp_path, "correct", "1", "21", "--reason", "kiểm tra").code == 0
+    assert run_thidua(db, tmp_path, "status").err == ""  # upgraded once only
+
+
+def test_a_backup_taken_while_others_write_is_consistent(ready, db: Path, tmp_path: Path) -> None:
+    env = _environment(db)
+    writers = [
+        subprocess.Popen(
+            [*thidua_command(), "report", "K02", "VIEC_LAM", "1", "--date", "2026-05-01"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(8)
+    ]
+    target = tmp_path / "sao-luu.sqlite3"
+    result = run_thidua(db, tmp_path, "backup", str(target))
+    assert [writer.wait(timeout=120) for writer in writers] == [0] * 8
+    assert (result.code, result.out) == (0, f"Đã sao lưu {db} vào {target}.\n")
+    assert _integrity(target) == "ok"
+    assert 0 <= figure_count(target) <= 8
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    again = run_thidua(db, tmp_path, "backup", str(target))
+    assert (again.code, again.err) == (
+        1,
+        f"Lỗi: {target}: tệp đã có, chọn tên khác để không ghi đè\n",
+    )
+
+
+def test_db_path_says_where_the_database_is(thidua, db: Path, tmp_path: Path) -> None:
+    assert thidua("db", "path").out == f"{db}\n"
+    other = tmp_path / "khac.sqlite3"
+    assert thidua("--db", str(other), "db", "path").out == f"{other}\n"
