@@ -12,7 +12,22 @@ from helpers import dump, figure_count
 from thiduaCLI import __version__
 from thiduaCLI.plan import shipped_plan_path
 
-COMMANDS = ("init", "report", "status", "rank", "indicators", "units")
+COMMANDS = (
+    "init",
+    "report",
+    "status",
+    "rank",
+    "show",
+    "indicators",
+    "units",
+    "history",
+    "correct",
+    "retract",
+    "import",
+    "export",
+    "backup",
+    "db path",
+)
 
 
 def assert_refused(result, message: str, db: Path, before: list[str]) -> None:
@@ -35,12 +50,12 @@ def test_help_lists_every_command(thidua) -> None:
     result = thidua("--help")
     assert result.code == 0
     for command in COMMANDS:
-        assert command in result.out
+        assert command.split()[0] in result.out
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_explains_itself_with_an_example(thidua, command: str) -> None:
-    result = thidua(command, "--help")
+    result = thidua(*command.split(), "--help")
     assert result.code == 0
     assert "Ví dụ: thidua " + command in " ".join(result.out.split())
 
