@@ -9,13 +9,13 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from thiduaCLI import store
+from thiduaCLI import store, timeliness
 from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, ThiduaError
@@ -37,6 +37,7 @@ from thiduaCLI.scoring import (
     with_movement,
 )
 from thiduaCLI.tabular import VIETNAMESE, Row, plain_number, read_rows
+from thiduaCLI.timeliness import Finding
 
 
 @dataclass
@@ -163,6 +164,7 @@ class Recorded:
     value_as_read: str
     year_to_date: float | None
     standing: Assessment
+    duplicate: bool = False
 
 
 def find_unit(plan: Plan, query: str) -> Unit:
@@ -188,8 +190,13 @@ def report(
     by: str,
     note: str | None,
     total: bool,
+    key: str | None = None,
 ) -> Recorded:
-    """Check and append one figure, all inside one write transaction."""
+    """Check and append one figure, all inside one write transaction.
+
+    With a ``key`` already recorded, nothing is written and the earlier figure is returned
+    (marked ``duplicate``), so that a retried cron job never counts twice.
+    """
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
     indicator = find_indicator(plan, indicator_query)
@@ -202,6 +209,13 @@ def report(
         )
     ref_date = check_in_year(ref_date or today, plan.year)
     with opened_db.database.session(write=True) as session:
+        earlier = None if key is None else store.figure_by_key(session, key)
+        if earlier is not None:
+            observation = store.observations(session, plan, earlier.ref_date, unit=earlier.unit)
+            unit, indicator = plan.units[earlier.unit], plan.indicators[earlier.indicator]
+            shown = format_number(earlier.value)
+            found = observation.get((unit.code, indicator.code))
+            return replace(_recorded(plan, earlier, unit, indicator, shown, found), duplicate=True)
         value = float(reading.value)
         reported_total = None
         if total:
@@ -221,6 +235,7 @@ def report(
                 ref_date=ref_date,
                 recorded_by=by,
                 note=note,
+                key=key,
             ),
         )
         observation = store.observations(session, plan, ref_date, unit=unit.code).get(
@@ -575,3 +590,49 @@ def backup(db_path: Path, target: Path) -> Path:
     with store.open_database(db_path):
         pass  # refuses a file that is not a thidua database, upgrades an old one
     return store.backup(db_path, target)
+
+
+# ---------------------------------------------------------------------- checks for cron
+
+
+@dataclass
+class CheckResult:
+    """What ``check`` found, for each check asked for."""
+
+    findings: list[Finding]
+    checks: list[str]
+
+
+def check(
+    opened_db: Opened,
+    review: Review,
+    *,
+    behind: bool,
+    overdue_days: int | None,
+    below_score: float | None,
+) -> CheckResult:
+    """Run the checks asked for: ward indicators behind, units overdue, units scoring low."""
+    plan = opened_db.plan
+    with opened_db.database.session() as session:
+        observed = store.observations(session, plan, review.as_of)
+    findings: list[Finding] = []
+    checks = []
+    if behind:
+        checks.append("behind")
+        findings += timeliness.behind(ward_status(plan, observed, review.as_of), plan.ward)
+    if overdue_days is not None:
+        checks.append("overdue")
+        findings += timeliness.overdue(plan, observed, review.as_of, overdue_days)
+    if below_score is not None:
+        checks.append("below")
+        findings += timeliness.below(rank_units(plan, observed, review.as_of), below_score)
+    return CheckResult(findings, checks)
+
+
+def reporting_rates(opened_db: Opened, review: Review) -> list[timeliness.ReportingRate]:
+    """Per unit: figures due so far in the reporting cycle, received, and received on time."""
+    plan = opened_db.plan
+    with opened_db.database.session() as session:
+        firsts = store.first_reports(session, plan, review.as_of)
+        lasts = store.last_reports(session, plan.year)
+    return timeliness.reporting_rates(plan, firsts, lasts, review.as_of)

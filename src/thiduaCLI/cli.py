@@ -11,7 +11,7 @@ import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,7 +19,7 @@ from thiduaCLI import __version__
 from thiduaCLI.errors import ThiduaError, UsageProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import IO
 
     from thiduaCLI.actions import Opened, Review
@@ -112,9 +112,62 @@ def _emit(data: object, as_json: bool) -> None:
         console.print(item)
 
 
-def _notes(notes: list[str]) -> None:
-    for note in notes:
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Không in gì khi thành công (lỗi vẫn in ra stderr).")
+]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key", help="Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron)."
+    ),
+]
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="table (mặc định), json, csv hoặc markdown (history: cả ndjson)."
+    ),
+]
+READ_FORMATS = ("table", "json", "csv", "markdown")
+FOUND_PROBLEMS = 3  # exit code of a check that found something
+
+
+def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) -> str:
+    """The output format asked for; ``--json`` is short for ``--format json``."""
+    if as_json and fmt not in ("table", "json"):
+        raise UsageProblem(f"--json là viết tắt của --format json, không dùng cùng --format {fmt}")
+    chosen = "json" if as_json else fmt
+    if chosen not in allowed:
+        raise UsageProblem(f"--format {fmt}: chọn một trong {', '.join(allowed)}")
+    return chosen
+
+
+def _show(
+    fmt: str,
+    table: Callable[[], object],
+    data: Callable[[], Any],
+    records: Callable[[Any], list[dict[str, Any]]],
+) -> None:
+    """Print the answer: Rich tables for people, or the data in a script's format."""
+    if fmt == "table":
+        _emit(table(), as_json=False)
+        return
+    from thiduaCLI.formats import render
+
+    answer = data()
+    sys.stdout.write(render(fmt, answer, records(answer)))
+
+
+def _notes(notes: list[str], quiet: bool = False) -> None:
+    """Notes go to stderr, so that stdout holds only the answer; ``--quiet`` drops them."""
+    for note in [] if quiet else notes:
         typer.echo(f"Ghi chú: {note}", err=True)
+
+
+def _say(text: str, quiet: bool) -> None:
+    """A write command's confirmation line, unless ``--quiet``."""
+    if not quiet:
+        typer.echo(text)
 
 
 @app.command()
@@ -124,6 +177,7 @@ def init(
         Path | None,
         typer.Argument(help="Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026)."),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.
 
@@ -137,9 +191,9 @@ def init(
     settings: Settings = context.obj
     result = actions.init(settings.db_path, plan)
     if result.created_database:
-        _notes([f"Đã tạo cơ sở dữ liệu mới {settings.db_path}"])
-    _notes(result.notes)
-    typer.echo(init_line(result))
+        _notes([f"Đã tạo cơ sở dữ liệu mới {settings.db_path}"], quiet)
+    _notes(result.notes, quiet)
+    _say(init_line(result), quiet)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # lets "-1,5" be a value
@@ -165,6 +219,8 @@ def report(
         bool,
         typer.Option("--total", help="Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn)."),
     ] = False,
+    key: KeyOption = None,
+    quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Ghi một số liệu báo cáo của một đơn vị cho một chỉ tiêu.
@@ -190,12 +246,15 @@ def report(
             by=by or _os_user(),
             note=note,
             total=total,
+            key=key,
         )
-    _notes(opened.notes)
+    _notes(opened.notes, quiet)
     if as_json:
         _emit(recorded_json(recorded), as_json)
+    elif recorded.duplicate:
+        _say(f"Đã có số liệu #{recorded.figure.id} với khóa '{key}'; không ghi lại.", quiet)
     else:
-        typer.echo(recorded_line(recorded))
+        _say(recorded_line(recorded), quiet)
 
 
 def _os_user() -> str:
@@ -246,6 +305,7 @@ def status(
     context: typer.Context,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
     """Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.
@@ -257,11 +317,16 @@ def status(
     from thiduaCLI import actions
     from thiduaCLI.render import status_json, status_table
 
+    fmt = _format(fmt, as_json)
     with _reviewing(context.obj, as_of, period) as (opened, review):
         rows = actions.status(opened, review)
     plan = opened.plan
-    data = status_json(plan, review, rows) if as_json else status_table(plan, review, rows)
-    _emit(data, as_json)
+    _show(
+        fmt,
+        lambda: status_table(plan, review, rows),
+        lambda: status_json(plan, review, rows),
+        lambda data: data["indicators"],
+    )
 
 
 @app.command()
@@ -276,6 +341,7 @@ def rank(
         bool,
         typer.Option("--shortlist", help="Danh sách đơn vị đủ điều kiện đề nghị khen thưởng."),
     ] = False,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
     """Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.
@@ -288,14 +354,24 @@ def rank(
     from thiduaCLI import actions
     from thiduaCLI import render_scores as view
 
+    fmt = _format(fmt, as_json)
     with _reviewing(context.obj, as_of, period) as (opened, review):
         ranking = actions.rank(opened, review, block)
     plan = opened.plan
     if shortlist:
-        data = (view.shortlist_json if as_json else view.shortlist_table)(plan, review, ranking)
+        _show(
+            fmt,
+            lambda: view.shortlist_table(plan, review, ranking),
+            lambda: view.shortlist_json(plan, review, ranking),
+            lambda data: data["proposals"],
+        )
     else:
-        data = (view.rank_json if as_json else view.rank_tables)(plan, review, ranking)
-    _emit(data, as_json)
+        _show(
+            fmt,
+            lambda: view.rank_tables(plan, review, ranking),
+            lambda: view.rank_json(plan, review, ranking),
+            lambda data: data["rows"],
+        )
 
 
 @app.command()
@@ -304,6 +380,7 @@ def show(
     unit: Annotated[str, typer.Argument(help="Đơn vị: mã hoặc tên.")],
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
     """Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.
@@ -313,15 +390,22 @@ def show(
     from thiduaCLI import actions
     from thiduaCLI import render_scores as view
 
+    fmt = _format(fmt, as_json)
     with _reviewing(context.obj, as_of, period) as (opened, review):
         card = actions.show(opened, review, unit)
     plan = opened.plan
-    data = (view.scorecard_json if as_json else view.scorecard_view)(plan, review, card)
-    _emit(data, as_json)
+    _show(
+        fmt,
+        lambda: view.scorecard_view(plan, review, card),
+        lambda: view.scorecard_json(plan, review, card),
+        lambda data: data["parts"],
+    )
 
 
 @app.command()
-def indicators(context: typer.Context, as_json: JsonOption = False) -> None:
+def indicators(
+    context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False
+) -> None:
     """Các chỉ tiêu của kế hoạch.
 
     Ví dụ: thidua indicators --json
@@ -329,15 +413,16 @@ def indicators(context: typer.Context, as_json: JsonOption = False) -> None:
     from thiduaCLI import actions
     from thiduaCLI.render import indicators_json, indicators_table
 
+    fmt = _format(fmt, as_json)
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         plan = opened.plan
     _notes(opened.notes)
-    _emit(indicators_json(plan) if as_json else indicators_table(plan), as_json)
+    _show(fmt, lambda: indicators_table(plan), lambda: indicators_json(plan), lambda d: d)
 
 
 @app.command()
-def units(context: typer.Context, as_json: JsonOption = False) -> None:
+def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
     """Các đơn vị ký giao ước, khối thi đua và chỉ tiêu của từng đơn vị.
 
     Ví dụ: thidua units
@@ -345,11 +430,88 @@ def units(context: typer.Context, as_json: JsonOption = False) -> None:
     from thiduaCLI import actions
     from thiduaCLI.render import units_json, units_table
 
+    fmt = _format(fmt, as_json)
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         plan = opened.plan
     _notes(opened.notes)
-    _emit(units_json(plan) if as_json else units_table(plan), as_json)
+    _show(fmt, lambda: units_table(plan), lambda: units_json(plan), lambda d: d)
+
+
+@app.command()
+def check(
+    context: typer.Context,
+    behind: Annotated[
+        bool, typer.Option("--behind", help="Chỉ tiêu của phường chậm so với dự kiến.")
+    ] = False,
+    overdue: Annotated[
+        int | None,
+        typer.Option(
+            "--overdue",
+            min=0,
+            metavar="DAYS",
+            help="Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua.",
+        ),
+    ] = None,
+    below: Annotated[
+        float | None,
+        typer.Option("--below", metavar="SCORE", help="Đơn vị có điểm dưới SCORE."),
+    ] = None,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """Kiểm tra cho cron: thoát với mã 3 khi tìm thấy vấn đề, 0 khi không có.
+
+    Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown
+    """
+    from thiduaCLI import actions
+    from thiduaCLI.render_checks import check_json, check_table
+
+    fmt = _format(fmt, as_json)
+    if not behind and overdue is None and below is None:
+        raise UsageProblem("chọn ít nhất một kiểm tra: --behind, --overdue DAYS, --below SCORE")
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        result = actions.check(
+            opened, review, behind=behind, overdue_days=overdue, below_score=below
+        )
+    plan = opened.plan
+    _show(
+        fmt,
+        lambda: check_table(plan, review, result),
+        lambda: check_json(plan, review, result),
+        lambda data: data["findings"],
+    )
+    if result.findings:
+        raise typer.Exit(FOUND_PROBLEMS)
+
+
+@app.command()
+def overdue(
+    context: typer.Context,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """Tình hình báo cáo từng đơn vị: phải nộp, đã nộp, đúng hạn, lần báo cáo gần nhất.
+
+    Ví dụ: thidua overdue --format csv
+    """
+    from thiduaCLI import actions
+    from thiduaCLI.render_checks import rates_json, rates_table
+
+    fmt = _format(fmt, as_json)
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        rates = actions.reporting_rates(opened, review)
+    plan = opened.plan
+    _show(
+        fmt,
+        lambda: rates_table(plan, review, rates),
+        lambda: rates_json(plan, review, rates),
+        lambda data: data["units"],
+    )
 
 
 ReasonOption = Annotated[
@@ -368,6 +530,7 @@ def correct(
     value: Annotated[str, typer.Argument(help="Giá trị đúng (như khi báo cáo).")],
     reason: ReasonOption,
     by: ByOption = None,
+    quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.
@@ -380,11 +543,11 @@ def correct(
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         recorded = actions.correct(opened, figure_id, value, reason, by or _os_user())
-    _notes(opened.notes)
+    _notes(opened.notes, quiet)
     if as_json:
         _emit(recorded_json(recorded), as_json)
     else:
-        typer.echo(f"Thay số liệu #{figure_id}. {recorded_line(recorded)}")
+        _say(f"Thay số liệu #{figure_id}. {recorded_line(recorded)}", quiet)
 
 
 @app.command()
@@ -393,6 +556,7 @@ def retract(
     figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần rút.")],
     reason: ReasonOption,
     by: ByOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.
 
@@ -404,8 +568,8 @@ def retract(
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         figure = actions.retract(opened, figure_id, reason, by or _os_user())
-    _notes(opened.notes)
-    typer.echo(retracted_line(figure, reason))
+    _notes(opened.notes, quiet)
+    _say(retracted_line(figure, reason), quiet)
 
 
 @app.command()
@@ -419,6 +583,7 @@ def history(
     targets: Annotated[
         bool, typer.Option("--targets", help="Các lần đổi chỉ tiêu khi cập nhật kế hoạch.")
     ] = False,
+    fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
     """Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.
@@ -429,6 +594,7 @@ def history(
     from thiduaCLI import render_audit as view
     from thiduaCLI.dates import parse_date
 
+    fmt = _format(fmt, as_json, (*READ_FORMATS, "ndjson"))
     settings: Settings = context.obj
     day = None if since is None else parse_date(since)
     with actions.opened(settings.db_path, settings.year) as opened:
@@ -436,14 +602,19 @@ def history(
     _notes(opened.notes)
     year = opened.plan.year
     if targets:
-        _emit(
-            view.target_changes_json(changes)
-            if as_json
-            else view.target_changes_table(year, changes),
-            as_json,
+        _show(
+            fmt,
+            lambda: view.target_changes_table(year, changes),
+            lambda: view.target_changes_json(changes),
+            lambda data: data,
         )
     else:
-        _emit(view.history_json(entries) if as_json else view.history_table(year, entries), as_json)
+        _show(
+            fmt,
+            lambda: view.history_table(year, entries),
+            lambda: view.history_json(entries),
+            lambda data: data,
+        )
 
 
 @app.command(name="import")
@@ -454,6 +625,7 @@ def import_(
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra, không ghi gì.")] = False,
     by: ByOption = None,
+    quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.
@@ -478,11 +650,11 @@ def import_(
             for error in refused.errors:
                 typer.echo(f"Lỗi: {error}", err=True)
             raise
-    _notes(opened.notes)
+    _notes(opened.notes, quiet)
     if as_json:
         _emit(import_json(result), as_json)
     else:
-        typer.echo(import_line(result))
+        _say(import_line(result), quiet)
 
 
 @app.command()
@@ -535,6 +707,7 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
 def backup(
     context: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="PATH", help="Tệp sao lưu (chưa có).")],
+    quiet: QuietOption = False,
 ) -> None:
     """Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.
 
@@ -544,7 +717,7 @@ def backup(
 
     settings: Settings = context.obj
     made = actions.backup(settings.db_path, target)
-    typer.echo(f"Đã sao lưu {settings.db_path} vào {made}.")
+    _say(f"Đã sao lưu {settings.db_path} vào {made}.", quiet)
 
 
 db_app = typer.Typer(help="Về tệp cơ sở dữ liệu.", no_args_is_help=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from rich.text import Text
 from thiduaCLI.actions import InitResult, Recorded, Review
 from thiduaCLI.attainment import Assessment, IndicatorStatus, State
 from thiduaCLI.dates import format_date
+from thiduaCLI.formats import dump_json  # noqa: F401  (re-exported for the CLI)
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan
@@ -44,11 +44,6 @@ ROLLUP_LABELS = {
 }
 SOURCE_LABELS = {"ward": "phường báo cáo", "units": "tổng hợp", "none": "chưa có"}
 BAR_WIDTH = 8
-
-
-def dump_json(data: object) -> str:
-    """Indented UTF-8 JSON with plain numbers."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def rounded(value: float | None, places: int = 6) -> float | None:
@@ -279,6 +274,7 @@ def recorded_json(recorded: Recorded) -> dict[str, Any]:
         **figure_json(recorded.figure),
         "year_to_date": rounded(recorded.year_to_date),
         "standing": assessment_json(recorded.standing),
+        "duplicate": recorded.duplicate,
     }
 
 

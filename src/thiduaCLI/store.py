@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -476,10 +476,47 @@ def observations(
             last_date=row.ref_date,
             last_by=row.recorded_by,
             late_count=row.late,
-            last_recorded_at=row.last_recorded_at,
+            last_recorded_at=_as_datetime(row.last_recorded_at),
         )
         for row in rows
     }
+
+
+def first_reports(
+    session: Session, plan: Plan, as_of: date
+) -> dict[tuple[str, str], dict[int, datetime]]:
+    """Per (unit, indicator) and reporting period: when its first counted figure was recorded."""
+    month = cast(func.strftime("%m", Figure.ref_date), Integer)
+    period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
+    query = (
+        select(Figure.unit, Figure.indicator, period.label("period"), func.min(Figure.recorded_at))
+        .where(Figure.year == plan.year, Figure.ref_date <= as_of, active())
+        .group_by(Figure.unit, Figure.indicator, period)
+    )
+    firsts: dict[tuple[str, str], dict[int, datetime]] = {}
+    for unit, indicator, number, first in session.exec(query):
+        firsts.setdefault((unit, indicator), {})[number] = _as_datetime(first)
+    return firsts
+
+
+def last_reports(session: Session, year: int) -> dict[str, datetime]:
+    """When each unit last recorded a counted figure of the year."""
+    query = (
+        select(Figure.unit, func.max(Figure.recorded_at))
+        .where(Figure.year == year, active())
+        .group_by(Figure.unit)
+    )
+    return {unit: _as_datetime(last) for unit, last in session.exec(query)}
+
+
+def _as_datetime(value: object) -> datetime:
+    """An aggregate of a datetime column comes back as text from SQLite."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def figure_by_key(session: Session, key: str) -> Figure | None:
+    """The figure recorded with an idempotency key, if any."""
+    return session.exec(select(Figure).where(Figure.key == key)).first()
 
 
 def _due_date(plan: Plan) -> ColumnElement[str]:

@@ -1,0 +1,96 @@
+"""Machine- and report-friendly output of any read command: JSON, NDJSON, CSV, Markdown.
+
+Every format carries the same field names. JSON holds the whole answer; NDJSON, CSV and
+Markdown hold its rows (one object a line, one line a row), with the rows' scalar fields; a
+list of plain values is joined with "; ", and nested objects are left to JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+FORMATS = ("table", "json", "csv", "markdown", "ndjson")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def dump_json(data: object) -> str:
+    """Indented UTF-8 JSON with plain numbers."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def flatten(record: dict[str, Any]) -> dict[str, Any]:
+    """The scalar fields of a row; lists of scalars joined with "; "; nested objects dropped."""
+    flat: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, list):
+            if all(not isinstance(item, dict | list) for item in value):
+                flat[name] = "; ".join(str(item) for item in value)
+        elif not isinstance(value, dict):
+            flat[name] = value
+    return flat
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"  # a spreadsheet must not run it as a formula
+    return str(value)
+
+
+def to_csv(records: Sequence[dict[str, Any]]) -> str:
+    """RFC 4180 CSV, UTF-8, with a header row (empty cell for null)."""
+    rows = [flatten(record) for record in records]
+    columns = list(rows[0]) if rows else []
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def to_markdown(records: Sequence[dict[str, Any]]) -> str:
+    """A Markdown (GitHub) table a person can paste into a report."""
+    rows = [flatten(record) for record in records]
+    if not rows:
+        return "_(không có dòng nào)_\n"
+    columns = list(rows[0])
+
+    def line(cells: Sequence[str]) -> str:
+        escaped = (cell.replace("|", "\\|").replace("\n", " ") for cell in cells)
+        return "| " + " | ".join(escaped) + " |"
+
+    body = [line(columns), line(["---"] * len(columns))]
+    body += [line([_markdown_cell(row.get(column)) for column in columns]) for row in rows]
+    return "\n".join(body) + "\n"
+
+
+def _markdown_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_ndjson(records: Sequence[dict[str, Any]]) -> str:
+    """One JSON object a line."""
+    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records)
+
+
+def render(fmt: str, data: object, records: Sequence[dict[str, Any]]) -> str:
+    """The answer in a machine or report format (``table`` is the CLI's own business)."""
+    if fmt == "json":
+        return dump_json(data) + "\n"
+    if fmt == "ndjson":
+        return to_ndjson(records)
+    if fmt == "csv":
+        return to_csv(records)
+    return to_markdown(records)

@@ -1,0 +1,125 @@
+"""Output of the checks cron runs and of the reporting rates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from thiduaCLI.actions import CheckResult, Review
+from thiduaCLI.dates import format_date
+from thiduaCLI.numbers import format_number, format_percent
+from thiduaCLI.plan import Plan
+from thiduaCLI.render import new_table, review_json, review_title, rounded, utc_iso
+from thiduaCLI.timeliness import Finding, ReportingRate, local_day
+
+CHECK_LABELS = {
+    "behind": "chậm tiến độ",
+    "overdue": "quá hạn báo cáo",
+    "below": "điểm thấp",
+}
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One problem found."""
+    return {
+        "check": finding.check,
+        "unit": finding.unit,
+        "name": finding.name,
+        "indicator": finding.indicator,
+        "value": rounded(finding.value),
+        "threshold": rounded(finding.threshold),
+        "state": finding.state,
+    }
+
+
+def check_json(plan: Plan, review: Review, result: CheckResult) -> dict[str, Any]:
+    """What ``check`` found, for scripts."""
+    return {
+        **review_json(plan, review),
+        "checks": result.checks,
+        "found": len(result.findings),
+        "findings": [finding_json(f) for f in result.findings],
+    }
+
+
+def _finding_text(finding: Finding) -> str:
+    if finding.check == "behind":
+        return (
+            f"{finding.state}: {format_number(finding.value) if finding.value is not None else '—'}"
+            f" so với {format_number(finding.threshold or 0)}"
+        )
+    if finding.check == "overdue":
+        if finding.value is None:
+            return "chưa từng báo cáo"
+        limit = format_number(finding.threshold or 0)
+        return f"{format_number(finding.value)} ngày chưa báo cáo (quá {limit})"
+    return f"{format_number(finding.value or 0)} điểm < {format_number(finding.threshold or 0)}"
+
+
+def check_table(plan: Plan, review: Review, result: CheckResult) -> Table:
+    """What ``check`` found, for people."""
+    title = f"Kiểm tra ({', '.join(CHECK_LABELS[c] for c in result.checks)}) {review_title(review)}"
+    table = new_table(
+        title,
+        ("Kiểm tra", "Mã", "Đơn vị", "Chỉ tiêu", "Chi tiết"),
+        codes=[finding.unit for finding in result.findings],
+    )
+    for finding in result.findings:
+        table.add_row(
+            CHECK_LABELS[finding.check],
+            finding.unit,
+            finding.name,
+            finding.indicator or "",
+            _finding_text(finding),
+        )
+    table.caption = (
+        f"Tìm thấy {len(result.findings)} vấn đề." if result.findings else "Không có vấn đề nào."
+    )
+    return table
+
+
+def rates_json(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> dict[str, Any]:
+    """Reporting rates for scripts."""
+    return {
+        **review_json(plan, review),
+        "reporting_cycle": plan.reporting_cycle,
+        "due_days": plan.due_days,
+        "units": [
+            {
+                "unit": rate.unit.code,
+                "name": rate.unit.name,
+                "block": rate.unit.block,
+                "expected": rate.expected,
+                "received": rate.received,
+                "on_time": rate.on_time,
+                "received_rate": rounded(rate.received_rate),
+                "on_time_rate": rounded(rate.on_time_rate),
+                "last_report": None if rate.last_report is None else utc_iso(rate.last_report),
+            }
+            for rate in rates
+        ],
+    }
+
+
+def rates_table(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> Table:
+    """Reporting rates for people: the "kịp thời" half of the movement."""
+    cycle = "hằng tháng" if plan.reporting_cycle == "monthly" else "hằng quý"
+    table = new_table(
+        f"Tình hình báo cáo ({cycle}, hạn {plan.due_days} ngày sau kỳ) {review_title(review)}",
+        ("Mã", "Đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn", "Tỷ lệ đúng hạn", "Báo cáo gần nhất"),
+        numeric=("Phải nộp", "Đã nộp", "Đúng hạn", "Tỷ lệ đúng hạn"),
+        codes=[rate.unit.code for rate in rates],
+    )
+    for rate in rates:
+        table.add_row(
+            rate.unit.code,
+            rate.unit.name,
+            str(rate.expected),
+            str(rate.received),
+            str(rate.on_time),
+            format_percent(rate.on_time_rate),
+            "—" if rate.last_report is None else format_date(local_day(rate.last_report)),
+        )
+    return table

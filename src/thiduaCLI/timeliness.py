@@ -1,0 +1,163 @@
+"""Pure rules for cron: reporting periods and rates (the "kịp thời" half), and the checks.
+
+A plan reports monthly or quarterly; the figures of a period are due ``due_days`` after it
+ends, in Vietnam's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from thiduaCLI.attainment import IndicatorStatus, Observations
+from thiduaCLI.plan import Plan, Unit
+from thiduaCLI.scoring import RankRow
+
+LOCAL_OFFSET = timedelta(hours=7)  # Vietnam, no daylight saving
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day in Vietnam of a UTC time (stored with or without its zone)."""
+    return (moment.replace(tzinfo=None) + LOCAL_OFFSET).date()
+
+
+def period_of(plan: Plan, day: date) -> int:
+    """The reporting period a day belongs to: its month (1–12) or quarter (1–4)."""
+    return day.month if plan.reporting_cycle == "monthly" else (day.month + 2) // 3
+
+
+def period_end(plan: Plan, number: int) -> date:
+    """The last day of a reporting period of the plan year."""
+    last_month = number if plan.reporting_cycle == "monthly" else number * 3
+    first_after = date(plan.year + last_month // 12, last_month % 12 + 1, 1)
+    return first_after - timedelta(days=1)
+
+
+def due_date(plan: Plan, number: int) -> date:
+    """The last day a period's figures are on time."""
+    return period_end(plan, number) + timedelta(days=plan.due_days)
+
+
+def periods_due(plan: Plan, as_of: date) -> list[int]:
+    """Periods whose figures should all be in by ``as_of``."""
+    count = 12 if plan.reporting_cycle == "monthly" else 4
+    return [n for n in range(1, count + 1) if due_date(plan, n) <= as_of]
+
+
+@dataclass(frozen=True)
+class ReportingRate:
+    """How a unit kept to the reporting cycle: figures expected, received, on time."""
+
+    unit: Unit
+    expected: int
+    received: int
+    on_time: int
+    last_report: datetime | None
+
+    @property
+    def received_rate(self) -> float | None:
+        """Share of expected figures received (None when nothing was due yet)."""
+        return self.received / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of expected figures received by their due date."""
+        return self.on_time / self.expected if self.expected else None
+
+
+FirstReports = Mapping[tuple[str, str], Mapping[int, datetime]]
+
+
+def reporting_rates(
+    plan: Plan, first_reports: FirstReports, last_reports: Mapping[str, datetime], as_of: date
+) -> list[ReportingRate]:
+    """For every unit in a block: each agreement indicator is due once per period that has
+    passed its due date; it is received if a counted figure refers to that period, and on time
+    if the first such figure was recorded by the due date."""
+    due = periods_due(plan, as_of)
+    rates = []
+    for unit in plan.units.values():
+        if unit.is_ward:
+            continue
+        received = on_time = 0
+        for code in unit.agreement:
+            firsts = first_reports.get((unit.code, code), {})
+            for number in due:
+                if number in firsts:
+                    received += 1
+                    on_time += local_day(firsts[number]) <= due_date(plan, number)
+        expected = len(unit.agreement) * len(due)
+        rates.append(ReportingRate(unit, expected, received, on_time, last_reports.get(unit.code)))
+    return rates
+
+
+# ------------------------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a cron job should tell a person about."""
+
+    check: str  # "behind", "overdue" or "below"
+    unit: str
+    name: str
+    indicator: str | None
+    value: float | None
+    threshold: float | None
+    state: str
+
+
+def behind(statuses: Sequence[IndicatorStatus], ward: Unit) -> list[Finding]:
+    """Ward indicators behind what was expected by the date (or not achieved at year end)."""
+    return [
+        Finding(
+            "behind",
+            ward.code,
+            ward.name,
+            row.indicator.code,
+            row.assessment.value,
+            row.assessment.expected
+            if row.assessment.expected is not None
+            else row.assessment.target,
+            row.assessment.state,
+        )
+        for row in statuses
+        if row.assessment.state in ("behind", "not_achieved")
+    ]
+
+
+def overdue(plan: Plan, observations: Observations, as_of: date, days: int) -> list[Finding]:
+    """Units with an agreement indicator that has no figure recorded in the last ``days`` days.
+
+    ``value`` is the number of days since its last figure (None: never reported).
+    """
+    findings = []
+    for unit in plan.units.values():
+        if unit.is_ward:
+            continue
+        for code in unit.agreement:
+            observation = observations.get((unit.code, code))
+            last = observation.last_recorded_at if observation else None
+            age = None if last is None else (as_of - local_day(last)).days
+            if age is None or age > days:
+                state = "never" if age is None else "overdue"
+                findings.append(Finding("overdue", unit.code, unit.name, code, age, days, state))
+    return findings
+
+
+def below(rows: Sequence[RankRow], score: float) -> list[Finding]:
+    """Units scoring below ``score``."""
+    return [
+        Finding(
+            "below",
+            row.result.unit.code,
+            row.result.unit.name,
+            None,
+            row.result.score,
+            score,
+            row.result.grade,
+        )
+        for row in rows
+        if row.result.score < score
+    ]
