@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from thiduaCLI.attainment import Observation
+from thiduaCLI.plan import shipped_plan_path
 
 SMALL_PLAN = """
 year = 2026
@@ -118,3 +119,20 @@ def obs(
         late_count=late,
         last_recorded_at=recorded,
     )
+
+
+def assert_refused(result, message: str, db: Path, before: list[str]) -> None:
+    """Exit 1, exactly one line on stderr, nothing on stdout, and the database unchanged."""
+    assert result.code == 1, result.err
+    assert result.err == f"Lỗi: {message}\n"
+    assert result.out == ""
+    assert dump(db) == before
+
+
+def plan_copy(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """A copy of the shipped plan with one piece of text replaced."""
+    text = shipped_plan_path().read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "kehoach.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path

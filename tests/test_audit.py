@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from helpers import dump, figure_count
-from test_cli import _plan_copy, assert_refused
+from helpers import assert_refused, dump, figure_count, plan_copy
 
 
 def _status_value(thidua, code: str, *args: str) -> float | None:
@@ -170,7 +169,7 @@ def test_a_reason_is_required(ready) -> None:
 
 
 def test_target_changes_are_recorded_and_shown(ready, tmp_path: Path) -> None:
-    path = _plan_copy(
+    path = plan_copy(
         tmp_path,
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 50 }',
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 60 }',

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import dump, figure_count
+from helpers import assert_refused, dump, figure_count, plan_copy
 from thiduaCLI import __version__
-from thiduaCLI.plan import shipped_plan_path
 
 COMMANDS = (
     "init",
@@ -28,14 +27,6 @@ COMMANDS = (
     "backup",
     "db path",
 )
-
-
-def assert_refused(result, message: str, db: Path, before: list[str]) -> None:
-    """Exit 1, exactly one line on stderr, nothing on stdout, and the database unchanged."""
-    assert result.code == 1, result.err
-    assert result.err == f"Lỗi: {message}\n"
-    assert result.out == ""
-    assert dump(db) == before
 
 
 # -------------------------------------------------------------------- terminal manners
@@ -403,7 +394,7 @@ def test_rank_json_breaks_ties_as_the_plan_says(ready) -> None:
 
 
 def test_equal_scores_share_a_rank_without_tie_breakers(ready, tmp_path: Path) -> None:
-    plan = _plan_copy(tmp_path, 'tie_breakers = ["achieved", "earliest"]', "tie_breakers = []")
+    plan = plan_copy(tmp_path, 'tie_breakers = ["achieved", "earliest"]', "tie_breakers = []")
     assert ready("init", str(plan)).code == 0
     for unit, jobs in (("K01", "50"), ("K02", "50"), ("K05", "25")):
         ready("report", unit, "VIEC_LAM", jobs, "--date", "2026-12-31")
@@ -429,16 +420,8 @@ def test_rank_refuses_an_unknown_block(ready, db: Path) -> None:
 # ------------------------------------------------------------------------------- init
 
 
-def _plan_copy(tmp_path: Path, old: str = "", new: str = "") -> Path:
-    text = shipped_plan_path().read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "kehoach.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
 def test_init_loads_a_plan_into_a_new_database(thidua, db: Path, tmp_path: Path) -> None:
-    path = _plan_copy(tmp_path)
+    path = plan_copy(tmp_path)
     result = thidua("init", str(path))
     assert result.code == 0
     assert result.out == f"Đã nạp kế hoạch 2026 từ {path}: 13 chỉ tiêu, 4 khối, 34 đơn vị.\n"
@@ -446,13 +429,13 @@ def test_init_loads_a_plan_into_a_new_database(thidua, db: Path, tmp_path: Path)
 
 
 def test_init_again_with_the_same_plan_changes_nothing(ready, tmp_path: Path) -> None:
-    path = _plan_copy(tmp_path)
+    path = plan_copy(tmp_path)
     assert ready("init", str(path)).out == f"Kế hoạch 2026 không thay đổi ({path}).\n"
 
 
 def test_init_resyncs_a_changed_target_and_keeps_figures(ready, db: Path, tmp_path: Path) -> None:
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
-    path = _plan_copy(
+    path = plan_copy(
         tmp_path,
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 50 }',
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 60 }',
@@ -468,7 +451,7 @@ def test_init_resyncs_a_changed_target_and_keeps_figures(ready, db: Path, tmp_pa
 
 def test_init_refuses_a_change_that_would_orphan_figures(ready, db: Path, tmp_path: Path) -> None:
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
-    path = _plan_copy(
+    path = plan_copy(
         tmp_path,
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 50 }',
         'K03 = { name = "Khóm 3", block = "KHOM", indicators = ["BHYT"]',
@@ -482,7 +465,7 @@ def test_init_refuses_a_change_that_would_orphan_figures(ready, db: Path, tmp_pa
 
 
 def test_init_refuses_an_invalid_plan_naming_file_entry_and_field(thidua, db, tmp_path) -> None:
-    path = _plan_copy(tmp_path, "target = 96", "target = 196")
+    path = plan_copy(tmp_path, "target = 96", "target = 196")
     result = thidua("init", str(path))
     assert result.code == 1
     assert result.err == (
@@ -577,7 +560,7 @@ def _is_late(day: str, recorded_at: str) -> bool:
 
 
 def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> None:
-    plan = _plan_copy(tmp_path, "per_indicator = 0", "per_indicator = 1.5\nmax = 2")
+    plan = plan_copy(tmp_path, "per_indicator = 0", "per_indicator = 1.5\nmax = 2")
     text = plan.read_text(encoding="utf-8").replace("late = 0", "late = 2")
     plan.write_text(text.replace("cap = 100 ", "cap = 120 "), encoding="utf-8")
     assert ready("init", str(plan)).code == 0
@@ -774,7 +757,7 @@ def test_a_symbol_is_not_a_unit(ready, db: Path) -> None:
 
 def test_init_refuses_to_change_what_reported_figures_mean(ready, db: Path, tmp_path) -> None:
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
-    path = _plan_copy(
+    path = plan_copy(
         tmp_path,
         'tolerance = 5      # "khoảng": đạt từ 1.330 lao động trở lên [TẠM: mức dung sai]\n'
         'kind = "cumulative"',
@@ -789,7 +772,7 @@ def test_init_refuses_to_change_what_reported_figures_mean(ready, db: Path, tmp_
 
 
 def test_init_lists_every_kind_of_change(ready, tmp_path: Path) -> None:
-    path = _plan_copy(
+    path = plan_copy(
         tmp_path,
         'title = "Phong trào thi đua năm 2026 – phường Mỹ Thới"',
         'title = "Kế hoạch sửa đổi"',
@@ -838,7 +821,7 @@ def test_an_empty_file_becomes_a_database_or_stays_empty(thidua, db: Path) -> No
 
 
 def test_movement_reaches_back_into_last_years_plan(ready, tmp_path: Path) -> None:
-    last_year = _plan_copy(tmp_path, "year = 2026", "year = 2025")
+    last_year = plan_copy(tmp_path, "year = 2026", "year = 2025")
     assert ready("init", str(last_year)).code == 0
     for unit, jobs in (("K02", "50"), ("K01", "10")):
         for args in ((unit, "VIEC_LAM", jobs), (unit, "NUOC_SACH", "100")):

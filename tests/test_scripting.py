@@ -1,0 +1,309 @@
+"""Scripts and cron: every read command in every format, exit codes, checks, keys, stdin."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import dump, figure_count, plan_copy
+from thiduaCLI.formats import flatten
+
+# command line -> where its rows sit in the JSON answer (None: the answer is the list)
+READ_COMMANDS = {
+    "status --period 2026-H1": "indicators",
+    "rank --period 2026-H1": "rows",
+    "rank --period 2026-H1 --shortlist": "proposals",
+    "show K01 --period 2026-H1": "parts",
+    "history": None,
+    "history --targets": None,
+    "indicators": None,
+    "units": None,
+    "overdue --as-of 2026-06-30": "units",
+    "check --behind --overdue 3650 --below 101 --as-of 2026-06-30": "findings",
+}
+
+
+@pytest.fixture
+def busy(ready, tmp_path: Path):
+    """A database with a few figures of different kinds, and one target changed."""
+    changed = plan_copy(
+        tmp_path,
+        "targets = { VIEC_LAM = 50 }, sizes = { population = 3400",
+        "targets = { VIEC_LAM = 55 }, sizes = { population = 3400",
+    )
+    assert ready("init", str(changed)).code == 0
+    for args in (
+        ("K01", "VIEC_LAM", "30", "--date", "2026-03-31", "--note", "=SUM(A1)"),
+        ("K01", "BHYT", "3000/3200", "--date", "2026-06-30"),
+        ("K01", "NUOC_SACH", "100", "--date", "2026-06-30"),
+        ("K01", "RAC_THAI", "95", "--date", "2026-06-30"),
+        ("K02", "VIEC_LAM", "10", "--date", "2026-06-30"),
+        ("PHUONG", "TANG_TRUONG", "-1,5", "--date", "2026-06-30"),
+    ):
+        assert ready("report", *args).code == 0
+    return ready
+
+
+def _rows(data: object, key: str | None) -> list[dict]:
+    return data if key is None else data[key]  # type: ignore[index, return-value]
+
+
+def _as_text(value: object) -> str:
+    """How CSV and Markdown write a JSON value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@pytest.mark.parametrize("command", list(READ_COMMANDS))
+def test_every_format_carries_the_same_rows_and_fields(busy, command: str) -> None:
+    args = command.split()
+    key = READ_COMMANDS[command]
+    answer = busy(*args, "--format", "json")
+    assert answer.code in (0, 3), answer.err
+    data = json.loads(answer.out)
+    assert json.loads(busy(*args, "--json").out) == data
+    expected = [flatten(row) for row in _rows(data, key)]
+    assert expected, "the scenario should give rows"
+
+    parsed = list(csv.DictReader(io.StringIO(busy(*args, "--format", "csv").out)))
+    assert len(parsed) == len(expected)
+    for got, want in zip(parsed, expected, strict=True):
+        assert list(got) == list(want)  # the same field names, in the same order
+        for name, value in want.items():
+            text = _as_text(value)
+            cell = got[name]
+            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+                assert cell == f"'{value}"  # safe to open in a spreadsheet
+            elif isinstance(value, float):
+                assert float(cell) == value
+            else:
+                assert cell == text
+
+    lines = busy(*args, "--format", "markdown").out.splitlines()
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header == list(expected[0])
+    assert set(lines[1].replace("|", "").split()) == {"---"}
+    assert len(lines) == 2 + len(expected)
+    first = [cell.strip() for cell in lines[2].strip().strip("|").split(" | ")]
+    assert first == [_as_text(v).replace("|", "\\|") for v in expected[0].values()]
+
+
+def test_history_as_ndjson(busy) -> None:
+    data = json.loads(busy("history", "--json").out)
+    lines = busy("history", "--format", "ndjson").out.splitlines()
+    assert [json.loads(line) for line in lines] == data
+
+
+@pytest.mark.parametrize("command", ["status", "indicators", "rank", "units"])
+def test_ndjson_is_for_history_only(ready, command: str) -> None:
+    result = ready(command, "--format", "ndjson")
+    assert result.code == 2
+    assert result.err == "Lỗi: --format ndjson: chọn một trong table, json, csv, markdown\n"
+
+
+def test_json_and_another_format_together_is_a_usage_error(ready) -> None:
+    result = ready("status", "--json", "--format", "csv")
+    assert (result.code, result.err) == (
+        2,
+        "Lỗi: --json là viết tắt của --format json, không dùng cùng --format csv\n",
+    )
+
+
+# ------------------------------------------------------------------------------ check
+
+
+def test_check_finds_nothing_and_exits_0(ready) -> None:
+    result = ready("check", "--below", "0", "--as-of", "2026-06-30", "--json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert (data["found"], data["findings"], data["checks"]) == (0, [], ["below"])
+
+
+def test_check_behind_finds_ward_indicators_behind_and_exits_3(busy) -> None:
+    result = busy("check", "--behind", "--period", "2026-H1", "--json")
+    assert result.code == 3
+    found = {(f["indicator"], f["state"]) for f in json.loads(result.out)["findings"]}
+    # 40 jobs by 30 June against 1.400 × 181/365 = 694,2 expected; growth −1,5 % < 12,5 %
+    assert ("VIEC_LAM", "behind") in found
+    assert ("TANG_TRUONG", "behind") in found
+    assert all(state in ("behind", "not_achieved") for _, state in found)
+    jobs = next(f for f in json.loads(result.out)["findings"] if f["indicator"] == "VIEC_LAM")
+    assert (jobs["value"], jobs["threshold"]) == (40, pytest.approx(1400 * 181 / 365))
+
+
+def test_check_overdue_lists_what_was_never_or_long_ago_reported(busy) -> None:
+    data = json.loads(busy("check", "--overdue", "3650", "--as-of", "2026-12-31", "--json").out)
+    overdue = {(f["unit"], f["indicator"]) for f in data["findings"]}
+    assert ("K01", "VIEC_LAM") not in overdue  # reported today, within ten years
+    assert ("K02", "BHYT") in overdue  # never reported
+    never = next(f for f in data["findings"] if (f["unit"], f["indicator"]) == ("K02", "BHYT"))
+    assert (never["value"], never["threshold"], never["state"]) == (None, 3650, "never")
+    # today's figures are at most 0 days old on the day they were recorded
+    from datetime import date
+
+    today = date.today().isoformat()
+    fresh = json.loads(busy("check", "--overdue", "0", "--as-of", today, "--json").out)
+    assert ("K01", "VIEC_LAM") not in {(f["unit"], f["indicator"]) for f in fresh["findings"]}
+
+
+def test_check_below_a_score(busy) -> None:
+    result = busy("check", "--below", "50", "--period", "2026", "--json")
+    assert result.code == 3
+    low = {f["unit"]: f for f in json.loads(result.out)["findings"]}
+    assert "K02" in low and "K01" not in low
+    assert low["K02"]["threshold"] == 50
+
+
+def test_check_needs_a_check(ready, db: Path) -> None:
+    before = dump(db)
+    result = ready("check")
+    assert (result.code, result.err) == (
+        2,
+        "Lỗi: chọn ít nhất một kiểm tra: --behind, --overdue DAYS, --below SCORE\n",
+    )
+    assert dump(db) == before
+
+
+# --------------------------------------------------------------------- reporting rates
+
+
+def test_reporting_rates_count_due_received_and_on_time(ready) -> None:
+    # by 30 June, monthly figures for January–May are due (May's by 10 June): 5 per indicator
+    for args in (
+        ("K01", "VIEC_LAM", "5", "--date", "2026-01-31"),
+        ("K01", "VIEC_LAM", "5", "--date", "2026-02-28"),
+        ("K01", "VIEC_LAM", "5", "--date", "2026-06-15"),
+    ):  # June: not due yet
+        ready("report", *args)
+    data = json.loads(ready("overdue", "--as-of", "2026-06-30", "--json").out)
+    k01 = next(row for row in data["units"] if row["unit"] == "K01")
+    # 4 indicators × 5 months = 20 due; 2 received (January, February), recorded long after
+    # their due dates (10 February, 10 March), so none on time
+    assert (k01["expected"], k01["received"], k01["on_time"]) == (20, 2, 0)
+    assert k01["received_rate"] == 0.1
+    assert k01["last_report"].endswith("+00:00")
+    assert "PHUONG" not in {row["unit"] for row in data["units"]}
+
+
+# ----------------------------------------------------------------- keys, stdin, stdout
+
+
+def test_a_key_records_once(ready, db: Path) -> None:
+    args = ("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--key", "cron-k01-05")
+    first = ready(*args)
+    assert first.code == 0
+    again = ready(*args)
+    assert (again.code, again.out) == (
+        0,
+        "Đã có số liệu #1 với khóa 'cron-k01-05'; không ghi lại.\n",
+    )
+    as_json = json.loads(ready(*args, "--json").out)
+    assert (as_json["id"], as_json["key"], as_json["duplicate"]) == (1, "cron-k01-05", True)
+    assert figure_count(db) == 1
+    assert (
+        json.loads(
+            ready(
+                "report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--key", "other", "--json"
+            ).out
+        )["duplicate"]
+        is False
+    )
+
+
+def test_quiet_prints_nothing_on_success(thidua, db: Path, tmp_path: Path) -> None:
+    result = thidua("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--quiet")
+    assert (result.code, result.out, result.err) == (0, "", "")  # not even the creation note
+    assert figure_count(db) == 1
+    source = tmp_path / "a.csv"
+    source.write_text("unit,indicator,value,date\nK02,VIEC_LAM,1,2026-05-31\n", encoding="utf-8")
+    assert thidua("import", str(source), "-q").out == ""
+    assert thidua("retract", "1", "--reason", "x", "-q").out == ""
+    assert thidua("backup", str(tmp_path / "b.sqlite3"), "-q").out == ""
+    bad = thidua("report", "K99", "VIEC_LAM", "5", "--quiet")
+    assert bad.code == 1 and bad.err.startswith("Lỗi:")  # errors are never quiet
+
+
+def test_nothing_but_the_answer_on_stdout(thidua) -> None:
+    """On a new database the creation note goes to stderr; stdout parses as the format."""
+    result = thidua("status", "--format", "csv")
+    assert result.err.startswith("Ghi chú: Đã tạo cơ sở dữ liệu mới")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert len(rows) == 13
+
+
+def test_no_prompt_when_standard_input_is_not_a_terminal(ready) -> None:
+    result = ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", stdin="y\n")
+    assert result.code == 0  # answered without reading anything
+
+
+# ------------------------------------------------------------------ the exit contract
+
+
+EXIT_CASES = [
+    # (command line, expected exit code)
+    ("init", 0),
+    ("init no-such-plan.toml", 1),
+    ("init --bogus", 2),
+    ("report K01 VIEC_LAM 5 --date 2026-05-31", 0),
+    ("report K99 VIEC_LAM 5", 1),
+    ("report K01", 2),
+    ("status", 0),
+    ("status --as-of 2025-01-01", 1),
+    ("status --as-of 2026-01-01 --period 2026", 2),
+    ("rank", 0),
+    ("rank --block XYZ", 1),
+    ("rank --format pdf", 2),
+    ("show K01", 0),
+    ("show K99", 1),
+    ("show", 2),
+    ("indicators", 0),
+    ("indicators --year 2030", 1),
+    ("indicators --format pdf", 2),
+    ("units", 0),
+    ("units --year 2030", 1),
+    ("units --bogus", 2),
+    ("history", 0),
+    ("history K99", 1),
+    ("history --bogus", 2),
+    ("correct 999 5 --reason x", 1),
+    ("correct 1 5", 2),
+    ("retract 999 --reason x", 1),
+    ("retract 1", 2),
+    ("import no-such-file.csv", 1),
+    ("import", 2),
+    ("export", 0),
+    ("export --year 2030", 1),
+    ("export --format pdf", 2),
+    ("backup {tmp}/sao-luu.sqlite3", 0),
+    ("backup {db}", 1),
+    ("backup", 2),
+    ("db path", 0),
+    ("db nothing", 2),
+    ("check --below 0", 0),
+    ("check --overdue 1", 3),
+    ("check --below abc", 2),
+    ("overdue", 0),
+    ("overdue --as-of 2030-01-01", 1),
+    ("overdue --bogus", 2),
+]
+
+
+@pytest.mark.parametrize(("line", "code"), EXIT_CASES, ids=[line for line, _ in EXIT_CASES])
+def test_every_command_keeps_the_exit_contract(ready, db, tmp_path, line: str, code: int) -> None:
+    args = line.format(tmp=tmp_path, db=db).split()
+    if "--year" in args:  # a global option goes before the command
+        at = args.index("--year")
+        args = [*args[at : at + 2], *args[:at], *args[at + 2 :]]
+    result = ready(*args)
+    assert result.code == code, result.err
+    if code in (1, 2):
+        assert result.err.startswith("Lỗi:")
+        assert result.err.count("\n") == 1
+        assert "Traceback" not in result.err
