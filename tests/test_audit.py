@@ -416,3 +416,77 @@ def on_database(thidua, db: Path):
         return thidua("--db", str(db), *args, **kwargs)
 
     return run
+
+
+# ---------------------------------------------------------------------- found in review
+
+
+def test_reimporting_after_a_correction_or_retraction_records_nothing(ready, db, tmp_path):
+    path = tmp_path / "thang3.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    ready("import", str(path))
+    ready("correct", "1", "20", "--reason", "sửa")
+    ready("retract", "2", "--reason", "trùng")
+    again = ready("import", str(path))
+    assert again.out == "Đã nhập 0 số liệu từ thang3.csv, bỏ qua 3 dòng đã nhập trước đó.\n"
+    assert figure_count(db) == 4  # three imported, one correction
+
+
+def test_excel_numbers_are_taken_as_they_are(ready, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["unit", "indicator", "value", "date"])
+    sheet.append(["K01", "VIEC_LAM", 2.125, "2026-02-28"])  # not two thousand…
+    sheet.append(["K02", "NUOC_SACH", 97.125, "2026-02-28"])  # …and not ambiguous
+    path = tmp_path / "so.xlsx"
+    book.save(path)
+    assert ready("import", str(path)).code == 0
+    values = {e["unit"]: e["value"] for e in _history(ready)}
+    assert values == {"K01": 2.125, "K02": 97.125}
+
+
+def test_an_excel_export_imports_back_unchanged(ready, thidua, tmp_path: Path) -> None:
+    _seed(ready)
+    target = tmp_path / "xuat.xlsx"
+    assert ready("export", "--format", "xlsx", "-o", str(target)).code == 0
+    other = on_database(thidua, tmp_path / "khac.sqlite3")
+    assert other("import", str(target)).out == "Đã nhập 4 số liệu từ xuat.xlsx.\n"
+    mine = json.loads(ready("status", "--period", "2026", "--json").out)
+    assert json.loads(other("status", "--period", "2026", "--json").out) == mine
+
+
+def test_an_empty_reason_is_refused(ready, db: Path) -> None:
+    ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
+    before = dump(db)
+    message = "--reason không được để trống: ghi lý do để lịch sử giải thích được"
+    assert_refused(ready("retract", "1", "--reason", "  "), message, db, before)
+    assert_refused(ready("correct", "1", "2", "--reason", ""), message, db, before)
+
+
+def test_correcting_a_year_to_date_total_corrects_the_total(ready) -> None:
+    ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
+    ready("report", "K03", "VIEC_LAM", "40", "--total", "--date", "2026-06-30")  # +15
+    data = json.loads(ready("correct", "2", "35", "--reason", "tổng đúng là 35", "--json").out)
+    assert (data["value"], data["reported_total"], data["year_to_date"]) == (10, 35, 35)
+
+
+def test_a_header_named_twice_is_refused(ready, db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "trung.csv"
+    path.write_text(
+        "unit,value,indicator,giá trị,date\nK01,1,VIEC_LAM,2,2026-01-31\n", encoding="utf-8"
+    )
+    before = dump(db)
+    assert_refused(
+        ready("import", str(path)), f"{path}: cột 'giá trị' (value) có hai lần", db, before
+    )
+
+
+def test_line_numbers_count_lines_not_records(ready, tmp_path: Path) -> None:
+    path = tmp_path / "nhieu-dong.csv"
+    path.write_text(
+        'unit,indicator,value,date,note\nK01,VIEC_LAM,1,2026-01-31,"ghi chú\nhai dòng"\n'
+        "K99,VIEC_LAM,1,2026-01-31,\n",
+        encoding="utf-8",
+    )
+    result = ready("import", str(path))
+    assert result.err.splitlines()[0].startswith("Lỗi: dòng 4: không có đơn vị 'K99'")

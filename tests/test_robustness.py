@@ -90,10 +90,13 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(ready, db,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while not _holds_write_lock(db):  # wait until it is inside its write transaction
+    wal = Path(f"{db}-wal")
+    start = wal.stat().st_size if wal.exists() else 0
+    # wait until it holds the write lock and has written a good part of the rows
+    while not (_holds_write_lock(db) and wal.exists() and wal.stat().st_size > start + 1_000_000):
         assert process.poll() is None, "the import ended before it was caught writing"
         assert time.monotonic() < deadline
-        time.sleep(0.005)
+        time.sleep(0.002)
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
     assert _integrity(db) == "ok"
@@ -220,11 +223,15 @@ def test_a_backup_taken_while_others_write_is_consistent(ready, db: Path, tmp_pa
         for _ in range(8)
     ]
     target = tmp_path / "sao-luu.sqlite3"
+    deadline = time.monotonic() + 60
+    while figure_count(db) == 0:  # the writers are at work
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     result = run_thidua(db, tmp_path, "backup", str(target))
     assert [writer.wait(timeout=120) for writer in writers] == [0] * 8
     assert (result.code, result.out) == (0, f"Đã sao lưu {db} vào {target}.\n")
     assert _integrity(target) == "ok"
-    assert 0 <= figure_count(target) <= 8
+    assert 1 <= figure_count(target) <= 8  # a snapshot taken while the writers wrote
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     again = run_thidua(db, tmp_path, "backup", str(target))
     assert (again.code, again.err) == (
@@ -237,3 +244,85 @@ def test_db_path_says_where_the_database_is(thidua, db: Path, tmp_path: Path) ->
     assert thidua("db", "path").out == f"{db}\n"
     other = tmp_path / "khac.sqlite3"
     assert thidua("--db", str(other), "db", "path").out == f"{other}\n"
+
+
+def test_many_first_commands_at_once_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "moi.sqlite3"
+    processes = [
+        subprocess.Popen(
+            [
+                *thidua_command(),
+                "report",
+                f"K{n % 19 + 1:02d}",
+                "VIEC_LAM",
+                "1",
+                "--date",
+                "2026-05-01",
+            ],
+            env=_environment(db),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(12)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    assert [code for code, _ in results] == [0] * 12, [err for _, err in results]
+    created = [err for _, err in results if "Đã tạo cơ sở dữ liệu mới" in err]
+    assert len(created) == 1  # one process made it; the others used it
+    assert figure_count(db) == 12
+    assert _integrity(db) == "ok"
+
+
+def test_many_commands_opening_an_old_database_upgrade_it_once(tmp_path: Path) -> None:
+    db = tmp_path / "cu.sqlite3"
+    shutil.copy(FIXTURE_V1, db)
+    processes = [
+        subprocess.Popen(
+            [*thidua_command(), "status", "--json"],
+            env=_environment(db),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    assert [code for code, _ in results] == [0] * 6, [err for _, err in results]
+    assert sum("Đã nâng cấp" in err for _, err in results) == 1
+    assert [p.name for p in tmp_path.glob("*.bak")] == ["cu.sqlite3.v1.bak"]
+    with sqlite3.connect(tmp_path / "cu.sqlite3.v1.bak") as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert figure_count(db) == 5
+
+
+def test_a_full_output_is_one_line_and_the_figure_stays(ready, db: Path) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*thidua_command(), "report", "K01", "VIEC_LAM", "2", "--date", "2026-02-28"],
+            env=_environment(db),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr == "Lỗi: không ghi được đầu ra (No space left on device)\n"
+    assert figure_count(db) == 1  # recorded before the confirmation could not be printed
+
+
+def test_backup_copies_without_changing_the_source(tmp_path: Path) -> None:
+    db = tmp_path / "cu.sqlite3"
+    shutil.copy(FIXTURE_V1, db)
+    before = db.read_bytes()
+    result = run_thidua(db, tmp_path, "backup", str(tmp_path / "ban-sao.sqlite3"))
+    assert result.code == 0
+    assert db.read_bytes() == before  # not upgraded by a backup
+    empty = tmp_path / "rong.sqlite3"
+    empty.write_bytes(b"")
+    refused = run_thidua(empty, tmp_path, "backup", str(tmp_path / "khac.sqlite3"))
+    assert (refused.code, refused.err) == (
+        1,
+        f"Lỗi: {empty}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)\n",
+    )
+    assert empty.read_bytes() == b""

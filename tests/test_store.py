@@ -102,10 +102,13 @@ def test_a_new_database_is_private_to_its_owner(db: Path) -> None:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_a_database_created_by_a_failing_command_is_removed(db: Path) -> None:
+def test_a_database_created_by_a_failing_command_stays(db: Path) -> None:
+    """Another process may already be writing to it: it is never removed or rewritten."""
     with pytest.raises(RuntimeError), store.open_database(db):
         raise RuntimeError("the command failed")
-    assert not db.exists()
+    assert db.exists()
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(db: Path) -> None:
@@ -221,3 +224,19 @@ def test_a_figure_is_late_after_its_period_and_the_grace_days(
         with opened.session() as session:
             observed = store.observations(session, plan, date(2026, 12, 31))
     assert observed[("B1", "NS")].late_count == (1 if late else 0)
+
+
+def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
+    with store.open_database(db) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, small_plan, "small.toml")
+        with opened.session(write=True) as session:
+            original = _figure("B1", "NS", 90, date(2026, 3, 15))
+            original.recorded_at = datetime(2026, 4, 2, tzinfo=UTC)  # on time
+            store.add_figure(session, original)
+            fix = _figure("B1", "NS", 95, date(2026, 3, 15), supersedes=original.id)
+            fix.recorded_at = datetime(2026, 9, 1, tzinfo=UTC)  # a typo fixed months later
+            store.add_figure(session, fix)
+        with opened.session() as session:
+            observed = store.observations(session, small_plan, date(2026, 12, 31))
+    assert (observed[("B1", "NS")].latest, observed[("B1", "NS")].late_count) == (95, 0)

@@ -21,7 +21,7 @@ from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, ThiduaError
 from thiduaCLI.lookup import resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
-from thiduaCLI.numbers import Reading, format_number, parse_value
+from thiduaCLI.numbers import LARGEST, Reading, format_number, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
@@ -55,15 +55,18 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
 
     Without a year, the plan of this year is used if there is one, else the newest.
     """
-    with store.open_database(db_path) as database:
+    source = shipped_plan_path()
+    shipped: list[Plan] = []
+
+    def seed(session: store.Session) -> None:
+        shipped.append(load_plan(source))
+        store.save_plan(session, shipped[0], str(source))
+
+    with store.open_database(db_path, seed) as database:
         notes = []
         if database.created:
-            source = shipped_plan_path()
-            plan = load_plan(source)
-            with database.session(write=True) as session:
-                store.save_plan(session, plan, str(source))
             notes.append(
-                f"Đã tạo cơ sở dữ liệu mới {db_path} và nạp kế hoạch {plan.year} có sẵn "
+                f"Đã tạo cơ sở dữ liệu mới {db_path} và nạp kế hoạch {shipped[0].year} có sẵn "
                 f"({source.name})"
             )
         notes += upgrade_notes(database)
@@ -385,9 +388,17 @@ def _counted_figure(session: store.Session, figure_id: int, verb: str) -> Figure
     return figure
 
 
+def _reason(text: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise InputError("--reason không được để trống: ghi lý do để lịch sử giải thích được")
+    return reason
+
+
 def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by: str) -> Recorded:
     """Record a new figure that supersedes figure ``figure_id``; the old one stays in history."""
     plan = opened_db.plan
+    reason = _reason(reason)
     reading = parse_value(value_text)
     with opened_db.database.session(write=True) as session:
         old = _counted_figure(session, figure_id, "sửa")
@@ -395,15 +406,23 @@ def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by:
             raise InputError(f"số liệu #{figure_id} thuộc năm {old.year}; dùng --year {old.year}")
         unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
         check_reading(indicator, unit, reading)
+        value, reported_total = float(reading.value), None
+        if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
+            before = (
+                store.year_to_date(session, plan.year, unit.code, indicator.code, old.ref_date)
+                - old.value
+            )
+            value, reported_total = increment_from_total(indicator, value, before), value
         figure = store.add_figure(
             session,
             Figure(
                 year=plan.year,
                 unit=unit.code,
                 indicator=indicator.code,
-                value=float(reading.value),
+                value=value,
                 numerator=_float(reading.numerator),
                 denominator=_float(reading.denominator),
+                reported_total=reported_total,
                 ref_date=old.ref_date,
                 recorded_by=by,
                 note=reason,
@@ -418,6 +437,7 @@ def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by:
 
 def retract(opened_db: Opened, figure_id: int, reason: str, by: str) -> Figure:
     """Take a figure out of every computation, keeping it and the reason in history."""
+    reason = _reason(reason)
     with opened_db.database.session(write=True) as session:
         figure = _counted_figure(session, figure_id, "rút")
         store.add_retraction(
@@ -558,9 +578,9 @@ class _RowReader:
 def _reading(cell: object) -> Reading:
     """A spreadsheet number is taken as it is; text is read the Vietnamese way."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        if not math.isfinite(cell):
-            raise InputError(f"'{cell}' không phải là một số")
-        return parse_value(format(Decimal(repr(cell)).normalize(), "f"))
+        if not math.isfinite(cell) or abs(cell) >= LARGEST:
+            raise InputError(f"'{cell}' không phải là một số hợp lệ")
+        return Reading(value=Decimal(repr(cell)) + 0)
     return parse_value(str(cell))
 
 
@@ -587,8 +607,7 @@ def backup(db_path: Path, target: Path) -> Path:
     """A consistent copy of the database file, made while others may be writing."""
     if not db_path.exists():
         raise InputError(f"chưa có cơ sở dữ liệu {db_path} để sao lưu")
-    with store.open_database(db_path):
-        pass  # refuses a file that is not a thidua database, upgrades an old one
+    store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
     return store.backup(db_path, target)
 
 

@@ -6,7 +6,9 @@ Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import os
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -130,6 +132,7 @@ FormatOption = Annotated[
 ]
 READ_FORMATS = ("table", "json", "csv", "markdown")
 FOUND_PROBLEMS = 3  # exit code of a check that found something
+MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 
 def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) -> str:
@@ -526,7 +529,9 @@ ByOption = Annotated[
 @app.command(context_settings={"ignore_unknown_options": True})  # lets "-1,5" be a value
 def correct(
     context: typer.Context,
-    figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần sửa.")],
+    figure_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Mã số của số liệu cần sửa.")
+    ],
     value: Annotated[str, typer.Argument(help="Giá trị đúng (như khi báo cáo).")],
     reason: ReasonOption,
     by: ByOption = None,
@@ -553,7 +558,9 @@ def correct(
 @app.command()
 def retract(
     context: typer.Context,
-    figure_id: Annotated[int, typer.Argument(metavar="ID", help="Mã số của số liệu cần rút.")],
+    figure_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Mã số của số liệu cần rút.")
+    ],
     reason: ReasonOption,
     by: ByOption = None,
     quiet: QuietOption = False,
@@ -693,14 +700,29 @@ def export(
 
 @contextmanager
 def _new_file(path: Path) -> Iterator[IO[bytes]]:
-    """A new file to write, refusing to overwrite one that exists."""
+    """A new owner-only file, written whole or not at all: a temporary file beside it is
+    linked into place at the end, which refuses to overwrite a file that exists."""
+    import tempfile
+
+    if path.exists():
+        raise ThiduaError(f"{path}: tệp đã có, chọn tên khác để không ghi đè")
     try:
-        with path.open("xb") as handle:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then linked
+            dir=path.parent, prefix=f".{path.name}.", delete=False
+        )
+    except OSError as error:
+        raise ThiduaError(f"{path}: không ghi được ({error.strerror})") from None
+    temporary = Path(handle.name)
+    try:
+        with handle:
             yield handle
+        os.link(temporary, path)
     except FileExistsError:
         raise ThiduaError(f"{path}: tệp đã có, chọn tên khác để không ghi đè") from None
     except OSError as error:
         raise ThiduaError(f"{path}: không ghi được ({error.strerror})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @app.command()
@@ -750,6 +772,8 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("Đã dừng.", err=True)
         sys.exit(130)
+    except OSError as error:  # stdout closed or full: what was recorded stays recorded
+        _stdout_failed(error)
     except Exception as error:
         if not _is_usage_error(error):
             raise
@@ -760,7 +784,19 @@ def main() -> None:
         command = context.command_path if context is not None else "thidua"
         typer.echo(f"Lỗi: {message} (xem: {command} --help)", err=True)
         sys.exit(2)
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        _stdout_failed(error)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stdout_failed(error: OSError) -> None:
+    """One line when the output cannot be written (a closed pipe, a full disk)."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the old one
+        typer.echo(f"Lỗi: không ghi được đầu ra ({error.strerror or error})", err=True)
+    sys.exit(1)
 
 
 def _is_usage_error(error: Exception) -> bool:

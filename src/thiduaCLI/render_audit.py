@@ -38,8 +38,8 @@ def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
 
 def _value_text(figure: Figure) -> str:
     if figure.denominator is not None:
-        return f"{format_number(figure.numerator or 0)}/{format_number(figure.denominator)}"
-    return format_number(figure.value)
+        return f"{format_number(figure.numerator or 0, 6)}/{format_number(figure.denominator, 6)}"
+    return format_number(figure.value, 6)
 
 
 def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Integer,
     String,
@@ -72,61 +73,99 @@ class Database:
 
         Writers take the write lock at BEGIN, so what they read stays true until they commit.
         """
-        with self.engine.connect() as connection:
-            connection.info["immediate"] = write
-            try:
+        try:
+            with self.engine.connect() as connection:
+                connection.info["immediate"] = write
                 with connection.begin(), Session(bind=connection) as session:
                     yield session
                     session.flush()
-            except DBAPIError as exc:
-                raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
+        except DBAPIError as exc:
+            raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
 
 
 @contextmanager
-def open_database(path: Path) -> Iterator[Database]:
-    """Open the database file, or create it (owner-only) with thidua's schema.
+def open_database(path: Path, seed: Seed | None = None) -> Iterator[Database]:
+    """Open the database file, making it thidua's when it is new and upgrading it when old.
 
-    A missing or empty file (or an SQLite file with no tables) is fresh: thidua makes it its
-    own, and if the block raises, the file is put back as it was (removed, or emptied), so a
-    failed first command leaves nothing behind.
+    Whether the file is new, old or current is settled inside one write transaction, so that
+    several processes opening it at once create or upgrade it exactly once; a new file gets
+    its schema and the ``seed`` (the shipped plan) in that same transaction. A database once
+    created stays, even if the command that created it then fails: another process may
+    already be writing to it.
     """
     if path.is_dir():
         raise StoreError(f"{path}: là một thư mục, không phải tệp cơ sở dữ liệu")
-    existed = path.exists()
-    version = 0
-    if existed:
+    if path.exists():
         _check_header(path)
-        version = _check_schema(path)
     else:
         _create_private_file(path)
-    fresh = version == 0
-    original = path.read_bytes() if existed and fresh else None
     engine = _engine(path)
+    database = Database(path, engine, created=False)
     try:
-        database = Database(path, engine, fresh)
-        if fresh:
-            _create_schema(database)
-        elif version < SCHEMA_VERSION:
-            _upgrade(database, version)
+        with database.session() as session:
+            version, tables = _schema_state(path, session.connection())
+        if not tables or version < SCHEMA_VERSION:
+            _make_current(database, seed)
         yield database
-    except BaseException:
+    finally:
         engine.dispose()
-        if fresh:
-            for suffix in ("-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            if original is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(original)
-        raise
-    engine.dispose()
 
 
-def _create_private_file(path: Path) -> None:
+Seed = Callable[[Session], None]
+
+
+def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
+    """The file's schema version and table count; refuse a file not thidua's, or too new."""
+    version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+    tables = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+    ).scalar_one()
+    if version == 0 and tables:
+        raise StoreError(f"{path}: cơ sở dữ liệu này không phải của thidua")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
+            f"(lược đồ {version}); hãy cập nhật thidua"
+        )
+    return version, tables
+
+
+def _make_current(database: Database, seed: Seed | None) -> None:
+    """Under the write lock, look again: create the schema and seed it, or upgrade it."""
+    with database.session(write=True) as session:
+        connection = session.connection()
+        version, tables = _schema_state(database.path, connection)
+        if not tables:
+            SQLModel.metadata.create_all(connection)
+            connection.execute(SchemaMigration.__table__.insert().values(version=SCHEMA_VERSION))
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if seed is not None:
+                seed(session)
+            database.created = True
+        elif version < SCHEMA_VERSION:
+            database.backup = backup(database.path, _free_name(database.path, version))
+            migrations.upgrade(connection, version)
+            database.upgraded_from = version
+
+
+def _free_name(path: Path, version: int) -> Path:
+    """``thidua.sqlite3.v1.bak``, or ``….v1.2.bak`` and so on if that exists."""
+    target, number = path.with_name(f"{path.name}.v{version}.bak"), 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.v{version}.{number}.bak")
+    return target
+
+
+def _create_private_file(path: Path, *, exist_ok: bool = True) -> None:
+    """Create an empty file readable and writable by its owner only."""
     if not path.parent.exists():
         raise StoreError(f"{path}: thư mục {path.parent} không tồn tại")
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if not exist_ok:
+            raise StoreError(f"{path}: tệp đã có, chọn tên khác để không ghi đè") from None
     except OSError as exc:
         raise StoreError(f"{path}: không tạo được tệp cơ sở dữ liệu ({exc.strerror})") from None
 
@@ -161,52 +200,23 @@ def _engine(path: Path) -> Engine:
     return engine
 
 
-def _upgrade(database: Database, version: int) -> None:
-    """Keep a copy of the file, then upgrade it in place in one transaction."""
-    target, number = database.path.with_name(f"{database.path.name}.v{version}.bak"), 1
-    while target.exists():
-        number += 1
-        target = database.path.with_name(f"{database.path.name}.v{version}.{number}.bak")
-    database.backup = backup(database.path, target)
-    with database.session(write=True) as session:
-        migrations.upgrade(session.connection(), version)
-    database.upgraded_from = version
-
-
-def _create_schema(database: Database) -> None:
-    with database.session(write=True) as session:
-        connection = session.connection()
-        SQLModel.metadata.create_all(connection)
-        connection.execute(SchemaMigration.__table__.insert().values(version=SCHEMA_VERSION))
-        connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _check_schema(path: Path) -> int:
-    """The schema version of an existing file (0: no tables yet); refuse one not thidua's."""
+def check_is_database(path: Path) -> None:
+    """Refuse a file that is not a thidua database, without changing it."""
+    _check_header(path)
     try:
-        with contextlib.closing(sqlite3.connect(path)) as connection:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            tables = connection.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.Error as error:
         raise StoreError(describe_sqlite_error(path, error)) from None
-    if version == 0 and tables:
-        raise StoreError(f"{path}: cơ sở dữ liệu này không phải của thidua")
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
-            f"(lược đồ {version}); hãy cập nhật thidua"
-        )
-    return version if tables else 0
+    if not tables or not version:
+        raise StoreError(f"{path}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)")
 
 
 def backup(source: Path, target: Path) -> Path:
     """A consistent, owner-only copy made with SQLite's online backup API, even while others
     write. An existing target is never overwritten."""
-    if target.exists():
-        raise StoreError(f"{target}: tệp đã có, chọn tên khác để không ghi đè")
-    _create_private_file(target)
+    _create_private_file(target, exist_ok=False)
     try:
         with (
             contextlib.closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as live,
@@ -349,7 +359,8 @@ def history(
     if indicator is not None:
         query = query.where(Figure.indicator == indicator)
     if since is not None:
-        query = query.where(func.date(Figure.recorded_at) >= since)
+        recorded_on = func.date(Figure.recorded_at, f"+{LOCAL_UTC_OFFSET_HOURS} hours")
+        query = query.where(recorded_on >= since)
     entries = []
     for figure, retraction, superseded_by in session.exec(query):
         state = "retracted" if retraction else "superseded" if superseded_by else "active"
@@ -378,7 +389,7 @@ def target_changes(
 def imported_fingerprints(
     session: Session, year: int, first: date, last: date
 ) -> Counter[tuple[object, ...]]:
-    """How many counted imported figures there are of each (unit, indicator, date, value…)."""
+    """How many imported figures there are of each (unit, indicator, date, value…)."""
     query = select(
         Figure.unit,
         Figure.indicator,
@@ -390,8 +401,7 @@ def imported_fingerprints(
         Figure.year == year,
         Figure.ref_date >= first,
         Figure.ref_date <= last,
-        col(Figure.origin).startswith("import:"),
-        active(),
+        col(Figure.origin).startswith("import:"),  # corrected or retracted ones too
     )
     return Counter(tuple(row) for row in session.exec(query))
 
@@ -441,7 +451,8 @@ def observations(
     if unit is not None:
         conditions.append(Figure.unit == unit)
     recorded_on = func.date(Figure.recorded_at, f"+{LOCAL_UTC_OFFSET_HOURS} hours")
-    late = case((recorded_on > _due_date(plan), 1), else_=0)
+    # a correction is judged by the figure it fixes, so fixing a typo is never "late"
+    late = case((and_(recorded_on > _due_date(plan), Figure.supersedes.is_(None)), 1), else_=0)
     ranked = (
         select(
             Figure.unit,

@@ -67,9 +67,11 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
     records = csv.reader(io.StringIO(text, newline=""), dialect)
     header = next(records, None)
     columns = _map_header(name, header or [])
-    for number, record in enumerate(records, start=2):
+    first_line = records.line_num + 1
+    for record in records:
         if any(cell.strip() for cell in record):
-            yield Row(number, _cells(columns, record))
+            yield Row(first_line, _cells(columns, record))  # where the record starts
+        first_line = records.line_num + 1
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
@@ -109,7 +111,9 @@ def _map_header(name: str, header: Sequence[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, heading in enumerate(header):
         column = known.get(fold(heading))
-        if column is not None and column not in columns:
+        if column is not None and column in columns:
+            raise InputError(f"{name}: cột '{heading}' ({column}) có hai lần")
+        if column is not None:
             columns[column] = position
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
