@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import run_thidua
 from helpers import dump, figure_count, plan_copy
 from thiduaCLI.formats import flatten
 
@@ -27,15 +29,18 @@ READ_COMMANDS = {
 }
 
 
-@pytest.fixture
-def busy(ready, tmp_path: Path):
-    """A database with a few figures of different kinds, and one target changed."""
+@pytest.fixture(scope="session")
+def busy_template(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once: a database with a few figures of different kinds, and one target changed."""
+    folder = tmp_path_factory.mktemp("busy")
+    db = folder / "thidua.sqlite3"
+    shutil.copy2(template_db, db)
     changed = plan_copy(
-        tmp_path,
+        folder,
         "targets = { VIEC_LAM = 50 }, sizes = { population = 3400",
         "targets = { VIEC_LAM = 55 }, sizes = { population = 3400",
     )
-    assert ready("init", str(changed)).code == 0
+    assert run_thidua(db, folder, "init", str(changed)).code == 0
     for args in (
         ("K01", "VIEC_LAM", "30", "--date", "2026-03-31", "--note", "=SUM(A1)"),
         ("K01", "BHYT", "3000/3200", "--date", "2026-06-30"),
@@ -44,8 +49,15 @@ def busy(ready, tmp_path: Path):
         ("K02", "VIEC_LAM", "10", "--date", "2026-06-30"),
         ("PHUONG", "TANG_TRUONG", "-1,5", "--date", "2026-06-30"),
     ):
-        assert ready("report", *args).code == 0
-    return ready
+        assert run_thidua(db, folder, "report", *args).code == 0
+    return db
+
+
+@pytest.fixture
+def busy(thidua, db: Path, busy_template: Path):
+    """``thidua`` on a copy of the busy database."""
+    shutil.copy2(busy_template, db)
+    return thidua
 
 
 def _rows(data: object, key: str | None) -> list[dict]:
