@@ -227,24 +227,42 @@ def report(
             reported_total = float(reading.value)
         figure = store.add_figure(
             session,
-            Figure(
-                year=plan.year,
-                unit=unit.code,
-                indicator=indicator.code,
-                value=value,
-                numerator=_float(reading.numerator),
-                denominator=_float(reading.denominator),
-                reported_total=reported_total,
-                ref_date=ref_date,
-                recorded_by=by,
-                note=note,
-                key=key,
+            _figure(
+                plan, unit, indicator, reading, value, reported_total, ref_date, by, note, key=key
             ),
         )
         observation = store.observations(session, plan, ref_date, unit=unit.code).get(
             (unit.code, indicator.code)
         )
     return _recorded(plan, figure, unit, indicator, _as_read(reading), observation)
+
+
+def _figure(
+    plan: Plan,
+    unit: Unit,
+    indicator: Indicator,
+    reading: Reading,
+    value: float,
+    reported_total: float | None,
+    ref_date: date,
+    by: str,
+    note: str | None,
+    **audit: object,
+) -> Figure:
+    """A figure not stored yet (``audit``: its ``key`` or the figure it ``supersedes``)."""
+    return Figure(
+        year=plan.year,
+        unit=unit.code,
+        indicator=indicator.code,
+        value=value,
+        numerator=_float(reading.numerator),
+        denominator=_float(reading.denominator),
+        reported_total=reported_total,
+        ref_date=ref_date,
+        recorded_by=by,
+        note=note,
+        **audit,
+    )
 
 
 def _recorded(
@@ -415,17 +433,16 @@ def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by:
             value, reported_total = increment_from_total(indicator, value, before), value
         figure = store.add_figure(
             session,
-            Figure(
-                year=plan.year,
-                unit=unit.code,
-                indicator=indicator.code,
-                value=value,
-                numerator=_float(reading.numerator),
-                denominator=_float(reading.denominator),
-                reported_total=reported_total,
-                ref_date=old.ref_date,
-                recorded_by=by,
-                note=reason,
+            _figure(
+                plan,
+                unit,
+                indicator,
+                reading,
+                value,
+                reported_total,
+                old.ref_date,
+                by,
+                reason,
                 supersedes=old.id,
             ),
         )
