@@ -59,7 +59,7 @@ def test_the_readme_crontab_runs_as_written(ready, db: Path, tmp_path: Path) -> 
     assert status_mail.startswith("ARGS: -s Tiến độ thi đua thidua@mythoi.example\n| code |")
     assert "| VIEC_LAM | Giải quyết việc làm |" in status_mail
     assert overdue_mail.startswith("ARGS: -s Đơn vị chưa báo cáo thidua@mythoi.example\n")
-    assert "| overdue | K02 |" in overdue_mail
+    assert "| missing | VP_UBND |" in overdue_mail  # nothing for last month
     made = list(backups.glob("thidua-*.sqlite3"))
     assert len(made) == 1 and re.fullmatch(r"thidua-\d{4}-\d\d-\d\d\.sqlite3", made[0].name)
     assert figure_count(made[0]) == 1

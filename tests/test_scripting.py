@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_thidua
-from helpers import dump, figure_count, plan_copy
+from helpers import assert_refused, dump, figure_count, plan_copy
 from thiduaCLI.formats import flatten
 
 # command line -> where its rows sit in the JSON answer (None: the answer is the list)
@@ -145,7 +145,7 @@ def test_check_behind_finds_ward_indicators_behind_and_exits_3(busy) -> None:
     # 40 jobs by 30 June against 1.400 × 181/365 = 694,2 expected; growth −1,5 % < 12,5 %
     assert ("VIEC_LAM", "behind") in found
     assert ("TANG_TRUONG", "behind") in found
-    assert all(state in ("behind", "not_achieved") for _, state in found)
+    assert all(state in ("behind", "not_achieved", "no_data") for _, state in found)
     jobs = next(f for f in json.loads(result.out)["findings"] if f["indicator"] == "VIEC_LAM")
     assert (jobs["value"], jobs["threshold"]) == (40, pytest.approx(1400 * 181 / 365))
 
@@ -178,33 +178,12 @@ def test_check_needs_a_check(ready, db: Path) -> None:
     result = ready("check")
     assert (result.code, result.err) == (
         2,
-        "Lỗi: chọn ít nhất một kiểm tra: --behind, --overdue DAYS, --below SCORE\n",
+        "Lỗi: chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE\n",
     )
     assert dump(db) == before
 
 
 # --------------------------------------------------------------------- reporting rates
-
-
-def test_reporting_rates_count_due_received_and_on_time(ready) -> None:
-    # by 30 June, monthly figures for January–May are due (May's by 10 June): 5 per indicator
-    for args in (
-        ("K01", "VIEC_LAM", "5", "--date", "2026-01-31"),
-        ("K01", "VIEC_LAM", "5", "--date", "2026-02-28"),
-        ("K01", "VIEC_LAM", "5", "--date", "2026-06-15"),
-    ):  # June: not due yet
-        ready("report", *args)
-    data = json.loads(ready("overdue", "--as-of", "2026-06-30", "--json").out)
-    k01 = next(row for row in data["units"] if row["unit"] == "K01")
-    # 4 indicators × 5 months = 20 due; 2 received (January, February), recorded long after
-    # their due dates (10 February, 10 March), so none on time
-    assert (k01["expected"], k01["received"], k01["on_time"]) == (20, 2, 0)
-    assert k01["received_rate"] == 0.1
-    assert k01["last_report"].endswith("+00:00")
-    assert "PHUONG" not in {row["unit"] for row in data["units"]}
-
-
-# ----------------------------------------------------------------- keys, stdin, stdout
 
 
 def test_a_key_records_once(ready, db: Path) -> None:
@@ -319,3 +298,62 @@ def test_every_command_keeps_the_exit_contract(ready, db, tmp_path, line: str, c
         assert result.err.startswith("Lỗi:")
         assert result.err.count("\n") == 1
         assert "Traceback" not in result.err
+
+
+# -------------------------------------------------------------------- found in review
+
+
+def test_an_empty_key_is_a_usage_error(ready, db: Path) -> None:
+    before = dump(db)
+    result = ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--key", " ")
+    assert (result.code, result.err) == (
+        2,
+        "Lỗi: --key không được để trống (bỏ --key nếu không cần)\n",
+    )
+    assert dump(db) == before
+
+
+def test_a_key_reused_for_other_data_is_refused(ready, db: Path) -> None:
+    ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--key", "k1")
+    before = dump(db)
+    result = ready("report", "K02", "VIEC_LAM", "99", "--date", "2026-05-31", "--key", "k1")
+    assert_refused(
+        result,
+        "khóa 'k1' đã dùng cho số liệu #1 khác (K01 VIEC_LAM 5 ngày 31/05/2026); dùng khóa khác",
+        db,
+        before,
+    )
+
+
+def test_check_behind_counts_no_data_where_something_is_expected(ready) -> None:
+    data = json.loads(ready("check", "--behind", "--as-of", "2026-06-30", "--json").out)
+    found = {f["indicator"]: f["state"] for f in data["findings"]}
+    assert found["THU_NS"] == "no_data"  # cumulative: 53 tỷ expected by 30 June
+    assert "BHYT" not in found  # a level indicator with no data is only late at year end
+    year_end = json.loads(ready("check", "--behind", "--as-of", "2026-12-31", "--json").out)
+    assert {f["indicator"] for f in year_end["findings"]} >= {"THU_NS", "BHYT"}
+
+
+def test_check_below_needs_a_finite_score(ready) -> None:
+    for score in ("nan", "inf"):
+        result = ready("check", "--below", score)
+        assert result.code == 2
+        assert result.err.startswith(f"Lỗi: --below {score}")
+
+
+def test_empty_csv_answers_keep_their_header(ready) -> None:
+    for args in (
+        ("rank", "--shortlist"),
+        ("history", "--targets"),
+        ("history",),
+        ("check", "--below", "0"),
+    ):
+        out = ready(*args, "--format", "csv").out
+        assert len(out.splitlines()) == 1  # the header, nothing else
+        assert out.split(",")[0] in ("block", "unit", "id", "check")
+
+
+def test_a_formula_behind_a_tab_is_made_safe_too(ready) -> None:
+    ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-01-31", "--note", "\t=1+1")
+    rows = list(csv.DictReader(io.StringIO(ready("history", "--format", "csv").out)))
+    assert rows[0]["note"] == "'\t=1+1"

@@ -18,7 +18,7 @@ from typing import IO
 from thiduaCLI import store, timeliness
 from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date, parse_date
-from thiduaCLI.errors import InputError, PlanError, ThiduaError
+from thiduaCLI.errors import InputError, PlanError, ThiduaError, UsageProblem
 from thiduaCLI.lookup import resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import LARGEST, Reading, format_number, parse_value
@@ -211,9 +211,24 @@ def report(
             "ghi rõ --date YYYY-MM-DD"
         )
     ref_date = check_in_year(ref_date or today, plan.year)
+    if key is not None:
+        key = key.strip()
+        if not key:
+            raise UsageProblem("--key không được để trống (bỏ --key nếu không cần)")
     with opened_db.database.session(write=True) as session:
         earlier = None if key is None else store.figure_by_key(session, key)
         if earlier is not None:
+            same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
+                unit.code,
+                indicator.code,
+                ref_date,
+            )
+            if not same or (not total and earlier.value != float(reading.value)):
+                raise InputError(
+                    f"khóa '{key}' đã dùng cho số liệu #{earlier.id} khác ({earlier.unit} "
+                    f"{earlier.indicator} {format_number(earlier.value)} ngày "
+                    f"{format_date(earlier.ref_date)}); dùng khóa khác"
+                )
             observation = store.observations(session, plan, earlier.ref_date, unit=earlier.unit)
             unit, indicator = plan.units[earlier.unit], plan.indicators[earlier.indicator]
             shown = format_number(earlier.value)
@@ -646,19 +661,29 @@ def check(
     behind: bool,
     overdue_days: int | None,
     below_score: float | None,
+    missing: bool = False,
 ) -> CheckResult:
-    """Run the checks asked for: ward indicators behind, units overdue, units scoring low."""
+    """Run the checks asked for: ward indicators behind, units overdue or missing the last
+    period's report, units scoring low."""
     plan = opened_db.plan
+    if below_score is not None and not math.isfinite(below_score):
+        raise UsageProblem(f"--below {below_score}: cần một số điểm, ví dụ 50")
     with opened_db.database.session() as session:
         observed = store.observations(session, plan, review.as_of)
+        firsts = store.first_reports(session, plan, review.as_of) if missing else {}
     findings: list[Finding] = []
     checks = []
     if behind:
         checks.append("behind")
-        findings += timeliness.behind(ward_status(plan, observed, review.as_of), plan.ward)
+        year_over = review.as_of >= date(plan.year, 12, 31)
+        statuses = ward_status(plan, observed, review.as_of)
+        findings += timeliness.behind(statuses, plan.ward, year_over)
     if overdue_days is not None:
         checks.append("overdue")
         findings += timeliness.overdue(plan, observed, review.as_of, overdue_days)
+    if missing:
+        checks.append("missing")
+        findings += timeliness.missing(plan, firsts, review.as_of)
     if below_score is not None:
         checks.append("below")
         findings += timeliness.below(rank_units(plan, observed, review.as_of), below_score)
@@ -670,5 +695,5 @@ def reporting_rates(opened_db: Opened, review: Review) -> list[timeliness.Report
     plan = opened_db.plan
     with opened_db.database.session() as session:
         firsts = store.first_reports(session, plan, review.as_of)
-        lasts = store.last_reports(session, plan.year)
+        lasts = store.last_reports(session, plan.year, review.as_of)
     return timeliness.reporting_rates(plan, firsts, lasts, review.as_of)

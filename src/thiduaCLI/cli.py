@@ -150,15 +150,17 @@ def _show(
     table: Callable[[], object],
     data: Callable[[], Any],
     records: Callable[[Any], list[dict[str, Any]]],
+    columns: tuple[str, ...] = (),
 ) -> None:
-    """Print the answer: Rich tables for people, or the data in a script's format."""
+    """Print the answer: Rich tables for people, or the data in a script's format
+    (``columns``: the CSV header when there may be no row)."""
     if fmt == "table":
         _emit(table(), as_json=False)
         return
     from thiduaCLI.formats import render
 
     answer = data()
-    sys.stdout.write(render(fmt, answer, records(answer)))
+    sys.stdout.write(render(fmt, answer, records(answer), columns))
 
 
 def _notes(notes: list[str], quiet: bool = False) -> None:
@@ -367,6 +369,7 @@ def rank(
             lambda: view.shortlist_table(plan, review, ranking),
             lambda: view.shortlist_json(plan, review, ranking),
             lambda data: data["proposals"],
+            view.PROPOSAL_COLUMNS,
         )
     else:
         _show(
@@ -460,6 +463,10 @@ def check(
         float | None,
         typer.Option("--below", metavar="SCORE", help="Đơn vị có điểm dưới SCORE."),
     ] = None,
+    missing: Annotated[
+        bool,
+        typer.Option("--missing", help="Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn."),
+    ] = False,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     fmt: FormatOption = "table",
@@ -470,14 +477,21 @@ def check(
     Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown
     """
     from thiduaCLI import actions
-    from thiduaCLI.render_checks import check_json, check_table
+    from thiduaCLI.render_checks import FINDING_COLUMNS, check_json, check_table
 
     fmt = _format(fmt, as_json)
-    if not behind and overdue is None and below is None:
-        raise UsageProblem("chọn ít nhất một kiểm tra: --behind, --overdue DAYS, --below SCORE")
+    if not behind and not missing and overdue is None and below is None:
+        raise UsageProblem(
+            "chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE"
+        )
     with _reviewing(context.obj, as_of, period) as (opened, review):
         result = actions.check(
-            opened, review, behind=behind, overdue_days=overdue, below_score=below
+            opened,
+            review,
+            behind=behind,
+            overdue_days=overdue,
+            below_score=below,
+            missing=missing,
         )
     plan = opened.plan
     _show(
@@ -485,6 +499,7 @@ def check(
         lambda: check_table(plan, review, result),
         lambda: check_json(plan, review, result),
         lambda data: data["findings"],
+        FINDING_COLUMNS,
     )
     if result.findings:
         raise typer.Exit(FOUND_PROBLEMS)
@@ -614,6 +629,7 @@ def history(
             lambda: view.target_changes_table(year, changes),
             lambda: view.target_changes_json(changes),
             lambda data: data,
+            view.TARGET_CHANGE_COLUMNS,
         )
     else:
         _show(
@@ -621,6 +637,7 @@ def history(
             lambda: view.history_table(year, entries),
             lambda: view.history_json(entries),
             lambda data: data,
+            view.HISTORY_COLUMNS,
         )
 
 

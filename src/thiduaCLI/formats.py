@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv", "markdown", "ndjson")
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def dump_json(data: object) -> str:
@@ -39,15 +39,19 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"  # a spreadsheet must not run it as a formula
-    return str(value)
+    return formula_safe(value) if isinstance(value, str) else str(value)
 
 
-def to_csv(records: Sequence[dict[str, Any]]) -> str:
-    """RFC 4180 CSV, UTF-8, with a header row (empty cell for null)."""
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet shows instead of running: a leading apostrophe before =, +, -, @."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(records: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> str:
+    """RFC 4180 CSV, UTF-8, with a header row (empty cell for null); ``columns`` name the
+    header when there is no row."""
     rows = [flatten(record) for record in records]
-    columns = list(rows[0]) if rows else []
+    columns = list(rows[0]) if rows else list(columns)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
@@ -85,12 +89,14 @@ def to_ndjson(records: Sequence[dict[str, Any]]) -> str:
     return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records)
 
 
-def render(fmt: str, data: object, records: Sequence[dict[str, Any]]) -> str:
+def render(
+    fmt: str, data: object, records: Sequence[dict[str, Any]], columns: Sequence[str] = ()
+) -> str:
     """The answer in a machine or report format (``table`` is the CLI's own business)."""
     if fmt == "json":
         return dump_json(data) + "\n"
     if fmt == "ndjson":
         return to_ndjson(records)
     if fmt == "csv":
-        return to_csv(records)
+        return to_csv(records, columns)
     return to_markdown(records)

@@ -84,6 +84,28 @@ def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
     return table
 
 
+TARGET_CHANGE_COLUMNS = ("unit", "indicator", "old_target", "new_target", "changed_at", "source")
+HISTORY_COLUMNS = (
+    "id",
+    "year",
+    "unit",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "reported_total",
+    "date",
+    "recorded_at",
+    "recorded_by",
+    "note",
+    "origin",
+    "supersedes",
+    "key",
+    "standing",
+    "superseded_by",
+)
+
+
 def target_changes_json(changes: Sequence[TargetChange]) -> list[dict[str, Any]]:
     """Targets changed by re-syncing the plan, newest first."""
     return [

@@ -17,8 +17,12 @@ from thiduaCLI.timeliness import Finding, ReportingRate, local_day
 CHECK_LABELS = {
     "behind": "chậm tiến độ",
     "overdue": "quá hạn báo cáo",
+    "missing": "thiếu báo cáo kỳ vừa qua",
     "below": "điểm thấp",
 }
+
+
+FINDING_COLUMNS = ("check", "unit", "name", "indicator", "value", "threshold", "state")
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -50,6 +54,8 @@ def _finding_text(finding: Finding) -> str:
             f"{finding.state}: {format_number(finding.value) if finding.value is not None else '—'}"
             f" so với {format_number(finding.threshold or 0)}"
         )
+    if finding.check == "missing":
+        return f"chưa có số liệu kỳ {finding.value:g} (đã quá hạn)"
     if finding.check == "overdue":
         if finding.value is None:
             return "chưa từng báo cáo"

@@ -182,6 +182,19 @@ def proposal_reason(plan: Plan, proposal: Proposal) -> str:
     return f"{reason} (điều kiện: {', '.join(needs)})"
 
 
+PROPOSAL_COLUMNS = (
+    "block",
+    "unit",
+    "name",
+    "rank",
+    "block_size",
+    "score",
+    "grade",
+    "commendation",
+    "reason",
+)
+
+
 def shortlist_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
     """The commendation shortlist for scripts."""
     return {

@@ -499,9 +499,17 @@ def first_reports(
     """Per (unit, indicator) and reporting period: when its first counted figure was recorded."""
     month = cast(func.strftime("%m", Figure.ref_date), Integer)
     period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
+    original = aliased(Figure)  # a correction counts from when the figure it fixes came in
+    recorded = func.coalesce(original.recorded_at, Figure.recorded_at)
     query = (
-        select(Figure.unit, Figure.indicator, period.label("period"), func.min(Figure.recorded_at))
-        .where(Figure.year == plan.year, Figure.ref_date <= as_of, active())
+        select(Figure.unit, Figure.indicator, period.label("period"), func.min(recorded))
+        .outerjoin(original, original.id == Figure.supersedes)
+        .where(
+            Figure.year == plan.year,
+            Figure.ref_date <= as_of,
+            _recorded_by(recorded, as_of),
+            active(),
+        )
         .group_by(Figure.unit, Figure.indicator, period)
     )
     firsts: dict[tuple[str, str], dict[int, datetime]] = {}
@@ -510,14 +518,19 @@ def first_reports(
     return firsts
 
 
-def last_reports(session: Session, year: int) -> dict[str, datetime]:
-    """When each unit last recorded a counted figure of the year."""
+def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime]:
+    """When each unit last recorded a counted figure of the year, up to ``as_of``."""
     query = (
         select(Figure.unit, func.max(Figure.recorded_at))
-        .where(Figure.year == year, active())
+        .where(Figure.year == year, _recorded_by(Figure.recorded_at, as_of), active())
         .group_by(Figure.unit)
     )
     return {unit: _as_datetime(last) for unit, last in session.exec(query)}
+
+
+def _recorded_by(recorded: ColumnElement[datetime], as_of: date) -> ColumnElement[bool]:
+    """SQL: recorded on or before ``as_of``, in Vietnam's time."""
+    return func.date(recorded, f"+{LOCAL_UTC_OFFSET_HOURS} hours") <= as_of
 
 
 def _as_datetime(value: object) -> datetime:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from thiduaCLI.errors import InputError
+from thiduaCLI.formats import FORMULA_STARTS, formula_safe
 from thiduaCLI.lookup import fold
 
 COLUMNS = ("unit", "indicator", "value", "date", "note", "by")
@@ -38,7 +39,6 @@ VIETNAMESE = {
     "note": "ghi chú",
     "by": "người nhập",
 }
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,7 @@ def _cells(columns: dict[str, int], record: Sequence[object]) -> dict[str, objec
 
 def safe_text(text: str | None) -> str:
     """A text cell a spreadsheet will not run as a formula."""
-    if not text:
-        return ""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return formula_safe(text) if text else ""
 
 
 def write_csv(rows: Sequence[dict[str, object]]) -> str:

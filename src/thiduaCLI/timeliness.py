@@ -40,9 +40,10 @@ def due_date(plan: Plan, number: int) -> date:
 
 
 def periods_due(plan: Plan, as_of: date) -> list[int]:
-    """Periods whose figures should all be in by ``as_of``."""
+    """Periods whose due date has passed before ``as_of`` (on the due date itself a figure is
+    still on time)."""
     count = 12 if plan.reporting_cycle == "monthly" else 4
-    return [n for n in range(1, count + 1) if due_date(plan, n) <= as_of]
+    return [n for n in range(1, count + 1) if due_date(plan, n) < as_of]
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def reporting_rates(
 class Finding:
     """Something a cron job should tell a person about."""
 
-    check: str  # "behind", "overdue" or "below"
+    check: str  # "behind", "overdue", "missing" or "below"
     unit: str
     name: str
     indicator: str | None
@@ -108,22 +109,50 @@ class Finding:
     state: str
 
 
-def behind(statuses: Sequence[IndicatorStatus], ward: Unit) -> list[Finding]:
-    """Ward indicators behind what was expected by the date (or not achieved at year end)."""
+def behind(
+    statuses: Sequence[IndicatorStatus], ward: Unit, year_over: bool = False
+) -> list[Finding]:
+    """Ward indicators behind what was expected by the date (or not achieved at year end).
+
+    No data at all counts as behind for a cumulative indicator (something is expected from the
+    first day) and, at year end, for every indicator.
+    """
+    findings = []
+    for row in statuses:
+        judged = row.assessment
+        lagging = judged.state in ("behind", "not_achieved")
+        silent = judged.state == "no_data" and (year_over or judged.expected is not None)
+        if lagging or silent:
+            threshold = judged.expected if judged.expected is not None else judged.target
+            findings.append(
+                Finding(
+                    "behind",
+                    ward.code,
+                    ward.name,
+                    row.indicator.code,
+                    judged.value,
+                    threshold,
+                    judged.state,
+                )
+            )
+    return findings
+
+
+def missing(plan: Plan, first_reports: FirstReports, as_of: date) -> list[Finding]:
+    """Units with an agreement indicator that has no figure for the last period now due.
+
+    ``value`` is that period's number (its month, or its quarter).
+    """
+    due = periods_due(plan, as_of)
+    if not due:
+        return []
+    last = due[-1]
     return [
-        Finding(
-            "behind",
-            ward.code,
-            ward.name,
-            row.indicator.code,
-            row.assessment.value,
-            row.assessment.expected
-            if row.assessment.expected is not None
-            else row.assessment.target,
-            row.assessment.state,
-        )
-        for row in statuses
-        if row.assessment.state in ("behind", "not_achieved")
+        Finding("missing", unit.code, unit.name, code, last, None, "missing")
+        for unit in plan.units.values()
+        if not unit.is_ward
+        for code in unit.agreement
+        if last not in first_reports.get((unit.code, code), {})
     ]
 
 
@@ -139,7 +168,7 @@ def overdue(plan: Plan, observations: Observations, as_of: date, days: int) -> l
         for code in unit.agreement:
             observation = observations.get((unit.code, code))
             last = observation.last_recorded_at if observation else None
-            age = None if last is None else (as_of - local_day(last)).days
+            age = None if last is None else max(0, (as_of - local_day(last)).days)
             if age is None or age > days:
                 state = "never" if age is None else "overdue"
                 findings.append(Finding("overdue", unit.code, unit.name, code, age, days, state))
