@@ -40,8 +40,8 @@ def _big_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def test_thirty_writers_at_once_all_land(ready, db: Path) -> None:
-    env = _environment(db)
+def _report_together(db: Path, count: int) -> list[tuple[int, str]]:
+    """Start ``count`` real ``thidua report`` processes at once; their exit codes and stderr."""
     processes = [
         subprocess.Popen(
             [
@@ -53,14 +53,18 @@ def test_thirty_writers_at_once_all_land(ready, db: Path) -> None:
                 "--date",
                 "2026-05-01",
             ],
-            env=env,
+            env=_environment(db),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for n in range(30)
+        for n in range(count)
     ]
-    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    return [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+
+
+def test_thirty_writers_at_once_all_land(ready, db: Path) -> None:
+    results = _report_together(db, 30)
     assert [code for code, _ in results] == [0] * 30, [err for _, err in results if err]
     assert not any("locked" in err for _, err in results)
     assert figure_count(db) == 30
@@ -248,25 +252,7 @@ def test_db_path_says_where_the_database_is(thidua, db: Path, tmp_path: Path) ->
 
 def test_many_first_commands_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "moi.sqlite3"
-    processes = [
-        subprocess.Popen(
-            [
-                *thidua_command(),
-                "report",
-                f"K{n % 19 + 1:02d}",
-                "VIEC_LAM",
-                "1",
-                "--date",
-                "2026-05-01",
-            ],
-            env=_environment(db),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(12)
-    ]
-    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    results = _report_together(db, 12)
     assert [code for code, _ in results] == [0] * 12, [err for _, err in results]
     created = [err for _, err in results if "Đã tạo cơ sở dữ liệu mới" in err]
     assert len(created) == 1  # one process made it; the others used it
