@@ -278,7 +278,7 @@ PeriodOption = Annotated[
 ]
 
 
-def _review(as_of: str | None, period: str | None) -> tuple[date | None, Period | None]:
+def _parse_review(as_of: str | None, period: str | None) -> tuple[date | None, Period | None]:
     """``--as-of`` and ``--period`` as typed; giving both is a usage error."""
     from thiduaCLI.dates import parse_date
     from thiduaCLI.periods import parse_period
@@ -298,11 +298,36 @@ def _reviewing(
     """Open the database on the plan year a review needs, and settle its date."""
     from thiduaCLI import actions
 
-    day, chosen = _review(as_of, period)
+    day, chosen = _parse_review(as_of, period)
     year = actions.plan_year_for(settings.year, chosen)
     with actions.opened(settings.db_path, year) as opened:
         yield opened, actions.review_for(opened.plan, day, chosen, date.today())
     _notes(opened.notes)
+
+
+def _review_command(
+    context: typer.Context,
+    as_of: str | None,
+    period: str | None,
+    fmt: str,
+    compute: Callable[[Opened, Review], Any],
+    views: tuple[Callable[..., object], Callable[..., Any]],
+    rows: Callable[[Any], list[dict[str, Any]]],
+    columns: tuple[str, ...] = (),
+) -> Any:
+    """A review command: open the year it needs, compute, print the table or the data."""
+    with _reviewing(context.obj, as_of, period) as (opened, review):
+        result = compute(opened, review)
+    plan = opened.plan
+    table, data = views
+    _show(
+        fmt,
+        lambda: table(plan, review, result),
+        lambda: data(plan, review, result),
+        rows,
+        columns,
+    )
+    return result
 
 
 @app.command()
@@ -323,13 +348,13 @@ def status(
     from thiduaCLI.render import status_json, status_table
 
     fmt = _format(fmt, as_json)
-    with _reviewing(context.obj, as_of, period) as (opened, review):
-        rows = actions.status(opened, review)
-    plan = opened.plan
-    _show(
+    _review_command(
+        context,
+        as_of,
+        period,
         fmt,
-        lambda: status_table(plan, review, rows),
-        lambda: status_json(plan, review, rows),
+        actions.status,
+        (status_table, status_json),
         lambda data: data["indicators"],
     )
 
@@ -360,22 +385,26 @@ def rank(
     from thiduaCLI import render_scores as view
 
     fmt = _format(fmt, as_json)
-    with _reviewing(context.obj, as_of, period) as (opened, review):
-        ranking = actions.rank(opened, review, block)
-    plan = opened.plan
+    compute = lambda opened, review: actions.rank(opened, review, block)  # noqa: E731
     if shortlist:
-        _show(
+        _review_command(
+            context,
+            as_of,
+            period,
             fmt,
-            lambda: view.shortlist_table(plan, review, ranking),
-            lambda: view.shortlist_json(plan, review, ranking),
+            compute,
+            (view.shortlist_table, view.shortlist_json),
             lambda data: data["proposals"],
             view.PROPOSAL_COLUMNS,
         )
     else:
-        _show(
+        _review_command(
+            context,
+            as_of,
+            period,
             fmt,
-            lambda: view.rank_tables(plan, review, ranking),
-            lambda: view.rank_json(plan, review, ranking),
+            compute,
+            (view.rank_tables, view.rank_json),
             lambda data: data["rows"],
         )
 
@@ -397,13 +426,13 @@ def show(
     from thiduaCLI import render_scores as view
 
     fmt = _format(fmt, as_json)
-    with _reviewing(context.obj, as_of, period) as (opened, review):
-        card = actions.show(opened, review, unit)
-    plan = opened.plan
-    _show(
+    _review_command(
+        context,
+        as_of,
+        period,
         fmt,
-        lambda: view.scorecard_view(plan, review, card),
-        lambda: view.scorecard_json(plan, review, card),
+        lambda opened, review: actions.show(opened, review, unit),
+        (view.scorecard_view, view.scorecard_json),
         lambda data: data["parts"],
     )
 
@@ -484,20 +513,20 @@ def check(
         raise UsageProblem(
             "chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE"
         )
-    with _reviewing(context.obj, as_of, period) as (opened, review):
-        result = actions.check(
+    result = _review_command(
+        context,
+        as_of,
+        period,
+        fmt,
+        lambda opened, review: actions.check(
             opened,
             review,
             behind=behind,
             overdue_days=overdue,
             below_score=below,
             missing=missing,
-        )
-    plan = opened.plan
-    _show(
-        fmt,
-        lambda: check_table(plan, review, result),
-        lambda: check_json(plan, review, result),
+        ),
+        (check_table, check_json),
         lambda data: data["findings"],
         FINDING_COLUMNS,
     )
@@ -521,13 +550,13 @@ def overdue(
     from thiduaCLI.render_checks import rates_json, rates_table
 
     fmt = _format(fmt, as_json)
-    with _reviewing(context.obj, as_of, period) as (opened, review):
-        rates = actions.reporting_rates(opened, review)
-    plan = opened.plan
-    _show(
+    _review_command(
+        context,
+        as_of,
+        period,
         fmt,
-        lambda: rates_table(plan, review, rates),
-        lambda: rates_json(plan, review, rates),
+        actions.reporting_rates,
+        (rates_table, rates_json),
         lambda data: data["units"],
     )
 

@@ -22,11 +22,6 @@ def local_day(moment: datetime) -> date:
     return (moment.replace(tzinfo=None) + LOCAL_OFFSET).date()
 
 
-def period_of(plan: Plan, day: date) -> int:
-    """The reporting period a day belongs to: its month (1–12) or quarter (1–4)."""
-    return day.month if plan.reporting_cycle == "monthly" else (day.month + 2) // 3
-
-
 def period_end(plan: Plan, number: int) -> date:
     """The last day of a reporting period of the plan year."""
     last_month = number if plan.reporting_cycle == "monthly" else number * 3
