@@ -86,7 +86,7 @@ def test_colour_when_forced_and_not_refused(ready) -> None:
 def test_a_usage_error_exits_2(thidua) -> None:
     result = thidua("report", "K03")
     assert result.code == 2
-    assert "Missing argument" in result.err
+    assert result.err == "Lỗi: thiếu đối số indicator (xem: thidua report --help)\n"
     result = thidua("status", "--no-such-option")
     assert result.code == 2
 
@@ -224,12 +224,13 @@ REFUSALS = [
     ),
     (
         ["K03", "ty le", "5"],
-        "chỉ tiêu 'ty le' chưa rõ, có thể là: BHYT (Tỷ lệ người dân tham gia bảo hiểm y tế), "
-        "TRUONG_CHUAN (Tỷ lệ trường đạt chuẩn quốc gia), NUOC_SACH (Tỷ lệ dân số sử dụng nước "
-        "sạch), RAC_THAI (Tỷ lệ thu gom rác thải sinh hoạt), HS_DUNG_HAN (Tỷ lệ hồ sơ thủ tục "
-        "hành chính giải quyết đúng hạn), KHOM_AN_TOAN (Tỷ lệ khóm đạt tiêu chuẩn an toàn về an "
-        "ninh, trật tự), GIAO_QUAN (Tỷ lệ hoàn thành chỉ tiêu giao quân), BHYT_HS (Tỷ lệ học "
-        "sinh tham gia bảo hiểm y tế); hãy gõ mã",
+        # candidates in Vietnamese alphabetical order of their names
+        "chỉ tiêu 'ty le' chưa rõ, có thể là: NUOC_SACH (Tỷ lệ dân số sử dụng nước sạch), "
+        "GIAO_QUAN (Tỷ lệ hoàn thành chỉ tiêu giao quân), BHYT_HS (Tỷ lệ học sinh tham gia bảo "
+        "hiểm y tế), HS_DUNG_HAN (Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn), "
+        "KHOM_AN_TOAN (Tỷ lệ khóm đạt tiêu chuẩn an toàn về an ninh, trật tự), BHYT (Tỷ lệ người "
+        "dân tham gia bảo hiểm y tế), RAC_THAI (Tỷ lệ thu gom rác thải sinh hoạt), TRUONG_CHUAN "
+        "(Tỷ lệ trường đạt chuẩn quốc gia); hãy gõ mã",
     ),
     (["K03", "VIEC_LAM", "năm"], "'năm' không phải là một số (viết như 12,5 hoặc 12.5 hoặc 1.400)"),
     (["K03", "VIEC_LAM", "nan"], "'nan' không phải là một số (viết như 12,5 hoặc 12.5 hoặc 1.400)"),
@@ -788,7 +789,7 @@ def test_usage_errors_are_one_line(thidua) -> None:
     result = thidua("status", "--bogus")
     assert (result.code, result.err) == (
         2,
-        "Lỗi: No such option: --bogus (xem: thidua status --help)\n",
+        "Lỗi: không có tùy chọn --bogus (xem: thidua status --help)\n",
     )
     result = thidua("--year", "3000", "status")
     assert result.code == 2

@@ -1,5 +1,5 @@
 """Run thidua as ``python -m thiduaCLI``."""
 
-from thiduaCLI.cli import main
+from thiduaCLI.launcher import main
 
 main()

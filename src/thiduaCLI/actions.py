@@ -19,6 +19,7 @@ from thiduaCLI import store, timeliness
 from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, ThiduaError, UsageProblem
+from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import LARGEST, Reading, format_number, parse_value
@@ -66,8 +67,9 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
         notes = []
         if database.created:
             notes.append(
-                f"Đã tạo cơ sở dữ liệu mới {db_path} và nạp kế hoạch {shipped[0].year} có sẵn "
-                f"({source.name})"
+                _(
+                    "Đã tạo cơ sở dữ liệu mới {path} và nạp kế hoạch {year} có sẵn ({source})"
+                ).format(path=db_path, year=shipped[0].year, source=source.name)
             )
         notes += upgrade_notes(database)
         with database.session() as session:
@@ -80,21 +82,32 @@ def upgrade_notes(database: store.Database) -> list[str]:
     if database.upgraded_from is None:
         return []
     return [
-        f"Đã nâng cấp cơ sở dữ liệu {database.path} từ lược đồ {database.upgraded_from} lên "
-        f"{SCHEMA_VERSION}; bản sao trước khi nâng cấp: {database.backup}"
+        _(
+            "Đã nâng cấp cơ sở dữ liệu {path} từ lược đồ {old} lên {new}; "
+            "bản sao trước khi nâng cấp: {backup}"
+        ).format(
+            path=database.path,
+            old=database.upgraded_from,
+            new=SCHEMA_VERSION,
+            backup=database.backup,
+        )
     ]
 
 
 def _plan_for_year(session: store.Session, year: int | None, today: date) -> Plan:
     years = store.plan_years(session)
     if not years:
-        raise PlanError("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]")
+        raise PlanError(_("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]"))
     default = today.year if today.year in years else years[-1]
     chosen = default if year is None else year
     plan = store.load_plan(session, chosen)
     if plan is None:
         have = ", ".join(str(y) for y in years)
-        raise InputError(f"chưa có kế hoạch năm {chosen} (đã có: {have}); chạy thidua init")
+        raise InputError(
+            _("chưa có kế hoạch năm {year} (đã có: {have}); chạy thidua init").format(
+                year=chosen, have=have
+            )
+        )
     return plan
 
 
@@ -173,13 +186,13 @@ class Recorded:
 def find_unit(plan: Plan, query: str) -> Unit:
     """A unit by code or name (diacritics and case ignored)."""
     names = {code: unit.name for code, unit in plan.units.items()}
-    return resolve(query, plan.units, names, "đơn vị")
+    return resolve(query, plan.units, names, _("đơn vị"))
 
 
 def find_indicator(plan: Plan, query: str) -> Indicator:
     """An indicator by code or name (diacritics and case ignored)."""
     names = {code: indicator.name for code, indicator in plan.indicators.items()}
-    return resolve(query, plan.indicators, names, "chỉ tiêu")
+    return resolve(query, plan.indicators, names, _("chỉ tiêu"))
 
 
 def report(
@@ -207,14 +220,15 @@ def report(
     check_reading(indicator, unit, reading)
     if ref_date is None and today.year != plan.year:
         raise InputError(
-            f"hôm nay ({format_date(today)}) không thuộc năm kế hoạch {plan.year}: "
-            "ghi rõ --date YYYY-MM-DD"
+            _("hôm nay ({today}) không thuộc năm kế hoạch {year}: ghi rõ --date YYYY-MM-DD").format(
+                today=format_date(today), year=plan.year
+            )
         )
     ref_date = check_in_year(ref_date or today, plan.year)
     if key is not None:
         key = key.strip()
         if not key:
-            raise UsageProblem("--key không được để trống (bỏ --key nếu không cần)")
+            raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
     with opened_db.database.session(write=True) as session:
         earlier = None if key is None else store.figure_by_key(session, key)
         if earlier is not None:
@@ -225,9 +239,17 @@ def report(
             )
             if not same or (not total and earlier.value != float(reading.value)):
                 raise InputError(
-                    f"khóa '{key}' đã dùng cho số liệu #{earlier.id} khác ({earlier.unit} "
-                    f"{earlier.indicator} {format_number(earlier.value)} ngày "
-                    f"{format_date(earlier.ref_date)}); dùng khóa khác"
+                    _(
+                        "khóa '{key}' đã dùng cho số liệu #{id} khác ({unit} {indicator} "
+                        "{value} ngày {date}); dùng khóa khác"
+                    ).format(
+                        key=key,
+                        id=earlier.id,
+                        unit=earlier.unit,
+                        indicator=earlier.indicator,
+                        value=format_number(earlier.value),
+                        date=format_date(earlier.ref_date),
+                    )
                 )
             observation = store.observations(session, plan, earlier.ref_date, unit=earlier.unit)
             unit, indicator = plan.units[earlier.unit], plan.indicators[earlier.indicator]
@@ -330,13 +352,17 @@ def review_for(plan: Plan, as_of: date | None, period: Period | None, today: dat
     if period is not None:
         return Review(period.end, period)
     day = default_as_of(plan, today) if as_of is None else as_of
-    return Review(check_in_year(day, plan.year, "ngày xem (--as-of)"))
+    return Review(check_in_year(day, plan.year, _("ngày xem (--as-of)")))
 
 
 def plan_year_for(year: int | None, period: Period | None) -> int | None:
     """The plan year a command works on: ``--year``, else the period's year, else the newest."""
     if year is not None and period is not None and period.year != year:
-        raise InputError(f"kỳ {period.label} không thuộc năm kế hoạch {year} (--year)")
+        raise InputError(
+            _("kỳ {period} không thuộc năm kế hoạch {year} (--year)").format(
+                period=period.label, year=year
+            )
+        )
     return year if year is not None else (period.year if period else None)
 
 
@@ -361,7 +387,7 @@ class Ranking:
 def find_block(plan: Plan, query: str) -> str:
     """A block's code by code or name."""
     names = {code: block.name for code, block in plan.blocks.items()}
-    return resolve(query, plan.blocks, names, "khối thi đua").code
+    return resolve(query, plan.blocks, names, _("khối thi đua")).code
 
 
 def rank(opened_db: Opened, review: Review, block_query: str | None) -> Ranking:
@@ -398,7 +424,11 @@ def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
     if unit.is_ward:
-        raise InputError(f"{unit.code} ({unit.name}) là phường, không chấm điểm; xem thidua status")
+        raise InputError(
+            _("{unit} ({name}) là phường, không chấm điểm; xem thidua status").format(
+                unit=unit.code, name=unit.name
+            )
+        )
     with opened_db.database.session() as session:
         observed = store.observations(session, plan, review.as_of)
     rows = rank_units(plan, observed, review.as_of, unit.block)
@@ -409,22 +439,40 @@ def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
 # ------------------------------------------------------------------ audit: fix and retract
 
 
-def _counted_figure(session: store.Session, figure_id: int, verb: str) -> Figure:
-    """A figure that still counts, or an error saying why it cannot be changed."""
+# Why a figure can no longer be corrected or retracted: (its standing, the change asked for).
+_NOT_COUNTED = {
+    ("superseded", "correct"): N_(
+        "số liệu #{id} đã bị thay bằng số liệu sửa, không sửa được nữa; xem thidua history"
+    ),
+    ("superseded", "retract"): N_(
+        "số liệu #{id} đã bị thay bằng số liệu sửa, không rút được nữa; xem thidua history"
+    ),
+    ("retracted", "correct"): N_("số liệu #{id} đã bị rút, không sửa được nữa; xem thidua history"),
+    ("retracted", "retract"): N_("số liệu #{id} đã bị rút, không rút được nữa; xem thidua history"),
+}
+
+
+def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figure:
+    """A figure that still counts, or an error saying why it cannot be changed.
+
+    ``change`` is ``"correct"`` or ``"retract"``.
+    """
     figure = store.get_figure(session, figure_id)
     if figure is None:
-        raise InputError(f"không có số liệu #{figure_id}; xem mã số bằng: thidua history")
+        raise InputError(
+            _("không có số liệu #{id}; xem mã số bằng: thidua history").format(id=figure_id)
+        )
     state = store.standing(session, figure_id)
     if state != "active":
-        said = "đã bị thay bằng số liệu sửa" if state == "superseded" else "đã bị rút"
-        raise InputError(f"số liệu #{figure_id} {said}, không {verb} được nữa; xem thidua history")
+        said = "superseded" if state == "superseded" else "retracted"
+        raise InputError(_(_NOT_COUNTED[said, change]).format(id=figure_id))
     return figure
 
 
 def _reason(text: str) -> str:
     reason = text.strip()
     if not reason:
-        raise InputError("--reason không được để trống: ghi lý do để lịch sử giải thích được")
+        raise InputError(_("--reason không được để trống: ghi lý do để lịch sử giải thích được"))
     return reason
 
 
@@ -434,9 +482,13 @@ def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by:
     reason = _reason(reason)
     reading = parse_value(value_text)
     with opened_db.database.session(write=True) as session:
-        old = _counted_figure(session, figure_id, "sửa")
+        old = _counted_figure(session, figure_id, "correct")
         if old.year != plan.year:
-            raise InputError(f"số liệu #{figure_id} thuộc năm {old.year}; dùng --year {old.year}")
+            raise InputError(
+                _("số liệu #{id} thuộc năm {year}; dùng --year {year}").format(
+                    id=figure_id, year=old.year
+                )
+            )
         unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
         check_reading(indicator, unit, reading)
         value, reported_total = float(reading.value), None
@@ -471,7 +523,7 @@ def retract(opened_db: Opened, figure_id: int, reason: str, by: str) -> Figure:
     """Take a figure out of every computation, keeping it and the reason in history."""
     reason = _reason(reason)
     with opened_db.database.session(write=True) as session:
-        figure = _counted_figure(session, figure_id, "rút")
+        figure = _counted_figure(session, figure_id, "retract")
         store.add_retraction(
             session, Retraction(figure_id=figure_id, reason=reason, retracted_by=by)
         )
@@ -529,7 +581,7 @@ def import_figures(
         try:
             figures.append(parse(row, f"import:{source}:{row.line}"))
         except ThiduaError as error:
-            errors.append(f"dòng {row.line}: {error}")
+            errors.append(_("dòng {line}: {error}").format(line=row.line, error=error))
     if errors:
         raise ImportRefused(errors)
     with opened_db.database.session(write=True) as session:
@@ -557,7 +609,14 @@ class ImportRefused(InputError):
     """Some rows of an import file are bad; nothing was written."""
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} dòng không hợp lệ; không ghi số liệu nào")
+        count = len(errors)
+        super().__init__(
+            ngettext(
+                "{n} dòng không hợp lệ; không ghi số liệu nào",
+                "{n} dòng không hợp lệ; không ghi số liệu nào",
+                count,
+            ).format(n=count)
+        )
         self.errors = errors
 
 
@@ -574,7 +633,9 @@ class _RowReader:
         cells = row.cells
         for column in ("unit", "indicator", "value", "date"):
             if cells.get(column) is None:
-                raise InputError(f"thiếu {VIETNAMESE[column]} ({column})")
+                raise InputError(
+                    _("thiếu {column} ({code})").format(column=_(VIETNAMESE[column]), code=column)
+                )
         unit_text, indicator_text = str(cells["unit"]), str(cells["indicator"])
         if unit_text not in self.units:
             self.units[unit_text] = find_unit(self.plan, unit_text)
@@ -611,7 +672,7 @@ def _reading(cell: object) -> Reading:
     """A spreadsheet number is taken as it is; text is read the Vietnamese way."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if not math.isfinite(cell) or abs(cell) >= LARGEST:
-            raise InputError(f"'{cell}' không phải là một số hợp lệ")
+            raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=cell))
         return Reading(value=Decimal(repr(cell)) + 0)
     return parse_value(str(cell))
 
@@ -638,7 +699,7 @@ def export_rows(opened_db: Opened) -> list[dict[str, object]]:
 def backup(db_path: Path, target: Path) -> Path:
     """A consistent copy of the database file, made while others may be writing."""
     if not db_path.exists():
-        raise InputError(f"chưa có cơ sở dữ liệu {db_path} để sao lưu")
+        raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
     store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
     return store.backup(db_path, target)
 
@@ -667,7 +728,9 @@ def check(
     period's report, units scoring low."""
     plan = opened_db.plan
     if below_score is not None and not math.isfinite(below_score):
-        raise UsageProblem(f"--below {below_score}: cần một số điểm, ví dụ 50")
+        raise UsageProblem(
+            _("--below {value}: cần một số điểm, ví dụ 50").format(value=below_score)
+        )
     with opened_db.database.session() as session:
         observed = store.observations(session, plan, review.as_of)
         firsts = store.first_reports(session, plan, review.as_of) if missing else {}

@@ -19,6 +19,14 @@ import typer
 
 from thiduaCLI import __version__
 from thiduaCLI.errors import ThiduaError, UsageProblem
+from thiduaCLI.i18n import _
+from thiduaCLI.typer_words import (
+    LocalisedCommand,
+    LocalisedGroup,
+    help_hint,
+    localise_help_panels,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -29,7 +37,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="thidua",
-    help=(
+    cls=LocalisedGroup,
+    help=_(
         "Theo dõi phong trào thi đua của phường: chỉ tiêu, số liệu báo cáo, tiến độ và xếp "
         "hạng.\n\nVí dụ: thidua report K03 VIEC_LAM 25 --date 2026-03-31; thidua status"
     ),
@@ -73,7 +82,7 @@ def _options(
         typer.Option(
             "--db",
             envvar="THIDUA_DB",
-            help="Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng).",
+            help=_("Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)."),
         ),
     ] = None,
     year: Annotated[
@@ -83,22 +92,44 @@ def _options(
             envvar="THIDUA_YEAR",
             min=2000,
             max=2100,
-            help="Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất).",
+            help=_("Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất)."),
         ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=_("In phiên bản rồi thoát.")
+        ),
     ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            envvar="THIDUA_LANG",
+            help=_("Ngôn ngữ: vi (mặc định) hoặc en. Đặt được ở bất cứ đâu trên dòng lệnh."),
+        ),
+    ] = "vi",
+    number_format: Annotated[
+        str,
+        typer.Option(
+            "--number-format",
+            envvar="THIDUA_NUMBER_FORMAT",
+            show_default=False,
+            help=_(
+                "Cách đọc số gõ vào: vi (1.400 = 1400; 12,5) hoặc en (1,400 = 1400; 12.5). "
+                "Mặc định: theo ngôn ngữ."
+            ),
+        ),
+    ] = "vi",
 ) -> None:
-    """Theo dõi phong trào thi đua của phường."""
+    """The global options: keep the ones the commands read in ``context.obj``."""
     context.obj = Settings(db, year)
 
 
-JsonOption = Annotated[bool, typer.Option("--json", help="In JSON cho máy đọc.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("In JSON cho máy đọc."))]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="Xem số liệu đến ngày này (YYYY-MM-DD hoặc dd/mm/yyyy)."),
+    typer.Option("--as-of", help=_("Xem số liệu đến ngày này (YYYY-MM-DD hoặc dd/mm/yyyy).")),
 ]
 
 
@@ -115,19 +146,20 @@ def _emit(data: object, as_json: bool) -> None:
 
 
 QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Không in gì khi thành công (lỗi vẫn in ra stderr).")
+    bool,
+    typer.Option("--quiet", "-q", help=_("Không in gì khi thành công (lỗi vẫn in ra stderr).")),
 ]
 KeyOption = Annotated[
     str | None,
     typer.Option(
-        "--key", help="Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron)."
+        "--key", help=_("Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron).")
     ),
 ]
 
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help="table (mặc định), json, csv hoặc markdown (history: cả ndjson)."
+        "--format", "-f", help=_("table (mặc định), json, csv hoặc markdown (history: cả ndjson).")
     ),
 ]
 READ_FORMATS = ("table", "json", "csv", "markdown")
@@ -138,10 +170,18 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer
 def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) -> str:
     """The output format asked for; ``--json`` is short for ``--format json``."""
     if as_json and fmt not in ("table", "json"):
-        raise UsageProblem(f"--json là viết tắt của --format json, không dùng cùng --format {fmt}")
+        raise UsageProblem(
+            _("--json là viết tắt của --format json, không dùng cùng --format {fmt}").format(
+                fmt=fmt
+            )
+        )
     chosen = "json" if as_json else fmt
     if chosen not in allowed:
-        raise UsageProblem(f"--format {fmt}: chọn một trong {', '.join(allowed)}")
+        raise UsageProblem(
+            _("{option} {value}: chọn một trong {allowed}").format(
+                option="--format", value=fmt, allowed=", ".join(allowed)
+            )
+        )
     return chosen
 
 
@@ -166,7 +206,7 @@ def _show(
 def _notes(notes: list[str], quiet: bool = False) -> None:
     """Notes go to stderr, so that stdout holds only the answer; ``--quiet`` drops them."""
     for note in [] if quiet else notes:
-        typer.echo(f"Ghi chú: {note}", err=True)
+        typer.echo(_("Ghi chú: {note}").format(note=note), err=True)
 
 
 def _say(text: str, quiet: bool) -> None:
@@ -175,65 +215,78 @@ def _say(text: str, quiet: bool) -> None:
         typer.echo(text)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.\n\n"
+        "Cập nhật không bao giờ xóa số liệu đã báo cáo và từ chối thay đổi làm mất chỗ của "
+        "số liệu.\n\n"
+        "Ví dụ: thidua init data/targets_2026.toml"
+    ),
+)
 def init(
     context: typer.Context,
     plan: Annotated[
         Path | None,
-        typer.Argument(help="Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026)."),
+        typer.Argument(help=_("Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).")),
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.
-
-    Cập nhật không bao giờ xóa số liệu đã báo cáo và từ chối thay đổi làm mất chỗ của số liệu.
-
-    Ví dụ: thidua init data/targets_2026.toml
-    """
+    """Load the plan, or update the loaded plan when its file changed."""
     from thiduaCLI import actions
     from thiduaCLI.render import init_line
 
     settings: Settings = context.obj
     result = actions.init(settings.db_path, plan)
     if result.created_database:
-        _notes([f"Đã tạo cơ sở dữ liệu mới {settings.db_path}"], quiet)
+        _notes([_("Đã tạo cơ sở dữ liệu mới {path}").format(path=settings.db_path)], quiet)
     _notes(result.notes, quiet)
     _say(init_line(result), quiet)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})  # lets "-1,5" be a value
+# ignore_unknown_options lets "-1,5" be a value
+@app.command(
+    cls=LocalisedCommand,
+    context_settings={"ignore_unknown_options": True},
+    help=_(
+        "Ghi một số liệu báo cáo của một đơn vị cho một chỉ tiêu.\n\n"
+        "Với chỉ tiêu cộng dồn, mỗi số là phần phát sinh trong kỳ; --total ghi tổng lũy kế.\n\n"
+        'Ví dụ: thidua report "khom 3" "viec lam" 25 --date 2026-03-31 --by "Nguyễn Văn A"'
+    ),
+)
 def report(
     context: typer.Context,
-    unit: Annotated[str, typer.Argument(help="Đơn vị: mã hoặc tên (có dấu hay không đều được).")],
-    indicator: Annotated[str, typer.Argument(help="Chỉ tiêu: mã hoặc tên.")],
+    unit: Annotated[
+        str, typer.Argument(help=_("Đơn vị: mã hoặc tên (có dấu hay không đều được)."))
+    ],
+    indicator: Annotated[str, typer.Argument(help=_("Chỉ tiêu: mã hoặc tên."))],
     value: Annotated[
-        str, typer.Argument(help="Giá trị: 12,5 hoặc 12.5; tỷ lệ có thể ghi 4850/5000 hoặc 97%.")
+        str, typer.Argument(help=_("Giá trị: 12,5 hoặc 12.5; tỷ lệ có thể ghi 4850/5000 hoặc 97%."))
     ],
     on: Annotated[
         str | None,
-        typer.Option("--date", help="Ngày số liệu (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay."),
+        typer.Option(
+            "--date", help=_("Ngày số liệu (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Ghi chú hoặc nguồn số liệu.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help=_("Ghi chú hoặc nguồn số liệu."))
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", envvar="THIDUA_USER", help="Người nhập (mặc định: tài khoản máy tính)."
+            "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
         ),
     ] = None,
     total: Annotated[
         bool,
-        typer.Option("--total", help="Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn)."),
+        typer.Option("--total", help=_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
     ] = False,
     key: KeyOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Ghi một số liệu báo cáo của một đơn vị cho một chỉ tiêu.
-
-    Với chỉ tiêu cộng dồn, mỗi số là phần phát sinh trong kỳ; --total ghi tổng lũy kế.
-
-    Ví dụ: thidua report "khom 3" "viec lam" 25 --date 2026-03-31 --by "Nguyễn Văn A"
-    """
+    """Record one unit's figure for one indicator."""
     from thiduaCLI import actions
     from thiduaCLI.dates import parse_date
     from thiduaCLI.render import recorded_json, recorded_line
@@ -257,7 +310,12 @@ def report(
     if as_json:
         _emit(recorded_json(recorded), as_json)
     elif recorded.duplicate:
-        _say(f"Đã có số liệu #{recorded.figure.id} với khóa '{key}'; không ghi lại.", quiet)
+        _say(
+            _("Đã có số liệu #{id} với khóa '{key}'; không ghi lại.").format(
+                id=recorded.figure.id, key=key
+            ),
+            quiet,
+        )
     else:
         _say(recorded_line(recorded), quiet)
 
@@ -266,14 +324,14 @@ def _os_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "không rõ"
+        return "không rõ"  # i18n: data (stored as who recorded the figure)
 
 
 PeriodOption = Annotated[
     str | None,
     typer.Option(
         "--period",
-        help="Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm).",
+        help=_("Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm)."),
     ),
 ]
 
@@ -284,7 +342,7 @@ def _parse_review(as_of: str | None, period: str | None) -> tuple[date | None, P
     from thiduaCLI.periods import parse_period
 
     if as_of is not None and period is not None:
-        raise UsageProblem("chỉ dùng một trong --as-of và --period")
+        raise UsageProblem(_("chỉ dùng một trong --as-of và --period"))
     return (
         None if as_of is None else parse_date(as_of),
         None if period is None else parse_period(period),
@@ -330,7 +388,14 @@ def _review_command(
     return result
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.\n\n"
+        "Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét (cuối kỳ khi dùng --period).\n\n"
+        "Ví dụ: thidua status --period 2026-H1"
+    ),
+)
 def status(
     context: typer.Context,
     as_of: AsOfOption = None,
@@ -338,12 +403,7 @@ def status(
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.
-
-    Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét (cuối kỳ khi dùng --period).
-
-    Ví dụ: thidua status --period 2026-H1
-    """
+    """The ward's progress on every indicator."""
     from thiduaCLI import actions
     from thiduaCLI.render import status_json, status_table
 
@@ -359,28 +419,31 @@ def status(
     )
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.\n\n"
+        "Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, "
+        "cộng điểm "
+        "thưởng, trừ điểm trừ, theo mục \\[scoring] của kế hoạch.\n\n"
+        "Ví dụ: thidua rank --period 2026-H1 --block KHOM"
+    ),
+)
 def rank(
     context: typer.Context,
     block: Annotated[
-        str | None, typer.Option("--block", help="Chỉ xếp hạng một khối (mã hoặc tên).")
+        str | None, typer.Option("--block", help=_("Chỉ xếp hạng một khối (mã hoặc tên)."))
     ] = None,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     shortlist: Annotated[
         bool,
-        typer.Option("--shortlist", help="Danh sách đơn vị đủ điều kiện đề nghị khen thưởng."),
+        typer.Option("--shortlist", help=_("Danh sách đơn vị đủ điều kiện đề nghị khen thưởng.")),
     ] = False,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.
-
-    Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, cộng điểm
-    thưởng, trừ điểm trừ, theo mục [scoring] của kế hoạch.
-
-    Ví dụ: thidua rank --period 2026-H1 --block KHOM
-    """
+    """Rank the units of each emulation block."""
     from thiduaCLI import actions
     from thiduaCLI import render_scores as view
 
@@ -409,19 +472,22 @@ def rank(
         )
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.\n\n"
+        'Ví dụ: thidua show "khom 3" --period 2026-H1'
+    ),
+)
 def show(
     context: typer.Context,
-    unit: Annotated[str, typer.Argument(help="Đơn vị: mã hoặc tên.")],
+    unit: Annotated[str, typer.Argument(help=_("Đơn vị: mã hoặc tên."))],
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.
-
-    Ví dụ: thidua show "khom 3" --period 2026-H1
-    """
+    """One unit's scorecard."""
     from thiduaCLI import actions
     from thiduaCLI import render_scores as view
 
@@ -437,14 +503,14 @@ def show(
     )
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_("Các chỉ tiêu của kế hoạch.\n\nVí dụ: thidua indicators --json"),
+)
 def indicators(
     context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False
 ) -> None:
-    """Các chỉ tiêu của kế hoạch.
-
-    Ví dụ: thidua indicators --json
-    """
+    """List the plan's indicators."""
     from thiduaCLI import actions
     from thiduaCLI.render import indicators_json, indicators_table
 
@@ -456,12 +522,14 @@ def indicators(
     _show(fmt, lambda: indicators_table(plan), lambda: indicators_json(plan), lambda d: d)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Các đơn vị ký giao ước, khối thi đua và chỉ tiêu của từng đơn vị.\n\nVí dụ: thidua units"
+    ),
+)
 def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
-    """Các đơn vị ký giao ước, khối thi đua và chỉ tiêu của từng đơn vị.
-
-    Ví dụ: thidua units
-    """
+    """List the units, their blocks and their indicators."""
     from thiduaCLI import actions
     from thiduaCLI.render import units_json, units_table
 
@@ -473,11 +541,17 @@ def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOpti
     _show(fmt, lambda: units_table(plan), lambda: units_json(plan), lambda d: d)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Kiểm tra cho cron: thoát với mã 3 khi tìm thấy vấn đề, 0 khi không có.\n\n"
+        "Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown"
+    ),
+)
 def check(
     context: typer.Context,
     behind: Annotated[
-        bool, typer.Option("--behind", help="Chỉ tiêu của phường chậm so với dự kiến.")
+        bool, typer.Option("--behind", help=_("Chỉ tiêu của phường chậm so với dự kiến."))
     ] = False,
     overdue: Annotated[
         int | None,
@@ -485,33 +559,30 @@ def check(
             "--overdue",
             min=0,
             metavar="DAYS",
-            help="Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua.",
+            help=_("Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua."),
         ),
     ] = None,
     below: Annotated[
         float | None,
-        typer.Option("--below", metavar="SCORE", help="Đơn vị có điểm dưới SCORE."),
+        typer.Option("--below", metavar="SCORE", help=_("Đơn vị có điểm dưới SCORE.")),
     ] = None,
     missing: Annotated[
         bool,
-        typer.Option("--missing", help="Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn."),
+        typer.Option("--missing", help=_("Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn.")),
     ] = False,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Kiểm tra cho cron: thoát với mã 3 khi tìm thấy vấn đề, 0 khi không có.
-
-    Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown
-    """
+    """Checks for cron: exit 3 when something is found, 0 otherwise."""
     from thiduaCLI import actions
     from thiduaCLI.render_checks import FINDING_COLUMNS, check_json, check_table
 
     fmt = _format(fmt, as_json)
     if not behind and not missing and overdue is None and below is None:
         raise UsageProblem(
-            "chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE"
+            _("chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE")
         )
     result = _review_command(
         context,
@@ -534,7 +605,13 @@ def check(
         raise typer.Exit(FOUND_PROBLEMS)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Tình hình báo cáo từng đơn vị: phải nộp, đã nộp, đúng hạn, lần báo cáo gần nhất.\n\n"
+        "Ví dụ: thidua overdue --format csv"
+    ),
+)
 def overdue(
     context: typer.Context,
     as_of: AsOfOption = None,
@@ -542,10 +619,7 @@ def overdue(
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Tình hình báo cáo từng đơn vị: phải nộp, đã nộp, đúng hạn, lần báo cáo gần nhất.
-
-    Ví dụ: thidua overdue --format csv
-    """
+    """How each unit reports: due, sent, on time, last report."""
     from thiduaCLI import actions
     from thiduaCLI.render_checks import rates_json, rates_table
 
@@ -562,30 +636,37 @@ def overdue(
 
 
 ReasonOption = Annotated[
-    str, typer.Option("--reason", help="Lý do (bắt buộc, được lưu trong lịch sử).")
+    str, typer.Option("--reason", help=_("Lý do (bắt buộc, được lưu trong lịch sử)."))
 ]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", envvar="THIDUA_USER", help="Người nhập (mặc định: tài khoản máy tính)."),
+    typer.Option(
+        "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
+    ),
 ]
 
 
-@app.command(context_settings={"ignore_unknown_options": True})  # lets "-1,5" be a value
+# ignore_unknown_options lets "-1,5" be a value
+@app.command(
+    cls=LocalisedCommand,
+    context_settings={"ignore_unknown_options": True},
+    help=_(
+        "Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.\n\n"
+        'Ví dụ: thidua correct 12 30 --reason "nhầm số tháng 3"'
+    ),
+)
 def correct(
     context: typer.Context,
     figure_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Mã số của số liệu cần sửa.")
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần sửa."))
     ],
-    value: Annotated[str, typer.Argument(help="Giá trị đúng (như khi báo cáo).")],
+    value: Annotated[str, typer.Argument(help=_("Giá trị đúng (như khi báo cáo)."))],
     reason: ReasonOption,
     by: ByOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.
-
-    Ví dụ: thidua correct 12 30 --reason "nhầm số tháng 3"
-    """
+    """Correct a figure by recording a replacement; the old one stays in the history."""
     from thiduaCLI import actions
     from thiduaCLI.render import recorded_json, recorded_line
 
@@ -596,23 +677,31 @@ def correct(
     if as_json:
         _emit(recorded_json(recorded), as_json)
     else:
-        _say(f"Thay số liệu #{figure_id}. {recorded_line(recorded)}", quiet)
+        _say(
+            _("Thay số liệu #{id}. {recorded}").format(
+                id=figure_id, recorded=recorded_line(recorded)
+            ),
+            quiet,
+        )
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.\n\n"
+        'Ví dụ: thidua retract 12 --reason "báo cáo trùng"'
+    ),
+)
 def retract(
     context: typer.Context,
     figure_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Mã số của số liệu cần rút.")
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần rút."))
     ],
     reason: ReasonOption,
     by: ByOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.
-
-    Ví dụ: thidua retract 12 --reason "báo cáo trùng"
-    """
+    """Retract a figure from every calculation; it stays in the history."""
     from thiduaCLI import actions
     from thiduaCLI.render_audit import retracted_line
 
@@ -623,24 +712,27 @@ def retract(
     _say(retracted_line(figure, reason), quiet)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.\n\n"
+        "Ví dụ: thidua history K03 VIEC_LAM --since 2026-06-01"
+    ),
+)
 def history(
     context: typer.Context,
-    unit: Annotated[str | None, typer.Argument(help="Đơn vị (mã hoặc tên).")] = None,
-    indicator: Annotated[str | None, typer.Argument(help="Chỉ tiêu (mã hoặc tên).")] = None,
+    unit: Annotated[str | None, typer.Argument(help=_("Đơn vị (mã hoặc tên)."))] = None,
+    indicator: Annotated[str | None, typer.Argument(help=_("Chỉ tiêu (mã hoặc tên)."))] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Chỉ số liệu ghi từ ngày này.")
+        str | None, typer.Option("--since", help=_("Chỉ số liệu ghi từ ngày này."))
     ] = None,
     targets: Annotated[
-        bool, typer.Option("--targets", help="Các lần đổi chỉ tiêu khi cập nhật kế hoạch.")
+        bool, typer.Option("--targets", help=_("Các lần đổi chỉ tiêu khi cập nhật kế hoạch."))
     ] = False,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.
-
-    Ví dụ: thidua history K03 VIEC_LAM --since 2026-06-01
-    """
+    """The history of figures, newest first."""
     from thiduaCLI import actions
     from thiduaCLI import render_audit as view
     from thiduaCLI.dates import parse_date
@@ -670,24 +762,31 @@ def history(
         )
 
 
-@app.command(name="import")
+@app.command(
+    cls=LocalisedCommand,
+    name="import",
+    help=_(
+        "Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.\n\n"
+        "Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, "
+        "value, "
+        "date, note, by). Dòng đã nhập từ trước được bỏ qua.\n\n"
+        "Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run"
+    ),
+)
 def import_(
     context: typer.Context,
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")
+        str,
+        typer.Argument(metavar="FILE", help=_("Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")),
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra, không ghi gì.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Chỉ kiểm tra, không ghi gì."))
+    ] = False,
     by: ByOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.
-
-    Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, value,
-    date, note, by). Dòng đã nhập từ trước được bỏ qua.
-
-    Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run
-    """
+    """Import many figures from a CSV or Excel file, all or none."""
     from thiduaCLI import actions
     from thiduaCLI.render_audit import import_json, import_line
 
@@ -701,7 +800,7 @@ def import_(
             )
         except actions.ImportRefused as refused:
             for error in refused.errors:
-                typer.echo(f"Lỗi: {error}", err=True)
+                _fail(str(error))
             raise
     _notes(opened.notes, quiet)
     if as_json:
@@ -710,24 +809,29 @@ def import_(
         _say(import_line(result), quiet)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Xuất các số liệu đang tính, cùng các cột như khi nhập, để nhập lại nơi khác.\n\n"
+        "Ví dụ: thidua export --format xlsx -o so-lieu-2026.xlsx"
+    ),
+)
 def export(
     context: typer.Context,
-    output_format: Annotated[str, typer.Option("--format", help="csv, xlsx hoặc json.")] = "csv",
+    output_format: Annotated[str, typer.Option("--format", help=_("csv, xlsx hoặc json."))] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Tệp ghi ra (mặc định: đầu ra chuẩn).")
+        Path | None, typer.Option("--output", "-o", help=_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
     ] = None,
 ) -> None:
-    """Xuất các số liệu đang tính, cùng các cột như khi nhập, để nhập lại nơi khác.
-
-    Ví dụ: thidua export --format xlsx -o so-lieu-2026.xlsx
-    """
+    """Export the counted figures with the import columns."""
     from thiduaCLI import actions, tabular
 
     if output_format not in ("csv", "xlsx", "json"):
-        raise UsageProblem(f"--format {output_format}: chọn csv, xlsx hoặc json")
+        raise UsageProblem(
+            _("--format {value}: chọn csv, xlsx hoặc json").format(value=output_format)
+        )
     if output_format == "xlsx" and output is None:
-        raise UsageProblem("--format xlsx cần --output TỆP.xlsx")
+        raise UsageProblem(_("--format xlsx cần --output TỆP.xlsx"))
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
         rows = actions.export_rows(opened)
@@ -751,53 +855,67 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
     import tempfile
 
     if path.exists():
-        raise ThiduaError(f"{path}: tệp đã có, chọn tên khác để không ghi đè")
+        raise ThiduaError(_("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path))
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then linked
             dir=path.parent, prefix=f".{path.name}.", delete=False
         )
     except OSError as error:
-        raise ThiduaError(f"{path}: không ghi được ({error.strerror})") from None
+        raise ThiduaError(
+            _("{path}: không ghi được ({why})").format(path=path, why=error.strerror)
+        ) from None
     temporary = Path(handle.name)
     try:
         with handle:
             yield handle
         os.link(temporary, path)
     except FileExistsError:
-        raise ThiduaError(f"{path}: tệp đã có, chọn tên khác để không ghi đè") from None
+        raise ThiduaError(
+            _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path)
+        ) from None
     except OSError as error:
-        raise ThiduaError(f"{path}: không ghi được ({error.strerror})") from None
+        raise ThiduaError(
+            _("{path}: không ghi được ({why})").format(path=path, why=error.strerror)
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
 
 
-@app.command()
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
+        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3"
+    ),
+)
 def backup(
     context: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="PATH", help="Tệp sao lưu (chưa có).")],
+    target: Annotated[Path, typer.Argument(metavar="PATH", help=_("Tệp sao lưu (chưa có)."))],
     quiet: QuietOption = False,
 ) -> None:
-    """Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.
-
-    Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3
-    """
+    """Make a consistent backup of the database."""
     from thiduaCLI import actions
 
     settings: Settings = context.obj
     made = actions.backup(settings.db_path, target)
-    _say(f"Đã sao lưu {settings.db_path} vào {made}.", quiet)
+    _say(_("Đã sao lưu {path} vào {target}.").format(path=settings.db_path, target=made), quiet)
 
 
-db_app = typer.Typer(help="Về tệp cơ sở dữ liệu.", no_args_is_help=True)
+db_app = typer.Typer(
+    cls=LocalisedGroup,
+    help=_("Về tệp cơ sở dữ liệu.\n\nVí dụ: thidua db path"),
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 
 
-@db_app.command("path")
+@db_app.command(
+    "path",
+    cls=LocalisedCommand,
+    help=_("In đường dẫn tệp cơ sở dữ liệu đang dùng.\n\nVí dụ: thidua db path"),
+)
 def db_path(context: typer.Context) -> None:
-    """In đường dẫn tệp cơ sở dữ liệu đang dùng.
-
-    Ví dụ: thidua db path
-    """
+    """Print the path of the database file in use."""
     settings: Settings = context.obj
     typer.echo(str(settings.db_path))
 
@@ -807,16 +925,17 @@ def main() -> None:
 
     0 success, 1 an error in the input or the data, 2 a command-line usage error.
     """
+    localise_help_panels()
     try:
         code = app(standalone_mode=False)
     except UsageProblem as error:
-        typer.echo(f"Lỗi: {error}", err=True)
+        _fail(str(error))
         sys.exit(2)
     except ThiduaError as error:
-        typer.echo(f"Lỗi: {error}", err=True)
+        _fail(str(error))
         sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):
-        typer.echo("Đã dừng.", err=True)
+        typer.echo(_("Đã dừng."), err=True)
         sys.exit(130)
     except OSError as error:  # stdout closed or full: what was recorded stays recorded
         _stdout_failed(error)
@@ -828,7 +947,7 @@ def main() -> None:
             sys.exit(0)
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "thidua"
-        typer.echo(f"Lỗi: {message} (xem: {command} --help)", err=True)
+        _fail(f"{usage_error(message)} ({help_hint(command)})")
         sys.exit(2)
     try:
         sys.stdout.flush()
@@ -837,11 +956,16 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _fail(message: str) -> None:
+    """The one line on stderr that says what went wrong."""
+    typer.echo(_("Lỗi: {message}").format(message=message), err=True)
+
+
 def _stdout_failed(error: OSError) -> None:
     """One line when the output cannot be written (a closed pipe, a full disk)."""
     with contextlib.suppress(OSError):
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the old one
-        typer.echo(f"Lỗi: không ghi được đầu ra ({error.strerror or error})", err=True)
+        _fail(_("không ghi được đầu ra ({why})").format(why=error.strerror or error))
     sys.exit(1)
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from thiduaCLI.errors import InputError
+from thiduaCLI.i18n import _, language
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VIETNAMESE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -19,25 +20,39 @@ def parse_date(text: str) -> date:
     elif match := _VIETNAMESE.match(cleaned):
         day, month, year = (int(part) for part in match.groups())
     else:
-        raise InputError(f"ngày '{text}' không hợp lệ (viết YYYY-MM-DD hoặc dd/mm/yyyy)")
+        raise InputError(
+            _("ngày '{text}' không hợp lệ (viết YYYY-MM-DD hoặc dd/mm/yyyy)").format(text=text)
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise InputError(f"ngày '{text}' không có trên lịch") from None
+        raise InputError(_("ngày '{text}' không có trên lịch").format(text=text)) from None
 
 
-def check_in_year(day: date, year: int, what: str = "ngày") -> date:
-    """Refuse a date outside the plan year."""
+def check_in_year(day: date, year: int, what: str | None = None) -> date:
+    """Refuse a date outside the plan year (``what``: how the message names the date)."""
     if day.year != year:
         raise InputError(
-            f"{what} {format_date(day)} nằm ngoài năm kế hoạch {year} "
-            f"(chọn một ngày từ 01/01/{year} đến 31/12/{year})"
+            _(
+                "{what} {day} nằm ngoài năm kế hoạch {year} (chọn một ngày từ {first} đến {last})"
+            ).format(
+                what=what or _("ngày"),
+                day=format_date(day),
+                year=year,
+                first=format_date(date(year, 1, 1)),
+                last=format_date(date(year, 12, 31)),
+            )
         )
     return day
 
 
+# How each language writes a date: Vietnamese day first with slashes, English with the
+# month's name so that nobody reads 03/04 the American way.
+DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+
+
 def format_date(day: date) -> str:
-    """``31/03/2026``, through Babel's Vietnamese calendar data."""
+    """``31/03/2026`` (English ``31 Mar 2026``), through Babel's calendar data."""
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(day, "dd/MM/yyyy", locale="vi")
+    return babel_format_date(day, DATE_PATTERNS[language()], locale=language())

@@ -13,6 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from thiduaCLI.i18n import _
+
 FORMATS = ("table", "json", "csv", "markdown", "ndjson")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,7 +66,7 @@ def to_markdown(records: Sequence[dict[str, Any]]) -> str:
     """A Markdown (GitHub) table a person can paste into a report."""
     rows = [flatten(record) for record in records]
     if not rows:
-        return "_(không có dòng nào)_\n"
+        return "_" + _("(không có dòng nào)") + "_\n"
     columns = list(rows[0])
 
     def line(cells: Sequence[str]) -> str:

@@ -2,23 +2,73 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
 from typing import TypeVar
 
 from thiduaCLI.errors import LookupFailed
+from thiduaCLI.i18n import _
 
 T = TypeVar("T")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
+# The Vietnamese alphabet, letter by letter; ă, â, đ, ê, ô, ơ, ư are letters of their own.
+ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"  # i18n: data
+_SHAPES = {"\u0306": "ă", "\u0302": "^", "\u031b": "+"}  # i18n: data (breve, circumflex, horn)
+_WITH_SHAPE = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô"}  # i18n: data
+_WITH_SHAPE |= {("o", "+"): "ơ", ("u", "+"): "ư"}  # i18n: data
+# Tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # i18n: data
+_NUMBER = re.compile(r"(\d+)")
+
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ as d, punctuation as single spaces: 'Khóm 3' -> 'khom 3'."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))  # i18n: data
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", bare).strip()
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC, the one form thidua stores (typed NFD text looks the same)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def sort_key(text: str) -> tuple[object, ...]:
+    """A key that sorts names in Vietnamese alphabetical order, numbers by their value.
+
+    Letters first (a < ă < â < b … đ after d), then tones (none, huyền, hỏi, ngã, sắc,
+    nặng), then case: "Khóm 2" < "Khóm 10" < "Phòng Kinh tế" < "Phòng Văn hóa – Xã hội".
+    """
+    letters: list[tuple[int, object]] = []
+    tones: list[int] = []
+    cases: list[bool] = []
+    for piece in _NUMBER.split(unicodedata.normalize("NFD", text)):
+        if piece.isdigit():
+            letters.append((1, int(piece)))
+            continue
+        for char, tone in _letters(piece):
+            letters.append((0, (ALPHABET.find(char.lower()), char.lower())))
+            tones.append(tone)
+            cases.append(char.isupper())
+    return (letters, tones, cases)
+
+
+def _letters(decomposed: str) -> list[tuple[str, int]]:
+    """Each base letter of NFD text with its shape folded in (a + breve = ă) and its tone."""
+    found: list[tuple[str, int]] = []
+    for char in decomposed:
+        if not unicodedata.combining(char) or not found:
+            found.append((char, 0))
+            continue
+        base, tone = found[-1]
+        if char in _TONES:
+            found[-1] = (base, _TONES[char])
+        elif char in _SHAPES:
+            shaped = _WITH_SHAPE.get((base.lower(), _SHAPES[char]), base.lower())
+            found[-1] = (shaped.upper() if base.isupper() else shaped, tone)
+    return found
 
 
 def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what: str) -> T:
@@ -29,7 +79,9 @@ def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what
     """
     wanted = fold(query)
     if not wanted:
-        raise LookupFailed(f"không có {what} '{query}' (gõ mã hoặc tên)")
+        raise LookupFailed(
+            _("không có {what} '{query}' (gõ mã hoặc tên)").format(what=what, query=query)
+        )
     by_code = [code for code in entries if fold(code) == wanted]
     by_name = [code for code in entries if fold(names[code]) == wanted]
     partial = [code for code in entries if f" {wanted} " in f" {fold(names[code])} "]
@@ -38,14 +90,26 @@ def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what
             return entries[found[0]]
         if len(found) > 1:
             raise LookupFailed(
-                f"{what} '{query}' chưa rõ, có thể là: {_listing(found, names)}; hãy gõ mã"
+                _("{what} '{query}' chưa rõ, có thể là: {candidates}; hãy gõ mã").format(
+                    what=what,
+                    query=query,
+                    candidates=_listing(sorted(found, key=lambda c: sort_key(names[c])), names),
+                )
             )
+    import difflib
+
     labels = {fold(code): code for code in entries} | {fold(n): c for c, n in names.items()}
     close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)
     suggestions = list(dict.fromkeys(labels[label] for label in close))
-    hint = f"; gần nhất: {_listing(suggestions, names)}" if suggestions else ""
-    raise LookupFailed(f"không có {what} '{query}'{hint}")
+    if suggestions:
+        raise LookupFailed(
+            _("không có {what} '{query}'; gần nhất: {candidates}").format(
+                what=what, query=query, candidates=_listing(suggestions, names)
+            )
+        )
+    raise LookupFailed(_("không có {what} '{query}'").format(what=what, query=query))
 
 
 def _listing(codes: list[str], names: Mapping[str, str]) -> str:
+    """Candidates as ``CODE (name)``, in the order given."""
     return ", ".join(f"{code} ({names[code]})" for code in codes)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from thiduaCLI.errors import InputError
+from thiduaCLI.i18n import _
 
 Length = Literal["month", "quarter", "half", "year"]
 _MONTHS_IN: dict[Length, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -69,8 +70,10 @@ def parse_period(text: str) -> Period:
                 break
             return Period(length, year, number)
     raise InputError(
-        f"kỳ '{text}' không hợp lệ (viết 2026-03 cho tháng, 2026-Q2 cho quý, "
-        "2026-H1 cho 6 tháng, 2026 cho cả năm)"
+        _(
+            "kỳ '{text}' không hợp lệ (viết 2026-03 cho tháng, 2026-Q2 cho quý, "
+            "2026-H1 cho 6 tháng, 2026 cho cả năm)"
+        ).format(text=text)
     )
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from thiduaCLI.errors import PlanError
+from thiduaCLI.i18n import N_, _, ngettext
 
 Comparator = Literal[">", ">=", "~", "<=", "<"]
 Kind = Literal["cumulative", "level"]
@@ -38,10 +39,10 @@ class Grade(_Strict):
 
 
 DEFAULT_GRADES = (
-    Grade(min=90, name="Hoàn thành xuất sắc nhiệm vụ"),
-    Grade(min=70, name="Hoàn thành tốt nhiệm vụ"),
-    Grade(min=50, name="Hoàn thành nhiệm vụ"),
-    Grade(min=0, name="Không hoàn thành nhiệm vụ"),
+    Grade(min=90, name="Hoàn thành xuất sắc nhiệm vụ"),  # i18n: data
+    Grade(min=70, name="Hoàn thành tốt nhiệm vụ"),  # i18n: data
+    Grade(min=50, name="Hoàn thành nhiệm vụ"),  # i18n: data
+    Grade(min=0, name="Không hoàn thành nhiệm vụ"),  # i18n: data
 )
 
 
@@ -79,9 +80,11 @@ def default_commendations(grades: tuple[Grade, ...]) -> tuple[Commendation, ...]
         return ()
     return (
         Commendation(
-            name="Đề nghị Chủ tịch UBND phường tặng Giấy khen", grade=grades[0].name, top=1
+            name="Đề nghị Chủ tịch UBND phường tặng Giấy khen",  # i18n: data
+            grade=grades[0].name,
+            top=1,
         ),
-        Commendation(name="Tập thể lao động tiên tiến", grade=grades[1].name),
+        Commendation(name="Tập thể lao động tiên tiến", grade=grades[1].name),  # i18n: data
     )
 
 
@@ -239,16 +242,25 @@ def load_plan(path: Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PlanError(f"{path}: không tìm thấy tệp kế hoạch") from None
+        raise PlanError(_("{path}: không tìm thấy tệp kế hoạch").format(path=path)) from None
     except UnicodeDecodeError:
-        raise PlanError(f"{path}: tệp kế hoạch phải là văn bản UTF-8") from None
+        raise PlanError(_("{path}: tệp kế hoạch phải là văn bản UTF-8").format(path=path)) from None
     except OSError as exc:
-        raise PlanError(f"{path}: không đọc được tệp kế hoạch ({exc.strerror})") from None
+        raise PlanError(
+            _("{path}: không đọc được tệp kế hoạch ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     return parse_plan(text, source=str(path))
 
 
-def parse_plan(text: str, source: str = "<kế hoạch>") -> Plan:
-    """Parse TOML text into a resolved plan, or raise :class:`PlanError` naming the field."""
+def parse_plan(text: str, source: str | None = None) -> Plan:
+    """Parse TOML text into a resolved plan, or raise :class:`PlanError` naming the field.
+
+    ``source`` names the text in errors (by default, a placeholder for "the plan").
+    """
+    if source is None:
+        source = _("<kế hoạch>")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -275,9 +287,11 @@ class _EntryError(Exception):
 def _validate_indicator(code: str, fields: object) -> Indicator:
     """Validate one ``[indicators.CODE]`` table, naming it in any error."""
     if not isinstance(fields, dict):
-        raise _EntryError(f"indicators.{code}", "phải là một bảng [indicators.MÃ]")
+        raise _EntryError(f"indicators.{code}", _("phải là một bảng [indicators.MÃ]"))
     if "code" in fields:
-        raise _EntryError(f"indicators.{code}.code", "mã là tên bảng, không ghi thêm trường code")
+        raise _EntryError(
+            f"indicators.{code}.code", _("mã là tên bảng, không ghi thêm trường code")
+        )
     try:
         return Indicator.model_validate({**fields, "code": code})
     except ValidationError as exc:
@@ -329,34 +343,42 @@ def _resolve_unit(
 ) -> Unit:
     where = f"units.{code}"
     if entry.block not in blocks:
-        known = ", ".join(blocks) or "(chưa khai báo khối nào)"
+        known = ", ".join(blocks) or _("(chưa khai báo khối nào)")
         raise _EntryError(
-            f"{where}.block", f"khối '{entry.block}' không có trong [blocks] ({known})"
+            f"{where}.block",
+            _("khối '{block}' không có trong [blocks] ({known})").format(
+                block=entry.block, known=known
+            ),
         )
     signed = entry.indicators if entry.indicators is not None else blocks[entry.block].indicators
     _check_known(f"{where}.indicators", signed, indicators)
     if not signed:
-        raise _EntryError(f"{where}.indicators", "đơn vị phải ký ít nhất một chỉ tiêu")
+        raise _EntryError(f"{where}.indicators", _("đơn vị phải ký ít nhất một chỉ tiêu"))
     if len(set(signed)) != len(signed):
-        raise _EntryError(f"{where}.indicators", "một chỉ tiêu được ghi hai lần")
+        raise _EntryError(f"{where}.indicators", _("một chỉ tiêu được ghi hai lần"))
     for indicator_code, target in entry.targets.items():
         location = f"{where}.targets.{indicator_code}"
         if indicator_code not in indicators:
-            raise _EntryError(location, f"chỉ tiêu '{indicator_code}' không có trong [indicators]")
+            raise _EntryError(
+                location,
+                _("chỉ tiêu '{code}' không có trong [indicators]").format(code=indicator_code),
+            )
         if indicator_code not in signed:
-            raise _EntryError(location, "chỉ tiêu này không thuộc giao ước của đơn vị")
+            raise _EntryError(location, _("chỉ tiêu này không thuộc giao ước của đơn vị"))
         _check_target(location, indicators[indicator_code], target)
     for indicator_code in signed:
         weight_by = indicators[indicator_code].weight_by
         if weight_by and entry.sizes.get(weight_by, 0) <= 0:
             raise _EntryError(
                 f"{where}.sizes.{weight_by}",
-                f"chỉ tiêu {indicator_code} tổng hợp theo '{weight_by}': cần một số dương",
+                _("chỉ tiêu {code} tổng hợp theo '{weight_by}': cần một số dương").format(
+                    code=indicator_code, weight_by=weight_by
+                ),
             )
     block = blocks[entry.block]
     weights = {c: block.weights.get(c, indicators[c].weight) for c in signed}
     if not any(weights.values()):
-        raise _EntryError(where, "tổng trọng số các chỉ tiêu của đơn vị bằng 0")
+        raise _EntryError(where, _("tổng trọng số các chỉ tiêu của đơn vị bằng 0"))
     return Unit(
         code=code,
         name=entry.name,
@@ -378,85 +400,105 @@ def _check_unique_codes(raw: _PlanFile, indicators: dict[str, Indicator]) -> Non
         seen: dict[str, str] = {}
         for code in codes:
             if code.casefold() in seen:  # the ward comes first, so a repeat is always an entry
-                raise _EntryError(f"{section}.{code}", f"mã trùng với '{seen[code.casefold()]}'")
+                raise _EntryError(
+                    f"{section}.{code}",
+                    _("mã trùng với '{other}'").format(other=seen[code.casefold()]),
+                )
             seen[code.casefold()] = code
 
 
 def _check_scoring(scoring: Scoring) -> None:
     minimums = [grade.min for grade in scoring.grades]
     if not minimums:
-        raise _EntryError("scoring.grades", "cần ít nhất một mức xếp loại")
+        raise _EntryError("scoring.grades", _("cần ít nhất một mức xếp loại"))
     if any(a <= b for a, b in itertools.pairwise(minimums)):
-        raise _EntryError("scoring.grades", "các mức phải xếp từ cao xuống thấp, không trùng nhau")
+        raise _EntryError(
+            "scoring.grades", _("các mức phải xếp từ cao xuống thấp, không trùng nhau")
+        )
     if minimums[-1] != 0:
-        raise _EntryError("scoring.grades", "mức cuối cùng phải có min = 0")
+        raise _EntryError("scoring.grades", _("mức cuối cùng phải có min = 0"))
     names = [grade.name for grade in scoring.grades]
     if len(set(names)) != len(names):
-        raise _EntryError("scoring.grades", "hai mức xếp loại trùng tên")
+        raise _EntryError("scoring.grades", _("hai mức xếp loại trùng tên"))
     if len(set(scoring.tie_breakers)) != len(scoring.tie_breakers):
-        raise _EntryError("scoring.tie_breakers", "một tiêu chí được ghi hai lần")
+        raise _EntryError("scoring.tie_breakers", _("một tiêu chí được ghi hai lần"))
     for position, commendation in enumerate(scoring.commendations):
         if commendation.grade not in names:
             raise _EntryError(
                 f"scoring.commendations.{position}.grade",
-                f"'{commendation.grade}' không phải một mức trong scoring.grades",
+                _("'{grade}' không phải một mức trong scoring.grades").format(
+                    grade=commendation.grade
+                ),
             )
 
 
 def _check_indicator(where: str, indicator: Indicator) -> None:
     _check_target(f"{where}.target", indicator, indicator.target)
     if indicator.comparator == "~" and indicator.tolerance is None:
-        raise _EntryError(f"{where}.tolerance", "chỉ tiêu '~' (khoảng) cần dung sai, ví dụ 5 (%)")
+        raise _EntryError(
+            f"{where}.tolerance", _("chỉ tiêu '~' (khoảng) cần dung sai, ví dụ 5 (%)")
+        )
     if indicator.rollup == "ratio" and not indicator.share:
-        raise _EntryError(f"{where}.rollup", "'ratio' chỉ dùng cho chỉ tiêu tỷ lệ (share = true)")
+        raise _EntryError(
+            f"{where}.rollup", _("'ratio' chỉ dùng cho chỉ tiêu tỷ lệ (share = true)")
+        )
     if indicator.rollup == "sum" and indicator.share:
-        raise _EntryError(f"{where}.rollup", "không cộng các tỷ lệ: dùng 'ratio' hoặc 'weighted'")
+        raise _EntryError(
+            f"{where}.rollup", _("không cộng các tỷ lệ: dùng 'ratio' hoặc 'weighted'")
+        )
     if (indicator.rollup == "weighted") != bool(indicator.weight_by):
-        raise _EntryError(f"{where}.weight_by", "cần khi và chỉ khi rollup = 'weighted'")
+        raise _EntryError(f"{where}.weight_by", _("cần khi và chỉ khi rollup = 'weighted'"))
     if indicator.share and indicator.negative:
-        raise _EntryError(f"{where}.negative", "một tỷ lệ không thể âm")
+        raise _EntryError(f"{where}.negative", _("một tỷ lệ không thể âm"))
     if indicator.milestones is not None:
         if indicator.kind != "cumulative":
-            raise _EntryError(f"{where}.milestones", "chỉ dùng cho chỉ tiêu cộng dồn")
+            raise _EntryError(f"{where}.milestones", _("chỉ dùng cho chỉ tiêu cộng dồn"))
         steps = [*indicator.milestones, indicator.target]
         if any(a > b for a, b in itertools.pairwise(steps)):
-            raise _EntryError(f"{where}.milestones", "mức quý phải tăng dần và không vượt chỉ tiêu")
+            raise _EntryError(
+                f"{where}.milestones", _("mức quý phải tăng dần và không vượt chỉ tiêu")
+            )
 
 
 def _check_target(location: str, indicator: Indicator, target: float) -> None:
     if indicator.share and target > 100:
-        raise _EntryError(location, f"chỉ tiêu tỷ lệ phải từ 0 đến 100 (đang là {target:g})")
+        raise _EntryError(
+            location,
+            _("chỉ tiêu tỷ lệ phải từ 0 đến 100 (đang là {value})").format(value=f"{target:g}"),
+        )
 
 
 def _check_known(location: str, codes: tuple[str, ...], indicators: dict[str, Indicator]) -> None:
     for code in codes:
         if code not in indicators:
-            raise _EntryError(location, f"chỉ tiêu '{code}' không có trong [indicators]")
+            raise _EntryError(
+                location, _("chỉ tiêu '{code}' không có trong [indicators]").format(code=code)
+            )
 
 
 # -------------------------------------------------------------------- error wording
 
 _MESSAGES: dict[str, str] = {
-    "missing": "thiếu trường bắt buộc",
-    "extra_forbidden": "trường không hợp lệ (gõ sai tên?)",
-    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
-    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
-    "less_than": "phải nhỏ hơn {lt}",
-    "literal_error": "phải là một trong {expected}",
-    "string_pattern_mismatch": "mã chỉ gồm chữ không dấu, số, '_' và '-'",
-    "string_too_short": "không được để trống",
-    "too_short": "không được để trống",
-    "finite_number": "phải là số hữu hạn",
-    "float_type": "phải là số",
-    "float_parsing": "phải là số",
-    "int_type": "phải là số nguyên",
-    "int_parsing": "phải là số nguyên",
-    "int_from_float": "phải là số nguyên",
-    "string_type": "phải là chuỗi",
-    "bool_type": "phải là true hoặc false",
-    "dict_type": "phải là một bảng",
-    "model_type": "phải là một bảng",
-    "tuple_type": "phải là một danh sách",
+    "missing": N_("thiếu trường bắt buộc"),
+    "extra_forbidden": N_("trường không hợp lệ (gõ sai tên?)"),
+    "greater_than_equal": N_("phải lớn hơn hoặc bằng {ge}"),
+    "less_than_equal": N_("phải nhỏ hơn hoặc bằng {le}"),
+    "less_than": N_("phải nhỏ hơn {lt}"),
+    "literal_error": N_("phải là một trong {expected}"),
+    "string_pattern_mismatch": N_("mã chỉ gồm chữ không dấu, số, '_' và '-'"),
+    "string_too_short": N_("không được để trống"),
+    "too_short": N_("không được để trống"),
+    "finite_number": N_("phải là số hữu hạn"),
+    "float_type": N_("phải là số"),
+    "float_parsing": N_("phải là số"),
+    "int_type": N_("phải là số nguyên"),
+    "int_parsing": N_("phải là số nguyên"),
+    "int_from_float": N_("phải là số nguyên"),
+    "string_type": N_("phải là chuỗi"),
+    "bool_type": N_("phải là true hoặc false"),
+    "dict_type": N_("phải là một bảng"),
+    "model_type": N_("phải là một bảng"),
+    "tuple_type": N_("phải là một danh sách"),
 }
 
 
@@ -464,14 +506,23 @@ def _describe_validation_error(exc: ValidationError) -> str:
     """The first validation problem as ``location: message``, plus how many others."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    location = ".".join(str(part) for part in first["loc"]) or "(toàn tệp)"
+    location = ".".join(str(part) for part in first["loc"]) or _("(toàn tệp)")
     template = _MESSAGES.get(first["type"])
     context = {k: _show(v).replace(" or ", ", ") for k, v in first.get("ctx", {}).items()}
-    message = template.format(**context) if template else first["msg"]
+    # pydantic's own (English) wording only for an error type we have no words for
+    message = _(template).format(**context) if template else first["msg"]
     if "input" in first and first["type"] not in ("missing", "extra_forbidden", "model_type"):
-        message += f" (đang là {_show(first['input'])})"
-    more = f" (và {len(errors) - 1} lỗi khác)" if len(errors) > 1 else ""
-    return f"{location}: {message}{more}"
+        message = _("{message} (đang là {value})").format(
+            message=message, value=_show(first["input"])
+        )
+    others = len(errors) - 1
+    if others:
+        return ngettext(
+            "{location}: {message} (và {n} lỗi khác)",
+            "{location}: {message} (và {n} lỗi khác)",
+            others,
+        ).format(location=location, message=message, n=others)
+    return f"{location}: {message}"
 
 
 def _show(value: object) -> str:
@@ -489,8 +540,15 @@ def _describe_toml_error(exc: tomllib.TOMLDecodeError) -> str:
     """Name the line of a TOML syntax error, and say so when a code is declared twice."""
     text = str(exc)
     position = _TOML_POSITION.search(text)
-    where = f"dòng {position.group(1)}, cột {position.group(2)}" if position else "cuối tệp"
+    if position:
+        where = _("dòng {line}, cột {column}").format(
+            line=position.group(1), column=position.group(2)
+        )
+    else:
+        where = _("cuối tệp")
     reason = _TOML_POSITION.sub("", text).replace("(at end of document)", "").strip()
     if "Cannot overwrite a value" in reason or "Cannot declare" in reason:
-        return f"{where}: một mã hoặc một khóa được khai báo hai lần ({reason})"
-    return f"{where}: TOML không hợp lệ ({reason})"
+        return _("{where}: một mã hoặc một khóa được khai báo hai lần ({reason})").format(
+            where=where, reason=reason
+        )
+    return _("{where}: TOML không hợp lệ ({reason})").format(where=where, reason=reason)

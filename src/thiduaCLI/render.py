@@ -16,16 +16,17 @@ from thiduaCLI.actions import InitResult, Recorded, Review
 from thiduaCLI.attainment import Assessment, IndicatorStatus, State
 from thiduaCLI.dates import format_date
 from thiduaCLI.formats import dump_json  # noqa: F401  (re-exported for the CLI)
+from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan
 
 STATE_LABELS: dict[State, str] = {
-    "achieved": "Đạt",
-    "on_track": "Đúng tiến độ",
-    "behind": "Chậm tiến độ",
-    "not_achieved": "Không đạt",
-    "no_data": "Chưa có số liệu",
+    "achieved": N_("Đạt"),
+    "on_track": N_("Đúng tiến độ"),
+    "behind": N_("Chậm tiến độ"),
+    "not_achieved": N_("Không đạt"),
+    "no_data": N_("Chưa có số liệu"),
 }
 STATE_STYLES: dict[State, str] = {
     "achieved": "green",
@@ -35,14 +36,14 @@ STATE_STYLES: dict[State, str] = {
     "no_data": "dim",
 }
 COMPARATOR_SIGNS = {">": ">", ">=": "≥", "~": "≈", "<=": "≤", "<": "<"}
-KIND_LABELS = {"cumulative": "cộng dồn", "level": "mức hiện tại"}
+KIND_LABELS = {"cumulative": N_("cộng dồn"), "level": N_("mức hiện tại")}
 ROLLUP_LABELS = {
-    "sum": "cộng các đơn vị",
-    "ratio": "cộng tử số/mẫu số",
-    "weighted": "bình quân gia quyền",
-    "none": "phường báo cáo",
+    "sum": N_("cộng các đơn vị"),
+    "ratio": N_("cộng tử số/mẫu số"),
+    "weighted": N_("bình quân gia quyền"),
+    "none": N_("phường báo cáo"),
 }
-SOURCE_LABELS = {"ward": "phường báo cáo", "units": "tổng hợp", "none": "chưa có"}
+SOURCE_LABELS = {"ward": N_("phường báo cáo"), "units": N_("tổng hợp"), "none": N_("chưa có")}
 BAR_WIDTH = 8
 
 
@@ -56,20 +57,29 @@ def target_text(indicator: Indicator, target: float) -> str:
 
 
 def state_text(state: State) -> Text:
-    return Text(STATE_LABELS[state], style=STATE_STYLES[state])
+    return Text(_(STATE_LABELS[state]), style=STATE_STYLES[state])
 
 
 def new_table(
     title: str, headings: Sequence[str], numeric: Sequence[str] = (), codes: Sequence[str] = ()
 ) -> Table:
-    """A compact table; its "Mã" column never wraps or cuts the codes users type."""
+    """A compact table; its code column never wraps or cuts the codes users type.
+
+    ``title``, ``headings`` and ``numeric`` are already in the reader's language.
+    """
     table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+    code_heading = _("Mã")
     for heading in headings:
-        if heading == "Mã":
+        if heading == code_heading:
             table.add_column(heading, no_wrap=True, min_width=max(map(len, codes), default=0))
         else:
             table.add_column(heading, justify="right" if heading in numeric else "left")
     return table
+
+
+def basis_label(basis: str) -> str:
+    """How the expected value was found: from the plan's quarterly milestones, or prorated."""
+    return _("mốc quý") if basis == "milestones" else _("chia đều")
 
 
 def _bar(ratio: float | None) -> str:
@@ -105,14 +115,15 @@ def indicators_json(plan: Plan) -> list[dict[str, Any]]:
 
 def indicators_table(plan: Plan) -> Table:
     """The plan's indicators for people."""
-    headings = ("Mã", "Chỉ tiêu", "Chỉ tiêu giao", "Loại", "Tổng hợp")
-    table = new_table(f"Chỉ tiêu năm {plan.year}", headings, codes=list(plan.indicators))
+    headings = (_("Mã"), _("Chỉ tiêu"), _("Chỉ tiêu giao"), _("Loại"), _("Tổng hợp"))
+    title = _("Chỉ tiêu năm {year}").format(year=plan.year)
+    table = new_table(title, headings, codes=list(plan.indicators))
     for ind in plan.indicators.values():
-        rollup = ROLLUP_LABELS[ind.rollup]
+        rollup = _(ROLLUP_LABELS[ind.rollup])
         if ind.weight_by:
-            rollup += f" theo {ind.weight_by}"
+            rollup = _("{rollup} theo {field}").format(rollup=rollup, field=ind.weight_by)
         table.add_row(
-            ind.code, ind.name, target_text(ind, ind.target), KIND_LABELS[ind.kind], rollup
+            ind.code, ind.name, target_text(ind, ind.target), _(KIND_LABELS[ind.kind]), rollup
         )
     return table
 
@@ -133,11 +144,13 @@ def units_json(plan: Plan) -> list[dict[str, Any]]:
 
 def units_table(plan: Plan) -> Table:
     """The signatories and their agreements for people."""
-    headings = ("Mã", "Đơn vị", "Khối thi đua", "Chỉ tiêu giao ước")
-    title = f"Đơn vị ký giao ước thi đua năm {plan.year}"
+    headings = (_("Mã"), _("Đơn vị"), _("Khối thi đua"), _("Chỉ tiêu giao ước"))
+    title = _("Đơn vị ký giao ước thi đua năm {year}").format(year=plan.year)
     table = new_table(title, headings, codes=list(plan.units))
     for unit in plan.units.values():
-        block = "— (phường, không xếp hạng)" if unit.block is None else plan.blocks[unit.block].name
+        block = (
+            _("— (phường, không xếp hạng)") if unit.block is None else plan.blocks[unit.block].name
+        )
         signed = []
         for code, target in unit.agreement.items():
             own = target != plan.indicators[code].target
@@ -161,7 +174,9 @@ def review_json(plan: Plan, review: Review) -> dict[str, Any]:
 def review_title(review: Review) -> str:
     """``kỳ 2026-H1 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
     day = format_date(review.as_of)
-    return f"kỳ {review.period.label} (đến {day})" if review.period else f"đến ngày {day}"
+    if review.period:
+        return _("kỳ {period} (đến {day})").format(period=review.period.label, day=day)
+    return _("đến ngày {day}").format(day=day)
 
 
 def status_json(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> dict[str, Any]:
@@ -202,27 +217,42 @@ def assessment_json(judged: Assessment) -> dict[str, Any]:
 
 def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
     """The ward's progress for people."""
+    done_heading, rate_heading, expected_heading = (
+        _("Thực hiện"),
+        _("Tỷ lệ"),
+        _("Dự kiến đến nay"),
+    )
     table = new_table(
-        f"{plan.title}\nTiến độ {review_title(review)}",
-        ("Chỉ tiêu", "Chỉ tiêu giao", "Thực hiện", "Tỷ lệ", "Dự kiến đến nay", "Tình trạng"),
-        numeric=("Thực hiện", "Tỷ lệ", "Dự kiến đến nay"),
+        plan.title + "\n" + _("Tiến độ {review}").format(review=review_title(review)),
+        (
+            _("Chỉ tiêu"),
+            _("Chỉ tiêu giao"),
+            done_heading,
+            rate_heading,
+            expected_heading,
+            _("Tình trạng"),
+        ),
+        numeric=(done_heading, rate_heading, expected_heading),
     )
     table.columns[0].min_width = max(len(code) for code in plan.indicators)
     for row in rows:
         ind, judged, ward = row.indicator, row.assessment, row.ward
         done = format_quantity(judged.value, ind.measure)
         if ward.source != "none" or ward.units_expected:
-            source = SOURCE_LABELS[ward.source]
+            source = _(SOURCE_LABELS[ward.source])
             if ward.units_expected:
-                source += f" {ward.units_reported}/{ward.units_expected} đơn vị"
+                source = _("{source} {reported}/{expected} đơn vị").format(
+                    source=source, reported=ward.units_reported, expected=ward.units_expected
+                )
             done += f"\n({source})"
         expected = ""
         if judged.expected is not None:
-            how = "mốc quý" if judged.basis == "milestones" else "chia đều"
-            expected = f"{format_quantity(judged.expected, ind.measure)}\n({how}"
+            how = basis_label(judged.basis)
             if judged.progress is not None:
-                expected += f", đạt {format_percent(judged.progress)}"
-            expected += ")"
+                how = _("{basis}, đạt {progress}").format(
+                    basis=how, progress=format_percent(judged.progress)
+                )
+            expected = f"{format_quantity(judged.expected, ind.measure)}\n({how})"
         table.add_row(
             Text.assemble((ind.code, "bold"), "\n", ind.name),
             target_text(ind, judged.target),
@@ -231,7 +261,7 @@ def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) ->
             expected,
             state_text(judged.state),
         )
-    table.caption = (
+    table.caption = _(
         "Tỷ lệ: so với chỉ tiêu năm. Chỉ tiêu cộng dồn còn được so với kế hoạch đến ngày xét "
         "(chia đều theo ngày, hoặc theo mốc quý nếu kế hoạch có)."
     )
@@ -283,29 +313,65 @@ def recorded_line(recorded: Recorded) -> str:
     figure, ind, judged = recorded.figure, recorded.indicator, recorded.standing
     what = f"{recorded.value_as_read} {ind.measure}"
     if figure.reported_total is not None:
-        what = f"lũy kế {what} (phát sinh {format_number(figure.value)})"
-    now = "lũy kế" if ind.kind == "cumulative" else "hiện tại"
-    line = (
-        f"Đã ghi #{figure.id}: {recorded.unit.name} – {ind.name}: {what}, "
-        f"ngày {format_date(figure.ref_date)}, người nhập {figure.recorded_by}. "
-        f"{now.capitalize()} {format_quantity(judged.value, ind.measure)} / "
-        f"{target_text(ind, judged.target)} ({format_percent(judged.attainment)})"
+        what = _("lũy kế {value} (phát sinh {increment})").format(
+            value=what, increment=format_number(figure.value)
+        )
+    done = _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.").format(
+        id=figure.id,
+        unit=recorded.unit.name,
+        indicator=ind.name,
+        what=what,
+        date=format_date(figure.ref_date),
+        by=figure.recorded_by,
     )
-    if judged.expected is not None:
-        line += f", dự kiến đến ngày {format_quantity(judged.expected, ind.measure)}"
-    return f"{line}: {STATE_LABELS[judged.state].lower()}."
+    cumulative = ind.kind == "cumulative"
+    if judged.expected is None:
+        standing = (
+            _("Lũy kế {value} / {target} ({attainment}): {state}.")
+            if cumulative
+            else _("Hiện tại {value} / {target} ({attainment}): {state}.")
+        )
+    else:
+        standing = (
+            _("Lũy kế {value} / {target} ({attainment}), dự kiến đến ngày {expected}: {state}.")
+            if cumulative
+            else _(
+                "Hiện tại {value} / {target} ({attainment}), dự kiến đến ngày {expected}: {state}."
+            )
+        )
+    standing = standing.format(
+        value=format_quantity(judged.value, ind.measure),
+        target=target_text(ind, judged.target),
+        attainment=format_percent(judged.attainment),
+        expected=format_quantity(judged.expected, ind.measure),
+        state=_(STATE_LABELS[judged.state]).lower(),
+    )
+    return f"{done} {standing}"
 
 
 def init_line(result: InitResult) -> str:
     """What ``thidua init`` did, in one line (changes follow, one per line)."""
     plan = result.plan
-    sizes = f"{len(plan.indicators)} chỉ tiêu, {len(plan.blocks)} khối, {len(plan.units)} đơn vị"
     if result.outcome == "loaded":
-        return f"Đã nạp kế hoạch {plan.year} từ {result.source}: {sizes}."
+        n_indicators, n_blocks, n_units = len(plan.indicators), len(plan.blocks), len(plan.units)
+        sizes = ", ".join(
+            (
+                ngettext("{n} chỉ tiêu", "{n} chỉ tiêu", n_indicators).format(n=n_indicators),
+                ngettext("{n} khối", "{n} khối", n_blocks).format(n=n_blocks),
+                ngettext("{n} đơn vị", "{n} đơn vị", n_units).format(n=n_units),
+            )
+        )
+        return _("Đã nạp kế hoạch {year} từ {source}: {sizes}.").format(
+            year=plan.year, source=result.source, sizes=sizes
+        )
     if result.outcome == "unchanged":
-        return f"Kế hoạch {plan.year} không thay đổi ({result.source})."
+        return _("Kế hoạch {year} không thay đổi ({source}).").format(
+            year=plan.year, source=result.source
+        )
     listed = "; ".join(result.changes)
-    return f"Đã cập nhật kế hoạch {plan.year} từ {result.source}: {listed}."
+    return _("Đã cập nhật kế hoạch {year} từ {source}: {changes}.").format(
+        year=plan.year, source=result.source, changes=listed
+    )
 
 
 def make_console(stderr: bool = False) -> Console:

@@ -9,12 +9,17 @@ from rich.table import Table
 
 from thiduaCLI.actions import ImportResult
 from thiduaCLI.dates import format_date
+from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.models import Figure, TargetChange
 from thiduaCLI.numbers import format_number
 from thiduaCLI.render import figure_json, new_table, utc_iso
 from thiduaCLI.store import HistoryEntry
 
-STANDING_LABELS = {"active": "đang tính", "superseded": "đã được sửa", "retracted": "đã rút"}
+STANDING_LABELS = {
+    "active": N_("đang tính"),
+    "superseded": N_("đã được sửa"),
+    "retracted": N_("đã rút"),
+}
 
 
 def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
@@ -44,32 +49,33 @@ def _value_text(figure: Figure) -> str:
 
 def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
     """The audit trail for people."""
+    number_heading, value_heading = _("Số"), _("Giá trị")
     table = new_table(
-        f"Lịch sử số liệu năm {year} (mới nhất trước)",
+        _("Lịch sử số liệu năm {year} (mới nhất trước)").format(year=year),
         (
-            "Số",
-            "Ghi lúc (UTC)",
-            "Người nhập",
-            "Mã",
-            "Chỉ tiêu",
-            "Giá trị",
-            "Ngày số liệu",
-            "Tình trạng",
-            "Ghi chú / nguồn",
+            number_heading,
+            _("Ghi lúc (UTC)"),
+            _("Người nhập"),
+            _("Mã"),
+            _("Chỉ tiêu"),
+            value_heading,
+            _("Ngày số liệu"),
+            _("Tình trạng"),
+            _("Ghi chú / nguồn"),
         ),
-        numeric=("Số", "Giá trị"),
+        numeric=(number_heading, value_heading),
         codes=[entry.figure.unit for entry in entries],
     )
     for entry in entries:
         figure = entry.figure
-        state = STANDING_LABELS[entry.standing]
+        state = _(STANDING_LABELS[entry.standing])
         if entry.superseded_by:
-            state += f" bởi #{entry.superseded_by}"
+            state = _("{state} bởi #{id}").format(state=state, id=entry.superseded_by)
         if entry.retraction is not None:
             state += f": {entry.retraction.reason} ({entry.retraction.retracted_by})"
         notes = [figure.note or "", figure.origin if figure.origin != "cli" else ""]
         if figure.supersedes:
-            notes.insert(0, f"sửa #{figure.supersedes}")
+            notes.insert(0, _("sửa #{id}").format(id=figure.supersedes))
         table.add_row(
             f"#{figure.id}",
             utc_iso(figure.recorded_at)[:16].replace("T", " "),
@@ -123,10 +129,11 @@ def target_changes_json(changes: Sequence[TargetChange]) -> list[dict[str, Any]]
 
 def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
     """Target changes for people."""
+    old_heading, new_heading = _("Cũ"), _("Mới")
     table = new_table(
-        f"Các lần đổi chỉ tiêu năm {year} (mới nhất trước)",
-        ("Lúc (UTC)", "Mã", "Chỉ tiêu", "Cũ", "Mới", "Từ tệp"),
-        numeric=("Cũ", "Mới"),
+        _("Các lần đổi chỉ tiêu năm {year} (mới nhất trước)").format(year=year),
+        (_("Lúc (UTC)"), _("Mã"), _("Chỉ tiêu"), old_heading, new_heading, _("Từ tệp")),
+        numeric=(old_heading, new_heading),
         codes=[change.unit for change in changes],
     )
     for change in changes:
@@ -143,22 +150,54 @@ def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
 
 def retracted_line(figure: Figure, reason: str) -> str:
     """What ``retract`` did."""
-    return (
-        f"Đã rút số liệu #{figure.id} ({figure.unit} – {figure.indicator}: "
-        f"{_value_text(figure)}, ngày {format_date(figure.ref_date)}): {reason}. "
-        "Số liệu vẫn còn trong lịch sử nhưng không được tính."
+    done = _("Đã rút số liệu #{id} ({unit} – {indicator}: {value}, ngày {date}): {reason}.")
+    return " ".join(
+        (
+            done.format(
+                id=figure.id,
+                unit=figure.unit,
+                indicator=figure.indicator,
+                value=_value_text(figure),
+                date=format_date(figure.ref_date),
+                reason=reason,
+            ),
+            _("Số liệu vẫn còn trong lịch sử nhưng không được tính."),
+        )
     )
 
 
 def import_line(result: ImportResult) -> str:
     """What ``import`` did, or would do."""
-    skipped = f", bỏ qua {result.skipped} dòng đã nhập trước đó" if result.skipped else ""
     if result.dry_run:
-        return (
-            f"Kiểm tra {result.source}: {result.rows} dòng hợp lệ, sẽ ghi {result.recorded}"
-            f"{skipped}. Chưa ghi gì (--dry-run)."
+        checked = (
+            _(
+                "Kiểm tra {source}: {rows} dòng hợp lệ, sẽ ghi {recorded}, bỏ qua {skipped} dòng "
+                "đã nhập trước đó."
+            )
+            if result.skipped
+            else _("Kiểm tra {source}: {rows} dòng hợp lệ, sẽ ghi {recorded}.")
         )
-    return f"Đã nhập {result.recorded} số liệu từ {result.source}{skipped}."
+        checked = checked.format(
+            source=result.source,
+            rows=result.rows,
+            recorded=result.recorded,
+            skipped=result.skipped,
+        )
+        return " ".join((checked, _("Chưa ghi gì (--dry-run).")))
+    done = (
+        ngettext(
+            "Đã nhập {recorded} số liệu từ {source}, bỏ qua {skipped} dòng đã nhập trước đó.",
+            "Đã nhập {recorded} số liệu từ {source}, bỏ qua {skipped} dòng đã nhập trước đó.",
+            result.recorded,
+        )
+        if result.skipped
+        else ngettext(
+            "Đã nhập {recorded} số liệu từ {source}.",
+            "Đã nhập {recorded} số liệu từ {source}.",
+            result.recorded,
+        )
+    )
+    return done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
 
 
 def import_json(result: ImportResult) -> dict[str, Any]:

@@ -9,16 +9,17 @@ from rich.table import Table
 
 from thiduaCLI.actions import CheckResult, Review
 from thiduaCLI.dates import format_date
+from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.numbers import format_number, format_percent
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import new_table, review_json, review_title, rounded, utc_iso
 from thiduaCLI.timeliness import Finding, ReportingRate, local_day
 
 CHECK_LABELS = {
-    "behind": "chậm tiến độ",
-    "overdue": "quá hạn báo cáo",
-    "missing": "thiếu báo cáo kỳ vừa qua",
-    "below": "điểm thấp",
+    "behind": N_("chậm tiến độ"),
+    "overdue": N_("quá hạn báo cáo"),
+    "missing": N_("thiếu báo cáo kỳ vừa qua"),
+    "below": N_("điểm thấp"),
 }
 
 
@@ -50,38 +51,51 @@ def check_json(plan: Plan, review: Review, result: CheckResult) -> dict[str, Any
 
 def _finding_text(finding: Finding) -> str:
     if finding.check == "behind":
-        return (
-            f"{finding.state}: {format_number(finding.value) if finding.value is not None else '—'}"
-            f" so với {format_number(finding.threshold or 0)}"
+        return _("{state}: {value} so với {expected}").format(
+            state=finding.state,
+            value=format_number(finding.value) if finding.value is not None else "—",
+            expected=format_number(finding.threshold or 0),
         )
     if finding.check == "missing":
-        return f"chưa có số liệu kỳ {finding.value:g} (đã quá hạn)"
+        return _("chưa có số liệu kỳ {period} (đã quá hạn)").format(period=f"{finding.value:g}")
     if finding.check == "overdue":
         if finding.value is None:
-            return "chưa từng báo cáo"
+            return _("chưa từng báo cáo")
         limit = format_number(finding.threshold or 0)
-        return f"{format_number(finding.value)} ngày chưa báo cáo (quá {limit})"
-    return f"{format_number(finding.value or 0)} điểm < {format_number(finding.threshold or 0)}"
+        days = ngettext(
+            "{days} ngày chưa báo cáo (quá {limit})",
+            "{days} ngày chưa báo cáo (quá {limit})",
+            int(finding.value),
+        )
+        return days.format(days=format_number(finding.value), limit=limit)
+    return _("{score} điểm < {threshold}").format(
+        score=format_number(finding.value or 0), threshold=format_number(finding.threshold or 0)
+    )
 
 
 def check_table(plan: Plan, review: Review, result: CheckResult) -> Table:
     """What ``check`` found, for people."""
-    title = f"Kiểm tra ({', '.join(CHECK_LABELS[c] for c in result.checks)}) {review_title(review)}"
+    title = _("Kiểm tra ({checks}) {review}").format(
+        checks=", ".join(_(CHECK_LABELS[c]) for c in result.checks), review=review_title(review)
+    )
     table = new_table(
         title,
-        ("Kiểm tra", "Mã", "Đơn vị", "Chỉ tiêu", "Chi tiết"),
+        (_("Kiểm tra"), _("Mã"), _("Đơn vị"), _("Chỉ tiêu"), _("Chi tiết")),
         codes=[finding.unit for finding in result.findings],
     )
     for finding in result.findings:
         table.add_row(
-            CHECK_LABELS[finding.check],
+            _(CHECK_LABELS[finding.check]),
             finding.unit,
             finding.name,
             finding.indicator or "",
             _finding_text(finding),
         )
+    found = len(result.findings)
     table.caption = (
-        f"Tìm thấy {len(result.findings)} vấn đề." if result.findings else "Không có vấn đề nào."
+        ngettext("Tìm thấy {n} vấn đề.", "Tìm thấy {n} vấn đề.", found).format(n=found)
+        if found
+        else _("Không có vấn đề nào.")
     )
     return table
 
@@ -111,11 +125,24 @@ def rates_json(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> di
 
 def rates_table(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> Table:
     """Reporting rates for people: the "kịp thời" half of the movement."""
-    cycle = "hằng tháng" if plan.reporting_cycle == "monthly" else "hằng quý"
+    title = (
+        ngettext(
+            "Tình hình báo cáo (hằng tháng, hạn {days} ngày sau kỳ) {review}",
+            "Tình hình báo cáo (hằng tháng, hạn {days} ngày sau kỳ) {review}",
+            plan.due_days,
+        )
+        if plan.reporting_cycle == "monthly"
+        else ngettext(
+            "Tình hình báo cáo (hằng quý, hạn {days} ngày sau kỳ) {review}",
+            "Tình hình báo cáo (hằng quý, hạn {days} ngày sau kỳ) {review}",
+            plan.due_days,
+        )
+    )
+    numeric = (_("Phải nộp"), _("Đã nộp"), _("Đúng hạn"), _("Tỷ lệ đúng hạn"))
     table = new_table(
-        f"Tình hình báo cáo ({cycle}, hạn {plan.due_days} ngày sau kỳ) {review_title(review)}",
-        ("Mã", "Đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn", "Tỷ lệ đúng hạn", "Báo cáo gần nhất"),
-        numeric=("Phải nộp", "Đã nộp", "Đúng hạn", "Tỷ lệ đúng hạn"),
+        title.format(days=plan.due_days, review=review_title(review)),
+        (_("Mã"), _("Đơn vị"), *numeric, _("Báo cáo gần nhất")),
+        numeric=numeric,
         codes=[rate.unit.code for rate in rates],
     )
     for rate in rates:

@@ -10,10 +10,12 @@ from rich.text import Text
 
 from thiduaCLI.actions import Ranking, Review, Scorecard
 from thiduaCLI.dates import format_date
+from thiduaCLI.i18n import N_, _
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import (
     assessment_json,
+    basis_label,
     new_table,
     review_json,
     review_title,
@@ -22,6 +24,8 @@ from thiduaCLI.render import (
     target_text,
 )
 from thiduaCLI.scoring import GradePath, NextGrade, Proposal, RankRow, ScorePart, UnitScore
+
+UNRANKED = N_("không xếp hạng (báo cáo quá ít chỉ tiêu)")
 
 
 def movement(row: RankRow) -> str:
@@ -121,43 +125,58 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
     for row in ranking.rows:
         table = tables.get(row.block)
         if table is None:
+            rank_heading, score_heading, before_heading = (
+                _("Hạng"),
+                _("Điểm"),
+                _("Điểm kỳ trước"),
+            )
             table = new_table(
-                f"{plan.blocks[row.block].name} – xếp hạng {review_title(review)}",
-                (
-                    "Hạng",
-                    "Thay đổi",
-                    "Mã",
-                    "Đơn vị",
-                    "Điểm",
-                    "Điểm kỳ trước",
-                    "Xếp loại",
-                    "Đã báo cáo",
+                _("{block} – xếp hạng {review}").format(
+                    block=plan.blocks[row.block].name, review=review_title(review)
                 ),
-                numeric=("Hạng", "Điểm", "Điểm kỳ trước"),
+                (
+                    rank_heading,
+                    _("Thay đổi"),
+                    _("Mã"),
+                    _("Đơn vị"),
+                    score_heading,
+                    before_heading,
+                    _("Xếp loại"),
+                    _("Đã báo cáo"),
+                ),
+                numeric=(rank_heading, score_heading, before_heading),
                 codes=[unit.code for unit in plan.members(row.block)],
             )
             before = format_date(ranking.previous_end)
-            table.caption = (
-                f"Thay đổi: so với lần xếp hạng đến {before}."
+            compared = (
+                _("Thay đổi: so với lần xếp hạng đến {date}.")
                 if ranking.previous_available
-                else f"Kỳ trước (đến {before}) chưa có kế hoạch: mọi đơn vị là 'mới'."
-            ) + (
-                " Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét; chỉ tiêu mức so với "
-                "chỉ tiêu năm (xem thidua show MÃ)."
+                else _("Kỳ trước (đến {date}) chưa có kế hoạch: mọi đơn vị là 'mới'.")
+            )
+            table.caption = " ".join(
+                (
+                    compared.format(date=before),
+                    _(
+                        "Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét; chỉ tiêu mức so với "
+                        "chỉ tiêu năm (xem thidua show MÃ)."
+                    ),
+                )
             )
             tables[row.block] = table
         result = row.result
         reported = f"{result.reported}/{result.expected}"
         if result.missing:
-            reported += f" ⚠ thiếu {', '.join(result.missing)} (tính 0 điểm)"
+            reported += " " + _("⚠ thiếu {codes} (tính 0 điểm)").format(
+                codes=", ".join(result.missing)
+            )
         table.add_row(
             "—" if row.rank is None else str(row.rank),
-            "mới" if movement(row) == "new" else movement(row),
+            _("mới") if movement(row) == "new" else movement(row),
             result.unit.code,
             result.unit.name,
             format_number(result.score),
             "" if row.previous_score is None else format_number(row.previous_score),
-            result.grade if result.eligible else "không xếp hạng (báo cáo quá ít chỉ tiêu)",
+            result.grade if result.eligible else _(UNRANKED),
             reported,
         )
     return list(tables.values())
@@ -170,16 +189,21 @@ def proposal_reason(plan: Plan, proposal: Proposal) -> str:
     """Why a unit qualifies, in the words of the meeting."""
     row, rule = proposal.row, proposal.commendation
     block = plan.blocks[row.block].name
-    reason = (
-        f"hạng {row.rank}/{proposal.block_size} {block.lower()}, "
-        f"{format_number(row.result.score)} điểm, {row.result.grade.lower()}"
+    reason = _("hạng {rank}/{size} {block}, {score} điểm, {grade}").format(
+        rank=row.rank,
+        size=proposal.block_size,
+        block=block.lower(),
+        score=format_number(row.result.score),
+        grade=row.result.grade.lower(),
     )
-    needs = [f"từ {rule.grade.lower()}"]
+    needs = [_("từ {grade}").format(grade=rule.grade.lower())]
     if rule.top is not None:
-        needs.append(f"hạng ≤ {rule.top}")
+        needs.append(_("hạng ≤ {top}").format(top=rule.top))
     if rule.complete:
-        needs.append("đủ số liệu mọi chỉ tiêu")
-    return f"{reason} (điều kiện: {', '.join(needs)})"
+        needs.append(_("đủ số liệu mọi chỉ tiêu"))
+    return _("{reason} (điều kiện: {conditions})").format(
+        reason=reason, conditions=", ".join(needs)
+    )
 
 
 PROPOSAL_COLUMNS = (
@@ -218,9 +242,10 @@ def shortlist_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, An
 
 def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
     """The commendation shortlist for people."""
-    title = f"Danh sách đề nghị khen thưởng {review_title(review)}"
+    title = _("Danh sách đề nghị khen thưởng {review}").format(review=review_title(review))
     codes = [proposal.row.result.unit.code for proposal in ranking.proposals]
-    table = new_table(title, ("Khối", "Mã", "Đơn vị", "Hình thức", "Căn cứ"), codes=codes)
+    headings = (_("Khối"), _("Mã"), _("Đơn vị"), _("Hình thức"), _("Căn cứ"))
+    table = new_table(title, headings, codes=codes)
     for proposal in ranking.proposals:
         row = proposal.row
         table.add_row(
@@ -231,7 +256,7 @@ def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
             proposal_reason(plan, proposal),
         )
     if not ranking.proposals:
-        table.caption = "Chưa có đơn vị nào đạt điều kiện khen thưởng của kế hoạch."
+        table.caption = _("Chưa có đơn vị nào đạt điều kiện khen thưởng của kế hoạch.")
     return table
 
 
@@ -246,11 +271,12 @@ def arithmetic(result: UnitScore) -> str:
     )
     line = f"({terms}) / {format_number(weight)} × 100 = {format_number(result.base)}"
     if result.bonus or result.deduction:
-        line += (
-            f"; + {format_number(result.bonus)} điểm thưởng"
-            f" − {format_number(result.deduction)} điểm trừ"
+        line += _("; + {bonus} điểm thưởng − {deduction} điểm trừ").format(
+            bonus=format_number(result.bonus), deduction=format_number(result.deduction)
         )
-    return f"{line} → {format_number(result.score)} điểm: {result.grade}"
+    return _("{line} → {score} điểm: {grade}").format(
+        line=line, score=format_number(result.score), grade=result.grade
+    )
 
 
 def path_json(path: GradePath) -> dict[str, Any]:
@@ -293,36 +319,40 @@ def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
     """A unit's scorecard for people: a table of parts, then the arithmetic and the way up."""
     result = card.result
     columns = {  # heading: right-aligned?
-        "Chỉ tiêu": False,
-        "Chỉ tiêu giao": False,
-        "Thực hiện": True,
-        "Tỷ lệ năm": True,
-        "Cơ sở tính điểm": False,
-        "So với cơ sở": True,
-        "Tính điểm": True,
-        "Trọng số": True,
-        "Điểm": True,
-        "Báo cáo gần nhất": False,
-        "Dự báo cuối năm": True,
-        "Tình trạng": False,
+        _("Chỉ tiêu"): False,
+        _("Chỉ tiêu giao"): False,
+        _("Thực hiện"): True,
+        _("Tỷ lệ năm"): True,
+        _("Cơ sở tính điểm"): False,
+        _("So với cơ sở"): True,
+        _("Tính điểm"): True,
+        _("Trọng số"): True,
+        _("Điểm"): True,
+        _("Báo cáo gần nhất"): False,
+        _("Dự báo cuối năm"): True,
+        _("Tình trạng"): False,
     }
     table = new_table(
-        f"{result.unit.name} ({result.unit.code}) – bảng điểm {review_title(review)}",
+        _("{unit} ({code}) – bảng điểm {review}").format(
+            unit=result.unit.name, code=result.unit.code, review=review_title(review)
+        ),
         list(columns),
         numeric=[heading for heading, right in columns.items() if right],
     )
     for part in result.parts:
         indicator = plan.indicators[part.indicator]
         judged, observation = part.assessment, part.observation
-        last = "chưa báo cáo (tính 0)"
+        last = _("chưa báo cáo (tính 0)")
         if observation is not None:
             last = f"{format_date(observation.last_date)}, {observation.last_by}"
             if part.late:
-                last += " ⚠ trễ hạn"
-        basis = "chỉ tiêu năm"
+                last += " " + _("⚠ trễ hạn")
+        basis = _("chỉ tiêu năm")
         if judged.expected is not None:
-            how = "mốc quý" if judged.basis == "milestones" else "chia đều"
-            basis = f"dự kiến {format_quantity(judged.expected, indicator.measure)} ({how})"
+            basis = _("dự kiến {expected} ({basis})").format(
+                expected=format_quantity(judged.expected, indicator.measure),
+                basis=basis_label(judged.basis),
+            )
         projection = judged.projection
         table.add_row(
             f"{indicator.code} – {indicator.name}",
@@ -338,37 +368,52 @@ def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
             "" if projection is None else format_quantity(projection, indicator.measure),
             state_text(judged.state),
         )
-    lines = [Text(f"Điểm = {arithmetic(result)}")]
+    lines = [Text(_("Điểm = {arithmetic}").format(arithmetic=arithmetic(result)))]
     if card.rank is not None:
-        place = "không xếp hạng (báo cáo quá ít chỉ tiêu)"
+        place = _(UNRANKED)
         if card.rank.rank is not None:
-            place = f"hạng {card.rank.rank} trong {plan.blocks[card.rank.block].name.lower()}"
-        lines.append(Text(f"Xếp hạng: {place}."))
+            place = _("hạng {rank} trong {block}").format(
+                rank=card.rank.rank, block=plan.blocks[card.rank.block].name.lower()
+            )
+        lines.append(Text(_("Xếp hạng: {place}.").format(place=place)))
     lines.extend(_next_grade_lines(plan, card.next))
     return Group(table, *lines)
 
 
 def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
     if step is None:
-        return [Text("Đã ở mức xếp loại cao nhất.")]
+        return [Text(_("Đã ở mức xếp loại cao nhất."))]
     lines = [
         Text(
-            f"Để đạt {step.grade.name.lower()} (từ {format_number(step.grade.min)} điểm) "
-            f"cần thêm {format_number(step.gap)} điểm, chẳng hạn chỉ riêng một chỉ tiêu:"
+            _(
+                "Để đạt {grade} (từ {min} điểm) cần thêm {gap} điểm, "
+                "chẳng hạn chỉ riêng một chỉ tiêu:"
+            ).format(
+                grade=step.grade.name.lower(),
+                min=format_number(step.grade.min),
+                gap=format_number(step.gap),
+            )
         )
     ]
     for path in step.paths:
         indicator = plan.indicators[path.indicator]
-        text = (
-            f"  • {indicator.code}: đạt {format_quantity(path.value_needed, indicator.measure)}"
-            f" (thêm {format_number(path.change)})"
-        )
+        values = {
+            "code": indicator.code,
+            "value": format_quantity(path.value_needed, indicator.measure),
+            "change": format_number(path.change),
+        }
         if path.by_year_end is not None and path.per_month is not None:
-            text += (
-                f"; cả năm {format_quantity(path.by_year_end, indicator.measure)}, "
-                f"bình quân {format_number(path.per_month)} mỗi tháng từ nay"
+            text = _(
+                "  • {code}: đạt {value} (thêm {change}); cả năm {year_end}, "
+                "bình quân {per_month} mỗi tháng từ nay"
+            ).format(
+                **values,
+                year_end=format_quantity(path.by_year_end, indicator.measure),
+                per_month=format_number(path.per_month),
             )
+        else:
+            text = _("  • {code}: đạt {value} (thêm {change})").format(**values)
         lines.append(Text(text))
     if not step.paths:
-        lines.append(Text("  (không chỉ tiêu nào tự mình bù đủ số điểm còn thiếu)"))
+        lines.append(Text(_("  (không chỉ tiêu nào tự mình bù đủ số điểm còn thiếu)")))
     return lines

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from thiduaCLI.errors import PlanError
+from thiduaCLI.i18n import _, ngettext
 from thiduaCLI.numbers import format_number
 from thiduaCLI.plan import Plan
 
@@ -19,19 +20,33 @@ def check_resync(old: Plan, new: Plan, pairs: dict[tuple[str, str], int], source
     what figures already reported mean."""
     for (unit, code), count in sorted(pairs.items()):
         signed = new.units.get(unit)
-        if signed is None or code not in signed.agreement:
-            what = f"đơn vị {unit}" if signed is None else f"chỉ tiêu {code} của {unit}"
-            raise PlanError(
-                f"{source}: kế hoạch mới bỏ {what} nhưng đã có {count} số liệu báo cáo; "
-                "giữ lại trong kế hoạch để không mất số liệu"
+        if signed is None:
+            message = ngettext(
+                "{source}: kế hoạch mới bỏ đơn vị {unit} nhưng đã có {n} số liệu báo cáo; "
+                "giữ lại trong kế hoạch để không mất số liệu",
+                "{source}: kế hoạch mới bỏ đơn vị {unit} nhưng đã có {n} số liệu báo cáo; "
+                "giữ lại trong kế hoạch để không mất số liệu",
+                count,
             )
+            raise PlanError(message.format(source=source, unit=unit, n=count))
+        if code not in signed.agreement:
+            message = ngettext(
+                "{source}: kế hoạch mới bỏ chỉ tiêu {code} của {unit} nhưng đã có {n} số liệu "
+                "báo cáo; giữ lại trong kế hoạch để không mất số liệu",
+                "{source}: kế hoạch mới bỏ chỉ tiêu {code} của {unit} nhưng đã có {n} số liệu "
+                "báo cáo; giữ lại trong kế hoạch để không mất số liệu",
+                count,
+            )
+            raise PlanError(message.format(source=source, code=code, unit=unit, n=count))
     reported = {code for _, code in pairs}
     for code in sorted(reported):
         changed = _changed_fields(old.indicators[code], new.indicators[code], MEANING)
         if changed:
             raise PlanError(
-                f"{source}: indicators.{code}: không đổi {', '.join(changed)} khi chỉ tiêu đã "
-                "có số liệu báo cáo (số liệu cũ sẽ bị hiểu sai); hãy tạo chỉ tiêu mới"
+                _(
+                    "{source}: {location}: không đổi {fields} khi chỉ tiêu đã có số liệu báo cáo "
+                    "(số liệu cũ sẽ bị hiểu sai); hãy tạo chỉ tiêu mới"
+                ).format(source=source, location=f"indicators.{code}", fields=", ".join(changed))
             )
 
 
@@ -45,21 +60,33 @@ def _changed_fields(
 def describe_changes(old: Plan, new: Plan) -> list[str]:
     """The differences between two plans of one year, one short phrase each."""
     changes = [
-        f"đổi {name}"
+        _("đổi {fields}").format(fields=name)
         for name in ("title", "reporting_cycle", "due_days")
         if getattr(old, name) != getattr(new, name)
     ]
     if old.scoring != new.scoring:
-        changes.append("sửa cách chấm điểm ([scoring])")
+        changes.append(_("sửa cách chấm điểm ([scoring])"))
     for section in ("indicators", "blocks", "units"):
         before, after = getattr(old, section), getattr(new, section)
-        changes += [f"thêm {section}.{code}" for code in after if code not in before]
-        changes += [f"bỏ {section}.{code}" for code in before if code not in after]
+        changes += [
+            _("thêm {location}").format(location=f"{section}.{code}")
+            for code in after
+            if code not in before
+        ]
+        changes += [
+            _("bỏ {location}").format(location=f"{section}.{code}")
+            for code in before
+            if code not in after
+        ]
         for code in (c for c in after if c in before):
             ignored = ("agreement",) if section == "units" else ()
             fields = [f for f in _changed_fields(before[code], after[code]) if f not in ignored]
             if fields:
-                changes.append(f"{section}.{code}: đổi {', '.join(fields)}")
+                changes.append(
+                    _("{location}: đổi {fields}").format(
+                        location=f"{section}.{code}", fields=", ".join(fields)
+                    )
+                )
     return changes + [_target_phrase(*change) for change in target_differences(old, new)]
 
 
@@ -78,7 +105,11 @@ def target_differences(old: Plan, new: Plan) -> list[tuple[str, str, float | Non
 
 def _target_phrase(unit: str, indicator: str, was: float | None, now: float | None) -> str:
     if was is None:
-        return f"units.{unit} ký thêm {indicator}"
+        return _("{location} ký thêm {indicator}").format(
+            location=f"units.{unit}", indicator=indicator
+        )
     if now is None:
-        return f"units.{unit} bỏ {indicator}"
-    return f"units.{unit}/{indicator}: chỉ tiêu {format_number(was)} → {format_number(now)}"
+        return _("{location} bỏ {indicator}").format(location=f"units.{unit}", indicator=indicator)
+    return _("{location}: chỉ tiêu {old} → {new}").format(
+        location=f"units.{unit}/{indicator}", old=format_number(was), new=format_number(now)
+    )

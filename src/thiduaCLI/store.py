@@ -34,6 +34,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 from thiduaCLI import migrations
 from thiduaCLI.attainment import Observation
 from thiduaCLI.errors import StoreError
+from thiduaCLI.i18n import _
 from thiduaCLI.models import (
     SCHEMA_VERSION,
     Figure,
@@ -94,7 +95,9 @@ def open_database(path: Path, seed: Seed | None = None) -> Iterator[Database]:
     already be writing to it.
     """
     if path.is_dir():
-        raise StoreError(f"{path}: là một thư mục, không phải tệp cơ sở dữ liệu")
+        raise StoreError(
+            _("{path}: là một thư mục, không phải tệp cơ sở dữ liệu").format(path=path)
+        )
     if path.exists():
         _check_header(path)
     else:
@@ -121,11 +124,13 @@ def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
         "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
     ).scalar_one()
     if version == 0 and tables:
-        raise StoreError(f"{path}: cơ sở dữ liệu này không phải của thidua")
+        raise StoreError(_("{path}: cơ sở dữ liệu này không phải của thidua").format(path=path))
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
-            f"(lược đồ {version}); hãy cập nhật thidua"
+            _(
+                "{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
+                "(lược đồ {version}); hãy cập nhật thidua"
+            ).format(path=path, version=version)
         )
     return version, tables
 
@@ -160,14 +165,22 @@ def _free_name(path: Path, version: int) -> Path:
 def _create_private_file(path: Path, *, exist_ok: bool = True) -> None:
     """Create an empty file readable and writable by its owner only."""
     if not path.parent.exists():
-        raise StoreError(f"{path}: thư mục {path.parent} không tồn tại")
+        raise StoreError(
+            _("{path}: thư mục {folder} không tồn tại").format(path=path, folder=path.parent)
+        )
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         if not exist_ok:
-            raise StoreError(f"{path}: tệp đã có, chọn tên khác để không ghi đè") from None
+            raise StoreError(
+                _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path)
+            ) from None
     except OSError as exc:
-        raise StoreError(f"{path}: không tạo được tệp cơ sở dữ liệu ({exc.strerror})") from None
+        raise StoreError(
+            _("{path}: không tạo được tệp cơ sở dữ liệu ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
 
 
 def _check_header(path: Path) -> None:
@@ -175,9 +188,15 @@ def _check_header(path: Path) -> None:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StoreError(f"{path}: không đọc được tệp cơ sở dữ liệu ({exc.strerror})") from None
+        raise StoreError(
+            _("{path}: không đọc được tệp cơ sở dữ liệu ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path}: tệp không phải cơ sở dữ liệu SQLite (hỏng hoặc nhầm tệp?)")
+        raise StoreError(
+            _("{path}: tệp không phải cơ sở dữ liệu SQLite (hỏng hoặc nhầm tệp?)").format(path=path)
+        )
 
 
 def _engine(path: Path) -> Engine:
@@ -210,7 +229,11 @@ def check_is_database(path: Path) -> None:
     except sqlite3.Error as error:
         raise StoreError(describe_sqlite_error(path, error)) from None
     if not tables or not version:
-        raise StoreError(f"{path}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)")
+        raise StoreError(
+            _("{path}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)").format(
+                path=path
+            )
+        )
 
 
 def backup(source: Path, target: Path) -> Path:
@@ -233,14 +256,18 @@ def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
     """One line for an SQLite failure."""
     text = str(error)
     if "not a database" in text or "malformed" in text:
-        return f"{path}: tệp cơ sở dữ liệu bị hỏng hoặc không phải SQLite ({text})"
-    if "readonly" in text:
-        return f"{path}: cơ sở dữ liệu chỉ đọc, không ghi được ({text})"
-    if "locked" in text or "busy" in text:
-        return f"{path}: cơ sở dữ liệu đang bị khóa bởi tiến trình khác, thử lại sau ({text})"
-    if "full" in text or "disk I/O" in text:
-        return f"{path}: ổ đĩa đầy hoặc lỗi ghi đĩa, không ghi được; chưa ghi gì ({text})"
-    return f"{path}: lỗi cơ sở dữ liệu ({text})"
+        message = _("{path}: tệp cơ sở dữ liệu bị hỏng hoặc không phải SQLite ({reason})")
+    elif "readonly" in text:
+        message = _("{path}: cơ sở dữ liệu chỉ đọc, không ghi được ({reason})")
+    elif "locked" in text or "busy" in text:
+        message = _(
+            "{path}: cơ sở dữ liệu đang bị khóa bởi tiến trình khác, thử lại sau ({reason})"
+        )
+    elif "full" in text or "disk I/O" in text:
+        message = _("{path}: ổ đĩa đầy hoặc lỗi ghi đĩa, không ghi được; chưa ghi gì ({reason})")
+    else:
+        message = _("{path}: lỗi cơ sở dữ liệu ({reason})")
+    return message.format(path=path, reason=text)
 
 
 # ---------------------------------------------------------------------------- the plan
@@ -260,8 +287,10 @@ def load_plan(session: Session, year: int) -> Plan | None:
         return Plan.model_validate_json(record.document)
     except ValidationError:
         raise StoreError(
-            f"kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
-            f"khác ghi?); nạp lại bằng: thidua init {record.source}"
+            _(
+                "kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
+                "khác ghi?); nạp lại bằng: thidua init {source}"
+            ).format(year=year, source=record.source)
         ) from None
 
 

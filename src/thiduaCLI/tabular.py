@@ -19,6 +19,7 @@ from typing import IO
 
 from thiduaCLI.errors import InputError
 from thiduaCLI.formats import FORMULA_STARTS, formula_safe
+from thiduaCLI.i18n import N_, _
 from thiduaCLI.lookup import fold
 
 COLUMNS = ("unit", "indicator", "value", "date", "note", "by")
@@ -31,13 +32,13 @@ HEADINGS = {
     "note": ("note", "ghi chu", "nguon"),
     "by": ("by", "nguoi nhap", "nguoi bao cao"),
 }
-VIETNAMESE = {
-    "unit": "đơn vị",
-    "indicator": "chỉ tiêu",
-    "value": "giá trị",
-    "date": "ngày",
-    "note": "ghi chú",
-    "by": "người nhập",
+VIETNAMESE = {  # each column's name in messages: translate at use, _(VIETNAMESE[column])
+    "unit": N_("đơn vị"),
+    "indicator": N_("chỉ tiêu"),
+    "value": N_("giá trị"),
+    "date": N_("ngày"),
+    "note": N_("ghi chú"),
+    "by": N_("người nhập"),
 }
 
 
@@ -58,11 +59,15 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
     try:
         raw = stream.read() if stream is not None else path.read_bytes()  # type: ignore[union-attr]
     except OSError as error:
-        raise InputError(f"{name}: không đọc được tệp ({error.strerror})") from None
+        raise InputError(
+            _("{file}: không đọc được tệp ({reason})").format(file=name, reason=error.strerror)
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{name}: tệp CSV phải mã hóa UTF-8 (lưu lại bằng 'CSV UTF-8')") from None
+        raise InputError(
+            _("{file}: tệp CSV phải mã hóa UTF-8 (lưu lại bằng 'CSV UTF-8')").format(file=name)
+        ) from None
     dialect = _dialect(text)
     records = csv.reader(io.StringIO(text, newline=""), dialect)
     header = next(records, None)
@@ -92,7 +97,9 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as error:
-        raise InputError(f"{path}: không đọc được tệp Excel ({error})") from None
+        raise InputError(
+            _("{file}: không đọc được tệp Excel ({reason})").format(file=path, reason=error)
+        ) from None
     try:
         sheet = book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
@@ -112,13 +119,21 @@ def _map_header(name: str, header: Sequence[str]) -> dict[str, int]:
     for position, heading in enumerate(header):
         column = known.get(fold(heading))
         if column is not None and column in columns:
-            raise InputError(f"{name}: cột '{heading}' ({column}) có hai lần")
+            raise InputError(
+                _("{file}: cột '{heading}' ({column}) có hai lần").format(
+                    file=name, heading=heading, column=column
+                )
+            )
         if column is not None:
             columns[column] = position
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
-        wanted = ", ".join(f"'{VIETNAMESE[c]}' ({c})" for c in missing)
-        raise InputError(f"{name}: thiếu cột {wanted}; hàng đầu tiên phải là tên các cột")
+        wanted = ", ".join(f"'{_(VIETNAMESE[c])}' ({c})" for c in missing)
+        raise InputError(
+            _("{file}: thiếu cột {columns}; hàng đầu tiên phải là tên các cột").format(
+                file=name, columns=wanted
+            )
+        )
     return columns
 
 
