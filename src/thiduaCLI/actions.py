@@ -22,7 +22,7 @@ from thiduaCLI.errors import InputError, PlanError, ThiduaError, UsageProblem
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
-from thiduaCLI.numbers import LARGEST, Reading, format_number, parse_value
+from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
@@ -207,8 +207,12 @@ def report(
     note: str | None,
     total: bool,
     key: str | None = None,
+    number_format: str = "vi",
 ) -> Recorded:
     """Check and append one figure, all inside one write transaction.
+
+    ``number_format`` says how ``value_text`` writes numbers (``vi`` or ``en``); a magnitude
+    word in it (``850 triệu``) is converted to the indicator's measure.
 
     With a ``key`` already recorded, nothing is written and the earlier figure is returned
     (marked ``duplicate``), so that a retried cron job never counts twice.
@@ -216,7 +220,7 @@ def report(
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
     indicator = find_indicator(plan, indicator_query)
-    reading = parse_value(value_text)
+    reading = in_measure(parse_value(value_text, number_format), indicator.measure)
     check_reading(indicator, unit, reading)
     if ref_date is None and today.year != plan.year:
         raise InputError(
@@ -327,7 +331,9 @@ def _as_read(reading: Reading) -> str:
     if reading.numerator is not None and reading.denominator is not None:
         fraction = f"{format_number(reading.numerator)}/{format_number(reading.denominator)}"
         return f"{fraction} = {format_number(reading.value)}"
-    return format_number(reading.value)
+    if reading.converted:  # 850 triệu = 0,85 (tỷ đồng)
+        return f"{reading.typed} = {format_number(reading.value, 9)}"
+    return format_number(reading.value, 9)
 
 
 # ------------------------------------------------------------------ status, rank, show
@@ -476,11 +482,20 @@ def _reason(text: str) -> str:
     return reason
 
 
-def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by: str) -> Recorded:
-    """Record a new figure that supersedes figure ``figure_id``; the old one stays in history."""
+def correct(
+    opened_db: Opened,
+    figure_id: int,
+    value_text: str,
+    reason: str,
+    by: str,
+    number_format: str = "vi",
+) -> Recorded:
+    """Record a new figure that supersedes figure ``figure_id``; the old one stays in history.
+
+    ``number_format`` says how the typed value writes numbers (``vi`` or ``en``)."""
     plan = opened_db.plan
     reason = _reason(reason)
-    reading = parse_value(value_text)
+    typed = parse_value(value_text, number_format)
     with opened_db.database.session(write=True) as session:
         old = _counted_figure(session, figure_id, "correct")
         if old.year != plan.year:
@@ -490,6 +505,7 @@ def correct(opened_db: Opened, figure_id: int, value_text: str, reason: str, by:
                 )
             )
         unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
+        reading = in_measure(typed, indicator.measure)
         check_reading(indicator, unit, reading)
         value, reported_total = float(reading.value), None
         if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
@@ -567,6 +583,7 @@ def import_figures(
     stream: IO[bytes] | None = None,
     by: str,
     dry_run: bool,
+    number_format: str = "vi",
 ) -> ImportResult:
     """Check every row, then record them all in one transaction, or none if any is bad.
 
@@ -576,7 +593,7 @@ def import_figures(
     plan = opened_db.plan
     source = "-" if path is None else path.name
     figures, errors = [], []
-    parse = _RowReader(plan, by)
+    parse = _RowReader(plan, by, number_format)
     for row in read_rows(path, stream):
         try:
             figures.append(parse(row, f"import:{source}:{row.line}"))
@@ -623,8 +640,8 @@ class ImportRefused(InputError):
 class _RowReader:
     """Turns one import row into figure fields, remembering names already looked up."""
 
-    def __init__(self, plan: Plan, by: str) -> None:
-        self.plan, self.by = plan, by
+    def __init__(self, plan: Plan, by: str, number_format: str) -> None:
+        self.plan, self.by, self.number_format = plan, by, number_format
         self.units: dict[str, Unit] = {}
         self.indicators: dict[str, Indicator] = {}
         self.recorded_at = utc_now()
@@ -642,7 +659,7 @@ class _RowReader:
         if indicator_text not in self.indicators:
             self.indicators[indicator_text] = find_indicator(self.plan, indicator_text)
         unit, indicator = self.units[unit_text], self.indicators[indicator_text]
-        reading = _reading(cells["value"])
+        reading = in_measure(_reading(cells["value"], self.number_format), indicator.measure)
         check_reading(indicator, unit, reading)
         day = cells["date"]
         if isinstance(day, datetime):
@@ -668,13 +685,13 @@ class _RowReader:
         }
 
 
-def _reading(cell: object) -> Reading:
-    """A spreadsheet number is taken as it is; text is read the Vietnamese way."""
+def _reading(cell: object, number_format: str) -> Reading:
+    """A spreadsheet number is taken as it is; text is read with the number convention."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if not math.isfinite(cell) or abs(cell) >= LARGEST:
             raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=cell))
         return Reading(value=Decimal(repr(cell)) + 0)
-    return parse_value(str(cell))
+    return parse_value(str(cell), number_format)
 
 
 def export_rows(opened_db: Opened) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
+from thiduaCLI.numbers import exact_sum
 from thiduaCLI.plan import Indicator, Plan
 
 State = Literal["achieved", "on_track", "behind", "not_achieved", "no_data"]
@@ -232,17 +233,17 @@ def _roll_up(plan: Plan, indicator: Indicator, reported: list[Observation]) -> f
     if not reported or indicator.rollup == "none":
         return None
     if indicator.rollup == "sum":
-        return sum(obs.value(indicator) for obs in reported)
+        return exact_sum(obs.value(indicator) for obs in reported)
     if indicator.rollup == "ratio":
         parts = [
             (obs.latest_numerator, obs.latest_denominator)
             for obs in reported
             if obs.latest_numerator is not None and obs.latest_denominator
         ]
-        denominator = sum(d for _, d in parts if d is not None)
+        denominator = exact_sum(d for _, d in parts if d is not None)
         if not denominator:
             return None
-        return 100 * sum(n for n, _ in parts if n is not None) / denominator
+        return 100 * exact_sum(n for n, _ in parts if n is not None) / denominator
     weight_by = indicator.weight_by or ""
     weighted = [(plan.units[obs.unit].sizes.get(weight_by, 0.0), obs) for obs in reported]
     total_weight = sum(weight for weight, _ in weighted)

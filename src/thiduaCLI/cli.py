@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from thiduaCLI import __version__
+from thiduaCLI.conventions import current as current_conventions
 from thiduaCLI.errors import ThiduaError, UsageProblem
 from thiduaCLI.i18n import _
 from thiduaCLI.typer_words import (
@@ -305,6 +306,7 @@ def report(
             note=note,
             total=total,
             key=key,
+            number_format=current_conventions().typed_numbers,
         )
     _notes(opened.notes, quiet)
     if as_json:
@@ -672,7 +674,14 @@ def correct(
 
     settings: Settings = context.obj
     with actions.opened(settings.db_path, settings.year) as opened:
-        recorded = actions.correct(opened, figure_id, value, reason, by or _os_user())
+        recorded = actions.correct(
+            opened,
+            figure_id,
+            value,
+            reason,
+            by or _os_user(),
+            number_format=current_conventions().typed_numbers,
+        )
     _notes(opened.notes, quiet)
     if as_json:
         _emit(recorded_json(recorded), as_json)
@@ -796,7 +805,12 @@ def import_(
     with actions.opened(settings.db_path, settings.year) as opened:
         try:
             result = actions.import_figures(
-                opened, path, stream=stream, by=by or _os_user(), dry_run=dry_run
+                opened,
+                path,
+                stream=stream,
+                by=by or _os_user(),
+                dry_run=dry_run,
+                number_format=current_conventions().typed_numbers,
             )
         except actions.ImportRefused as refused:
             for error in refused.errors:

@@ -12,8 +12,8 @@ import os
 import sys
 
 from thiduaCLI import conventions, i18n
-from thiduaCLI.i18n import _
 from thiduaCLI.errors import UsageProblem
+from thiduaCLI.i18n import _
 from thiduaCLI.lookup import nfc
 
 

@@ -60,7 +60,8 @@ class Reading:
 
     ``grouped`` says that group marks were read as thousands separators (``1.400``);
     ``magnitude`` is the power of ten of a word typed after the number (``850 triệu``: 6),
-    ``currency`` that the amount was given in đồng; :func:`in_measure` converts both.
+    ``currency`` that the amount was given in đồng; :func:`in_measure` converts both and
+    sets ``converted``.
     """
 
     value: Decimal
@@ -71,6 +72,7 @@ class Reading:
     magnitude: int | None = None
     currency: bool = False
     typed: str = ""
+    converted: bool = False
 
     @property
     def is_fraction(self) -> bool:
@@ -228,7 +230,9 @@ def in_measure(reading: Reading, measure: str) -> Reading:
         )
     value = reading.value.scaleb((reading.magnitude or 0) - power)
     _check_size(reading.typed, value)
-    return replace(reading, value=value + 0, magnitude=None, currency=False, grouped=False)
+    return replace(
+        reading, value=value + 0, magnitude=None, currency=False, grouped=False, converted=True
+    )
 
 
 def exact_sum(values: Iterable[float | Decimal]) -> float:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from thiduaCLI.errors import PlanError
 from thiduaCLI.i18n import N_, _, ngettext
+from thiduaCLI.lookup import nfc
 
 Comparator = Literal[">", ">=", "~", "<=", "<"]
 Kind = Literal["cumulative", "level"]
@@ -262,7 +263,7 @@ def parse_plan(text: str, source: str | None = None) -> Plan:
     if source is None:
         source = _("<kế hoạch>")
     try:
-        document = tomllib.loads(text)
+        document = tomllib.loads(nfc(text))  # names stored in NFC, whatever the editor wrote
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{source}: {_describe_toml_error(exc)}") from None
     try:

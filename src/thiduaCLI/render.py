@@ -17,9 +17,10 @@ from thiduaCLI.attainment import Assessment, IndicatorStatus, State
 from thiduaCLI.dates import format_date
 from thiduaCLI.formats import dump_json  # noqa: F401  (re-exported for the CLI)
 from thiduaCLI.i18n import N_, _, ngettext
+from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
-from thiduaCLI.plan import Indicator, Plan
+from thiduaCLI.plan import Indicator, Plan, Unit
 
 STATE_LABELS: dict[State, str] = {
     "achieved": N_("Đạt"),
@@ -138,8 +139,16 @@ def units_json(plan: Plan) -> list[dict[str, Any]]:
             "indicators": list(unit.agreement),
             "targets": unit.agreement,
         }
-        for unit in plan.units.values()
+        for unit in listed_units(plan)
     ]
+
+
+def listed_units(plan: Plan) -> list[Unit]:
+    """The signatories as lists show them: the ward, then each block in plan order with its
+    units in Vietnamese alphabetical order (Khóm 2 before Khóm 10)."""
+    ward = [unit for unit in plan.units.values() if unit.block is None]
+    members = [sorted(plan.members(code), key=lambda u: sort_key(u.name)) for code in plan.blocks]
+    return ward + [unit for block in members for unit in block]
 
 
 def units_table(plan: Plan) -> Table:
@@ -147,7 +156,7 @@ def units_table(plan: Plan) -> Table:
     headings = (_("Mã"), _("Đơn vị"), _("Khối thi đua"), _("Chỉ tiêu giao ước"))
     title = _("Đơn vị ký giao ước thi đua năm {year}").format(year=plan.year)
     table = new_table(title, headings, codes=list(plan.units))
-    for unit in plan.units.values():
+    for unit in listed_units(plan):
         block = (
             _("— (phường, không xếp hạng)") if unit.block is None else plan.blocks[unit.block].name
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from thiduaCLI.attainment import Assessment, Observation, Observations, assess, year_fraction
+from thiduaCLI.lookup import sort_key
 from thiduaCLI.plan import Commendation, Grade, Plan, Unit
 
 SCORE_DECIMALS = 2
@@ -175,15 +176,16 @@ def _order_key(plan: Plan, result: UnitScore) -> tuple[object, ...]:
 
 
 def rank_block(plan: Plan, results: list[UnitScore]) -> list[RankRow]:
-    """Order one block's eligible units; equal keys share a rank (1, 1, 3); the rest follow
-    unranked, in plan order."""
-    ranked = sorted((r for r in results if r.eligible), key=lambda r: _order_key(plan, r))
+    """Order one block's eligible units; equal keys share a rank (1, 1, 3) and are listed in
+    Vietnamese alphabetical order of their names, as are the unranked ones that follow."""
+    by_name = sorted(results, key=lambda r: sort_key(r.unit.name))
+    ranked = sorted((r for r in by_name if r.eligible), key=lambda r: _order_key(plan, r))
     rows: list[RankRow] = []
     for position, result in enumerate(ranked):
         tied = position > 0 and _order_key(plan, result) == _order_key(plan, ranked[position - 1])
         rank = rows[-1].rank if tied else position + 1
         rows.append(RankRow(result.unit.block or "", rank, result))
-    return rows + [RankRow(r.unit.block or "", None, r) for r in results if not r.eligible]
+    return rows + [RankRow(r.unit.block or "", None, r) for r in by_name if not r.eligible]
 
 
 def rank_units(

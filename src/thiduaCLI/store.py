@@ -44,6 +44,7 @@ from thiduaCLI.models import (
     TargetChange,
     utc_now,
 )
+from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
 
 BUSY_TIMEOUT_MS = 30_000
@@ -460,7 +461,7 @@ def active() -> ColumnElement[bool]:
 
 def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> float:
     """Sum of a unit's figures on an indicator dated up to ``as_of``."""
-    query = select(func.coalesce(func.sum(Figure.value), 0.0)).where(
+    query = select(func.round(func.coalesce(func.sum(Figure.value), 0.0), PLACES)).where(
         Figure.year == year,
         Figure.unit == unit,
         Figure.indicator == indicator,
@@ -491,7 +492,8 @@ def observations(
             Figure.denominator,
             Figure.ref_date,
             Figure.recorded_by,
-            func.sum(Figure.value).over(partition_by=pair).label("total"),
+            # rounded to the places a value may have: 0,1 ten times is 1, not 0,9999999999999999
+            func.round(func.sum(Figure.value).over(partition_by=pair), PLACES).label("total"),
             func.count().over(partition_by=pair).label("n"),
             func.sum(late).over(partition_by=pair).label("late"),
             func.max(Figure.recorded_at).over(partition_by=pair).label("last_recorded_at"),

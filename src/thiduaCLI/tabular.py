@@ -20,7 +20,7 @@ from typing import IO
 from thiduaCLI.errors import InputError
 from thiduaCLI.formats import FORMULA_STARTS, formula_safe
 from thiduaCLI.i18n import N_, _
-from thiduaCLI.lookup import fold
+from thiduaCLI.lookup import fold, nfc
 
 COLUMNS = ("unit", "indicator", "value", "date", "note", "by")
 REQUIRED = ("unit", "indicator", "value", "date")
@@ -142,7 +142,7 @@ def _cells(columns: dict[str, int], record: Sequence[object]) -> dict[str, objec
     for column, position in columns.items():
         cell = record[position] if position < len(record) else None
         if isinstance(cell, str):
-            cell = cell.strip()
+            cell = nfc(cell.strip())  # stored in NFC, whatever form the file used
             if cell[:2] in {f"'{start}" for start in FORMULA_STARTS}:
                 cell = cell[1:]  # written safe for spreadsheets by export
         cells[column] = None if cell == "" else cell
