@@ -85,9 +85,7 @@ MEASURES = ["tỷ đồng", "triệu đồng/người/năm", "đồng", "lao đ�
         ("107 TỶ", ["107", "107000", "107000000000", "107000000000"]),
     ],
 )
-def test_magnitude_words_convert_to_the_indicators_measure(
-    typed: str, expected: list[str]
-) -> None:
+def test_magnitude_words_convert_to_the_indicators_measure(typed: str, expected: list[str]) -> None:
     reading = parse_value(typed)
     converted = [in_measure(reading, measure).value for measure in MEASURES]
     assert converted == [Decimal(x) for x in expected + expected[-1:]]

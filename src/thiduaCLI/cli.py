@@ -4,16 +4,17 @@ Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands
 ``thidua --help`` and ``thidua --version`` start fast.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: Typer reads the commands' annotations on
+# every run, and evaluating them as strings costs ``thidua --help`` several milliseconds.
 import contextlib
 import getpass
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,20 +22,13 @@ from thiduaCLI import __version__
 from thiduaCLI.conventions import current as current_conventions
 from thiduaCLI.errors import ThiduaError, UsageProblem
 from thiduaCLI.i18n import _
-from thiduaCLI.typer_words import (
-    LocalisedCommand,
-    LocalisedGroup,
-    help_hint,
-    localise_help_panels,
-    usage_error,
-)
+from thiduaCLI.typer_words import LocalisedCommand, LocalisedGroup, help_hint, usage_error
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from typing import IO
-
     from thiduaCLI.actions import Opened, Review
     from thiduaCLI.periods import Period
+
+HELP_WIDTH = 100  # help fills the terminal up to this many columns
 
 app = typer.Typer(
     name="thidua",
@@ -46,7 +40,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # Click's plain help: no Rich to import for --help
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
 )
 
 
@@ -338,7 +333,7 @@ PeriodOption = Annotated[
 ]
 
 
-def _parse_review(as_of: str | None, period: str | None) -> tuple[date | None, Period | None]:
+def _parse_review(as_of: str | None, period: str | None) -> "tuple[date | None, Period | None]":
     """``--as-of`` and ``--period`` as typed; giving both is a usage error."""
     from thiduaCLI.dates import parse_date
     from thiduaCLI.periods import parse_period
@@ -354,7 +349,7 @@ def _parse_review(as_of: str | None, period: str | None) -> tuple[date | None, P
 @contextmanager
 def _reviewing(
     settings: Settings, as_of: str | None, period: str | None
-) -> Iterator[tuple[Opened, Review]]:
+) -> "Iterator[tuple[Opened, Review]]":
     """Open the database on the plan year a review needs, and settle its date."""
     from thiduaCLI import actions
 
@@ -370,7 +365,7 @@ def _review_command(
     as_of: str | None,
     period: str | None,
     fmt: str,
-    compute: Callable[[Opened, Review], Any],
+    compute: "Callable[[Opened, Review], Any]",
     views: tuple[Callable[..., object], Callable[..., Any]],
     rows: Callable[[Any], list[dict[str, Any]]],
     columns: tuple[str, ...] = (),
@@ -427,7 +422,7 @@ def status(
         "Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.\n\n"
         "Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, "
         "cộng điểm "
-        "thưởng, trừ điểm trừ, theo mục \\[scoring] của kế hoạch.\n\n"
+        "thưởng, trừ điểm trừ, theo mục [scoring] của kế hoạch.\n\n"
         "Ví dụ: thidua rank --period 2026-H1 --block KHOM"
     ),
 )
@@ -919,6 +914,7 @@ db_app = typer.Typer(
     cls=LocalisedGroup,
     help=_("Về tệp cơ sở dữ liệu.\n\nVí dụ: thidua db path"),
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(db_app, name="db")
 
@@ -939,7 +935,6 @@ def main() -> None:
 
     0 success, 1 an error in the input or the data, 2 a command-line usage error.
     """
-    localise_help_panels()
     try:
         code = app(standalone_mode=False)
     except UsageProblem as error:
@@ -957,7 +952,8 @@ def main() -> None:
         if not _is_usage_error(error):
             raise
         message = error.format_message()  # type: ignore[attr-defined]
-        if not message:  # "thidua" alone: the help was shown, nothing went wrong
+        if _is_a(error, "NoArgsIsHelpError"):  # "thidua" alone: the help, nothing went wrong
+            typer.echo(message)
             sys.exit(0)
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "thidua"
@@ -985,4 +981,9 @@ def _stdout_failed(error: OSError) -> None:
 
 def _is_usage_error(error: Exception) -> bool:
     """Click's UsageError, whether typer ships click inside or depends on it."""
-    return any(cls.__name__ == "UsageError" for cls in type(error).__mro__)
+    return _is_a(error, "UsageError")
+
+
+def _is_a(error: Exception, name: str) -> bool:
+    """Whether ``error`` is of a Click exception class called ``name``."""
+    return any(cls.__name__ == name for cls in type(error).__mro__)

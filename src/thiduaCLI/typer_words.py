@@ -1,4 +1,4 @@
-"""Typer's and Click's own words (help panels, the usage line, usage errors) in our language.
+"""Typer's and Click's own words (help headings, the usage line, usage errors) in our language.
 
 Typer prints a few words of its own around our help texts, and Click writes its usage errors
 in English; both are put into the user's language here, through the same catalogues.
@@ -6,14 +6,13 @@ in English; both are put into the user's language here, through the same catalog
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 
 from typer.core import TyperCommand, TyperGroup
 
 from thiduaCLI.i18n import N_, _
-
-_USAGE_PREFIX = "Usage: "
 
 # Click's usage errors, as patterns over its English text, and our message for each.
 _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -71,32 +70,68 @@ def help_hint(command: str) -> str:
     return _("xem: {command} --help").format(command=command)
 
 
-def localise_help_panels() -> None:
-    """Typer's panel titles and notes (Arguments, Options, [required]…) in our language."""
-    from typer import rich_utils
+# Typer writes these words of its help through gettext; ours replace them (see _speak_ours).
+_TYPER_WORDS = {
+    "Arguments": N_("Đối số"),
+    "Options": N_("Tùy chọn"),
+    "Commands": N_("Lệnh"),
+    "required": N_("bắt buộc"),
+    "default: {default}": N_("mặc định: {default}"),
+    "env var: {var}": N_("biến môi trường: {var}"),
+}
+# A help paragraph such as "Ví dụ: thidua status --period 2026-H1" is shown as typed.
+_EXAMPLE = re.compile(r"^[^:\n]+: thidua ")
+_WHOLE_SENTENCE = 1_000  # the command list shows each command's first sentence whole
 
-    words = {
-        "ARGUMENTS_PANEL_TITLE": _("Đối số"),
-        "OPTIONS_PANEL_TITLE": _("Tùy chọn"),
-        "COMMANDS_PANEL_TITLE": _("Lệnh"),
-        "ERRORS_PANEL_TITLE": _("Lỗi"),
-        "REQUIRED_LONG_STRING": _("[bắt buộc]"),
-        "DEFAULT_STRING": _("[mặc định: {}]"),
-        "ENVVAR_STRING": _("[biến môi trường: {}]"),
-        "DEPRECATED_STRING": _("(không dùng nữa) "),
-        "ABORTED_TEXT": _("Đã dừng."),
-    }
-    for name, text in words.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, text)
+
+def _typer_word(message: str) -> str:
+    """One of Typer's own help words in our language; any other message as it is."""
+    ours = _TYPER_WORDS.get(message)
+    return message if ours is None else _(ours)
+
+
+def _speak_ours() -> None:
+    """Typer's section titles and notes ([bắt buộc], [mặc định: …]) in our language.
+
+    Typer's plain (non-Rich) help writes them through the ``_`` of :mod:`typer.core`, which
+    is gettext under Typer's own domain; the help is drawn through ours instead.
+    """
+    import typer.core
+
+    typer.core._ = _typer_word  # type: ignore[attr-defined]
+
+
+def _as_typed(paragraph: str) -> str:
+    """An example paragraph with Click's no-rewrap marker, so that no line break lands
+    inside the command; any other paragraph as it is, for Click to wrap."""
+    return f"\b\n{paragraph}" if _EXAMPLE.match(paragraph) else paragraph
 
 
 class _Localised:
-    """The usage line and the help option of a command, in our language."""
+    """A command's help, its usage line and its help option, in our language.
 
-    def get_usage(self, ctx: Any) -> str:
-        usage: str = super().get_usage(ctx)  # type: ignore[misc]
-        return usage.replace(_USAGE_PREFIX, _("Cách dùng: "), 1)
+    The help is Click's plain help (the apps set ``rich_markup_mode=None``): drawing it
+    does not import Rich, so ``thidua --help`` starts as fast as Typer itself.
+    """
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _speak_ours()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Cách dùng: "))
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]  # type: ignore[attr-defined]
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("\n\n".join(map(_as_typed, text.split("\n\n"))))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text: str = super().get_short_help_str(_WHOLE_SENTENCE)  # type: ignore[misc]
+        return text
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
