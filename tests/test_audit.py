@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -203,6 +206,44 @@ def test_import_a_vietnamese_csv(ready, db: Path, tmp_path: Path) -> None:
     assert entries[2]["value"] == 12.5
     assert entries[3]["numerator"] == 3000
     assert entries[1]["recorded_by"] == "tester"
+
+
+def test_an_imported_figure_is_stored_as_a_reported_one(ready, db: Path, tmp_path: Path) -> None:
+    ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-03-31")
+    path = tmp_path / "thang3.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    ready("import", str(path))
+    book = Workbook()
+    book.active.append(["unit", "indicator", "value", "date"])
+    book.active.append(["K04", "VIEC_LAM", 2, datetime(2026, 4, 30)])
+    book.save(tmp_path / "thang4.xlsx")
+    ready("import", str(tmp_path / "thang4.xlsx"))
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute(
+            "SELECT typeof(value), typeof(numerator), typeof(reported_total), ref_date,"
+            " recorded_at, typeof(supersedes), typeof(key) FROM figure ORDER BY id"
+        ).fetchall()
+    assert [row[:4] for row in stored] == [
+        ("real", "null", "null", "2026-03-31"),  # reported
+        ("real", "null", "null", "2026-03-31"),  # imported from CSV
+        ("real", "null", "null", "2026-03-31"),
+        ("real", "real", "null", "2026-03-31"),  # 3000/3200
+        ("real", "null", "null", "2026-04-30"),  # from Excel, a date-time cell
+    ]
+    shape = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"  # as SQLAlchemy stores it
+    assert all(re.fullmatch(shape, row[4]) for row in stored)
+    assert {row[5:] for row in stored} == {("null", "null")}
+
+
+def test_a_bad_name_repeated_is_reported_on_every_row(ready, tmp_path: Path) -> None:
+    path = tmp_path / "lap.csv"
+    path.write_text(
+        "unit,indicator,value,date\nK99,VIEC_LAM,1,2026-03-31\nK99,VIEC_LAM,2,2026-03-31\n",
+        encoding="utf-8",
+    )
+    result = ready("import", str(path))
+    wrong = "không có đơn vị 'K99'; gần nhất: K19 (Khóm 19), K09 (Khóm 9)"
+    assert result.err.splitlines()[:2] == [f"Lỗi: dòng 2: {wrong}", f"Lỗi: dòng 3: {wrong}"]
 
 
 def test_import_an_excel_file_with_english_headers(ready, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ file, an old schema, a backup taken while others write. Real processes, real fil
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_thidua, thidua_command
+from conftest import Run, run_thidua, thidua_command
 from helpers import dump, figure_count
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
+FIXTURE_V2 = Path(__file__).parent / "fixtures" / "schema_v2.sqlite3"
 
 
 def _environment(db: Path) -> dict[str, str]:
@@ -180,38 +182,68 @@ def _columns(db: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def test_a_first_schema_database_upgrades_with_every_figure_intact(tmp_path: Path) -> None:
+def _upgraded(tmp_path: Path, fixture: Path, version: int) -> tuple[Path, Run]:
+    """Copy a schema-``version`` fixture and run ``status --period 2026-H1 --json`` on it:
+    the note names the upgrade and the backup, which holds the file as it was."""
     db = tmp_path / "cu.sqlite3"
-    shutil.copy(FIXTURE_V1, db)
+    shutil.copy(fixture, db)
     with sqlite3.connect(db) as connection:
-        figures_before = connection.execute(
-            "SELECT id, unit, indicator, value, numerator, denominator, reported_total, "
-            "ref_date, recorded_at, recorded_by, note FROM figure ORDER BY id"
-        ).fetchall()
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == version
     original = dump(db)
     result = run_thidua(db, tmp_path, "status", "--period", "2026-H1", "--json")
     assert result.code == 0, result.err
-    backup = tmp_path / "cu.sqlite3.v1.bak"
+    backup = tmp_path / f"cu.sqlite3.v{version}.bak"
     assert result.err == (
-        f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ 1 lên 2; "
+        f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ {version} lên 3; "
         f"bản sao trước khi nâng cấp: {backup}\n"
     )
     assert dump(backup) == original
     with sqlite3.connect(db) as connection:
-        figures_after = connection.execute(
-            "SELECT id, unit, indicator, value, numerator, denominator, reported_total, "
-            "ref_date, recorded_at, recorded_by, note FROM figure ORDER BY id"
-        ).fetchall()
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert connection.execute("SELECT DISTINCT origin FROM figure").fetchall() == [("cli",)]
-        assert connection.execute("SELECT version FROM schema_migration").fetchall() == [(2,)]
-    assert figures_after == figures_before and len(figures_after) == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert connection.execute("SELECT version FROM schema_migration").fetchall() == [
+            (2,),
+            (3,),
+        ]
     fresh = tmp_path / "moi.sqlite3"
     assert run_thidua(fresh, tmp_path, "units").code == 0
     assert _columns(db) == _columns(fresh)  # the upgraded schema is the one new files get
+    return db, result
+
+
+def test_a_first_schema_database_upgrades_with_every_figure_intact(tmp_path: Path) -> None:
+    columns = (
+        "SELECT id, unit, indicator, value, numerator, denominator, reported_total, "
+        "ref_date, recorded_at, recorded_by, note FROM figure ORDER BY id"
+    )
+    with sqlite3.connect(FIXTURE_V1) as connection:
+        figures_before = connection.execute(columns).fetchall()
+    db, _ = _upgraded(tmp_path, FIXTURE_V1, 1)
+    with sqlite3.connect(db) as connection:
+        figures_after = connection.execute(columns).fetchall()
+        assert connection.execute("SELECT DISTINCT origin FROM figure").fetchall() == [("cli",)]
+    assert figures_after == figures_before and len(figures_after) == 5
     # and the upgraded file works: figures count, a correction supersedes an old figure
     assert run_thidua(db, tmp_path, "correct", "1", "21", "--reason", "kiểm tra").code == 0
+    assert run_thidua(db, tmp_path, "status").err == ""  # upgraded once only
+
+
+def test_a_second_schema_database_upgrades_with_every_figure_and_audit_record_intact(
+    tmp_path: Path,
+) -> None:
+    """Schema 3 only adds up differently (one covering index): a corrected, a retracted and an
+    imported figure of a schema-2 file count as before, and status reads the same."""
+    with sqlite3.connect(FIXTURE_V2) as connection:
+        figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+        audit_before = connection.execute("SELECT * FROM retraction").fetchall()
+    db, result = _upgraded(tmp_path, FIXTURE_V2, 2)
+    # what the schema-2 version printed for this file
+    expected = {"VIEC_LAM": 43, "BHYT": 96.774194, "TANG_TRUONG": -1.5, "THU_NS": 60.25}
+    values = {row["code"]: row["value"] for row in json.loads(result.out)["indicators"]}
+    assert {code: values[code] for code in expected} == expected
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
+    assert len(figures_before) == 8 and len(audit_before) == 1
     assert run_thidua(db, tmp_path, "status").err == ""  # upgraded once only
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import stat
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import store
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord
+from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord, Retraction
 from thiduaCLI.plan import Plan, parse_plan
 
 
@@ -57,6 +58,47 @@ def test_year_to_date_sums_and_level_takes_the_latest_dated_figure(database, sma
     assert june[("A1", "VL")].total == 32
     assert (june[("A1", "BH")].latest, june[("A1", "BH")].latest_numerator) == (85, 85)
     assert june[("A1", "BH")].last_date == date(2026, 6, 30)
+
+
+def test_several_days_in_one_query_count_each_figure_as_of_each_day(database, small_plan) -> None:
+    """Rank reads the review day and the end of the period before in one pass: sums carried
+    forward, the latest figure of each day, corrections and retractions on either side."""
+    with database.session(write=True) as session:
+        add = functools.partial(store.add_figure, session)
+        add(_figure("A1", "VL", 0.1, date(2026, 1, 31)))
+        add(_figure("A1", "VL", 0.2, date(2026, 3, 31)))
+        mistake = add(_figure("A1", "VL", 50, date(2026, 5, 31)))
+        add(_figure("A1", "VL", 5, date(2026, 5, 31), supersedes=mistake.id))
+        add(_figure("A1", "VL", 0.7, date(2026, 7, 31)))  # only after the earlier day
+        add(_figure("A1", "BH", 80, date(2026, 2, 28), numerator=80, denominator=100))
+        typo = add(_figure("A1", "BH", 8, date(2026, 8, 31), numerator=8, denominator=100))
+        add(
+            _figure(
+                "A1", "BH", 88, date(2026, 8, 31), numerator=88, denominator=100, supersedes=typo.id
+            )
+        )
+        add(_figure("A2", "VL", 3, date(2026, 9, 30)))  # a pair with nothing before
+        twice = add(_figure("B1", "NS", 70, date(2026, 4, 30)))
+        store.add_retraction(
+            session, Retraction(figure_id=twice.id, reason="trùng", retracted_by="tester")
+        )
+        add(_figure("B1", "NS", 60, date(2026, 4, 15)))
+    days = [date(2026, 12, 31), date(2026, 6, 30)]
+    with database.session() as session:
+        year_end, june = store.observations_at(session, small_plan, days)
+        one_by_one = [store.observations(session, small_plan, day) for day in days]
+        a1 = store.observations_at(session, small_plan, days, unit="A1")
+    assert [year_end, june] == one_by_one
+    assert a1 == [
+        {key: value for key, value in found.items() if key[0] == "A1"} for found in one_by_one
+    ]
+    assert (june[("A1", "VL")].total, june[("A1", "VL")].count) == (5.3, 3)
+    assert (year_end[("A1", "VL")].total, year_end[("A1", "VL")].count) == (6, 4)
+    assert (june[("A1", "BH")].latest, year_end[("A1", "BH")].latest) == (80, 88)
+    assert year_end[("A1", "BH")].latest_numerator == 88
+    assert ("A2", "VL") not in june and year_end[("A2", "VL")].total == 3
+    assert june[("B1", "NS")].latest == year_end[("B1", "NS")].latest == 60
+    assert june[("B1", "NS")].last_date == date(2026, 4, 15)
 
 
 def test_two_figures_on_the_same_date_the_later_recorded_stands(database, small_plan) -> None:

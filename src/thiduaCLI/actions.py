@@ -6,39 +6,33 @@ Every function returns plain results for :mod:`thiduaCLI.render`; none prints.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from thiduaCLI import store, timeliness
+from thiduaCLI import store
 from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, ThiduaError, UsageProblem
 from thiduaCLI.i18n import N_, _, ngettext
-from thiduaCLI.lookup import resolve
+from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
 from thiduaCLI.recording import check_reading, increment_from_total
-from thiduaCLI.resync import check_resync, describe_changes, target_differences
-from thiduaCLI.scoring import (
-    NextGrade,
-    Proposal,
-    RankRow,
-    UnitScore,
-    next_grade,
-    rank_units,
-    shortlist,
-    with_movement,
-)
-from thiduaCLI.tabular import VIETNAMESE, Row, plain_number, read_rows
-from thiduaCLI.timeliness import Finding
+
+# Imported where they are used, so that ``thidua report`` does not load them.
+if TYPE_CHECKING:
+    from thiduaCLI import timeliness
+    from thiduaCLI.scoring import NextGrade, Proposal, RankRow, UnitScore
+    from thiduaCLI.tabular import Row
+    from thiduaCLI.timeliness import Finding
 
 
 @dataclass
@@ -133,6 +127,8 @@ class InitResult:
 
 def init(db_path: Path, plan_path: Path | None) -> InitResult:
     """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
+    from thiduaCLI.resync import check_resync, describe_changes, target_differences
+
     source = plan_path or shipped_plan_path()
     plan = load_plan(source)
     with store.open_database(db_path) as database, database.session(write=True) as session:
@@ -185,14 +181,24 @@ class Recorded:
 
 def find_unit(plan: Plan, query: str) -> Unit:
     """A unit by code or name (diacritics and case ignored)."""
-    names = {code: unit.name for code, unit in plan.units.items()}
-    return resolve(query, plan.units, names, _("đơn vị"))
+    return unit_index(plan).find(query)
 
 
 def find_indicator(plan: Plan, query: str) -> Indicator:
     """An indicator by code or name (diacritics and case ignored)."""
+    return indicator_index(plan).find(query)
+
+
+def unit_index(plan: Plan) -> Index[Unit]:
+    """The plan's units by code and name, for finding many (an import's rows)."""
+    names = {code: unit.name for code, unit in plan.units.items()}
+    return Index(plan.units, names, _("đơn vị"))
+
+
+def indicator_index(plan: Plan) -> Index[Indicator]:
+    """The plan's indicators by code and name, for finding many."""
     names = {code: indicator.name for code, indicator in plan.indicators.items()}
-    return resolve(query, plan.indicators, names, _("chỉ tiêu"))
+    return Index(plan.indicators, names, _("chỉ tiêu"))
 
 
 def report(
@@ -375,8 +381,9 @@ def plan_year_for(year: int | None, period: Period | None) -> int | None:
 def status(opened_db: Opened, review: Review) -> list[IndicatorStatus]:
     """The ward's progress on every indicator at a review date."""
     plan = opened_db.plan
-    with opened_db.database.session() as session:
-        observed = store.observations(session, plan, review.as_of)
+    # values only: status shows no timeliness
+    with _collector_paused(), opened_db.database.session() as session:
+        observed = store.observations(session, plan, review.as_of, timeliness=False)
     return ward_status(plan, observed, review.as_of)
 
 
@@ -398,21 +405,29 @@ def find_block(plan: Plan, query: str) -> str:
 
 def rank(opened_db: Opened, review: Review, block_query: str | None) -> Ranking:
     """Units ranked within their blocks, their move since the previous period, the shortlist."""
+    from thiduaCLI.scoring import rank_units, shortlist, with_movement
+
     plan = opened_db.plan
     block = None if block_query is None else find_block(plan, block_query)
     previous_end = review.previous_end
-    with opened_db.database.session() as session:
-        rows = rank_units(
-            plan, store.observations(session, plan, review.as_of), review.as_of, block
-        )
-        earlier_plan = (
-            plan if previous_end.year == plan.year else store.load_plan(session, previous_end.year)
-        )
+    earlier_plan: Plan | None = plan
+    before: dict[tuple[str, str], Observation] = {}
+    with _collector_paused(), opened_db.database.session() as session:
+        if previous_end.year == plan.year:  # both days in one pass over the figures
+            observed, before = store.observations_at(session, plan, [review.as_of, previous_end])
+        else:
+            observed = store.observations(session, plan, review.as_of)
+            earlier_plan = store.load_plan(session, previous_end.year)
+            if earlier_plan is not None:
+                before = store.observations(session, earlier_plan, previous_end)
+    with _collector_paused():
+        rows = rank_units(plan, observed, review.as_of, block)
         earlier: list[RankRow] = []
         if earlier_plan is not None:
-            observed = store.observations(session, earlier_plan, previous_end)
-            earlier = rank_units(earlier_plan, observed, previous_end)
-    rows = with_movement(rows, earlier)
+            # the same plan keeps every unit in its block; another year's may not
+            earlier_block = block if earlier_plan is plan else None
+            earlier = rank_units(earlier_plan, before, previous_end, earlier_block)
+        rows = with_movement(rows, earlier)
     return Ranking(rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
 
 
@@ -427,6 +442,8 @@ class Scorecard:
 
 def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
     """A unit's scorecard at a review date."""
+    from thiduaCLI.scoring import next_grade, rank_units
+
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
     if unit.is_ward:
@@ -590,36 +607,45 @@ def import_figures(
     Rows already recorded by an earlier import (same unit, indicator, date and value) are
     skipped, as many times as they were recorded before.
     """
+    from thiduaCLI.tabular import read_rows
+
     plan = opened_db.plan
     source = "-" if path is None else path.name
-    figures, errors = [], []
+    figures: list[tuple[object, ...]] = []
+    errors = []
     parse = _RowReader(plan, by, number_format)
-    for row in read_rows(path, stream):
-        try:
-            figures.append(parse(row, f"import:{source}:{row.line}"))
-        except ThiduaError as error:
-            errors.append(_("dòng {line}: {error}").format(line=row.line, error=error))
+    with _collector_paused():
+        for row in read_rows(path, stream):
+            try:
+                figures.append(parse(row, f"import:{source}:{row.line}"))
+            except ThiduaError as error:
+                errors.append(_("dòng {line}: {error}").format(line=row.line, error=error))
     if errors:
         raise ImportRefused(errors)
     with opened_db.database.session(write=True) as session:
-        seen: Counter[tuple[object, ...]] = Counter()
+        fresh = figures
         if figures:
-            days = [figure["ref_date"] for figure in figures]
+            days = [figure[_REF_DATE] for figure in figures]
             seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
-        fresh = []
-        for figure in figures:
-            fingerprint = tuple(figure[k] for k in FINGERPRINT)
-            if seen[fingerprint]:
-                seen[fingerprint] -= 1
-            else:
-                fresh.append(figure)
+            if seen:
+                fresh = []
+                for figure in figures:
+                    fingerprint = _fingerprint(figure)
+                    if seen[fingerprint]:
+                        seen[fingerprint] -= 1
+                    else:
+                        fresh.append(figure)
         if not dry_run:
             store.add_figures(session, fresh)
     skipped = len(figures) - len(fresh)
     return ImportResult(source, len(figures), len(fresh), skipped, dry_run)
 
 
+# What makes an imported row the same as one imported before, as store.imported_fingerprints
+# gives it: unit, indicator, date (as stored), value, numerator, denominator.
 FINGERPRINT = ("unit", "indicator", "ref_date", "value", "numerator", "denominator")
+_fingerprint = itemgetter(*(store.FIGURE_COLUMNS.index(column) for column in FINGERPRINT))
+_REF_DATE = store.FIGURE_COLUMNS.index("ref_date")
 
 
 class ImportRefused(InputError):
@@ -638,51 +664,81 @@ class ImportRefused(InputError):
 
 
 class _RowReader:
-    """Turns one import row into figure fields, remembering names already looked up."""
+    """Turns one import row into a row for :func:`store.add_figures`, remembering the names,
+    values and dates it has already read (a file repeats them: 3,000 units, 12 dates)."""
 
     def __init__(self, plan: Plan, by: str, number_format: str) -> None:
         self.plan, self.by, self.number_format = plan, by, number_format
-        self.units: dict[str, Unit] = {}
-        self.indicators: dict[str, Indicator] = {}
-        self.recorded_at = utc_now()
+        self.units, self.indicators = unit_index(plan), indicator_index(plan)
+        self.readings: dict[tuple[type, object], Reading] = {}
+        self.days: dict[tuple[type, object], str] = {}
+        self.recorded_at = store.stored_datetime(utc_now())
 
-    def __call__(self, row: Row, origin: str) -> dict[str, object]:
+    def __call__(self, row: Row, origin: str) -> tuple[object, ...]:
         cells = row.cells
         for column in ("unit", "indicator", "value", "date"):
             if cells.get(column) is None:
+                from thiduaCLI.tabular import VIETNAMESE
+
                 raise InputError(
                     _("thiếu {column} ({code})").format(column=_(VIETNAMESE[column]), code=column)
                 )
-        unit_text, indicator_text = str(cells["unit"]), str(cells["indicator"])
-        if unit_text not in self.units:
-            self.units[unit_text] = find_unit(self.plan, unit_text)
-        if indicator_text not in self.indicators:
-            self.indicators[indicator_text] = find_indicator(self.plan, indicator_text)
-        unit, indicator = self.units[unit_text], self.indicators[indicator_text]
-        reading = in_measure(_reading(cells["value"], self.number_format), indicator.measure)
+        unit = self.units.find(str(cells["unit"]))
+        indicator = self.indicators.find(str(cells["indicator"]))
+        reading = in_measure(self._reading(cells["value"]), indicator.measure)
         check_reading(indicator, unit, reading)
-        day = cells["date"]
-        if isinstance(day, datetime):
-            day = day.date()
-        elif not isinstance(day, date):
-            day = parse_date(str(day))
-        check_in_year(day, self.plan.year)
-        return {
-            "year": self.plan.year,
-            "unit": unit.code,
-            "indicator": indicator.code,
-            "value": float(reading.value),
-            "numerator": _float(reading.numerator),
-            "denominator": _float(reading.denominator),
-            "reported_total": None,
-            "ref_date": day,
-            "recorded_by": str(cells.get("by") or self.by),
-            "note": None if cells.get("note") is None else str(cells["note"]),
-            "recorded_at": self.recorded_at,
-            "origin": origin,
-            "supersedes": None,
-            "key": None,
-        }
+        day = self._day(cells["date"])
+        note = cells.get("note")
+        return (  # in store.FIGURE_COLUMNS order
+            self.plan.year,
+            unit.code,
+            indicator.code,
+            float(reading.value),
+            _float(reading.numerator),
+            _float(reading.denominator),
+            None,  # reported_total
+            day,
+            str(cells.get("by") or self.by),
+            None if note is None else str(note),
+            self.recorded_at,
+            origin,
+            None,  # supersedes
+            None,  # key
+        )
+
+    def _reading(self, cell: object) -> Reading:
+        key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same reading
+        reading = self.readings.get(key)
+        if reading is None:
+            reading = self.readings[key] = _reading(cell, self.number_format)
+        return reading
+
+    def _day(self, cell: object) -> str:
+        """The date as stored; one outside the plan year is refused."""
+        key = (type(cell), cell)
+        day = self.days.get(key)
+        if day is None:
+            if isinstance(cell, datetime):
+                cell = cell.date()
+            elif not isinstance(cell, date):
+                cell = parse_date(str(cell))
+            day = self.days[key] = store.stored_date(check_in_year(cell, self.plan.year))
+        return day
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rows are read: the rows kept make it run again and
+    again (a tenth of a 100,000-row import's time) for little to free; it runs again after."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _reading(cell: object, number_format: str) -> Reading:
@@ -696,6 +752,8 @@ def _reading(cell: object, number_format: str) -> Reading:
 
 def export_rows(opened_db: Opened) -> list[dict[str, object]]:
     """Every counted figure of the year, in the import columns."""
+    from thiduaCLI.tabular import plain_number
+
     with opened_db.database.session() as session:
         figures = store.active_figures(session, opened_db.plan.year)
     return [
@@ -743,6 +801,9 @@ def check(
 ) -> CheckResult:
     """Run the checks asked for: ward indicators behind, units overdue or missing the last
     period's report, units scoring low."""
+    from thiduaCLI import timeliness
+    from thiduaCLI.scoring import rank_units
+
     plan = opened_db.plan
     if below_score is not None and not math.isfinite(below_score):
         raise UsageProblem(
@@ -772,6 +833,8 @@ def check(
 
 def reporting_rates(opened_db: Opened, review: Review) -> list[timeliness.ReportingRate]:
     """Per unit: figures due so far in the reporting cycle, received, and received on time."""
+    from thiduaCLI import timeliness
+
     plan = opened_db.plan
     with opened_db.database.session() as session:
         firsts = store.first_reports(session, plan, review.as_of)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Generic, TypeVar
 
 from thiduaCLI.errors import LookupFailed
 from thiduaCLI.i18n import _
@@ -77,37 +77,74 @@ def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what
     Tried in order: the code (any case), the whole name, then names containing the query as
     whole words. No match, or several, raises :class:`LookupFailed` listing candidates.
     """
-    wanted = fold(query)
-    if not wanted:
-        raise LookupFailed(
-            _("không có {what} '{query}' (gõ mã hoặc tên)").format(what=what, query=query)
-        )
-    by_code = [code for code in entries if fold(code) == wanted]
-    by_name = [code for code in entries if fold(names[code]) == wanted]
-    partial = [code for code in entries if f" {wanted} " in f" {fold(names[code])} "]
-    for found in (by_code, by_name, partial):
-        if len(found) == 1:
-            return entries[found[0]]
-        if len(found) > 1:
+    return Index(entries, names, what).find(query)
+
+
+class Index(Generic[T]):
+    """Codes and names folded once, for finding many entries (:func:`resolve`'s rules)."""
+
+    def __init__(self, entries: Mapping[str, T], names: Mapping[str, str], what: str) -> None:
+        self.entries, self.names, self.what = entries, names, what
+        self.folded_names = {code: fold(names[code]) for code in entries}
+        self.by_code: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        for code, folded_name in self.folded_names.items():
+            self.by_code.setdefault(fold(code), []).append(code)
+            self.by_name.setdefault(folded_name, []).append(code)
+        self.found: dict[str, T | LookupFailed] = {}
+
+    def _matches(self, wanted: str) -> Iterator[list[str]]:
+        """Codes matching the folded query: by code, by whole name, by words of the name."""
+        yield self.by_code.get(wanted, [])
+        yield self.by_name.get(wanted, [])
+        padded = f" {wanted} "
+        yield [code for code, name in self.folded_names.items() if padded in f" {name} "]
+
+    def find(self, query: str) -> T:
+        """The entry whose code or name matches ``query``, as :func:`resolve` finds it; each
+        query is looked up once (an import file names the same units again and again)."""
+        if query not in self.found:
+            try:
+                self.found[query] = self._find(query)
+            except LookupFailed as error:
+                self.found[query] = error
+        found = self.found[query]
+        if isinstance(found, LookupFailed):
+            raise LookupFailed(str(found))  # a new one each time, with its own traceback
+        return found
+
+    def _find(self, query: str) -> T:
+        what, names = self.what, self.names
+        wanted = fold(query)
+        if not wanted:
             raise LookupFailed(
-                _("{what} '{query}' chưa rõ, có thể là: {candidates}; hãy gõ mã").format(
-                    what=what,
-                    query=query,
-                    candidates=_listing(sorted(found, key=lambda c: sort_key(names[c])), names),
+                _("không có {what} '{query}' (gõ mã hoặc tên)").format(what=what, query=query)
+            )
+        for found in self._matches(wanted):
+            if len(found) == 1:
+                return self.entries[found[0]]
+            if len(found) > 1:
+                raise LookupFailed(
+                    _("{what} '{query}' chưa rõ, có thể là: {candidates}; hãy gõ mã").format(
+                        what=what,
+                        query=query,
+                        candidates=_listing(sorted(found, key=lambda c: sort_key(names[c])), names),
+                    )
+                )
+        import difflib
+
+        labels = {fold(code): code for code in self.entries} | {
+            fold(n): c for c, n in names.items()
+        }
+        close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)
+        suggestions = list(dict.fromkeys(labels[label] for label in close))
+        if suggestions:
+            raise LookupFailed(
+                _("không có {what} '{query}'; gần nhất: {candidates}").format(
+                    what=what, query=query, candidates=_listing(suggestions, names)
                 )
             )
-    import difflib
-
-    labels = {fold(code): code for code in entries} | {fold(n): c for c, n in names.items()}
-    close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.5)
-    suggestions = list(dict.fromkeys(labels[label] for label in close))
-    if suggestions:
-        raise LookupFailed(
-            _("không có {what} '{query}'; gần nhất: {candidates}").format(
-                what=what, query=query, candidates=_listing(suggestions, names)
-            )
-        )
-    raise LookupFailed(_("không có {what} '{query}'").format(what=what, query=query))
+        raise LookupFailed(_("không có {what} '{query}'").format(what=what, query=query))
 
 
 def _listing(codes: list[str], names: Mapping[str, str]) -> str:

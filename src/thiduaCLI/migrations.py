@@ -11,7 +11,14 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from thiduaCLI.models import SCHEMA_VERSION, Retraction, SchemaMigration, TargetChange
+from thiduaCLI.models import (
+    FIGURE_INDEX,
+    FIGURE_INDEX_COLUMNS,
+    SCHEMA_VERSION,
+    Retraction,
+    SchemaMigration,
+    TargetChange,
+)
 
 
 def _to_v2(connection: Connection) -> None:
@@ -28,7 +35,17 @@ def _to_v2(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection, tables=tables)  # type: ignore[arg-type]
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
+def _to_v3(connection: Connection) -> None:
+    """Status and rank add up a year's figures from one index that holds what they read."""
+    columns = ", ".join(f'"{column}"' for column in FIGURE_INDEX_COLUMNS)
+    for statement in (
+        "DROP INDEX IF EXISTS ix_figure_year_unit_indicator_date",
+        f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})",
+    ):
+        connection.exec_driver_sql(statement)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
 
 
 def upgrade(connection: Connection, from_version: int) -> None:

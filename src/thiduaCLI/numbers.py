@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _, language
@@ -42,13 +43,19 @@ class Convention:
     def patterns(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """Grouped thousands (``1.400``), a decimal mark after digits or groups (``1.400,5``),
         and a lone group mark that cannot group thousands, read as a decimal point (``12.5``)."""
-        g, d = re.escape(self.group), re.escape(self.decimal)
-        groups = rf"[1-9]\d{{0,2}}({g}\d{{3}})+"
-        return (
-            re.compile(rf"^{groups}$"),
-            re.compile(rf"^(\d+|{groups}){d}\d+$"),
-            re.compile(rf"^\d+{g}\d+$"),
-        )
+        return _patterns(self.group, self.decimal)
+
+
+@cache
+def _patterns(group: str, decimal: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """:meth:`Convention.patterns`, compiled once per convention."""
+    g, d = re.escape(group), re.escape(decimal)
+    groups = rf"[1-9]\d{{0,2}}({g}\d{{3}})+"
+    return (
+        re.compile(rf"^{groups}$"),
+        re.compile(rf"^(\d+|{groups}){d}\d+$"),
+        re.compile(rf"^\d+{g}\d+$"),
+    )
 
 
 CONVENTIONS = {"vi": Convention(group=".", decimal=","), "en": Convention(group=",", decimal=".")}

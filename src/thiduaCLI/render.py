@@ -21,6 +21,7 @@ from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan, Unit
+from thiduaCLI.quicktable import QuickTable
 
 STATE_LABELS: dict[State, str] = {
     "achieved": N_("Đạt"),
@@ -68,7 +69,7 @@ def new_table(
 
     ``title``, ``headings`` and ``numeric`` are already in the reader's language.
     """
-    table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+    table = QuickTable(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
     code_heading = _("Mã")
     for heading in headings:
         if heading == code_heading:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
+from operator import itemgetter
 
 from thiduaCLI.attainment import Assessment, Observation, Observations, assess, year_fraction
 from thiduaCLI.lookup import sort_key
@@ -175,14 +177,18 @@ def _order_key(plan: Plan, result: UnitScore) -> tuple[object, ...]:
     return tuple(key)
 
 
+# Names sort the same way every time: a ranking and the one before it share the keys.
+_name_key = cache(sort_key)
+
+
 def rank_block(plan: Plan, results: list[UnitScore]) -> list[RankRow]:
     """Order one block's eligible units; equal keys share a rank (1, 1, 3) and are listed in
     Vietnamese alphabetical order of their names, as are the unranked ones that follow."""
-    by_name = sorted(results, key=lambda r: sort_key(r.unit.name))
-    ranked = sorted((r for r in by_name if r.eligible), key=lambda r: _order_key(plan, r))
+    by_name = sorted(results, key=lambda r: _name_key(r.unit.name))
+    ranked = sorted(((_order_key(plan, r), r) for r in by_name if r.eligible), key=itemgetter(0))
     rows: list[RankRow] = []
-    for position, result in enumerate(ranked):
-        tied = position > 0 and _order_key(plan, result) == _order_key(plan, ranked[position - 1])
+    for position, (key, result) in enumerate(ranked):
+        tied = position > 0 and key == ranked[position - 1][0]
         rank = rows[-1].rank if tied else position + 1
         rows.append(RankRow(result.unit.block or "", rank, result))
     return rows + [RankRow(r.unit.block or "", None, r) for r in by_name if not r.eligible]
@@ -192,10 +198,13 @@ def rank_units(
     plan: Plan, observations: Observations, as_of: date, block: str | None = None
 ) -> list[RankRow]:
     """Rank every block's units (or one block's), blocks in plan order."""
+    members: dict[str | None, list[Unit]] = {}
+    for unit in plan.units.values():  # as Plan.members gives them, for every block at once
+        members.setdefault(unit.block, []).append(unit)
     rows: list[RankRow] = []
     for code in plan.blocks:
         if block is None or code == block:
-            results = [score_unit(plan, u, observations, as_of) for u in plan.members(code)]
+            results = [score_unit(plan, u, observations, as_of) for u in members.get(code, [])]
             rows.extend(rank_block(plan, results))
     return rows
 

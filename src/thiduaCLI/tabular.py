@@ -11,11 +11,10 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from thiduaCLI.errors import InputError
 from thiduaCLI.formats import FORMULA_STARTS, formula_safe
@@ -42,8 +41,7 @@ VIETNAMESE = {  # each column's name in messages: translate at use, _(VIETNAMESE
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One data row of an import file: its line (or spreadsheet row) number and its cells."""
 
     line: int
@@ -74,7 +72,7 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
     columns = _map_header(name, header or [])
     first_line = records.line_num + 1
     for record in records:
-        if any(cell.strip() for cell in record):
+        if any(map(str.strip, record)):
             yield Row(first_line, _cells(columns, record))  # where the record starts
         first_line = records.line_num + 1
 
@@ -137,13 +135,17 @@ def _map_header(name: str, header: Sequence[str]) -> dict[str, int]:
     return columns
 
 
+_ESCAPED = frozenset(f"'{start}" for start in FORMULA_STARTS)  # what export made safe
+
+
 def _cells(columns: dict[str, int], record: Sequence[object]) -> dict[str, object]:
     cells: dict[str, object] = {}
+    size = len(record)
     for column, position in columns.items():
-        cell = record[position] if position < len(record) else None
+        cell = record[position] if position < size else None
         if isinstance(cell, str):
             cell = nfc(cell.strip())  # stored in NFC, whatever form the file used
-            if cell[:2] in {f"'{start}" for start in FORMULA_STARTS}:
+            if cell[:2] in _ESCAPED:
                 cell = cell[1:]  # written safe for spreadsheets by export
         cells[column] = None if cell == "" else cell
     return cells

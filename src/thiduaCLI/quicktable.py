@@ -1,0 +1,202 @@
+"""A Rich table that lays out thousands of plain-text rows fast, exactly as Rich would.
+
+Rich measures and renders every cell through its general machinery (markup, styles,
+segments): for a ranking of 3,000 units in 102 tables that takes seconds. When every body
+cell is plain text and the table has no per-row or per-column style, :class:`QuickTable`
+gets the same result another way: it measures each column by its widest cell only, lets
+Rich render the title, the header and the caption, and lays out the body rows with Rich's
+own wrapping rules (:func:`rich._wrap.divide_line`, :func:`rich.cells.set_cell_size`).
+Anything else goes through Rich unchanged. ``tests/test_quicktable.py`` checks that both
+ways print the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from copy import copy
+from itertools import pairwise
+
+from rich.box import Box
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.errors import StyleSyntaxError
+from rich.segment import Segment
+from rich.style import Style, StyleType
+from rich.table import Column, Table
+
+try:  # Rich's own line breaking; a private helper, so a Rich without it gets plain Rich tables
+    from rich._wrap import divide_line
+except ImportError:  # pragma: no cover - depends on the installed Rich
+    divide_line = None
+
+# What Rich would read differently from the plain text: markup, emoji codes, line breaks
+# and control characters.
+_NOT_PLAIN = re.compile(r"[\[:\x00-\x1f\x7f\x85\u2028\u2029]")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+class QuickTable(Table):
+    """A :class:`rich.table.Table` that prints plain-text rows quickly."""
+
+    def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
+        if not self._plain():
+            return super()._calculate_column_widths(console, options)
+        # A column is as wide as its widest cell: Rich's rules, on that cell alone.
+        return Table._calculate_column_widths(self._widest_cells(), console, options)
+
+    def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
+        if not self._plain() or any(w < 1 for *_, w in self._layout(widths)):
+            yield from super()._render(console, options, widths)
+            return
+        # Rich draws the top edge, the header and its rule, and the bottom edge...
+        heading = list(Table._render(self._without_rows(), console, options, widths))
+        yield from heading[:-2]
+        # ...and the rows go in between.
+        safe = console.safe_box if self.safe_box is None else self.safe_box
+        yield from self._body(widths, self.box.substitute(options, safe=safe))  # type: ignore[union-attr]
+        yield from heading[-2:]
+
+    def _plain(self) -> bool:
+        """Whether every body cell is plain text in a table this class lays out like Rich."""
+        top, _, bottom, _ = self.padding
+        simple = (
+            divide_line is not None
+            and self.box is not None
+            and self.show_edge
+            and self.show_header
+            and not self.show_footer
+            and not self.show_lines
+            and not self.leading
+            and not self.collapse_padding
+            and not self.highlight
+            and _unstyled(self.style)
+            and _unstyled(self.border_style)
+            and not self.row_styles
+            and not top
+            and not bottom
+            and not any(row.end_section or not _unstyled(row.style) for row in self.rows)
+        )
+        return simple and all(
+            _unstyled(column.style)
+            and column.vertical == "top"
+            and column.justify in ("left", "right")
+            and column.overflow in ("fold", "crop", "ellipsis")
+            and not column.highlight
+            and all(type(cell) is str and not _NOT_PLAIN.search(cell) for cell in column._cells)
+            for column in self.columns
+        )
+
+    def _widest_cells(self) -> Table:
+        """A copy of the table whose columns hold only their widest cell."""
+        narrow = copy(self)
+        narrow.columns = [
+            _with_cells(column, [max(column._cells, key=cell_len)] if column._cells else [])
+            for column in self.columns
+        ]
+        return narrow
+
+    def _without_rows(self) -> Table:
+        heading = copy(self)
+        heading.columns = [_with_cells(column, []) for column in self.columns]
+        heading.rows = []
+        return heading
+
+    def _body(self, widths: list[int], box: Box) -> Iterator[Segment]:
+        """The body rows as lines of plain text, the last one between the box's foot edges."""
+        layout = self._layout(widths)
+        rows = list(zip(*(column._cells for column in self.columns), strict=True))
+        new_line = Segment.line()
+        for number, cells in enumerate(rows, 1):
+            if number < len(rows):
+                left, divider, right = box.mid_left, box.mid_vertical, box.mid_right
+            else:
+                left, divider, right = box.foot_left, box.foot_vertical, box.foot_right
+            lines: list[list[str]] = []
+            for (column, _width, before, after, inner), cell in zip(layout, cells, strict=True):
+                text = _wrap(cell, inner, column)  # type: ignore[arg-type]
+                lines.append([before + line + after for line in text] if before or after else text)
+            for line in range(max(map(len, lines))):
+                parts = [
+                    cell[line] if line < len(cell) else " " * width
+                    for cell, (_, width, *_) in zip(lines, layout, strict=True)
+                ]
+                yield Segment(left + divider.join(parts) + right)
+                yield new_line
+
+    def _layout(self, widths: list[int]) -> list[tuple[Column, int, str, str, int]]:
+        """Each column, its width, the padding before and after its cells, and the width left
+        for their text."""
+        _, pad_right, _, pad_left = self.padding
+        last_column = len(self.columns) - 1
+        layout = []
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            before = 0 if index == 0 and not self.pad_edge else pad_left
+            after = 0 if index == last_column and not self.pad_edge else pad_right
+            layout.append((column, width, " " * before, " " * after, width - before - after))
+        return layout
+
+
+def _unstyled(style: StyleType | None) -> bool:
+    """No style at all: nothing, ``""`` or ``"none"``."""
+    if isinstance(style, str):
+        try:
+            return not Style.parse(style)
+        except StyleSyntaxError:  # a theme's name
+            return False
+    return not style
+
+
+def _with_cells(column: Column, cells: list[object]) -> Column:
+    column = copy(column)
+    column._cells = cells  # type: ignore[assignment]
+    return column
+
+
+def _wrap(text: str, width: int, column: Column) -> list[str]:
+    """The lines of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and justifies
+    them for the column and :class:`rich.padding.Padding` fits them to ``width`` cells."""
+    length = cell_len(text)
+    if length <= width and len(text) <= width:  # one line, nothing to break or cut
+        if column.justify == "left":
+            return [text + " " * (width - length)]
+        text = text.rstrip()
+        return [" " * (width - cell_len(text)) + text]
+    overflow = column.overflow
+    if column.no_wrap:
+        pieces = [text]
+    else:
+        offsets = divide_line(text, width, fold=overflow == "fold")
+        bounds = [0, *offsets, len(text)]
+        pieces = [_strip_beyond(text[a:b], width) for a, b in pairwise(bounds)]
+    lines = []
+    for piece in pieces:
+        if column.justify == "left":
+            line = _truncate(piece, width, overflow, pad=True)
+        else:
+            line = _truncate(piece.rstrip(), width, overflow)
+            line = " " * (width - cell_len(line)) + line
+        lines.append(set_cell_size(_truncate(line, width, overflow), width))
+    return lines
+
+
+def _strip_beyond(text: str, size: int) -> str:
+    """:meth:`rich.text.Text.rstrip_end`: drop trailing whitespace past ``size`` characters."""
+    excess = len(text) - size
+    if excess > 0:
+        space = _TRAILING_SPACE.search(text)
+        if space is not None:
+            return text[: len(text) - min(len(space.group(0)), excess)]
+    return text
+
+
+def _truncate(text: str, width: int, overflow: str, pad: bool = False) -> str:
+    """:meth:`rich.text.Text.truncate`."""
+    length = cell_len(text)
+    if length > width:
+        if overflow == "ellipsis":
+            return set_cell_size(text, width - 1) + "…"
+        return set_cell_size(text, width)
+    if pad and length < width:
+        return text + " " * (width - length)
+    return text

@@ -1,0 +1,106 @@
+"""QuickTable prints exactly what Rich's own Table prints, only faster."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from thiduaCLI.quicktable import QuickTable
+
+WORDS = (
+    "Đơn vị",
+    "khối",
+    "(tên tạm)",
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "⚠ thiếu THU_NS, VIEC_LAM (tính 0 điểm)",
+    "9/9",
+    "↑12",
+    "—",
+    "supercalifragilisticexpialidocious",
+    "中文字",
+    "e\u0301",
+    "",
+    " ",
+    "x" * 30,
+)
+
+
+def _tables(seed: int) -> list[tuple[Table, Table]]:
+    """The same random tables twice: as QuickTable and as Rich's Table."""
+    rng = random.Random(seed)
+
+    def text() -> str:
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 6)))
+        return rng.choice(["", " ", ""]) + words + rng.choice(["", "  ", ""])
+
+    made = []
+    for _ in range(40):
+        columns = []
+        for _ in range(rng.randint(1, 8)):
+            options: dict[str, object] = {}
+            if rng.random() < 0.3:
+                options["justify"] = "right"
+            if rng.random() < 0.15:
+                options["no_wrap"] = True
+            if rng.random() < 0.15:
+                options["min_width"] = rng.randint(0, 12)
+            if rng.random() < 0.1:
+                options["overflow"] = rng.choice(["fold", "crop", "ellipsis"])
+            if rng.random() < 0.05:
+                options["max_width"] = rng.randint(1, 15)
+            columns.append((text() or "H", options))
+        rows = [[text() for _ in columns] for _ in range(rng.randint(0, 12))]
+        title, caption = text() or "Bảng", text()
+        pair = []
+        for kind in (QuickTable, Table):
+            table = kind(title=title, caption=caption, box=box.SIMPLE_HEAVY, pad_edge=False)
+            for heading, options in columns:
+                table.add_column(heading, **options)  # type: ignore[arg-type]
+            for row in rows:
+                table.add_row(*row)
+            pair.append(table)
+        made.append((pair[0], pair[1]))
+    return made
+
+
+def _printed(table: Table, width: int, color: bool) -> str:
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        highlight=False,
+        color_system="truecolor" if color else None,
+        force_terminal=color,
+    )
+    console.print(table)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_plain_tables_print_as_rich_prints_them(seed: int) -> None:
+    for quick, rich_table in _tables(seed):
+        assert quick._plain()  # the quick way is the one tested
+        for width in (12, 40, 80, 120, 200):
+            for color in (False, True):
+                assert _printed(quick, width, color) == _printed(rich_table, width, color)
+
+
+def test_anything_else_goes_through_rich() -> None:
+    styled = QuickTable("Bảng")
+    styled.add_column("Mã")
+    styled.add_row(Text("K01", style="bold"))
+    marked = QuickTable("Bảng")
+    marked.add_column("Mã")
+    marked.add_row("[bold]K01[/bold]")
+    lined = QuickTable("Bảng", show_lines=True)
+    lined.add_column("Mã")
+    lined.add_row("K01")
+    for table in (styled, marked, lined):
+        assert not table._plain()
+    assert "[bold]" not in _printed(marked, 40, False)
