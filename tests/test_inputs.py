@@ -118,6 +118,8 @@ def test_folding_drops_case_diacritics_and_punctuation() -> None:
     assert fold("Phòng Văn hóa – Xã hội") == "phong van hoa xa hoi"
     assert fold("ĐOÀN") == "doan"
     assert fold("Khóm 3") == fold("Kho\u0301m 3")  # typed decomposed (NFD)
+    assert fold("Kho\u0301\u20d7m 3") == "khom 3"  # any combining mark goes, not only tones
+    assert fold("K-03") == "k 03" and fold("  KHÓM\t3 ") == "khom 3"  # ASCII and not
 
 
 NAMES = {"K03": "Khóm 3", "K13": "Khóm 13", "VH_XH": "Phòng Văn hóa – Xã hội", "VP": "Văn phòng"}

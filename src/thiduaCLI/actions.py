@@ -261,7 +261,9 @@ def report(
                         date=format_date(earlier.ref_date),
                     )
                 )
-            observation = store.observations(session, plan, earlier.ref_date, unit=earlier.unit)
+            observation = store.observations(
+                session, plan, earlier.ref_date, unit=earlier.unit, timeliness=False
+            )
             unit, indicator = plan.units[earlier.unit], plan.indicators[earlier.indicator]
             shown = format_number(earlier.value)
             found = observation.get((unit.code, indicator.code))
@@ -278,9 +280,9 @@ def report(
                 plan, unit, indicator, reading, value, reported_total, ref_date, by, note, key=key
             ),
         )
-        observation = store.observations(session, plan, ref_date, unit=unit.code).get(
-            (unit.code, indicator.code)
-        )
+        observation = store.observations(
+            session, plan, ref_date, unit=unit.code, timeliness=False
+        ).get((unit.code, indicator.code))
     return _recorded(plan, figure, unit, indicator, _as_read(reading), observation)
 
 
@@ -546,9 +548,9 @@ def correct(
                 supersedes=old.id,
             ),
         )
-        observation = store.observations(session, plan, old.ref_date, unit=unit.code).get(
-            (unit.code, indicator.code)
-        )
+        observation = store.observations(
+            session, plan, old.ref_date, unit=unit.code, timeliness=False
+        ).get((unit.code, indicator.code))
     return _recorded(plan, figure, unit, indicator, _as_read(reading), observation)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from thiduaCLI.errors import LookupFailed
@@ -23,10 +24,23 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # i1
 _NUMBER = re.compile(r"(\d+)")
 
 
+class _Marks(dict[int, int | None]):
+    """A :meth:`str.translate` table that drops combining marks; filled as characters come."""
+
+    def __missing__(self, code_point: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code_point)) else code_point
+        self[code_point] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ as d, punctuation as single spaces: 'Khóm 3' -> 'khom 3'."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))  # i18n: data
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = text.casefold().replace("đ", "d")  # i18n: data
+    if not bare.isascii():
+        bare = unicodedata.normalize("NFD", bare).translate(_WITHOUT_MARKS)
     return _NOT_WORD.sub(" ", bare).strip()
 
 
@@ -85,13 +99,24 @@ class Index(Generic[T]):
 
     def __init__(self, entries: Mapping[str, T], names: Mapping[str, str], what: str) -> None:
         self.entries, self.names, self.what = entries, names, what
-        self.folded_names = {code: fold(names[code]) for code in entries}
         self.by_code: dict[str, list[str]] = {}
-        self.by_name: dict[str, list[str]] = {}
-        for code, folded_name in self.folded_names.items():
+        for code in entries:
             self.by_code.setdefault(fold(code), []).append(code)
-            self.by_name.setdefault(folded_name, []).append(code)
         self.found: dict[str, T | LookupFailed] = {}
+
+    @cached_property
+    def folded_names(self) -> dict[str, str]:
+        """Each code's name, folded (only when a query is not a code: folding 3,000 names
+        would cost ``thidua report K03 …`` more than the rest of its lookup)."""
+        return {code: fold(self.names[code]) for code in self.entries}
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Codes by their folded name."""
+        found: dict[str, list[str]] = {}
+        for code, folded_name in self.folded_names.items():
+            found.setdefault(folded_name, []).append(code)
+        return found
 
     def _matches(self, wanted: str) -> Iterator[list[str]]:
         """Codes matching the folded query: by code, by whole name, by words of the name."""
