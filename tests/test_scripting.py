@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_thidua
 from helpers import assert_refused, dump, figure_count, plan_copy
+from thiduaCLI import formats
 from thiduaCLI.formats import flatten
 
 # command line -> where its rows sit in the JSON answer (None: the answer is the list)
@@ -357,3 +358,18 @@ def test_a_formula_behind_a_tab_is_made_safe_too(ready) -> None:
     ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-01-31", "--note", "\t=1+1")
     rows = list(csv.DictReader(io.StringIO(ready("history", "--format", "csv").out)))
     assert rows[0]["note"] == "'\t=1+1"
+
+
+@pytest.mark.parametrize("chunks_a_write", [1, 7, 65_536])
+def test_json_is_written_in_pieces_as_one_document(monkeypatch, chunks_a_write: int) -> None:
+    """However many pieces a write holds, the output is json.dumps' text and a line break."""
+    monkeypatch.setattr(formats, "_CHUNKS_A_WRITE", chunks_a_write)
+    data = {
+        "rows": [{"unit": f"Khóm {n}", "score": n / 3, "on": [1, None, True]} for n in range(50)],
+        "as_of": "2026-06-30",
+        "empty": {},
+    }
+    stream = io.StringIO()
+    formats.write_json(data, stream)
+    assert stream.getvalue() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(stream.getvalue()) == data

@@ -131,11 +131,13 @@ AsOfOption = Annotated[
 
 def _emit(data: object, as_json: bool) -> None:
     """Print JSON, or a Rich renderable (or several) to stdout."""
-    from thiduaCLI.render import dump_json, make_console
-
     if as_json:
-        typer.echo(dump_json(data))
+        from thiduaCLI.formats import write_json
+
+        write_json(data, sys.stdout)
         return
+    from thiduaCLI.render import make_console
+
     console = make_console()
     for item in data if isinstance(data, list) else [data]:
         console.print(item)
@@ -193,10 +195,10 @@ def _show(
     if fmt == "table":
         _emit(table(), as_json=False)
         return
-    from thiduaCLI.formats import render
+    from thiduaCLI.formats import write
 
     answer = data()
-    sys.stdout.write(render(fmt, answer, records(answer), columns))
+    write(sys.stdout, fmt, answer, lambda: records(answer), columns)
 
 
 def _notes(notes: list[str], quiet: bool = False) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
 from thiduaCLI.i18n import _
 
@@ -19,9 +19,22 @@ FORMATS = ("table", "json", "csv", "markdown", "ndjson")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def dump_json(data: object) -> str:
-    """Indented UTF-8 JSON with plain numbers."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+_CHUNKS_A_WRITE = 65_536
+
+
+def write_json(data: object, stream: IO[str]) -> None:
+    """Indented UTF-8 JSON with plain numbers, and a line break, written as it is encoded:
+    a ranking of 3,000 units is 20 MB of JSON, which :func:`json.dumps` would hold whole, in
+    small pieces."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    pending: list[str] = []
+    for chunk in encoder.iterencode(data):
+        pending.append(chunk)
+        if len(pending) == _CHUNKS_A_WRITE:
+            stream.write("".join(pending))
+            pending.clear()
+    pending.append("\n")
+    stream.write("".join(pending))
 
 
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
@@ -91,14 +104,20 @@ def to_ndjson(records: Sequence[dict[str, Any]]) -> str:
     return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records)
 
 
-def render(
-    fmt: str, data: object, records: Sequence[dict[str, Any]], columns: Sequence[str] = ()
-) -> str:
-    """The answer in a machine or report format (``table`` is the CLI's own business)."""
+def write(
+    stream: IO[str],
+    fmt: str,
+    data: object,
+    records: Callable[[], Sequence[dict[str, Any]]],
+    columns: Sequence[str] = (),
+) -> None:
+    """Write the answer in a machine or report format (``table`` is the CLI's own business);
+    ``records`` gives its rows, asked for only by the formats made of rows."""
     if fmt == "json":
-        return dump_json(data) + "\n"
-    if fmt == "ndjson":
-        return to_ndjson(records)
-    if fmt == "csv":
-        return to_csv(records, columns)
-    return to_markdown(records)
+        write_json(data, stream)
+    elif fmt == "ndjson":
+        stream.write(to_ndjson(records()))
+    elif fmt == "csv":
+        stream.write(to_csv(records(), columns))
+    else:
+        stream.write(to_markdown(records()))

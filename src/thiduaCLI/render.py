@@ -15,7 +15,6 @@ from rich.text import Text
 from thiduaCLI.actions import InitResult, Recorded, Review
 from thiduaCLI.attainment import Assessment, IndicatorStatus, State
 from thiduaCLI.dates import format_date
-from thiduaCLI.formats import dump_json  # noqa: F401  (re-exported for the CLI)
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
