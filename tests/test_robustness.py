@@ -17,9 +17,13 @@ import pytest
 
 from conftest import Run, run_thidua, thidua_command
 from helpers import dump, figure_count
+from thiduaCLI import store
+from thiduaCLI.models import SCHEMA_VERSION
+from thiduaCLI.plan import Plan
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "schema_v2.sqlite3"
+FIXTURE_V3 = Path(__file__).parent / "fixtures" / "schema_v3.sqlite3"
 
 
 def _environment(db: Path) -> dict[str, str]:
@@ -189,25 +193,34 @@ def _upgraded(tmp_path: Path, fixture: Path, version: int) -> tuple[Path, Run]:
     shutil.copy(fixture, db)
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == version
+        recorded = []  # the first schema kept no history
+        if version > 1:
+            recorded = connection.execute("SELECT version FROM schema_migration").fetchall()
     original = dump(db)
     result = run_thidua(db, tmp_path, "status", "--period", "2026-H1", "--json")
     assert result.code == 0, result.err
     backup = tmp_path / f"cu.sqlite3.v{version}.bak"
     assert result.err == (
-        f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ {version} lên 3; "
+        f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ {version} lên {SCHEMA_VERSION}; "
         f"bản sao trước khi nâng cấp: {backup}\n"
     )
     assert dump(backup) == original
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
-        assert connection.execute("SELECT version FROM schema_migration").fetchall() == [
-            (2,),
-            (3,),
-        ]
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        applied = connection.execute("SELECT version FROM schema_migration").fetchall()
+    assert applied == recorded + [(step,) for step in range(version + 1, SCHEMA_VERSION + 1)]
     fresh = tmp_path / "moi.sqlite3"
     assert run_thidua(fresh, tmp_path, "units").code == 0
     assert _columns(db) == _columns(fresh)  # the upgraded schema is the one new files get
     return db, result
+
+
+def _reads_as_before(status: Run) -> None:
+    """The H1 status of the schema-2 and schema-3 fixtures (the same figures), as the
+    schema-2 version printed it."""
+    expected = {"VIEC_LAM": 43, "BHYT": 96.774194, "TANG_TRUONG": -1.5, "THU_NS": 60.25}
+    values = {row["code"]: row["value"] for row in json.loads(status.out)["indicators"]}
+    assert {code: values[code] for code in expected} == expected
 
 
 def test_a_first_schema_database_upgrades_with_every_figure_intact(tmp_path: Path) -> None:
@@ -236,15 +249,41 @@ def test_a_second_schema_database_upgrades_with_every_figure_and_audit_record_in
         figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
         audit_before = connection.execute("SELECT * FROM retraction").fetchall()
     db, result = _upgraded(tmp_path, FIXTURE_V2, 2)
-    # what the schema-2 version printed for this file
-    expected = {"VIEC_LAM": 43, "BHYT": 96.774194, "TANG_TRUONG": -1.5, "THU_NS": 60.25}
-    values = {row["code"]: row["value"] for row in json.loads(result.out)["indicators"]}
-    assert {code: values[code] for code in expected} == expected
+    _reads_as_before(result)
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
         assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
     assert len(figures_before) == 8 and len(audit_before) == 1
     assert run_thidua(db, tmp_path, "status").err == ""  # upgraded once only
+
+
+def test_a_third_schema_database_moves_its_units_to_rows_and_reads_the_same(
+    tmp_path: Path,
+) -> None:
+    """Schema 4 stores each unit of a plan as a row of its own: the plan reads the same, every
+    unit keeps its place, and figures and audit records are untouched."""
+    with sqlite3.connect(FIXTURE_V3) as connection:
+        figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+        (document_before,) = connection.execute("SELECT document FROM plan").fetchone()
+    units_before = json.loads(document_before)["units"]
+    db, result = _upgraded(tmp_path, FIXTURE_V3, 3)
+    _reads_as_before(result)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        (document,) = connection.execute("SELECT document FROM plan").fetchone()
+        rows = connection.execute(
+            "SELECT code, position, name, document FROM plan_unit ORDER BY position"
+        ).fetchall()
+    assert json.loads(document)["units"] == {}
+    assert [(code, name) for code, _, name, _ in rows] == [
+        (code, unit["name"]) for code, unit in units_before.items()
+    ]
+    assert {code: json.loads(unit) for code, _, _, unit in rows} == units_before
+    assert [position for _, position, _, _ in rows] == list(range(len(units_before)))
+    with store.open_database(db) as database, database.session() as session:
+        plan = store.load_plan(session, 2026)
+    assert plan == Plan.model_validate_json(document_before)  # the same plan, in the same order
+    assert list(plan.units) == list(units_before)
 
 
 def test_a_backup_taken_while_others_write_is_consistent(ready, db: Path, tmp_path: Path) -> None:

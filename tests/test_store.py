@@ -13,8 +13,9 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import store
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import SCHEMA_VERSION, Figure, PlanRecord, Retraction
+from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction
 from thiduaCLI.plan import Plan, parse_plan
+from thiduaCLI.plan_rows import unit_names
 
 
 def _figure(unit: str, indicator: str, value: float, day: date, **extra: object) -> Figure:
@@ -203,15 +204,51 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
 
 def test_a_stored_plan_this_version_cannot_read_is_one_clear_error(database) -> None:
     with database.session(write=True) as session:
-        record = session.get(PlanRecord, 2026)
-        record.document = record.document.replace('"title"', '"tieu_de"')
-        session.add(record)
+        session.connection().exec_driver_sql(
+            "UPDATE plan SET document = replace(document, '\"title\"', '\"tieu_de\"')"
+        )
     with pytest.raises(StoreError) as caught, database.session() as session:
         store.load_plan(session, 2026)
     assert str(caught.value) == (
         "kế hoạch năm 2026 lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua khác "
         "ghi?); nạp lại bằng: thidua init small.toml"
     )
+
+
+def test_a_stored_plan_reads_back_equal_with_its_units_in_plan_order(
+    database, small_plan: Plan
+) -> None:
+    with database.session() as session:
+        stored = store.load_plan(session, 2026)
+    assert stored == small_plan
+    assert list(stored.units) == list(small_plan.units)
+    assert [unit.code for unit in stored.units.values()] == list(small_plan.units)
+    assert stored.ward == small_plan.ward
+    assert "NOPE" not in stored.units and len(stored.units) == len(small_plan.units)
+    with pytest.raises(KeyError):
+        stored.units["NOPE"]
+
+
+def test_a_stored_unit_is_read_only_when_asked_for(database, small_plan: Plan) -> None:
+    """One unit's row that this version cannot read spoils that unit, not the others: a
+    report on another unit works, and reading it is one clear error."""
+    broken, kept = list(small_plan.units)[1:3]
+    with database.session(write=True) as session:
+        session.connection().exec_driver_sql(
+            "UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = ?", (broken,)
+        )
+    unreadable = (
+        "kế hoạch năm 2026 lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua khác "
+        "ghi?); nạp lại bằng: thidua init small.toml"
+    )
+    with database.session() as session:
+        stored = store.load_plan(session, 2026)
+    assert stored.units[kept] == small_plan.units[kept]
+    assert unit_names(stored) == {code: unit.name for code, unit in small_plan.units.items()}
+    for read in (lambda: stored.units[broken], stored.units.values, stored.units.items):
+        with pytest.raises(StoreError) as caught:
+            read()
+        assert str(caught.value) == unreadable
 
 
 def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -> None:

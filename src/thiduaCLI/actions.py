@@ -25,6 +25,7 @@ from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, u
 from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
+from thiduaCLI.plan_rows import unit_names
 from thiduaCLI.recording import check_reading, increment_from_total
 
 # Imported where they are used, so that ``thidua report`` does not load them.
@@ -191,8 +192,7 @@ def find_indicator(plan: Plan, query: str) -> Indicator:
 
 def unit_index(plan: Plan) -> Index[Unit]:
     """The plan's units by code and name, for finding many (an import's rows)."""
-    names = {code: unit.name for code, unit in plan.units.items()}
-    return Index(plan.units, names, _("đơn vị"))
+    return Index(plan.units, unit_names(plan), _("đơn vị"))
 
 
 def indicator_index(plan: Plan) -> Index[Indicator]:

@@ -6,6 +6,7 @@ file has been kept; every step is tested against a committed database of the old
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import Connection
@@ -16,8 +17,9 @@ from thiduaCLI.models import (
     FIGURE_INDEX_COLUMNS,
     SCHEMA_VERSION,
     Retraction,
-    SchemaMigration,
     TargetChange,
+    plan_unit_table,
+    schema_migration_table,
 )
 
 
@@ -31,7 +33,7 @@ def _to_v2(connection: Connection) -> None:
         'CREATE UNIQUE INDEX ix_figure_key ON figure ("key")',
     ):
         connection.exec_driver_sql(statement)
-    tables = [model.__table__ for model in (Retraction, TargetChange, SchemaMigration)]
+    tables = [Retraction.__table__, TargetChange.__table__, schema_migration_table]
     SQLModel.metadata.create_all(connection, tables=tables)  # type: ignore[arg-type]
 
 
@@ -45,12 +47,44 @@ def _to_v3(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4(connection: Connection) -> None:
+    """Each plan's units move to rows of their own, so that a command naming one unit reads
+    that one. The documents are rewritten as JSON, without validating them: a plan this
+    version cannot read stays unreadable, and says so when used, as before."""
+    SQLModel.metadata.create_all(connection, tables=[plan_unit_table])
+    plans = connection.exec_driver_sql("SELECT year, document FROM plan").fetchall()
+    for year, document in plans:
+        try:
+            plan = json.loads(document)
+        except ValueError:
+            continue  # not a plan this version wrote: left for load_plan to refuse
+        units = plan.get("units") if isinstance(plan, dict) else None
+        if not isinstance(units, dict) or not all(isinstance(u, dict) for u in units.values()):
+            continue
+        plan["units"] = {}
+        connection.exec_driver_sql(
+            "UPDATE plan SET document = ? WHERE year = ?", (_compact(plan), year)
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
+            [
+                (year, code, position, str(unit.get("name", "")), _compact(unit))
+                for position, (code, unit) in enumerate(units.items())
+            ],
+        )
+
+
+def _compact(value: object) -> str:
+    """JSON as the plan's documents are written: UTF-8 text, no spaces."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def upgrade(connection: Connection, from_version: int) -> None:
     """Apply every step after ``from_version`` and record each one (caller holds the lock)."""
     for version in range(from_version + 1, SCHEMA_VERSION + 1):
         STEPS[version](connection)
-        connection.execute(SchemaMigration.__table__.insert().values(version=version))  # type: ignore[attr-defined]
+        connection.execute(schema_migration_table.insert().values(version=version))
     connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

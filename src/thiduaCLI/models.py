@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def utc_now() -> datetime:
@@ -20,16 +20,40 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class PlanRecord(SQLModel, table=True):
-    """One year's validated plan, stored whole as JSON (the plan is a document, not rows)."""
+# The plan and the schema's history are read and written with plain SQL (store.py,
+# migrations.py), never as objects: they are SQLAlchemy Core tables, which cost nothing to
+# define, where each SQLModel class adds milliseconds to the start of every command.
 
-    __tablename__ = "plan"
+plan_table = Table(
+    "plan",
+    SQLModel.metadata,
+    Column("year", Integer, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("document", String, nullable=False),  # the plan without its units, as JSON
+)
+"""One year's validated plan as JSON, without its units (see ``plan_unit_table``)."""
 
-    year: int = Field(primary_key=True)
-    title: str
-    source: str
-    loaded_at: datetime
-    document: str
+plan_unit_table = Table(
+    "plan_unit",
+    SQLModel.metadata,
+    Column("year", Integer, ForeignKey("plan.year"), primary_key=True),
+    Column("code", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", String, nullable=False),
+    Column("document", String, nullable=False),
+)
+"""One unit of a year's plan as JSON, its position in the plan and its name: a command
+that names one unit reads that one (see :mod:`thiduaCLI.plan_rows`)."""
+
+schema_migration_table = Table(
+    "schema_migration",
+    SQLModel.metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime, nullable=False, default=lambda: utc_now()),
+)
+"""Each schema upgrade applied to this file, and when."""
 
 
 # Figures in the order status and rank read them: a year's pairs, each by date then id. It
@@ -103,12 +127,3 @@ class TargetChange(SQLModel, table=True):
     new_target: float | None
     changed_at: datetime = Field(default_factory=utc_now)
     source: str
-
-
-class SchemaMigration(SQLModel, table=True):
-    """Each schema upgrade applied to this file, and when."""
-
-    __tablename__ = "schema_migration"
-
-    version: int = Field(primary_key=True)
-    applied_at: datetime = Field(default_factory=utc_now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -181,7 +182,7 @@ class Plan(_Strict):
     ward_code: Code
     indicators: dict[str, Indicator]
     blocks: dict[str, Block]
-    units: dict[str, Unit]
+    units: Mapping[str, Unit]  # a dict; a stored plan's reads its units when asked
 
     @property
     def ward(self) -> Unit:

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -34,14 +34,14 @@ from thiduaCLI.i18n import _
 from thiduaCLI.models import (
     SCHEMA_VERSION,
     Figure,
-    PlanRecord,
     Retraction,
-    SchemaMigration,
     TargetChange,
+    schema_migration_table,
     utc_now,
 )
 from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
+from thiduaCLI.plan_rows import header_document, read_plan, unit_rows
 
 BUSY_TIMEOUT_MS = 30_000
 LOCAL_UTC_OFFSET_HOURS = 7  # Vietnam (no daylight saving): a figure's local recording day
@@ -139,7 +139,7 @@ def _make_current(database: Database, seed: Seed | None) -> None:
         version, tables = _schema_state(database.path, connection)
         if not tables:
             SQLModel.metadata.create_all(connection)
-            connection.execute(SchemaMigration.__table__.insert().values(version=SCHEMA_VERSION))
+            connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if seed is not None:
                 seed(session)
@@ -270,37 +270,50 @@ def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
 # ---------------------------------------------------------------------------- the plan
 
 
+def _driver(session: Session) -> sqlite3.Connection:
+    """The session's own sqlite3 connection, in its transaction: for the plain queries every
+    command runs first, which SQLAlchemy would compile and wrap at a cost ``thidua report``
+    notices."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
 def plan_years(session: Session) -> list[int]:
     """Years that have a plan, oldest first."""
-    return list(session.exec(select(PlanRecord.year).order_by(col(PlanRecord.year))))
+    return [year for (year,) in _driver(session).execute("SELECT year FROM plan ORDER BY year")]
 
 
 def load_plan(session: Session, year: int) -> Plan | None:
-    """The stored plan of a year, if any."""
-    record = session.get(PlanRecord, year)
+    """The stored plan of a year, if any; its units are read when first asked for."""
+    driver = _driver(session)
+    record = driver.execute("SELECT source, document FROM plan WHERE year = ?", (year,)).fetchone()
     if record is None:
         return None
-    try:
-        return Plan.model_validate_json(record.document)
-    except ValidationError:
-        raise StoreError(
-            _(
-                "kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
-                "khác ghi?); nạp lại bằng: thidua init {source}"
-            ).format(year=year, source=record.source)
-        ) from None
+    source, document = record
+    rows = driver.execute(
+        "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
+    ).fetchall()
+    rows.sort(key=itemgetter(1))  # in plan order; quicker here than a sort in SQL
+    unreadable = _(
+        "kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
+        "khác ghi?); nạp lại bằng: thidua init {source}"
+    ).format(year=year, source=source)
+    return read_plan(document, rows, unreadable)
 
 
 def save_plan(session: Session, plan: Plan, source: str) -> None:
     """Store or replace the plan of its year."""
-    record = session.get(PlanRecord, plan.year) or PlanRecord(
-        year=plan.year, title=plan.title, source=source, loaded_at=utc_now(), document=""
+    driver = _driver(session)
+    driver.execute(
+        "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
+        " loaded_at = excluded.loaded_at, document = excluded.document",
+        (plan.year, plan.title, source, stored_datetime(utc_now()), header_document(plan)),
     )
-    record.title = plan.title
-    record.source = source
-    record.loaded_at = utc_now()
-    record.document = plan.model_dump_json()
-    session.add(record)
+    driver.execute("DELETE FROM plan_unit WHERE year = ?", (plan.year,))
+    driver.executemany(
+        "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
+        [(plan.year, *row) for row in unit_rows(plan)],
+    )
 
 
 def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
