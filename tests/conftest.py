@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI.plan import Plan, parse_plan
+from thiduaCLI.plan import Plan
+from thiduaCLI.plan_file import parse_plan
 
 
 @pytest.fixture

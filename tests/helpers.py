@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from thiduaCLI.attainment import Observation
-from thiduaCLI.plan import shipped_plan_path
+from thiduaCLI.plan_file import shipped_plan_path
 
 SMALL_PLAN = """
 year = 2026

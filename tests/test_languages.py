@@ -14,7 +14,7 @@ import pytest
 from conftest import Run
 from helpers import assert_refused, dump, plan_copy
 from test_catalogues import vietnamese
-from thiduaCLI.plan import shipped_plan_path
+from thiduaCLI.plan_file import shipped_plan_path
 
 
 def _values(db: Path) -> list[tuple[str, str, float]]:

@@ -9,7 +9,8 @@ import pytest
 
 from helpers import SMALL_PLAN, obs
 from thiduaCLI.periods import parse_period
-from thiduaCLI.plan import Plan, parse_plan
+from thiduaCLI.plan import Plan
+from thiduaCLI.plan_file import parse_plan
 from thiduaCLI.scoring import (
     UnitScore,
     grade_for,

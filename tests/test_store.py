@@ -14,7 +14,8 @@ from helpers import SMALL_PLAN
 from thiduaCLI import store
 from thiduaCLI.errors import StoreError
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction
-from thiduaCLI.plan import Plan, parse_plan
+from thiduaCLI.plan import Plan
+from thiduaCLI.plan_file import parse_plan
 from thiduaCLI.plan_rows import unit_names
 
 

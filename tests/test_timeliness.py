@@ -10,7 +10,7 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import actions, store
 from thiduaCLI.models import Figure
-from thiduaCLI.plan import parse_plan
+from thiduaCLI.plan_file import parse_plan
 from thiduaCLI.timeliness import due_date, periods_due
 
 

@@ -24,7 +24,7 @@ from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
 from thiduaCLI.periods import Period, month_containing
-from thiduaCLI.plan import Indicator, Plan, Unit, load_plan, shipped_plan_path
+from thiduaCLI.plan import Indicator, Plan, Unit
 from thiduaCLI.plan_rows import unit_names
 from thiduaCLI.recording import check_reading, increment_from_total
 
@@ -51,12 +51,14 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
 
     Without a year, the plan of this year is used if there is one, else the newest.
     """
-    source = shipped_plan_path()
-    shipped: list[Plan] = []
+    shipped: list[tuple[Plan, Path]] = []
 
     def seed(session: store.Session) -> None:
-        shipped.append(load_plan(source))
-        store.save_plan(session, shipped[0], str(source))
+        from thiduaCLI.plan_file import load_plan, shipped_plan_path
+
+        source = shipped_plan_path()
+        shipped.append((load_plan(source), source))
+        store.save_plan(session, shipped[0][0], str(source))
 
     with store.open_database(db_path, seed) as database:
         notes = []
@@ -64,7 +66,7 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
             notes.append(
                 _(
                     "Đã tạo cơ sở dữ liệu mới {path} và nạp kế hoạch {year} có sẵn ({source})"
-                ).format(path=db_path, year=shipped[0].year, source=source.name)
+                ).format(path=db_path, year=shipped[0][0].year, source=shipped[0][1].name)
             )
         notes += upgrade_notes(database)
         with database.session() as session:
@@ -128,6 +130,7 @@ class InitResult:
 
 def init(db_path: Path, plan_path: Path | None) -> InitResult:
     """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
+    from thiduaCLI.plan_file import load_plan, shipped_plan_path
     from thiduaCLI.resync import check_resync, describe_changes, target_differences
 
     source = plan_path or shipped_plan_path()

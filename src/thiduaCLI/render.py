@@ -5,12 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from thiduaCLI.actions import InitResult, Recorded, Review
 from thiduaCLI.attainment import Assessment, IndicatorStatus, State
@@ -20,7 +15,12 @@ from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Indicator, Plan, Unit
-from thiduaCLI.quicktable import QuickTable
+
+# Rich is imported where a table is drawn: thidua report prints one line and never needs it.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 STATE_LABELS: dict[State, str] = {
     "achieved": N_("Đạt"),
@@ -58,6 +58,8 @@ def target_text(indicator: Indicator, target: float) -> str:
 
 
 def state_text(state: State) -> Text:
+    from rich.text import Text
+
     return Text(_(STATE_LABELS[state]), style=STATE_STYLES[state])
 
 
@@ -68,6 +70,10 @@ def new_table(
 
     ``title``, ``headings`` and ``numeric`` are already in the reader's language.
     """
+    from rich import box
+
+    from thiduaCLI.quicktable import QuickTable
+
     table = QuickTable(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
     code_heading = _("Mã")
     for heading in headings:
@@ -226,6 +232,8 @@ def assessment_json(judged: Assessment) -> dict[str, Any]:
 
 def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
     """The ward's progress for people."""
+    from rich.text import Text
+
     done_heading, rate_heading, expected_heading = (
         _("Thực hiện"),
         _("Tỷ lệ"),
@@ -386,4 +394,6 @@ def init_line(result: InitResult) -> str:
 def make_console(stderr: bool = False) -> Console:
     """A console that writes plain text when not on a terminal or when NO_COLOR is set."""
     plain = bool(os.environ.get("NO_COLOR"))
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")
