@@ -11,7 +11,7 @@ import pytest
 from thiduaCLI import i18n
 from thiduaCLI.conventions import Conventions, settle
 from thiduaCLI.errors import InputError, UsageProblem
-from thiduaCLI.lookup import nfc, sort_key
+from thiduaCLI.lookup import _sort_key_decomposed, nfc, sort_key
 from thiduaCLI.numbers import (
     exact_sum,
     format_number,
@@ -181,6 +181,53 @@ def test_numbers_are_formatted_in_the_readers_language() -> None:
     assert format_number(107) == "107"
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "vietnamese", "english"),
+    [
+        (1234567.891, 2, "1.234.567,89", "1,234,567.89"),
+        (2.675, 2, "2,68", "2.68"),  # read as written (2.675), then half to even
+        (0.125, 2, "0,12", "0.12"),
+        (-0.001, 2, "-0", "-0"),  # as Babel writes it
+        (12.5, 0, "12", "12"),
+        (-1400, 1, "-1.400", "-1,400"),
+        (Decimal("0.000000001"), 9, "0,000000001", "0.000000001"),
+        (1e15, 2, "1.000.000.000.000.000", "1,000,000,000,000,000"),
+    ],
+)
+def test_number_formatting_examples(value, decimals, vietnamese: str, english: str) -> None:
+    try:
+        assert format_number(value, decimals) == vietnamese
+        i18n.use("en")
+        assert format_number(value, decimals) == english
+    finally:
+        i18n.use("vi")
+
+
+def test_number_formatting_writes_what_babel_writes() -> None:
+    """Our formatter takes only the symbols from Babel; the text must be Babel's own."""
+    from babel.numbers import format_decimal
+
+    rng = random.Random(2026)
+    values: list[float | Decimal] = [0.0, -0.0, 0.005, -0.005, 999.995, 1e-10, 0.1 + 0.2]
+    for _ in range(3_000):
+        values += [
+            rng.uniform(-1e6, 1e6),
+            round(rng.uniform(-1e3, 1e3), rng.randint(0, 4)) + rng.choice([0, 0.005, -0.0005]),
+            rng.uniform(-1, 1) * 10 ** rng.randint(-12, 14),
+            Decimal(str(round(rng.uniform(-1e4, 1e4), rng.randint(0, 10)))),
+        ]
+    try:
+        for language in ("vi", "en"):
+            i18n.use(language)
+            for decimals in (0, 1, 2, 6, 9):
+                pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+                for value in values:
+                    expected = format_decimal(value, format=pattern, locale=language)
+                    assert format_number(value, decimals) == expected, (value, decimals)
+    finally:
+        i18n.use("vi")
+
+
 # ------------------------------------------------------------------- choosing conventions
 
 
@@ -243,6 +290,25 @@ def test_names_sort_in_vietnamese_alphabetical_order() -> None:
 def test_tones_sort_in_dictionary_order() -> None:
     tones = ["ma", "mà", "mả", "mã", "má", "mạ"]
     assert sorted(reversed(tones), key=sort_key) == tones
+
+
+def test_other_digits_and_stray_marks_sort_without_failing() -> None:
+    names = ["Tổ ²", "Tổ 2", "Tổ ٣", "\u0301Tổ", "Tô\u0301 1"]
+    # letters (a sign before a number), then tones: "Tố 1" comes before "Tổ 2"
+    assert sorted(names, key=sort_key) == ["\u0301Tổ", "Tổ ²", "Tô\u0301 1", "Tổ 2", "Tổ ٣"]
+
+
+def test_the_per_character_sort_key_is_the_letter_by_letter_one() -> None:
+    """sort_key works out each composed character once; the result must be the key of the
+    whole decomposed text, whatever form the text comes in."""
+    rng = random.Random(2026)
+    pieces = [*"aăâbdđeêioôơuưyAĐÔƯ09 –(", "\u0300", "\u0301", "\u0323", "\u0306", "\u031b"]
+    pieces += [*"àằấẹềịọồớụừỳẠẾỆ", "ǅ", "Å", "²", "٣", "한"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for form in ("NFC", "NFD"):
+            typed = unicodedata.normalize(form, text)
+            assert sort_key(typed) == _sort_key_decomposed(typed), typed
 
 
 def test_nfd_text_sorts_and_normalises_like_nfc() -> None:

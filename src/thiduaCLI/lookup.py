@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Generic, TypeVar
 
 from thiduaCLI.errors import LookupFailed
@@ -54,12 +54,45 @@ def sort_key(text: str) -> tuple[object, ...]:
 
     Letters first (a < ă < â < b … đ after d), then tones (none, huyền, hỏi, ngã, sắc,
     nặng), then case: "Khóm 2" < "Khóm 10" < "Phòng Kinh tế" < "Phòng Văn hóa – Xã hội".
+    Each character's part is worked out once (a ranking sorts thousands of names).
     """
     letters: list[tuple[int, object]] = []
     tones: list[int] = []
     cases: list[bool] = []
+    for piece in _NUMBER.split(unicodedata.normalize("NFC", text)):
+        if piece.isdecimal():  # isdigit() would take "²", which int() refuses
+            letters.append((1, int(piece)))
+            continue
+        for char in piece:
+            parts = _character_key(char)
+            if parts is None:  # a mark standing alone: it changes the letter before it
+                return _sort_key_decomposed(text)
+            for letter, tone, upper in parts:
+                letters.append(letter)
+                tones.append(tone)
+                cases.append(upper)
+    return (letters, tones, cases)
+
+
+@cache
+def _character_key(char: str) -> tuple[tuple[tuple[int, object], int, bool], ...] | None:
+    """One composed character's letters as :func:`sort_key` orders them (letter, tone,
+    upper case); None for a combining mark, which belongs to the letter before it."""
+    if unicodedata.combining(char):
+        return None
+    return tuple(
+        ((0, (ALPHABET.find(base.lower()), base.lower())), tone, base.isupper())
+        for base, tone in _letters(unicodedata.normalize("NFD", char))
+    )
+
+
+def _sort_key_decomposed(text: str) -> tuple[object, ...]:
+    """:func:`sort_key` letter by letter of the whole decomposed text."""
+    letters: list[tuple[int, object]] = []
+    tones: list[int] = []
+    cases: list[bool] = []
     for piece in _NUMBER.split(unicodedata.normalize("NFD", text)):
-        if piece.isdigit():
+        if piece.isdecimal():  # isdigit() would take "²", which int() refuses
             letters.append((1, int(piece)))
             continue
         for char, tone in _letters(piece):

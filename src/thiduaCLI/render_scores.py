@@ -122,6 +122,9 @@ def rank_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
 def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
     """One table per block, for people."""
     tables: dict[str, Table] = {}
+    codes: dict[str | None, list[str]] = {}  # each block's unit codes, for the code column
+    for unit in plan.units.values():
+        codes.setdefault(unit.block, []).append(unit.code)
     for row in ranking.rows:
         table = tables.get(row.block)
         if table is None:
@@ -145,7 +148,7 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
                     _("Đã báo cáo"),
                 ),
                 numeric=(rank_heading, score_heading, before_heading),
-                codes=[unit.code for unit in plan.members(row.block)],
+                codes=codes[row.block],
             )
             before = format_date(ranking.previous_end)
             compared = (

@@ -549,7 +549,7 @@ def observations_at(
     sql, parameters = _observations_sql(plan, bounds, unit, timeliness)
     found: list[dict[tuple[str, str], Observation]] = [{} for _ in bounds]
     dates: dict[str, date] = {}
-    for row in session.connection().exec_driver_sql(sql, parameters):
+    for row in _driver(session).execute(sql, parameters).fetchall():
         number, code, indicator, total, count, late, recorded = row[:7]
         value, numerator, denominator, ref_date, by = row[7:]
         last_date = dates.get(ref_date) or dates.setdefault(ref_date, date.fromisoformat(ref_date))
