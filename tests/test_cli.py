@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +14,7 @@ import pytest
 
 from helpers import assert_refused, dump, figure_count, plan_copy
 from thiduaCLI import __version__
+from thiduaCLI.plan_file import shipped_plan_path
 
 COMMANDS = (
     "init",
@@ -448,8 +453,22 @@ def test_init_resyncs_a_changed_target_and_keeps_figures(ready, db: Path, tmp_pa
     assert units["K03"]["targets"]["VIEC_LAM"] == 60
 
 
-def test_init_refuses_a_change_that_would_orphan_figures(ready, db: Path, tmp_path: Path) -> None:
+def _spoil_a_stored_unit(db: Path, code: str) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = ?", (code,)
+        )
+
+
+@pytest.mark.parametrize("stored_plan", ["readable", "unreadable"])
+def test_init_refuses_a_change_that_would_orphan_figures(
+    ready, db: Path, tmp_path: Path, stored_plan: str
+) -> None:
+    """Even replacing a stored plan it cannot read, init keeps every figure's unit and
+    indicator."""
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
+    if stored_plan == "unreadable":
+        _spoil_a_stored_unit(db, "K05")
     path = plan_copy(
         tmp_path,
         'K03 = { name = "Khóm 3", block = "KHOM", targets = { VIEC_LAM = 50 }',
@@ -461,6 +480,47 @@ def test_init_refuses_a_change_that_would_orphan_figures(ready, db: Path, tmp_pa
         "giữ lại trong kế hoạch để không mất số liệu"
     )
     assert_refused(ready("init", str(path)), message, db, before)
+
+
+def test_init_replaces_a_stored_plan_this_version_cannot_read(
+    ready, db: Path, tmp_path: Path
+) -> None:
+    ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
+    _spoil_a_stored_unit(db, "K05")
+    unreadable = (
+        "kế hoạch năm 2026 lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua khác "
+        f"ghi?); nạp lại bằng: thidua init {shipped_plan_path()}"
+    )
+    before = dump(db)
+    assert_refused(ready("rank"), unreadable, db, before)
+    assert ready("report", "K03", "VIEC_LAM", "1").code == 0  # K03 itself still reads
+    path = plan_copy(tmp_path)
+    result = ready("init", str(path))
+    assert (result.code, result.err) == (0, "")
+    assert result.out == (
+        f"Đã thay kế hoạch 2026 lưu trong cơ sở dữ liệu (không đọc được) bằng {path}; "
+        "không so được thay đổi với kế hoạch cũ.\n"
+    )
+    assert ready("rank").code == 0 and figure_count(db) == 2
+
+
+def test_report_loads_neither_rich_tables_nor_the_plan_file_reader(ready, db: Path) -> None:
+    """What keeps ``thidua report`` quick to start (bench/run.py measures how quick)."""
+    probe = (
+        "import sys\n"
+        "from thiduaCLI.launcher import main\n"
+        "sys.argv = ['thidua', 'report', 'K03', 'VIEC_LAM', '2', '--date', '2026-03-31']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rich.console', 'thiduaCLI.plan_file', 'thiduaCLI.quicktable',"
+        " 'thiduaCLI.scoring', 'thiduaCLI.resync', 'thiduaCLI.tabular', 'openpyxl')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    env = {**os.environ, "THIDUA_DB": str(db), "THIDUA_USER": "tester"}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False
+    )
+    assert ran.stdout.splitlines()[-1] == "[]", ran.stderr
+    assert figure_count(db) == 1  # and it did record the figure
 
 
 def test_init_refuses_an_invalid_plan_naming_file_entry_and_field(thidua, db, tmp_path) -> None:

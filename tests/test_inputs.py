@@ -149,6 +149,16 @@ def test_an_ambiguous_name_lists_the_candidates() -> None:
     )
 
 
+def test_a_code_typed_exactly_wins_over_codes_that_fold_alike() -> None:
+    names = {"K-1": "Tổ 1", "K_1": "Tổ 2"}
+    codes = {c: c for c in names}
+    assert resolve("K-1", codes, names, "đơn vị") == "K-1"
+    assert resolve("K_1", codes, names, "đơn vị") == "K_1"
+    with pytest.raises(LookupFailed) as caught:
+        resolve("k 1", codes, names, "đơn vị")  # folded, both fit: the candidates are listed
+    assert str(caught.value) == "đơn vị 'k 1' chưa rõ, có thể là: K-1 (Tổ 1), K_1 (Tổ 2); hãy gõ mã"
+
+
 def test_an_unknown_name_suggests_the_closest() -> None:
     with pytest.raises(LookupFailed) as caught:
         resolve("khom 31", {c: c for c in NAMES}, NAMES, "đơn vị")

@@ -286,6 +286,39 @@ def test_a_third_schema_database_moves_its_units_to_rows_and_reads_the_same(
     assert list(plan.units) == list(units_before)
 
 
+def test_the_fourth_schema_upgrade_takes_unusual_plan_documents_in_its_stride(
+    tmp_path: Path,
+) -> None:
+    """A plan with no units, and one whose unit name holds half a surrogate pair (only a
+    hand-edited file has these), upgrade with the rest: nothing to move for the first, the
+    second stored escaped; the 2026 plan reads as before."""
+    db = tmp_path / "cu.sqlite3"
+    shutil.copy(FIXTURE_V3, db)
+    with sqlite3.connect(db) as connection:
+        (document,) = connection.execute("SELECT document FROM plan").fetchone()
+        plan = json.loads(document)
+        empty = {**plan, "year": 2027, "units": {}}
+        odd = {**plan, "year": 2028}
+        odd["units"] = {code: dict(unit) for code, unit in plan["units"].items()}
+        odd["units"]["K01"]["name"] = "Khóm \ud800"
+        for year, text in ((2027, json.dumps(empty)), (2028, json.dumps(odd))):
+            connection.execute(
+                "INSERT INTO plan (year, title, source, loaded_at, document)"
+                " VALUES (?, 't', 'tay.toml', '2026-01-01 00:00:00.000000', ?)",
+                (year, text),
+            )
+    result = run_thidua(db, tmp_path, "status", "--period", "2026-H1", "--json")
+    assert result.code == 0, result.err
+    _reads_as_before(result)
+    with sqlite3.connect(db) as connection:
+        counts = dict(connection.execute("SELECT year, count(*) FROM plan_unit GROUP BY year"))
+        (name,) = connection.execute(
+            "SELECT name FROM plan_unit WHERE year = 2028 AND code = 'K01'"
+        ).fetchone()
+    assert counts == {2026: len(plan["units"]), 2028: len(plan["units"])}
+    assert name == "Khóm ?"  # the lookup column; the unit's own JSON keeps the escape
+
+
 def test_a_backup_taken_while_others_write_is_consistent(ready, db: Path, tmp_path: Path) -> None:
     env = _environment(db)
     writers = [

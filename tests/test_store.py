@@ -252,6 +252,22 @@ def test_a_stored_unit_is_read_only_when_asked_for(database, small_plan: Plan) -
         assert str(caught.value) == unreadable
 
 
+def test_stored_units_read_one_by_one_still_list_in_plan_order(database, small_plan: Plan) -> None:
+    with database.session() as session:
+        stored = store.load_plan(session, 2026)
+    for code in reversed(list(small_plan.units)):
+        stored.units[code]
+    assert list(stored.units.items()) == list(small_plan.units.items())
+    assert stored.members("A") == small_plan.members("A")
+
+
+def test_a_stored_plan_writes_out_as_the_plan_it_was(database, small_plan: Plan) -> None:
+    with database.session() as session:
+        stored = store.load_plan(session, 2026)
+    assert stored.model_dump_json() == small_plan.model_dump_json()
+    assert stored.model_dump() == small_plan.model_dump()
+
+
 def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -> None:
     from thiduaCLI import actions
 

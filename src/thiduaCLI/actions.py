@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING
 from thiduaCLI import store
 from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
 from thiduaCLI.dates import check_in_year, format_date, parse_date
-from thiduaCLI.errors import InputError, PlanError, ThiduaError, UsageProblem
+from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
@@ -122,7 +122,7 @@ class InitResult:
 
     plan: Plan
     source: Path
-    outcome: str  # "loaded", "updated" or "unchanged"
+    outcome: str  # "loaded", "updated", "unchanged" or "replaced" (the stored one unreadable)
     changes: list[str]
     created_database: bool
     notes: list[str] = field(default_factory=list)
@@ -131,16 +131,26 @@ class InitResult:
 def init(db_path: Path, plan_path: Path | None) -> InitResult:
     """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
     from thiduaCLI.plan_file import load_plan, shipped_plan_path
-    from thiduaCLI.resync import check_resync, describe_changes, target_differences
+    from thiduaCLI.resync import (
+        check_figures_kept,
+        check_resync,
+        describe_changes,
+        target_differences,
+    )
 
     source = plan_path or shipped_plan_path()
     plan = load_plan(source)
     with store.open_database(db_path) as database, database.session(write=True) as session:
-        old = store.load_plan(session, plan.year)
+        old, unreadable = _stored_plan(session, plan.year)
+        pairs = store.reported_pairs(session, plan.year)
         if old is not None:
-            check_resync(old, plan, store.reported_pairs(session, plan.year), source)
+            check_resync(old, plan, pairs, source)
+        elif unreadable:  # replaced whole: no figure may lose its unit or indicator
+            check_figures_kept(plan, pairs, source)
         changes = [] if old is None else describe_changes(old, plan)
-        if old is None:
+        if unreadable:
+            outcome = "replaced"
+        elif old is None:
             outcome = "loaded"
         elif old == plan:
             outcome = "unchanged"
@@ -165,6 +175,18 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
             )
         notes = upgrade_notes(database)
         return InitResult(plan, source, outcome, changes, database.created, notes)
+
+
+def _stored_plan(session: store.Session, year: int) -> tuple[Plan | None, bool]:
+    """The stored plan of a year with every unit read, and whether it could not be read
+    (``thidua init`` then replaces it: the way out the error message names)."""
+    try:
+        old = store.load_plan(session, year)
+        if old is not None:
+            old.units.values()  # a unit this version cannot read is found now, not later
+    except StoreError:
+        return None, True
+    return old, False
 
 
 # ------------------------------------------------------------------------------ report

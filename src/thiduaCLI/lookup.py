@@ -121,8 +121,9 @@ def _letters(decomposed: str) -> list[tuple[str, int]]:
 def resolve(query: str, entries: Mapping[str, T], names: Mapping[str, str], what: str) -> T:
     """The entry whose code or name matches ``query``.
 
-    Tried in order: the code (any case), the whole name, then names containing the query as
-    whole words. No match, or several, raises :class:`LookupFailed` listing candidates.
+    Tried in order: the code exactly as written, the code (any case), the whole name, then
+    names containing the query as whole words. No match, or several, raises
+    :class:`LookupFailed` listing candidates.
     """
     return Index(entries, names, what).find(query)
 
@@ -172,6 +173,8 @@ class Index(Generic[T]):
         return found
 
     def _find(self, query: str) -> T:
+        if query in self.entries:  # a code exactly as the plan writes it is never ambiguous
+            return self.entries[query]
         what, names = self.what, self.names
         wanted = fold(query)
         if not wanted:

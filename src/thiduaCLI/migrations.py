@@ -61,6 +61,8 @@ def _to_v4(connection: Connection) -> None:
         units = plan.get("units") if isinstance(plan, dict) else None
         if not isinstance(units, dict) or not all(isinstance(u, dict) for u in units.values()):
             continue
+        if not units:
+            continue  # nothing to move
         plan["units"] = {}
         connection.exec_driver_sql(
             "UPDATE plan SET document = ? WHERE year = ?", (_compact(plan), year)
@@ -68,15 +70,21 @@ def _to_v4(connection: Connection) -> None:
         connection.exec_driver_sql(
             "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
             [
-                (year, code, position, str(unit.get("name", "")), _compact(unit))
+                (year, str(code), position, _searchable(unit.get("name")), _compact(unit))
                 for position, (code, unit) in enumerate(units.items())
             ],
         )
 
 
 def _compact(value: object) -> str:
-    """JSON as the plan's documents are written: UTF-8 text, no spaces."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON without spaces, in ASCII: whatever text a document held (even half of a
+    surrogate pair) is stored as it was, escaped."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _searchable(name: object) -> str:
+    """A unit's name for the lookup column, as text SQLite can store."""
+    return str(name or "").encode("utf-8", "replace").decode("utf-8")
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    model_validator,
+)
 
 Comparator = Literal[">", ">=", "~", "<=", "<"]
 Kind = Literal["cumulative", "level"]
@@ -180,6 +187,11 @@ class Plan(Strict):
     indicators: dict[str, Indicator]
     blocks: dict[str, Block]
     units: Mapping[str, Unit]  # a dict; a stored plan's reads its units when asked
+
+    @field_serializer("units")
+    def _units_as_dict(self, units: Mapping[str, Unit]) -> dict[str, Unit]:
+        """A stored plan's units (read when asked for) are written like any plan's."""
+        return dict(units.items())
 
     @property
     def ward(self) -> Unit:

@@ -43,6 +43,8 @@ def read_plan(header: str, rows: list[UnitRow], unreadable: str) -> Plan:
         plan = Plan.model_validate_json(header)
     except ValidationError:
         raise StoreError(unreadable) from None
+    if plan.units and not rows:  # a document whose units no upgrade could move out
+        return plan
     return plan.model_copy(update={"units": StoredUnits(rows, unreadable)})
 
 
@@ -84,13 +86,15 @@ class StoredUnits(Mapping[str, Unit]):
         return f"StoredUnits({list(self._documents)!r})"
 
     def _every(self) -> dict[str, Unit]:
-        """Every unit, validated in one pass when some are not yet."""
+        """Every unit in plan order, validated in one pass when some are not yet."""
         if len(self._units) < len(self._documents):
             text = ",".join(f"{json.dumps(code)}:{doc}" for code, doc in self._documents.items())
             try:
                 self._units = _EVERY_UNIT.validate_json(f"{{{text}}}")
             except ValidationError:
                 raise StoreError(self._unreadable) from None
+        elif list(self._units) != list(self._documents):  # all read one by one, in any order
+            self._units = {code: self._units[code] for code in self._documents}
         return self._units
 
 

@@ -381,6 +381,11 @@ def init_line(result: InitResult) -> str:
         return _("Đã nạp kế hoạch {year} từ {source}: {sizes}.").format(
             year=plan.year, source=result.source, sizes=sizes
         )
+    if result.outcome == "replaced":
+        return _(
+            "Đã thay kế hoạch {year} lưu trong cơ sở dữ liệu (không đọc được) bằng {source}; "
+            "không so được thay đổi với kế hoạch cũ."
+        ).format(year=plan.year, source=result.source)
     if result.outcome == "unchanged":
         return _("Kế hoạch {year} không thay đổi ({source}).").format(
             year=plan.year, source=result.source

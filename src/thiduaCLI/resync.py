@@ -18,6 +18,21 @@ MEANING = ("measure", "kind", "share", "negative", "rollup")
 def check_resync(old: Plan, new: Plan, pairs: dict[tuple[str, str], int], source: Path) -> None:
     """Refuse a new plan that would leave figures without their unit or indicator, or change
     what figures already reported mean."""
+    check_figures_kept(new, pairs, source)
+    reported = {code for _, code in pairs}
+    for code in sorted(reported):
+        changed = _changed_fields(old.indicators[code], new.indicators[code], MEANING)
+        if changed:
+            raise PlanError(
+                _(
+                    "{source}: {location}: không đổi {fields} khi chỉ tiêu đã có số liệu báo cáo "
+                    "(số liệu cũ sẽ bị hiểu sai); hãy tạo chỉ tiêu mới"
+                ).format(source=source, location=f"indicators.{code}", fields=", ".join(changed))
+            )
+
+
+def check_figures_kept(new: Plan, pairs: dict[tuple[str, str], int], source: Path) -> None:
+    """Refuse a new plan that would leave figures without their unit or indicator."""
     for (unit, code), count in sorted(pairs.items()):
         signed = new.units.get(unit)
         if signed is None:
@@ -38,16 +53,6 @@ def check_resync(old: Plan, new: Plan, pairs: dict[tuple[str, str], int], source
                 count,
             )
             raise PlanError(message.format(source=source, code=code, unit=unit, n=count))
-    reported = {code for _, code in pairs}
-    for code in sorted(reported):
-        changed = _changed_fields(old.indicators[code], new.indicators[code], MEANING)
-        if changed:
-            raise PlanError(
-                _(
-                    "{source}: {location}: không đổi {fields} khi chỉ tiêu đã có số liệu báo cáo "
-                    "(số liệu cũ sẽ bị hiểu sai); hãy tạo chỉ tiêu mới"
-                ).format(source=source, location=f"indicators.{code}", fields=", ".join(changed))
-            )
 
 
 def _changed_fields(
