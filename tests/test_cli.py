@@ -437,6 +437,19 @@ def test_init_again_with_the_same_plan_changes_nothing(ready, tmp_path: Path) ->
     assert ready("init", str(path)).out == f"Kế hoạch 2026 không thay đổi ({path}).\n"
 
 
+def test_init_saves_a_plan_whose_units_only_changed_order(ready, db: Path, tmp_path: Path) -> None:
+    k01 = 'K01 = { name = "Khóm 1", block = "KHOM", targets = { VIEC_LAM = 50 }'
+    k01 += ", sizes = { population = 3200, households = 820 } }\n"
+    path = plan_copy(tmp_path, k01, "")  # K01 moves to the end of [units]
+    path.write_text(path.read_text(encoding="utf-8") + k01, encoding="utf-8")
+    result = ready("init", str(path))
+    assert result.out == f"Đã cập nhật kế hoạch 2026 từ {path}: đổi thứ tự units.\n"
+    with sqlite3.connect(db) as connection:
+        last = connection.execute("SELECT code FROM plan_unit ORDER BY position DESC").fetchone()
+    assert last == ("K01",)
+    assert ready("init", str(path)).out == f"Kế hoạch 2026 không thay đổi ({path}).\n"
+
+
 def test_init_resyncs_a_changed_target_and_keeps_figures(ready, db: Path, tmp_path: Path) -> None:
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
     path = plan_copy(

@@ -152,7 +152,7 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
             outcome = "replaced"
         elif old is None:
             outcome = "loaded"
-        elif old == plan:
+        elif old == plan and not changes:  # equal plans may still list in another order
             outcome = "unchanged"
         else:
             outcome = "updated"

@@ -83,7 +83,10 @@ def describe_changes(old: Plan, new: Plan) -> list[str]:
             for code in before
             if code not in after
         ]
-        for code in (c for c in after if c in before):
+        kept = [code for code in after if code in before]
+        if kept != [code for code in before if code in after]:  # the plan's order is shown
+            changes.append(_("đổi thứ tự {section}").format(section=section))
+        for code in kept:
             ignored = ("agreement",) if section == "units" else ()
             fields = [f for f in _changed_fields(before[code], after[code]) if f not in ignored]
             if fields:
