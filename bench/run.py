@@ -466,15 +466,7 @@ def generate(
     started = time.perf_counter()
     units = make_units(rng, UNITS, BLOCKS)
     dataset.plan.write_text(plan_toml(units, BLOCKS), encoding="utf-8")
-    init = subprocess.run(
-        [str(thidua), "--db", str(dataset.plan_db), "init", str(dataset.plan)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if init.returncode != 0:
-        raise SystemExit(f"thidua init failed ({init.returncode}): {init.stderr.strip()}")
+    run_or_stop([str(thidua), "--db", str(dataset.plan_db), "init", str(dataset.plan)], env)
     print(
         f"Plan: {len(units)} units in {BLOCKS} blocks, loaded by thidua init "
         f"({time.perf_counter() - started:.1f} s)"
@@ -647,20 +639,21 @@ def overhead_verdict(
     )
 
 
+def run_or_stop(command: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a set-up or profiling command; stop the benchmark, naming it, if it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        shown = shlex.join(command)
+        raise SystemExit(f"{shown} failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+    return result
+
+
 def import_profile(
     python: str, thidua: Path, argument: str, env: dict[str, str]
 ) -> tuple[list[str], str]:
     """From ``python -X importtime thidua ARGUMENT``: the SQLAlchemy/SQLModel modules it
     imports (there must be none), and its five slowest top-level imports."""
-    result = subprocess.run(
-        [python, "-X", "importtime", str(thidua), argument],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"python -X importtime thidua {argument} failed: {result.stderr[-500:]}")
+    result = run_or_stop([python, "-X", "importtime", str(thidua), argument], env)
     forbidden: set[str] = set()
     top: list[tuple[int, str]] = []
     for line in result.stderr.splitlines():
