@@ -15,7 +15,6 @@ from typing import IO, Any
 
 from thiduaCLI.i18n import _
 
-FORMATS = ("table", "json", "csv", "markdown", "ndjson")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
