@@ -401,6 +401,28 @@ def test_a_full_output_is_one_line_and_the_figure_stays(ready, db: Path) -> None
     assert figure_count(db) == 1  # recorded before the confirmation could not be printed
 
 
+@pytest.mark.parametrize(
+    "command", [["units", "--json"], ["units"], ["report", "K01", "VIEC_LAM", "2"]]
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    ready, db: Path, command: list[str]
+) -> None:
+    """As with `| head`: the pipe closed before the answer, exit 1 with no message and no
+    traceback (a closed pipe is the reader's choice, not an error to report); a figure
+    recorded before stays recorded."""
+    process = subprocess.Popen(
+        [*thidua_command(), *command],
+        env=_environment(db),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()  # before the command has written anything
+    stderr = process.stderr.read()
+    assert (process.wait(timeout=60), stderr) == (1, "")
+    assert figure_count(db) == (1 if command[0] == "report" else 0)
+
+
 def test_backup_copies_without_changing_the_source(tmp_path: Path) -> None:
     db = tmp_path / "cu.sqlite3"
     shutil.copy(FIXTURE_V1, db)
