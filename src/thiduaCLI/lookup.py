@@ -80,10 +80,13 @@ def _character_key(char: str) -> tuple[tuple[tuple[int, object], int, bool], ...
     upper case); None for a combining mark, which belongs to the letter before it."""
     if unicodedata.combining(char):
         return None
-    return tuple(
-        ((0, (ALPHABET.find(base.lower()), base.lower())), tone, base.isupper())
-        for base, tone in _letters(unicodedata.normalize("NFD", char))
-    )
+    return tuple(_entry(base, tone) for base, tone in _letters(unicodedata.normalize("NFD", char)))
+
+
+def _entry(base: str, tone: int) -> tuple[tuple[int, object], int, bool]:
+    """One letter's place in :func:`sort_key`: its letter, its tone, whether upper case."""
+    lower = base.lower()
+    return (0, (ALPHABET.find(lower), lower)), tone, base.isupper()
 
 
 def _sort_key_decomposed(text: str) -> tuple[object, ...]:
@@ -95,10 +98,10 @@ def _sort_key_decomposed(text: str) -> tuple[object, ...]:
         if piece.isdecimal():  # isdigit() would take "²", which int() refuses
             letters.append((1, int(piece)))
             continue
-        for char, tone in _letters(piece):
-            letters.append((0, (ALPHABET.find(char.lower()), char.lower())))
+        for letter, tone, upper in (_entry(*found) for found in _letters(piece)):
+            letters.append(letter)
             tones.append(tone)
-            cases.append(char.isupper())
+            cases.append(upper)
     return (letters, tones, cases)
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 
@@ -564,7 +564,7 @@ def observations_at(
             last_date=last_date,
             last_by=by,
             late_count=late,
-            last_recorded_at=recorded and datetime.fromisoformat(recorded).replace(tzinfo=UTC),
+            last_recorded_at=recorded and _as_datetime(recorded),
         )
     return [found[bounds.index(day)] for day in days]
 
