@@ -102,7 +102,7 @@ def obs(
     latest: float | None = None,
     numerator: float | None = None,
     denominator: float | None = None,
-    late: int = 0,
+    late: bool = False,
     recorded: datetime | None = None,
 ) -> Observation:
     """Aggregated figures of one unit on one indicator, as SQL would return them."""
@@ -116,7 +116,7 @@ def obs(
         latest_denominator=denominator,
         last_date=date(2026, 3, 31),
         last_by="tester",
-        late_count=late,
+        late=late,
         last_recorded_at=recorded,
     )
 

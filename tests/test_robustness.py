@@ -17,13 +17,14 @@ import pytest
 
 from conftest import Run, run_thidua, thidua_command
 from helpers import dump, figure_count
-from thiduaCLI import store
+from thiduaCLI import months, store
 from thiduaCLI.models import SCHEMA_VERSION
 from thiduaCLI.plan import Plan
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "schema_v2.sqlite3"
 FIXTURE_V3 = Path(__file__).parent / "fixtures" / "schema_v3.sqlite3"
+FIXTURE_V4 = Path(__file__).parent / "fixtures" / "schema_v4.sqlite3"
 
 
 def _environment(db: Path) -> dict[str, str]:
@@ -284,6 +285,39 @@ def test_a_third_schema_database_moves_its_units_to_rows_and_reads_the_same(
         plan = store.load_plan(session, 2026)
     assert plan == Plan.model_validate_json(document_before)  # the same plan, in the same order
     assert list(plan.units) == list(units_before)
+
+
+def test_a_fourth_schema_database_gains_year_to_date_rows_and_reads_the_same(
+    tmp_path: Path,
+) -> None:
+    """Schema 5 keeps year-to-date rows beside the figures: the upgrade builds them from the
+    figures (a correction and a retraction among them), figures and audit records untouched,
+    and status reads as before."""
+    with sqlite3.connect(FIXTURE_V4) as connection:
+        figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+        audit_before = connection.execute("SELECT * FROM retraction").fetchall()
+    db, result = _upgraded(tmp_path, FIXTURE_V4, 4)
+    _reads_as_before(result)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
+    with store.open_database(db) as database, database.session(write=True) as session:
+        rows = "SELECT * FROM figure_month ORDER BY year, unit, indicator, month"
+        built = session.connection().exec_driver_sql(rows).fetchall()
+        months.rebuild(store._driver(session))
+        assert session.connection().exec_driver_sql(rows).fetchall() == built
+    # K01's March figure (#1) was corrected by #8, K04's (#7) retracted: no row for K04
+    assert [
+        (unit, indicator, month, total, count, latest)
+        for _, unit, indicator, month, total, count, _, _, _, latest, *_ in built
+    ] == [
+        ("K01", "VIEC_LAM", 3, 21.0, 1, 8),
+        ("K01", "VIEC_LAM", 6, 36.0, 2, 2),
+        ("K02", "BHYT", 6, 96.7741935483871, 1, 3),
+        ("K03", "VIEC_LAM", 4, 7.0, 1, 6),
+        ("KINH_TE", "THU_NS", 6, 60.25, 1, 5),
+        ("PHUONG", "TANG_TRUONG", 6, -1.5, 1, 4),
+    ]
 
 
 def test_the_fourth_schema_upgrade_takes_unusual_plan_documents_in_its_stride(

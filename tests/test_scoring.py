@@ -184,7 +184,7 @@ def test_no_bonus_for_exactly_reaching_the_target() -> None:
 
 def test_deductions_for_missing_and_late_reports() -> None:
     plan = plan_with("[scoring.deductions]\nmissing = 2\nlate = 1")
-    late = score_unit(plan, plan.units["A1"], a1(90, None, late=1), YEAR_END)
+    late = score_unit(plan, plan.units["A1"], a1(90, None, late=True), YEAR_END)
     # BH 1,0 × 2 / 3 × 100 = 66,67; VL missing: −2; BH late: −1 -> 63,67
     assert late.deduction == 3
     assert late.score == 63.67

@@ -318,8 +318,9 @@ def test_a_figure_is_late_after_its_period_and_the_grace_days(
             figure.recorded_at = recorded.replace(tzinfo=UTC)
             store.add_figure(session, figure)
         with opened.session() as session:
-            observed = store.observations(session, plan, date(2026, 12, 31))
-    assert observed[("B1", "NS")].late_count == (1 if late else 0)
+            # on its own day (inside its month, or its month's last day) and at the year's end
+            observed = store.observations_at(session, plan, [day, date(2026, 12, 31)])
+    assert [found[("B1", "NS")].late for found in observed] == [late, late]
 
 
 def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
@@ -335,4 +336,4 @@ def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
             store.add_figure(session, fix)
         with opened.session() as session:
             observed = store.observations(session, small_plan, date(2026, 12, 31))
-    assert (observed[("B1", "NS")].latest, observed[("B1", "NS")].late_count) == (95, 0)
+    assert (observed[("B1", "NS")].latest, observed[("B1", "NS")].late) == (95, False)

@@ -8,6 +8,8 @@ from datetime import date
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _, language
 
+UTC_OFFSET_HOURS = 7  # Vietnam, no daylight saving: the day a figure was recorded on
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VIETNAMESE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 

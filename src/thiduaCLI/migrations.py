@@ -18,6 +18,7 @@ from thiduaCLI.models import (
     SCHEMA_VERSION,
     Retraction,
     TargetChange,
+    figure_month_table,
     plan_unit_table,
     schema_migration_table,
 )
@@ -76,6 +77,14 @@ def _to_v4(connection: Connection) -> None:
         )
 
 
+def _to_v5(connection: Connection) -> None:
+    """Status and rank read monthly totals instead of adding up every figure each time."""
+    from thiduaCLI import months
+
+    SQLModel.metadata.create_all(connection, tables=[figure_month_table])
+    months.rebuild(connection.connection.driver_connection)  # type: ignore[arg-type]
+
+
 def _compact(value: object) -> str:
     """JSON without spaces, in ASCII: whatever text a document held (even half of a
     surrogate pair) is stored as it was, escaped."""
@@ -87,7 +96,12 @@ def _searchable(name: object) -> str:
     return str(name or "").encode("utf-8", "replace").decode("utf-8")
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 
 
 def upgrade(connection: Connection, from_version: int) -> None:

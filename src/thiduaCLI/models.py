@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def utc_now() -> datetime:
@@ -54,6 +54,33 @@ schema_migration_table = Table(
     Column("applied_at", DateTime, nullable=False, default=lambda: utc_now()),
 )
 """Each schema upgrade applied to this file, and when."""
+
+figure_month_table = Table(
+    "figure_month",
+    SQLModel.metadata,
+    Column("year", Integer, primary_key=True),
+    Column("unit", String, primary_key=True),
+    Column("indicator", String, primary_key=True),
+    Column("month", Integer, primary_key=True),  # 1 to 12, with counted figures dated in it
+    # the pair's counted figures dated up to the end of the month...
+    Column("total", Float, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("recorded_last", String, nullable=False),  # UTC text, as figure.recorded_at
+    # ...the most days one of them (a correction is judged by the figure it fixes) was recorded
+    # after the end of its month, and of its quarter, in Vietnam (None: all are corrections)...
+    Column("delay_monthly", Integer),
+    Column("delay_quarterly", Integer),
+    # ...and the latest of them (dated last, then recorded last), as in the figure table
+    Column("latest_id", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("ref_date", String, nullable=False),
+    Column("recorded_by", String, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""Per (year, unit, indicator, month with figures): the pair's year to the end of that month.
+Derived from the figures and retractions, kept in step with them by :mod:`thiduaCLI.months`."""
 
 
 # Figures in the order status and rank read them: a year's pairs, each by date then id. It

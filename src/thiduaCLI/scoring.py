@@ -19,7 +19,7 @@ from thiduaCLI.plan import Commendation, Grade, Plan, Unit
 SCORE_DECIMALS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ScorePart:
     """One indicator's share of a unit's score, and why."""
 
@@ -40,10 +40,10 @@ class ScorePart:
     @property
     def late(self) -> bool:
         """At least one of its figures was recorded after its due date."""
-        return self.observation is not None and self.observation.late_count > 0
+        return self.observation is not None and self.observation.late
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class UnitScore:
     """A unit's score over its agreement: parts, bonus, deduction, grade, eligibility."""
 
@@ -100,38 +100,39 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
     """
     rules = plan.scoring
     cap = rules.cap / 100
-    total_weight = sum(unit.weights[code] for code in unit.agreement)
+    per_indicator, missing_deduction, late_deduction = (
+        rules.bonus.per_indicator,
+        rules.deductions.missing,
+        rules.deductions.late,
+    )
+    indicators, weights, year = plan.indicators, unit.weights, plan.year
+    total_weight = sum(weights[code] for code in unit.agreement)
     parts = []
+    base = bonus = deduction = 0.0
+    reported = 0
     for code, target in unit.agreement.items():
-        indicator = plan.indicators[code]
+        indicator = indicators[code]
         observation = observations.get((unit.code, code))
-        value = observation.value(indicator) if observation else None
-        judged = assess(indicator, target, value, as_of, plan.year)
-        capped = min(cap, max(0.0, judged.progress or 0.0))
-        weight = unit.weights[code]
-        over = judged.met and (judged.attainment or 0.0) > 1
-        deduction = 0.0
         if observation is None:
-            deduction = rules.deductions.missing
-        elif observation.late_count:
-            deduction = rules.deductions.late
+            judged = assess(indicator, target, None, as_of, year)
+            part_deduction = missing_deduction
+        else:
+            reported += 1
+            judged = assess(indicator, target, observation.value(indicator), as_of, year)
+            part_deduction = late_deduction if observation.late else 0.0
+        capped = min(cap, max(0.0, judged.progress or 0.0))
+        weight = weights[code]
+        points = 100 * capped * weight / total_weight
+        part_bonus = per_indicator if judged.met and (judged.attainment or 0.0) > 1 else 0.0
         parts.append(
-            ScorePart(
-                indicator=code,
-                assessment=judged,
-                observation=observation,
-                capped=capped,
-                weight=weight,
-                points=100 * capped * weight / total_weight,
-                bonus=rules.bonus.per_indicator if over else 0.0,
-                deduction=deduction,
-            )
+            ScorePart(code, judged, observation, capped, weight, points, part_bonus, part_deduction)
         )
-    base = sum(part.points for part in parts)
-    bonus = _at_most(sum(part.bonus for part in parts), rules.bonus.max)
-    deduction = _at_most(sum(part.deduction for part in parts), rules.deductions.max)
+        base += points
+        bonus += part_bonus
+        deduction += part_deduction
+    bonus = _at_most(bonus, rules.bonus.max)
+    deduction = _at_most(deduction, rules.deductions.max)
     score = max(0.0, round(base + bonus - deduction, SCORE_DECIMALS))
-    reported = sum(1 for part in parts if not part.missing)
     eligible = reported * 100 >= rules.min_reported * len(parts)
     return UnitScore(
         unit, tuple(parts), base, bonus, deduction, score, grade_for(plan, score), eligible
@@ -145,7 +146,7 @@ def _at_most(total: float, limit: float | None) -> float:
 # ------------------------------------------------------------------------------- ranks
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankRow:
     """A unit's place in its block (None when it reported too little to be ranked)."""
 

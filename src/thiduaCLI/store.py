@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 
@@ -27,8 +27,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from thiduaCLI import migrations
+from thiduaCLI import migrations, months
 from thiduaCLI.attainment import Observation
+from thiduaCLI.dates import UTC_OFFSET_HOURS
 from thiduaCLI.errors import StoreError
 from thiduaCLI.i18n import _
 from thiduaCLI.models import (
@@ -44,7 +45,6 @@ from thiduaCLI.plan import Plan
 from thiduaCLI.plan_rows import header_document, read_plan, unit_rows
 
 BUSY_TIMEOUT_MS = 30_000
-LOCAL_UTC_OFFSET_HOURS = 7  # Vietnam (no daylight saving): a figure's local recording day
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -79,6 +79,8 @@ class Database:
                     session.flush()
         except DBAPIError as exc:
             raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
+        except sqlite3.Error as exc:  # from the driver itself (see _driver)
+            raise StoreError(describe_sqlite_error(self.path, exc)) from None
 
 
 @contextmanager
@@ -330,10 +332,11 @@ def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
 
 
 def add_figure(session: Session, figure: Figure) -> Figure:
-    """Append a figure and return it with its id."""
+    """Append a figure and return it with its id; its month's totals follow."""
     session.add(figure)
     session.flush()
     session.refresh(figure)
+    months.refresh_figures(_driver(session), [figure.id])  # type: ignore[list-item]
     return figure
 
 
@@ -374,7 +377,10 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
     """Append many figures at once: tuples in :data:`FIGURE_COLUMNS` order, dates and times
     already as :func:`stored_date` and :func:`stored_datetime` text (one driver executemany)."""
     if rows:
-        session.connection().exec_driver_sql(_INSERT_FIGURES, rows)  # type: ignore[arg-type]
+        driver = _driver(session)
+        (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
+        driver.executemany(_INSERT_FIGURES, rows)
+        months.refresh_after(driver, last_id)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -394,6 +400,7 @@ def add_retraction(session: Session, retraction: Retraction) -> Retraction:
     """Take a figure out of every computation; the figure itself stays."""
     session.add(retraction)
     session.flush()
+    months.refresh_figures(_driver(session), [retraction.figure_id])
     return retraction
 
 
@@ -432,7 +439,7 @@ def history(
     if indicator is not None:
         query = query.where(Figure.indicator == indicator)
     if since is not None:
-        recorded_on = func.date(Figure.recorded_at, f"+{LOCAL_UTC_OFFSET_HOURS} hours")
+        recorded_on = func.date(Figure.recorded_at, f"+{UTC_OFFSET_HOURS} hours")
         query = query.where(recorded_on >= since)
     entries = []
     for figure, retraction, superseded_by in session.exec(query):
@@ -535,160 +542,11 @@ def observations_at(
     *,
     timeliness: bool = True,
 ) -> list[dict[tuple[str, str], Observation]]:
-    """:func:`observations` of the plan year as of each of ``days``, in one query that reads
-    each counted figure once, whatever the number of days; without ``timeliness``, leaves
-    out how many figures came late and when the last one came (``late_count`` 0,
-    ``last_recorded_at`` None), which saves a third of the time.
-
-    Only one row per (unit, indicator) and day reaches Python. The figures dated up to the
-    earliest day are added up in one pass over the covering index, those after it and up to
-    the next day in another, and the sums are carried forward. Sums are rounded to the
-    places a value may have: 0,1 ten times is 1, not 0,9999999999999999.
-    """
-    bounds = sorted(set(days))
-    sql, parameters = _observations_sql(plan, bounds, unit, timeliness)
-    found: list[dict[tuple[str, str], Observation]] = [{} for _ in bounds]
-    dates: dict[str, date] = {}
-    for row in _driver(session).execute(sql, parameters).fetchall():
-        number, code, indicator, total, count, late, recorded = row[:7]
-        value, numerator, denominator, ref_date, by = row[7:]
-        last_date = dates.get(ref_date) or dates.setdefault(ref_date, date.fromisoformat(ref_date))
-        found[number][(code, indicator)] = Observation(
-            unit=code,
-            indicator=indicator,
-            total=total,
-            count=count,
-            latest=value,
-            latest_numerator=numerator,
-            latest_denominator=denominator,
-            last_date=last_date,
-            last_by=by,
-            late_count=late,
-            last_recorded_at=recorded and _as_datetime(recorded),
-        )
-    return [found[bounds.index(day)] for day in days]
-
-
-# The figures that no longer count: the retracted ones, and those a correction that counts
-# replaces. Few, so the pairs they belong to are added up apart, skipping them, and every
-# other pair in a plain pass that need not look any figure up.
-_INACTIVE = """
-inactive(id) AS (
-    SELECT figure_id FROM retraction
-    UNION
-    SELECT supersedes FROM figure
-    WHERE supersedes IS NOT NULL AND id NOT IN (SELECT figure_id FROM retraction)
-),
-touched(unit, indicator) AS (
-    SELECT DISTINCT f.unit, f.indicator FROM inactive i CROSS JOIN figure f ON f.id = i.id
-    WHERE f.year = :year{unit}
-)"""
-
-# The figures dated in one range of days, added up per pair from the covering index
-# ix_figure_pair_date. ``+ref_date`` and ``+recorded_at`` compare the stored text as it is
-# (no numeric affinity to try on every row), which makes the pass a third faster.
-_RANGE = """
-part{k}_plain AS (
-    SELECT unit, indicator, {sums} FROM figure
-    WHERE year = :year{unit}{dates}
-    GROUP BY unit, indicator
-),
-part{k}(unit, indicator, total, n, late, recorded) AS (
-    SELECT p.* FROM part{k}_plain p LEFT JOIN touched t
-        ON t.unit = p.unit AND t.indicator = p.indicator
-    WHERE t.unit IS NULL
-    UNION ALL
-    SELECT f.unit, f.indicator, {f_sums} FROM touched t CROSS JOIN figure f
-        ON f.year = :year AND f.unit = t.unit AND f.indicator = t.indicator
-    WHERE f.id NOT IN inactive{f_dates}
-    GROUP BY f.unit, f.indicator
-)"""
-
-# The ranges up to a day, added up.
-_UPTO = """
-upto{k}(unit, indicator, total, n, late, recorded) AS (
-    SELECT unit, indicator, sum(total), sum(n), sum(late), max(recorded)
-    FROM ({parts}) GROUP BY unit, indicator
-)"""
-
-# What each day reports, with its latest counted figure (the index finds it per pair).
-_DAY = """
-SELECT {k}, a.unit, a.indicator, round(a.total, {places}), a.n, a.late, a.recorded,
-    f.value, f.numerator, f.denominator, f.ref_date, f.recorded_by
-FROM {source} a CROSS JOIN figure f ON f.id = (
-    SELECT g.id FROM figure g
-    WHERE g.year = :year AND g.unit = a.unit AND g.indicator = a.indicator
-        AND g.ref_date <= :day{k} AND g.id NOT IN inactive
-    ORDER BY g.ref_date DESC, g.id DESC LIMIT 1
-)"""
-
-
-def _observations_sql(
-    plan: Plan, days: Sequence[date], unit: str | None, timeliness: bool
-) -> tuple[str, dict[str, object]]:
-    """The query of :func:`observations_at` for ascending ``days``, and its parameters."""
-    parameters: dict[str, object] = {"year": plan.year, "unit": unit}
-    sums = "sum({p}value), count(*), 0, NULL"
-    if timeliness:  # a correction is judged by the figure it fixes: never late itself
-        late, cutoffs = _late_sql(plan)
-        parameters.update(cutoffs)
-        sums = (
-            "sum({p}value), count(*),"
-            f" sum({{p}}supersedes IS NULL AND +{{p}}recorded_at >= {late}),"
-            " max({p}recorded_at)"
-        )
-    unit_filter = "" if unit is None else " AND unit = :unit"
-    ctes = [_INACTIVE.format(unit="" if unit is None else " AND f.unit = :unit")]
-    selects = []
-    for k, day in enumerate(days):
-        parameters[f"day{k}"] = day.isoformat()
-        dates = " AND +{p}ref_date <= :day{k}"
-        if k:
-            dates = " AND +{p}ref_date > :day{before}" + dates
-        ctes.append(
-            _RANGE.format(
-                k=k,
-                unit=unit_filter,
-                sums=sums.format(p=""),
-                f_sums=sums.format(p="f."),
-                dates=dates.format(p="", k=k, before=k - 1),
-                f_dates=dates.format(p="f.", k=k, before=k - 1),
-            )
-        )
-        source = f"part{k}"
-        if k:
-            source = f"upto{k}"
-            parts = " UNION ALL ".join(f"SELECT * FROM part{i}" for i in range(k + 1))
-            ctes.append(_UPTO.format(k=k, parts=parts))
-        selects.append(_DAY.format(k=k, source=source, places=PLACES))
-    return "WITH " + ",".join(ctes) + "\nUNION ALL".join(selects), parameters
-
-
-def _late_sql(plan: Plan) -> tuple[str, dict[str, object]]:
-    """SQL for the first moment a figure is late, as stored UTC text (``{p}`` prefixes the
-    columns), chosen by its date among the plan's reporting periods in a few comparisons;
-    and its parameters: each period's last day and the first late moment. A figure is late
-    from the start of the day after its due date (:func:`thiduaCLI.timeliness.due_date`)
-    in Vietnam's time."""
-    from thiduaCLI.timeliness import LOCAL_OFFSET, due_date, period_end  # not at start-up
-
-    periods = 12 if plan.reporting_cycle == "monthly" else 4
-    parameters: dict[str, object] = {}
-    for number in range(1, periods + 1):
-        first_late = datetime.combine(due_date(plan, number) + timedelta(days=1), time())
-        parameters[f"end{number}"] = period_end(plan, number).isoformat()
-        parameters[f"late{number}"] = stored_datetime(first_late - LOCAL_OFFSET)
-
-    def choose(first: int, last: int) -> str:
-        if first == last:
-            return f":late{first}"
-        middle = (first + last) // 2
-        return (
-            f"CASE WHEN +{{p}}ref_date <= :end{middle} THEN {choose(first, middle)}"
-            f" ELSE {choose(middle + 1, last)} END"
-        )
-
-    return choose(1, periods), parameters
+    """:func:`observations` of the plan year as of each of ``days``, read from the monthly
+    totals (:func:`thiduaCLI.months.observations_at`); without ``timeliness``, leaves out
+    whether figures came late and when the last one came (``late`` False,
+    ``last_recorded_at`` None), which is quicker."""
+    return months.observations_at(_driver(session), plan, days, unit, timeliness=timeliness)
 
 
 def first_reports(
@@ -728,7 +586,7 @@ def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime
 
 def _recorded_by(recorded: ColumnElement[datetime], as_of: date) -> ColumnElement[bool]:
     """SQL: recorded on or before ``as_of``, in Vietnam's time."""
-    return func.date(recorded, f"+{LOCAL_UTC_OFFSET_HOURS} hours") <= as_of
+    return func.date(recorded, f"+{UTC_OFFSET_HOURS} hours") <= as_of
 
 
 def _as_datetime(value: object) -> datetime:

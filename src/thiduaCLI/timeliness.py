@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from thiduaCLI.attainment import IndicatorStatus, Observations
+from thiduaCLI.dates import UTC_OFFSET_HOURS
 from thiduaCLI.plan import Plan, Unit
 from thiduaCLI.scoring import RankRow
 
-LOCAL_OFFSET = timedelta(hours=7)  # Vietnam, no daylight saving
+LOCAL_OFFSET = timedelta(hours=UTC_OFFSET_HOURS)
 
 
 def local_day(moment: datetime) -> date:

@@ -1,0 +1,259 @@
+"""The year-to-date rows kept beside the figures say what the figures themselves say.
+
+``figure_month`` is derived data: after any mix of reports, bulk imports, corrections and
+retractions it must equal a rebuild from the figures, and the observations read from it must
+equal what a plain Python model computes from the figures one by one, on any day: month ends,
+days inside a month, the year's first and last days, and days outside the year.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from helpers import SMALL_PLAN
+from thiduaCLI import months, store
+from thiduaCLI.models import Figure, Retraction
+from thiduaCLI.plan import Plan
+from thiduaCLI.plan_file import parse_plan
+from thiduaCLI.timeliness import LOCAL_OFFSET, due_date
+
+UNITS = ("A1", "A2", "B1")
+INDICATORS = ("VL", "BH", "NS")
+
+
+@dataclass
+class Stored:
+    """A figure as the model sees it."""
+
+    id: int
+    unit: str
+    indicator: str
+    value: float
+    ref_date: date
+    recorded_at: datetime
+    supersedes: int | None
+    by: str
+
+
+def _plan(cycle: str, due_days: int) -> Plan:
+    header = f'title = "Kế hoạch thử"\nreporting_cycle = "{cycle}"\ndue_days = {due_days}'
+    return parse_plan(SMALL_PLAN.replace('title = "Kế hoạch thử"', header), "cycle.toml")
+
+
+def _random_day(rng: random.Random) -> date:
+    return date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+
+
+def _random_time(rng: random.Random, day: date) -> datetime:
+    """Recorded from the day itself to about four months later, at any hour (UTC)."""
+    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(
+        minutes=rng.randrange(0, 120 * 24 * 60)
+    )
+
+
+def _figure(
+    rng: random.Random, unit: str, indicator: str, day: date, supersedes: int | None = None
+) -> Figure:
+    return Figure(
+        year=2026,
+        unit=unit,
+        indicator=indicator,
+        value=rng.choice([0.1, 0.2, 1.0, 2.5, 7.0, 10.0, 33.3]),
+        numerator=rng.choice([None, 80.0]),
+        denominator=rng.choice([None, 100.0]),
+        ref_date=day,
+        recorded_by=rng.choice(["an", "bình"]),
+        recorded_at=_random_time(rng, day),
+        supersedes=supersedes,
+    )
+
+
+def _change_at_random(session, rng: random.Random, steps: int) -> None:
+    """Reports, bulk imports, corrections of counted figures and retractions, mixed."""
+    for _ in range(steps):
+        counted = [f.id for f in store.active_figures(session, 2026)]
+        choice = rng.random()
+        if choice < 0.5 or not counted:
+            unit, indicator = rng.choice(UNITS), rng.choice(INDICATORS)
+            store.add_figure(session, _figure(rng, unit, indicator, _random_day(rng)))
+        elif choice < 0.65:
+            rows = []
+            for _ in range(rng.randint(1, 6)):
+                figure = _figure(rng, rng.choice(UNITS), rng.choice(INDICATORS), _random_day(rng))
+                rows.append(
+                    (
+                        2026,
+                        figure.unit,
+                        figure.indicator,
+                        figure.value,
+                        figure.numerator,
+                        figure.denominator,
+                        None,
+                        store.stored_date(figure.ref_date),
+                        figure.recorded_by,
+                        None,
+                        store.stored_datetime(figure.recorded_at),
+                        "import:t.csv:2",
+                        None,
+                        None,
+                    )
+                )
+            store.add_figures(session, rows)
+        elif choice < 0.85:
+            old = store.get_figure(session, rng.choice(counted))
+            assert old is not None and old.id is not None
+            store.add_figure(session, _figure(rng, old.unit, old.indicator, old.ref_date, old.id))
+        else:
+            store.add_retraction(
+                session,
+                Retraction(figure_id=rng.choice(counted), reason="thử", retracted_by="tester"),
+            )
+
+
+def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object, ...]]:
+    """What the figures say on ``day``, figure by figure, by the Python rules."""
+    retracted = {
+        figure_id
+        for (figure_id,) in session.connection().exec_driver_sql("SELECT figure_id FROM retraction")
+    }
+    figures = [
+        Stored(id_, unit, indicator, value, date.fromisoformat(ref), _utc(recorded), sup, by)
+        for id_, unit, indicator, value, ref, recorded, sup, by in session.connection()
+        .exec_driver_sql(
+            "SELECT id, unit, indicator, value, ref_date, recorded_at, supersedes, recorded_by"
+            " FROM figure ORDER BY id"
+        )
+        .fetchall()
+    ]
+    corrections = [f for f in figures if f.supersedes is not None and f.id not in retracted]
+    replaced = {f.supersedes for f in corrections}
+    counted = [f for f in figures if f.id not in retracted and f.id not in replaced]
+    found = {}
+    for pair in sorted({(f.unit, f.indicator) for f in counted}):
+        mine = [f for f in counted if (f.unit, f.indicator) == pair and f.ref_date <= day]
+        if not mine:
+            continue
+        latest = max(mine, key=lambda f: (f.ref_date, f.id))
+        late = any(f.supersedes is None and _late(plan, f) for f in mine)
+        found[pair] = (
+            round(sum(f.value for f in mine), 9),
+            len(mine),
+            latest.value,
+            latest.ref_date,
+            latest.by,
+            late,
+            max(f.recorded_at for f in mine),
+        )
+    return found
+
+
+def _late(plan: Plan, figure: Stored) -> bool:
+    month = figure.ref_date.month
+    period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
+    return (figure.recorded_at + LOCAL_OFFSET).date() > due_date(plan, period)
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def _read(session, plan: Plan, days: list[date]) -> list[dict[tuple[str, str], tuple[object, ...]]]:
+    return [
+        {
+            pair: (
+                o.total,
+                o.count,
+                o.latest,
+                o.last_date,
+                o.last_by,
+                o.late,
+                o.last_recorded_at,
+            )
+            for pair, o in observed.items()
+        }
+        for observed in store.observations_at(session, plan, days)
+    ]
+
+
+def _rows(session) -> list[tuple[object, ...]]:
+    return (
+        session.connection()
+        .exec_driver_sql("SELECT * FROM figure_month ORDER BY year, unit, indicator, month")
+        .fetchall()
+    )
+
+
+DAYS = [
+    date(2025, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 1, 31),
+    date(2026, 2, 14),
+    date(2026, 3, 31),
+    date(2026, 6, 30),
+    date(2026, 7, 1),
+    date(2026, 9, 15),
+    date(2026, 11, 30),
+    date(2026, 12, 30),
+    date(2026, 12, 31),
+    date(2027, 1, 15),
+]
+
+
+@pytest.mark.parametrize(
+    ("seed", "cycle", "due_days"),
+    [(1, "monthly", 10), (2, "quarterly", 15), (3, "monthly", 0), (4, "quarterly", 0)],
+)
+def test_rows_and_observations_match_the_figures(
+    db: Path, seed: int, cycle: str, due_days: int
+) -> None:
+    rng = random.Random(seed)
+    plan = _plan(cycle, due_days)
+    with store.open_database(db) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+        for _ in range(4):  # several transactions, as several commands would be
+            with opened.session(write=True) as session:
+                _change_at_random(session, rng, 40)
+        with opened.session(write=True) as session:
+            kept = _rows(session)
+            months.rebuild(store._driver(session))
+            assert _rows(session) == kept  # what the writes kept is what the figures give
+            days = [*DAYS, *(_random_day(rng) for _ in range(8))]
+            read = _read(session, plan, days)
+            for day, observed in zip(days, read, strict=True):
+                assert observed == _model(session, plan, day), day
+    assert any(read[-4:]) and any(o[5] for found in read for o in found.values())
+
+
+def test_one_unit_reads_as_all_units_read(db: Path) -> None:
+    rng = random.Random(7)
+    plan = _plan("monthly", 10)
+    with store.open_database(db) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+            _change_at_random(session, rng, 60)
+        with opened.session() as session:
+            days = [date(2026, 5, 31), date(2026, 8, 17)]
+            everyone = store.observations_at(session, plan, days)
+            alone = store.observations_at(session, plan, days, unit="A2")
+    assert alone == [{k: v for k, v in found.items() if k[0] == "A2"} for found in everyone]
+    assert all(alone)
+
+
+def test_a_retraction_of_every_figure_leaves_no_row(db: Path) -> None:
+    rng = random.Random(3)
+    plan = _plan("monthly", 10)
+    with store.open_database(db) as opened, opened.session(write=True) as session:
+        store.save_plan(session, plan, "cycle.toml")
+        figure = store.add_figure(session, _figure(rng, "A1", "VL", date(2026, 4, 30)))
+        assert len(_rows(session)) == 1
+        store.add_retraction(
+            session, Retraction(figure_id=figure.id, reason="nhầm", retracted_by="tester")
+        )
+        assert _rows(session) == []
+        assert store.observations(session, plan, date(2026, 12, 31)) == {}
