@@ -70,16 +70,27 @@ def _tables(seed: int) -> list[tuple[Table, Table]]:
 
 
 def _printed(table: Table, width: int, color: bool) -> str:
+    """What ``console.print`` writes."""
     out = io.StringIO()
-    console = Console(
+    _console(out, width, color).print(table)
+    return out.getvalue()
+
+
+def _written(table: QuickTable, width: int, color: bool) -> str:
+    """What ``QuickTable.write`` writes."""
+    out = io.StringIO()
+    table.write(_console(out, width, color))
+    return out.getvalue()
+
+
+def _console(out: io.StringIO, width: int, color: bool) -> Console:
+    return Console(
         file=out,
         width=width,
         highlight=False,
         color_system="truecolor" if color else None,
         force_terminal=color,
     )
-    console.print(table)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -88,7 +99,38 @@ def test_plain_tables_print_as_rich_prints_them(seed: int) -> None:
         assert quick._plain()  # the quick way is the one tested
         for width in (12, 40, 80, 120, 200):
             for color in (False, True):
-                assert _printed(quick, width, color) == _printed(rich_table, width, color)
+                expected = _printed(rich_table, width, color)
+                assert _printed(quick, width, color) == expected
+                assert _written(quick, width, color) == expected
+
+
+def test_tables_alike_in_shape_are_each_laid_out_as_rich_lays_them_out() -> None:
+    """Column widths are kept by what they depend on (header, widest cell's width, limits):
+    tables whose cells differ but measure alike, as a ranking's blocks do, each print as Rich
+    prints them, whichever was measured first."""
+    rng = random.Random(11)
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyệờ"
+    for width in (30, 60, 120):
+        for _ in range(12):
+            names = [
+                " ".join(
+                    "".join(rng.choice(letters) for _ in range(rng.choice([3, 5, 8])))
+                    for _ in range(4)
+                )
+                for _ in range(5)
+            ]
+            pair = []
+            for kind in (QuickTable, Table):
+                table = kind(title="Khối", box=box.SIMPLE_HEAVY, pad_edge=False)
+                table.add_column("Hạng", justify="right")
+                table.add_column("Mã", no_wrap=True, min_width=8)
+                table.add_column("Đơn vị")
+                for number, name in enumerate(names, 1):
+                    table.add_row(str(number), f"U{number:03d}", name)
+                pair.append(table)
+            quick, rich_table = pair
+            assert quick._plain()
+            assert _written(quick, width, False) == _printed(rich_table, width, False)
 
 
 def test_anything_else_goes_through_rich() -> None:

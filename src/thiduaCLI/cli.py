@@ -136,11 +136,15 @@ def _emit(data: object, as_json: bool) -> None:
 
         write_json(data, sys.stdout)
         return
+    from thiduaCLI.quicktable import QuickTable
     from thiduaCLI.render import make_console
 
     console = make_console()
     for item in data if isinstance(data, list) else [data]:
-        console.print(item)
+        if isinstance(item, QuickTable):
+            item.write(console)
+        else:
+            console.print(item)
 
 
 QuietOption = Annotated[

@@ -18,7 +18,7 @@ from copy import copy
 from itertools import pairwise
 
 from rich.box import Box
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
@@ -35,6 +35,31 @@ except ImportError:  # pragma: no cover - depends on the installed Rich
 _NOT_PLAIN = re.compile(r"[\[:\x00-\x1f\x7f\x85\u2028\u2029]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
+# Characters Rich measures as one cell each: its own quick set, which leaves out Vietnamese
+# letters such as "ệ" (U+1EC7), plus those, the arrows and dashes a ranking prints, measured
+# by Rich once here. A text made of them only is as wide as it is long.
+try:  # a private set; without it every text is measured character by character, as Rich does
+    from rich.cells import _SINGLE_CELLS
+except ImportError:  # pragma: no cover - depends on the installed Rich
+    _SINGLE_CELLS = frozenset()
+_ONE_CELL = _SINGLE_CELLS | {
+    character
+    for character in map(
+        chr, [*range(0x1E00, 0x1F00), *range(0x2010, 0x2027), *range(0x2190, 0x2200)]
+    )
+    if get_character_cell_size(character) == 1
+}
+_all_one_cell = _ONE_CELL.issuperset
+
+
+def _cell_len(text: str) -> int:
+    """:func:`rich.cells.cell_len`, at once for the texts of a ranking."""
+    return len(text) if _all_one_cell(text) else cell_len(text)
+
+
+_WIDTHS: dict[tuple[object, ...], list[int]] = {}  # column widths by what they depend on
+_WIDTHS_KEPT = 256
+
 
 class QuickTable(Table):
     """A :class:`rich.table.Table` that prints plain-text rows quickly."""
@@ -42,8 +67,67 @@ class QuickTable(Table):
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
         if not self._plain():
             return super()._calculate_column_widths(console, options)
-        # A column is as wide as its widest cell: Rich's rules, on that cell alone.
-        return Table._calculate_column_widths(self._widest_cells(), console, options)
+        # A column is as wide as its widest cell: Rich's rules, on that cell alone. They read
+        # no more than what the key holds, so the tables of a ranking, alike in all of it,
+        # are measured once.
+        narrow = self._widest_cells()
+        key = self._measures(narrow, options)
+        widths = _WIDTHS.get(key) if key is not None else None
+        if widths is None:
+            widths = Table._calculate_column_widths(narrow, console, options)
+            if key is not None:
+                if len(_WIDTHS) > _WIDTHS_KEPT:
+                    _WIDTHS.clear()
+                _WIDTHS[key] = widths
+        return list(widths)
+
+    def write(self, console: Console) -> None:
+        """Print the table as :meth:`Console.print` would, straight to the console's file when
+        the console writes no styles (no terminal, or NO_COLOR): plain lines, cropped to the
+        console's width as Rich crops them, without Rich's segment-by-segment pass."""
+        if console.color_system is not None or console.record or not self._plain():
+            console.print(self)
+            return
+        width = console.width
+        lines = "".join(segment.text for segment in console.render(self)).split("\n")
+        console.file.write(
+            "\n".join(
+                set_cell_size(line, width) if _cell_len(line) > width else line for line in lines
+            )
+        )
+
+    def _measures(self, narrow: Table, options: ConsoleOptions) -> tuple[object, ...] | None:
+        """What Rich's column widths depend on: the space, the table's frame and padding, and
+        per column its limits, its header and how wide its widest cell is (None: a header that
+        is not plain text)."""
+        columns = []
+        for column in narrow.columns:
+            if type(column.header) is not str:
+                return None
+            widest = column._cells[0] if column._cells else None
+            columns.append(
+                (
+                    column.header,
+                    None if widest is None else _cell_len(widest),  # type: ignore[arg-type]
+                    column.width,
+                    column.min_width,
+                    column.max_width,
+                    column.ratio,
+                    column.no_wrap,
+                )
+            )
+        return (
+            options.max_width,
+            self.width,
+            self.min_width,
+            self.expand,
+            self.box,
+            self.show_edge,
+            self.pad_edge,
+            self.padding,
+            self.collapse_padding,
+            *columns,
+        )
 
     def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
         if not self._plain() or any(w < 1 for *_, w in self._layout(widths)):
@@ -91,7 +175,7 @@ class QuickTable(Table):
         """A copy of the table whose columns hold only their widest cell."""
         narrow = copy(self)
         narrow.columns = [
-            _with_cells(column, [max(column._cells, key=cell_len)] if column._cells else [])
+            _with_cells(column, [max(column._cells, key=_cell_len)] if column._cells else [])
             for column in self.columns
         ]
         return narrow
@@ -156,12 +240,12 @@ def _with_cells(column: Column, cells: list[object]) -> Column:
 def _wrap(text: str, width: int, column: Column) -> list[str]:
     """The lines of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and justifies
     them for the column and :class:`rich.padding.Padding` fits them to ``width`` cells."""
-    length = cell_len(text)
+    length = _cell_len(text)
     if length <= width and len(text) <= width:  # one line, nothing to break or cut
         if column.justify == "left":
             return [text + " " * (width - length)]
         text = text.rstrip()
-        return [" " * (width - cell_len(text)) + text]
+        return [" " * (width - _cell_len(text)) + text]
     overflow = column.overflow
     if column.no_wrap:
         pieces = [text]
@@ -175,7 +259,7 @@ def _wrap(text: str, width: int, column: Column) -> list[str]:
             line = _truncate(piece, width, overflow, pad=True)
         else:
             line = _truncate(piece.rstrip(), width, overflow)
-            line = " " * (width - cell_len(line)) + line
+            line = " " * (width - _cell_len(line)) + line
         lines.append(set_cell_size(_truncate(line, width, overflow), width))
     return lines
 
@@ -192,7 +276,7 @@ def _strip_beyond(text: str, size: int) -> str:
 
 def _truncate(text: str, width: int, overflow: str, pad: bool = False) -> str:
     """:meth:`rich.text.Text.truncate`."""
-    length = cell_len(text)
+    length = _cell_len(text)
     if length > width:
         if overflow == "ellipsis":
             return set_cell_size(text, width - 1) + "…"
