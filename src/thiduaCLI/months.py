@@ -254,17 +254,10 @@ def _add(sums: _Sums, later: _Sums) -> None:
 
 def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
     """The observations of the pairs."""
-    dates: dict[str, date] = {}
-    times: dict[str, datetime] = {}
+    dates = _Dates()
     found = {}
     for (code, indicator), entry in sums.items():
         total, count, late, recorded, value, numerator, denominator, ref_date, by = entry
-        last_date = dates.get(ref_date) or dates.setdefault(ref_date, date.fromisoformat(ref_date))
-        last_recorded = None
-        if recorded is not None:
-            last_recorded = times.get(recorded) or times.setdefault(
-                recorded, datetime.fromisoformat(recorded)
-            )
         found[code, indicator] = Observation(
             code,
             indicator,
@@ -273,12 +266,20 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
             value,
             numerator,
             denominator,
-            last_date,
+            dates[ref_date],
             by,
             bool(late),
-            last_recorded,
+            None if recorded is None else datetime.fromisoformat(recorded),
         )
     return found
+
+
+class _Dates(dict[str, date]):
+    """Stored dates read once each: a year has 365 of them, a ranking 50,000 figures."""
+
+    def __missing__(self, text: str) -> date:
+        self[text] = day = date.fromisoformat(text)
+        return day
 
 
 # ------------------------------------------------------------------------- the calendar
