@@ -70,7 +70,7 @@ IMPORT_ROWS = 100_000
 CORRECTIONS = 1_000  # of the figures, how many correct an earlier one (``supersedes``)
 RETRACTIONS = 200
 SEED = 2026
-DATA_VERSION = 3  # bump when the generated data changes shape
+DATA_VERSION = 4  # bump when the generated data changes shape
 AS_OF = f"{YEAR}-12-31"  # status and rank judge every figure of the year
 BYTES_PER_MB = 1024 * 1024
 

@@ -1,6 +1,6 @@
 """The year-to-date rows kept beside the figures say what the figures themselves say.
 
-``figure_month`` is derived data: after any mix of reports, bulk imports, corrections and
+``figure_months`` is derived data: after any mix of reports, bulk imports, corrections and
 retractions it must equal a rebuild from the figures, and the observations read from it must
 equal what a plain Python model computes from the figures one by one, on any day: month ends,
 days inside a month, the year's first and last days, and days outside the year.
@@ -82,27 +82,14 @@ def _change_at_random(session, rng: random.Random, steps: int) -> None:
             unit, indicator = rng.choice(UNITS), rng.choice(INDICATORS)
             store.add_figure(session, _figure(rng, unit, indicator, _random_day(rng)))
         elif choice < 0.65:
-            rows = []
-            for _ in range(rng.randint(1, 6)):
-                figure = _figure(rng, rng.choice(UNITS), rng.choice(INDICATORS), _random_day(rng))
-                rows.append(
-                    (
-                        2026,
-                        figure.unit,
-                        figure.indicator,
-                        figure.value,
-                        figure.numerator,
-                        figure.denominator,
-                        None,
-                        store.stored_date(figure.ref_date),
-                        figure.recorded_by,
-                        None,
-                        store.stored_datetime(figure.recorded_at),
-                        "import:t.csv:2",
-                        None,
-                        None,
-                    )
-                )
+            rows = [
+                _row(_figure(rng, rng.choice(UNITS), rng.choice(INDICATORS), _random_day(rng)))
+                for _ in range(rng.randint(1, 6))
+            ]
+            if rng.random() < 0.3:  # a correction among them: the months are recomputed
+                old = store.get_figure(session, rng.choice(counted))
+                assert old is not None
+                rows.append(_row(_figure(rng, old.unit, old.indicator, old.ref_date, old.id)))
             store.add_figures(session, rows)
         elif choice < 0.85:
             old = store.get_figure(session, rng.choice(counted))
@@ -113,6 +100,17 @@ def _change_at_random(session, rng: random.Random, steps: int) -> None:
                 session,
                 Retraction(figure_id=rng.choice(counted), reason="thử", retracted_by="tester"),
             )
+
+
+def _row(figure: Figure) -> tuple[object, ...]:
+    """A figure as store.add_figures takes it (store.FIGURE_COLUMNS)."""
+    fields = {
+        **figure.model_dump(),
+        "ref_date": store.stored_date(figure.ref_date),
+        "recorded_at": store.stored_datetime(figure.recorded_at),
+        "origin": "import:t.csv:2",
+    }
+    return tuple(fields[column] for column in store.FIGURE_COLUMNS)
 
 
 def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object, ...]]:
@@ -181,11 +179,20 @@ def _read(session, plan: Plan, days: list[date]) -> list[dict[tuple[str, str], t
 
 
 def _rows(session) -> list[tuple[object, ...]]:
-    return (
-        session.connection()
-        .exec_driver_sql("SELECT * FROM figure_month ORDER BY year, unit, indicator, month")
-        .fetchall()
+    """The rows, sums rounded to the places a value may have: added to in a bulk import, a
+    month's sum may differ from a full recomputation in its last binary digit."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT * FROM figure_months ORDER BY year, unit, indicator"
     )
+    width = len(months.SLOT_COLUMNS)
+    sums = {3 + width * month for month in range(12)}
+    return [
+        tuple(
+            round(value, 9) if at in sums and value is not None else value
+            for at, value in enumerate(row)
+        )
+        for row in rows
+    ]
 
 
 DAYS = [

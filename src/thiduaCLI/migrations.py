@@ -18,7 +18,7 @@ from thiduaCLI.models import (
     SCHEMA_VERSION,
     Retraction,
     TargetChange,
-    figure_month_table,
+    figure_months_table,
     plan_unit_table,
     schema_migration_table,
 )
@@ -78,10 +78,10 @@ def _to_v4(connection: Connection) -> None:
 
 
 def _to_v5(connection: Connection) -> None:
-    """Status and rank read monthly totals instead of adding up every figure each time."""
+    """Status and rank read month-by-month totals instead of adding up every figure."""
     from thiduaCLI import months
 
-    SQLModel.metadata.create_all(connection, tables=[figure_month_table])
+    SQLModel.metadata.create_all(connection, tables=[figure_months_table])
     months.rebuild(connection.connection.driver_connection)  # type: ignore[arg-type]
 
 

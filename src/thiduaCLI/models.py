@@ -55,31 +55,29 @@ schema_migration_table = Table(
 )
 """Each schema upgrade applied to this file, and when."""
 
-figure_month_table = Table(
-    "figure_month",
+# What figure_months keeps of each month, as ``{name}_{month}`` columns.
+MONTH_SLOT = (
+    ("total", Float),  # sum of the month's counted figures
+    ("count", Integer),  # how many (None: none)
+    ("recorded", String),  # when the last of them was recorded (UTC text, as recorded_at)
+    ("delay", Integer),  # most days an original one came in after the month's end, in Vietnam
+    ("latest", Integer),  # id of the one dated last (recorded last among equals)...
+    ("value", Float),  # ...and its value, numerator, denominator, date and recorder
+    ("numerator", Float),
+    ("denominator", Float),
+    ("date", String),
+    ("by", String),
+)
+
+figure_months_table = Table(
+    "figure_months",
     SQLModel.metadata,
     Column("year", Integer, primary_key=True),
     Column("unit", String, primary_key=True),
     Column("indicator", String, primary_key=True),
-    Column("month", Integer, primary_key=True),  # 1 to 12, with counted figures dated in it
-    # the pair's counted figures dated up to the end of the month...
-    Column("total", Float, nullable=False),
-    Column("count", Integer, nullable=False),
-    Column("recorded_last", String, nullable=False),  # UTC text, as figure.recorded_at
-    # ...the most days one of them (a correction is judged by the figure it fixes) was recorded
-    # after the end of its month, and of its quarter, in Vietnam (None: all are corrections)...
-    Column("delay_monthly", Integer),
-    Column("delay_quarterly", Integer),
-    # ...and the latest of them (dated last, then recorded last), as in the figure table
-    Column("latest_id", Integer, nullable=False),
-    Column("value", Float, nullable=False),
-    Column("numerator", Float),
-    Column("denominator", Float),
-    Column("ref_date", String, nullable=False),
-    Column("recorded_by", String, nullable=False),
-    sqlite_with_rowid=False,
+    *(Column(f"{name}_{month}", kind) for month in range(1, 13) for name, kind in MONTH_SLOT),
 )
-"""Per (year, unit, indicator, month with figures): the pair's year to the end of that month.
+"""Per (year, unit, indicator) with counted figures, what they add up to month by month.
 Derived from the figures and retractions, kept in step with them by :mod:`thiduaCLI.months`."""
 
 

@@ -1,17 +1,17 @@
-"""Year-to-date totals kept beside the figures, and the observations read from them.
+"""Month-by-month totals kept beside the figures, and the observations read from them.
 
 A province's year holds a million figures; ``status`` and ``rank`` must not add them all up
-again each time. ``figure_month`` holds a row per (year, unit, indicator, month) with counted
-figures dated in that month: what the pair's counted figures dated up to the end of that month
-add up to, its latest figure by then, and when that month's own figures (corrections aside)
-were last recorded. It is derived data, never the record: the figures stay append-only, and a
-pair's rows are recomputed from them, in the write's own transaction, whenever a figure, a
-correction or a retraction touches the pair (:func:`refresh`).
+again each time. ``figure_months`` holds a row per (year, unit, indicator) with, for each month
+of the year, what the pair's counted figures dated in that month add up to: total, count,
+when the last was recorded, the most days an original figure came in after the month's end,
+and the month's latest figure. It is derived data, never the record: the figures stay
+append-only, and the months a figure, a correction or a retraction touches are recomputed
+from the figures in the write's own transaction (:func:`refresh`), one row per pair.
 
-A day's observation is then, per pair, its row of the last month with figures that ended by
-that day, plus, for a day inside a month, that month's figures dated up to the day, read from
-the figures themselves. Whether a figure came late is judged at reading, against the plan's
-due dates: a month's row keeps when its own figures came in.
+A day's observation is then each pair's months that ended by that day, added up within the
+row, plus, for a day inside a month, that month's figures dated up to the day, read from the
+figures themselves. Whether a figure came late is judged at reading, against the plan's due
+days: a month keeps only how late its latest original figure came.
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ from typing import Any
 
 from thiduaCLI.attainment import Observation
 from thiduaCLI.dates import UTC_OFFSET_HOURS
+from thiduaCLI.models import MONTH_SLOT
 from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
+
+MONTHS = range(1, 13)
+
+SLOT_COLUMNS = tuple(name for name, _ in MONTH_SLOT)  # of each month, as {name}_{month}
 
 # The figures that no longer count: the retracted ones, and those a correction that counts
 # replaces. Few, so a figure counts when its id is not among them: ``f.id NOT IN inactive``.
@@ -42,79 +47,171 @@ _MONTH = "CAST(substr({p}ref_date, 6, 2) AS INTEGER)"
 # date-and-id text names the figure dated last, the one recorded last among equals.
 _LATEST = "max({p}ref_date || printf('%020d', {p}id))"
 
-# The pairs a change touched: a temporary table of this connection.
-_TOUCHED = """CREATE TEMP TABLE IF NOT EXISTS touched_pair (
-    year INTEGER, unit TEXT, indicator TEXT, PRIMARY KEY (year, unit, indicator)
-) WITHOUT ROWID"""
-_TOUCH = "INSERT OR IGNORE INTO temp.touched_pair SELECT f.year, f.unit, f.indicator"
-_FORGET = """DELETE FROM figure_month
-WHERE (year, unit, indicator) IN (SELECT * FROM temp.touched_pair)"""
-# Each touched pair's months with counted figures, added up month by month, then carried
-# forward: the totals to the end of each month, the latest figure by then, and the most days
-# any original figure (a correction is judged by the figure it fixes) came in after the end
-# of its month, and of its quarter.
-_RECOMPUTE = """WITH {inactive},
-monthly AS (
-    SELECT t.year, t.unit, t.indicator, {month} AS month, sum(f.value) AS total,
-        count(*) AS count, max(f.recorded_at) AS recorded,
-        max(CASE WHEN f.supersedes IS NULL THEN {recorded_day} END) AS original_day,
-        {latest} AS latest
-    FROM temp.touched_pair t CROSS JOIN figure f
-        ON f.year = t.year AND f.unit = t.unit AND f.indicator = t.indicator
-    WHERE f.id NOT IN inactive
-    GROUP BY 1, 2, 3, 4
-)
-INSERT INTO figure_month (year, unit, indicator, month, total, count, recorded_last,
-    delay_monthly, delay_quarterly, latest_id, value, numerator, denominator, ref_date,
-    recorded_by)
-SELECT m.year, m.unit, m.indicator, m.month,
-    sum(m.total) OVER pair, sum(m.count) OVER pair, max(m.recorded) OVER pair,
-    max(CAST(m.original_day - {month_end} AS INTEGER)) OVER pair,
-    max(CAST(m.original_day - {quarter_end} AS INTEGER)) OVER pair,
-    l.id, l.value, l.numerator, l.denominator, l.ref_date, l.recorded_by
-FROM monthly m JOIN figure l ON l.id = CAST(substr(m.latest, 11) AS INTEGER)
-WINDOW pair AS (PARTITION BY m.year, m.unit, m.indicator ORDER BY m.month)"""
-
-# The local day a figure was recorded, and the last day of a month or its quarter, as
-# Julian day numbers: their difference counts days.
+# The local day a figure was recorded (the latest is the one recorded last), and the last
+# day of a month, as Julian day numbers: their difference counts days.
 _RECORDED_DAY = f"julianday(date({{p}}recorded_at, '+{UTC_OFFSET_HOURS} hours'))"
 _MONTH_END = "julianday(printf('%04d-%02d-01', {year}, {month}), '+1 month', '-1 day')"
 
+# The months a change touched, and what their counted figures add up to now: temporary
+# tables of this connection.
+_TOUCHED = """CREATE TEMP TABLE IF NOT EXISTS touched_month (
+    year INTEGER, unit TEXT, indicator TEXT, month INTEGER,
+    PRIMARY KEY (year, unit, indicator, month)
+) WITHOUT ROWID"""
+_SLOTS = """CREATE TEMP TABLE IF NOT EXISTS month_slot (
+    month INTEGER, year INTEGER, unit TEXT, indicator TEXT,
+    total, count, recorded, delay, latest,
+    PRIMARY KEY (month, year, unit, indicator)
+) WITHOUT ROWID"""
+_TOUCH = f"INSERT OR IGNORE INTO temp.touched_month SELECT f.year, f.unit, f.indicator, {_MONTH}"
+_RECOMPUTE = """WITH {inactive},
+slot AS (
+    SELECT t.year, t.unit, t.indicator, t.month, sum(f.value) AS total, count(f.id) AS count,
+        max(f.recorded_at) AS recorded,
+        max(CASE WHEN f.supersedes IS NULL THEN f.recorded_at END) AS original_recorded_at,
+        {latest} AS latest
+    FROM temp.touched_month t LEFT JOIN figure f
+        ON f.year = t.year AND f.unit = t.unit AND f.indicator = t.indicator
+        AND f.ref_date >= printf('%04d-%02d-01', t.year, t.month)
+        AND f.ref_date <= printf('%04d-%02d-31', t.year, t.month)
+        AND f.id NOT IN inactive
+    GROUP BY t.year, t.unit, t.indicator, t.month
+)
+INSERT INTO temp.month_slot
+SELECT month, year, unit, indicator, total, count, recorded,
+    CAST({recorded_day} - {month_end} AS INTEGER), CAST(substr(latest, 11) AS INTEGER)
+FROM slot"""
+# Each touched pair's row, written once: every month of it from ``temp.month_slot`` (alias
+# s1…s12, the latest figure l1…l12) where the month has a slot, as it was where not.
+_STORE = """UPDATE figure_months AS p SET {assignments}
+FROM (SELECT DISTINCT year, unit, indicator FROM temp.month_slot) t {joins}
+WHERE p.year = t.year AND p.unit = t.unit AND p.indicator = t.indicator"""
+_STORE_JOIN = """LEFT JOIN temp.month_slot s{m} ON s{m}.month = {m} AND s{m}.year = t.year
+    AND s{m}.unit = t.unit AND s{m}.indicator = t.indicator
+LEFT JOIN figure l{m} ON l{m}.id = s{m}.latest"""
+# A month recomputed: its slot as it is ({s}, {l}: the slot and its latest figure).
+_SLOT_SOURCES = (
+    "{s}.total",
+    "nullif({s}.count, 0)",
+    "{s}.recorded",
+    "{s}.delay",
+    "{s}.latest",
+    "{l}.value",
+    "{l}.numerator",
+    "{l}.denominator",
+    "{l}.ref_date",
+    "{l}.recorded_by",
+)
+
 
 def refresh(driver: sqlite3.Connection, which: str, parameters: Sequence[object] = ()) -> None:
-    """Recompute the rows of the pairs of the figures ``which`` selects (an SQL condition on
-    the ``figure`` table) and of the figures they correct, inside the caller's transaction."""
-    driver.execute(_TOUCHED)
-    driver.execute("DELETE FROM temp.touched_pair")
-    driver.execute(f"{_TOUCH} FROM figure f WHERE {which}", parameters)
+    """Recompute the months of the figures ``which`` selects (an SQL condition on the
+    ``figure`` table) and of the figures they correct, inside the caller's transaction."""
+    for table in (_TOUCHED, _SLOTS):
+        driver.execute(table)
+    driver.execute("DELETE FROM temp.touched_month")
+    driver.execute("DELETE FROM temp.month_slot")
+    touch = _TOUCH.format(p="f.")
+    driver.execute(f"{touch} FROM figure f WHERE {which}", parameters)
     corrected = f"SELECT supersedes FROM figure WHERE ({which}) AND supersedes IS NOT NULL"
-    driver.execute(f"{_TOUCH} FROM figure f WHERE f.id IN ({corrected})", parameters)
-    driver.execute(_FORGET)
+    driver.execute(f"{touch} FROM figure f WHERE f.id IN ({corrected})", parameters)
     driver.execute(
         _RECOMPUTE.format(
             inactive=INACTIVE,
-            month=_MONTH.format(p="f."),
             latest=_LATEST.format(p="f."),
-            recorded_day=_RECORDED_DAY.format(p="f."),
-            month_end=_MONTH_END.format(year="m.year", month="m.month"),
-            quarter_end=_MONTH_END.format(year="m.year", month="(m.month + 2) / 3 * 3"),
+            recorded_day=_RECORDED_DAY.format(p="original_"),
+            month_end=_MONTH_END.format(year="year", month="month"),
         )
+    )
+    _store(driver, _SLOT_SOURCES)
+    empty = " AND ".join(f"count_{month} IS NULL" for month in MONTHS)
+    driver.execute(
+        "DELETE FROM figure_months WHERE (year, unit, indicator) IN"
+        f" (SELECT year, unit, indicator FROM temp.month_slot) AND {empty}"
     )
 
 
+def _store(driver: sqlite3.Connection, sources: Sequence[str]) -> None:
+    """Write ``temp.month_slot`` into the pairs' rows: each column of a month with a slot from
+    its ``source`` (``{s}``, ``{l}``: the slot and its latest figure; ``{total}``,
+    ``{count}``…: the month's columns as they were)."""
+    driver.execute(
+        "INSERT OR IGNORE INTO figure_months (year, unit, indicator)"
+        " SELECT DISTINCT year, unit, indicator FROM temp.month_slot"
+    )
+    touched = [m for (m,) in driver.execute("SELECT DISTINCT month FROM temp.month_slot")]
+    assignments = []
+    for month in touched:
+        held = {name: f'p."{name}_{month}"' for name in SLOT_COLUMNS}
+        for column, source in zip(SLOT_COLUMNS, sources, strict=True):
+            new = source.format(s=f"s{month}", l=f"l{month}", **held)
+            assignments.append(
+                f'"{column}_{month}" = CASE WHEN s{month}.month IS NULL'
+                f" THEN {held[column]} ELSE {new} END"
+            )
+    joins = " ".join(_STORE_JOIN.format(m=month) for month in touched)
+    driver.execute(_STORE.format(assignments=", ".join(assignments), joins=joins))
+
+
 def refresh_figures(driver: sqlite3.Connection, ids: Sequence[int]) -> None:
-    """Recompute the pairs of these figures and of the figures they correct."""
+    """Recompute the months of these figures and of the figures they correct."""
     refresh(driver, f"id IN ({', '.join('?' * len(ids))})", ids)
 
 
-def refresh_after(driver: sqlite3.Connection, last_id: int) -> None:
-    """Recompute the pairs of the figures added after ``last_id`` (a bulk insert)."""
-    refresh(driver, "id > ?", [last_id])
+def add_after(driver: sqlite3.Connection, last_id: int) -> None:
+    """Add the figures inserted after ``last_id`` (a bulk insert) to their months.
+
+    New figures that correct none change no other figure's standing: what they add up to is
+    added to what their months hold, without adding up the months' older figures again. A
+    month's sum may then differ from a full recomputation in its last binary digit (the order
+    of the additions); observations round sums to the places a value may have. With a
+    correction among the new figures, their months are recomputed instead.
+    """
+    corrections = "SELECT 1 FROM figure WHERE id > ? AND supersedes IS NOT NULL LIMIT 1"
+    if driver.execute(corrections, (last_id,)).fetchone():
+        refresh(driver, "id > ?", [last_id])
+        return
+    driver.execute(_SLOTS)
+    driver.execute("DELETE FROM temp.month_slot")
+    driver.execute(
+        _ADDED.format(
+            month=_MONTH.format(p=""),
+            latest=_LATEST.format(p=""),
+            recorded_day=_RECORDED_DAY.format(p=""),
+            month_end=_MONTH_END.format(year="year", month="month"),
+        ),
+        (last_id,),
+    )
+    _store(driver, _ADDED_SOURCES)
+
+
+# What the added figures bring to each month (all of them originals).
+_ADDED = """INSERT INTO temp.month_slot
+SELECT month, year, unit, indicator, total, count, recorded_at,
+    CAST({recorded_day} - {month_end} AS INTEGER), CAST(substr(latest, 11) AS INTEGER)
+FROM (
+    SELECT year, unit, indicator, {month} AS month, sum(value) AS total, count(*) AS count,
+        max(recorded_at) AS recorded_at, {latest} AS latest
+    FROM figure WHERE id > ? GROUP BY 1, 2, 3, 4
+)"""
+# A month as it was (``{total}``, ``{count}``…: its columns), with the added figures: the
+# latest figure is the added one unless the month's own is dated later.
+_LATER = "({count} IS NULL OR ({l}.ref_date, {s}.latest) > ({date}, {latest}))"
+_ADDED_SOURCES = (
+    "coalesce({total}, 0) + {s}.total",
+    "coalesce({count}, 0) + {s}.count",
+    "max(coalesce({recorded}, ''), {s}.recorded)",
+    "max(coalesce({delay}, {s}.delay), {s}.delay)",
+    *(
+        f"CASE WHEN {_LATER} THEN {source} ELSE {{{name}}} END"
+        for name, source in zip(SLOT_COLUMNS[4:], _SLOT_SOURCES[4:], strict=True)
+    ),
+)
 
 
 def rebuild(driver: sqlite3.Connection) -> None:
-    """Recompute every row of every year (a new table, or one to check)."""
-    driver.execute("DELETE FROM figure_month")
+    """Recompute every month of every year (a new table, or one to check)."""
+    driver.execute("DELETE FROM figure_months")
     refresh(driver, "1")
 
 
@@ -133,8 +230,8 @@ def observations_at(
     dated up to the day, the latest of them, whether one came after its due date, and when the
     last one was recorded (without ``timeliness``: not late, recorded None).
 
-    The months that ended by each day are read from ``figure_month`` in one query for every
-    day; a day inside a month adds that month's figures dated up to it. Sums are rounded to
+    The months that ended by each day are added up in one query for every day, a row per
+    pair; a day inside a month adds that month's figures dated up to it. Sums are rounded to
     the places a value may have: 0,1 ten times is 1, not 0,9999999999999999.
     """
     through = [_months_ended(plan, day) for day in days]
@@ -150,6 +247,7 @@ def observations_at(
 # numerator, denominator, date and recorder.
 _Sums = dict[tuple[str, str], list[Any]]
 _FIGURE = "{f}.value, {f}.numerator, {f}.denominator, {f}.ref_date, {f}.recorded_by"
+_DETAILS = ("value", "numerator", "denominator", "date", "by")
 
 
 def _whole_months(
@@ -160,31 +258,46 @@ def _whole_months(
     timeliness: bool,
 ) -> list[_Sums]:
     """Per day, the sums of the months that ended by it (``through``: how many), in one
-    query: each pair's row of its last month with figures by then."""
+    query: each pair's months added up within its row."""
     if not any(through):
         return [{} for _ in through]
-    parameters: dict[str, object] = {"year": plan.year, "unit": unit, "due": plan.due_days}
-    delay = "delay_monthly" if plan.reporting_cycle == "monthly" else "delay_quarterly"
-    late, recorded = (f"{{m}}.{delay} > :due", "{m}.recorded_last") if timeliness else ("0", "NULL")
-    columns, joins = [], []
-    for k, months in enumerate(through):
-        parameters[f"through{k}"] = months
-        m = f"m{k}"
-        columns.append(
-            f"{m}.total, {m}.count, {late.format(m=m)}, {recorded.format(m=m)},"
-            f" {_FIGURE.format(f=m)}"
-        )
-        joins.append(
-            f"LEFT JOIN figure_month {m} ON {m}.year = :year AND {m}.unit = p.unit"
-            f" AND {m}.indicator = p.indicator AND {m}.month = ("
-            "SELECT max(x.month) FROM figure_month x WHERE x.year = :year"
-            f" AND x.unit = p.unit AND x.indicator = p.indicator AND x.month <= :through{k})"
-        )
-    unit_filter = "" if unit is None else " AND unit = :unit"
+    parameters: dict[str, object] = {"year": plan.year, "unit": unit}
+    parameters.update({f"late{m}": days for m, days in zip(MONTHS, _grace(plan), strict=True)})
+    columns = []
+    for months in through:
+        if not months:
+            columns.append("0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL")
+            continue
+        ended = range(1, months + 1)
+        recorded = "NULL"
+        late = "0"
+        if timeliness:
+            late = " OR ".join(f"p.delay_{m} > :late{m}" for m in ended)
+            recorded = (
+                "p.recorded_1"
+                if months == 1
+                else "nullif(max({}), '')".format(
+                    ", ".join(f"coalesce(p.recorded_{m}, '')" for m in ended)
+                )
+            )
+        newest_first = sorted(ended, reverse=True)
+        details = [
+            "CASE {} END".format(
+                " ".join(f'WHEN p.count_{m} IS NOT NULL THEN p."{name}_{m}"' for m in newest_first)
+            )
+            for name in _DETAILS
+        ]
+        columns += [
+            " + ".join(f"coalesce(p.total_{m}, 0)" for m in ended),
+            " + ".join(f"coalesce(p.count_{m}, 0)" for m in ended),
+            f"coalesce({late}, 0)",
+            recorded,
+            *details,
+        ]
+    unit_filter = "" if unit is None else " AND p.unit = :unit"
     sql = (
-        f"WITH pairs AS MATERIALIZED (SELECT DISTINCT unit, indicator FROM figure_month"
-        f" WHERE year = :year{unit_filter})"
-        f" SELECT p.unit, p.indicator, {', '.join(columns)} FROM pairs p {' '.join(joins)}"
+        f"SELECT p.unit, p.indicator, {', '.join(columns)} FROM figure_months p"
+        f" WHERE p.year = :year{unit_filter}"
     )
     found: list[_Sums] = [{} for _ in through]
     width = 9
@@ -197,6 +310,21 @@ def _whole_months(
     return found
 
 
+def _grace(plan: Plan) -> list[int]:
+    """Per month, how many days after the month's end its figures may come in: the plan's
+    due days, and for a quarterly plan the days left in the quarter."""
+    if plan.reporting_cycle == "monthly":
+        return [plan.due_days for _ in MONTHS]
+    return [
+        plan.due_days + (_last_day(plan.year, (m + 2) // 3 * 3) - _last_day(plan.year, m)).days
+        for m in MONTHS
+    ]
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
 def _days_of_month(
     driver: sqlite3.Connection,
     plan: Plan,
@@ -206,14 +334,14 @@ def _days_of_month(
     timeliness: bool,
 ) -> _Sums:
     """The sums of a month's figures dated from its first day to ``day``, pair by pair (the
-    pairs with figures that month found from ``figure_month``)."""
+    pairs with figures that month found from ``figure_months``)."""
     month, first = partial
     late = recorded = "NULL"
-    if timeliness:  # after the end of the month, or of its quarter, and the grace days
-        period_end = _MONTH_END.format(year=":year", month=":period_month")
+    if timeliness:  # as a month's delay is judged in _whole_months
+        month_end = _MONTH_END.format(year=":year", month=":month")
         late = (
             f"f.supersedes IS NULL"
-            f" AND CAST({_RECORDED_DAY.format(p='f.')} - {period_end} AS INTEGER) > :due"
+            f" AND CAST({_RECORDED_DAY.format(p='f.')} - {month_end} AS INTEGER) > :grace"
         )
         recorded = "max(f.recorded_at)"
     unit_filter = "" if unit is None else " AND b.unit = :unit"
@@ -222,17 +350,17 @@ SELECT s.unit, s.indicator, s.total, s.count, s.late, s.recorded, {_FIGURE.forma
 FROM (
     SELECT b.unit, b.indicator, sum(f.value) AS total, count(*) AS count, max({late}) AS late,
         {recorded} AS recorded, {_LATEST.format(p="f.")} AS latest
-    FROM figure_month b CROSS JOIN figure f
+    FROM figure_months b CROSS JOIN figure f
         ON f.year = b.year AND f.unit = b.unit AND f.indicator = b.indicator
         AND f.ref_date >= :first AND f.ref_date <= :day
-    WHERE b.year = :year AND b.month = :month{unit_filter} AND f.id NOT IN inactive
+    WHERE b.year = :year AND b.count_{month} IS NOT NULL{unit_filter}
+        AND f.id NOT IN inactive
     GROUP BY b.unit, b.indicator
 ) s JOIN figure l ON l.id = CAST(substr(s.latest, 11) AS INTEGER)"""
     parameters = {
         "year": plan.year,
         "month": month,
-        "period_month": month if plan.reporting_cycle == "monthly" else (month + 2) // 3 * 3,
-        "due": plan.due_days,
+        "grace": _grace(plan)[month - 1],
         "first": first.isoformat(),
         "day": day.isoformat(),
         "unit": unit,

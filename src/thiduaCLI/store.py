@@ -380,7 +380,7 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         driver = _driver(session)
         (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
         driver.executemany(_INSERT_FIGURES, rows)
-        months.refresh_after(driver, last_id)
+        months.add_after(driver, last_id)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
