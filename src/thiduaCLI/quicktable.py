@@ -58,6 +58,7 @@ def _cell_len(text: str) -> int:
 
 
 _WIDTHS: dict[tuple[object, ...], list[int]] = {}  # column widths by what they depend on
+_HEADINGS: dict[tuple[object, ...], list[Segment]] = {}  # edges and header, by the same
 _WIDTHS_KEPT = 256
 
 
@@ -133,16 +134,69 @@ class QuickTable(Table):
         if not self._plain() or any(w < 1 for *_, w in self._layout(widths)):
             yield from super()._render(console, options, widths)
             return
-        # Rich draws the top edge, the header and its rule, and the bottom edge...
-        heading = list(Table._render(self._without_rows(), console, options, widths))
+        # Rich draws the top edge, the header and its rule, and the bottom edge (the same for
+        # tables alike in what the key holds)...
+        key = self._heading_key(console, options, widths)
+        heading = _HEADINGS.get(key)
+        if heading is None:
+            heading = list(Table._render(self._without_rows(), console, options, widths))
+            if len(_HEADINGS) > _WIDTHS_KEPT:
+                _HEADINGS.clear()
+            _HEADINGS[key] = heading
         yield from heading[:-2]
         # ...and the rows go in between.
         safe = console.safe_box if self.safe_box is None else self.safe_box
         yield from self._body(widths, self.box.substitute(options, safe=safe))  # type: ignore[union-attr]
         yield from heading[-2:]
 
+    def _heading_key(
+        self, console: Console, options: ConsoleOptions, widths: list[int]
+    ) -> tuple[object, ...]:
+        """All that Rich's drawing of the edges and the header reads."""
+        columns = tuple(
+            (
+                column.header,
+                column.header_style,
+                column.style,
+                column.justify,
+                column.vertical,
+                column.overflow,
+                column.no_wrap,
+                column.width,
+                column.min_width,
+                column.max_width,
+                column.ratio,
+            )
+            for column in self.columns
+        )
+        table = (
+            self.box,
+            self.safe_box,
+            self.show_edge,
+            self.pad_edge,
+            self.padding,
+            self.collapse_padding,
+            self.header_style,
+            self.style,
+            self.border_style,
+            self.leading,
+            self.expand,
+        )
+        place = (options.max_width, options.ascii_only, options.legacy_windows, options.encoding)
+        return (id(console), tuple(widths), place, table, columns)
+
     def _plain(self) -> bool:
-        """Whether every body cell is plain text in a table this class lays out like Rich."""
+        """Whether every body cell is plain text in a table this class lays out like Rich
+        (asked three times a print: the answer is kept while no row or column is added)."""
+        shape = (len(self.rows), len(self.columns))
+        kept = getattr(self, "_plain_for", None)
+        if kept is not None and kept[0] == shape:
+            return kept[1]
+        plain = self._plain_now()
+        self._plain_for = (shape, plain)
+        return plain
+
+    def _plain_now(self) -> bool:
         top, _, bottom, _ = self.padding
         simple = (
             divide_line is not None
