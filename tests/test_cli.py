@@ -909,3 +909,30 @@ def test_movement_reaches_back_into_last_years_plan(ready, tmp_path: Path) -> No
         "↑1",
     )
     assert rows["K02"]["previous_rank"] == 1
+
+
+def test_the_program_leaves_with_the_exit_code_and_all_its_output(ready, db: Path) -> None:
+    """``python -m thiduaCLI`` runs launcher.entry, which flushes and leaves without the
+    interpreter's teardown: every line of a long answer arrives, and the code is kept."""
+    env = {**os.environ, "THIDUA_DB": str(db)}
+    for args, code in ((["units", "--json"], 0), (["rank", "--block", "KHONG_CO"], 1), (["x"], 2)):
+        ran = subprocess.run(
+            [sys.executable, "-m", "thiduaCLI", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert ran.returncode == code, ran.stderr
+        if code == 0:
+            assert len(json.loads(ran.stdout)) > 20  # the whole document, parsed
+        else:
+            assert ran.stderr.startswith("Lỗi: ") and ran.stderr.count("\n") == 1
+
+
+def test_an_exit_with_a_message_is_code_1_and_the_message(capsys) -> None:
+    from thiduaCLI.launcher import _exit_code
+
+    assert (_exit_code(None), _exit_code(0), _exit_code(3)) == (0, 0, 3)
+    assert _exit_code("dừng") == 1
+    assert capsys.readouterr().err == "dừng\n"
