@@ -146,3 +146,21 @@ def test_anything_else_goes_through_rich() -> None:
     for table in (styled, marked, lined):
         assert not table._plain()
     assert "[bold]" not in _printed(marked, 40, False)
+
+
+def test_a_table_changed_after_printing_prints_as_changed() -> None:
+    """What decides the quick way is looked at on every print, not kept from the first."""
+    pair = []
+    for kind in (QuickTable, Table):
+        table = kind(title="Bảng", box=box.SIMPLE_HEAVY, pad_edge=False)
+        table.add_column("Mã")
+        table.add_column("Đơn vị")
+        for row in (("K01", "Khóm 1"), ("K02", "Khóm 2")):
+            table.add_row(*row)
+        pair.append(table)
+    quick, rich_table = pair
+    assert _written(quick, 40, False) == _printed(rich_table, 40, False)
+    quick.show_lines = rich_table.show_lines = True
+    assert not quick._plain()
+    assert _written(quick, 40, False) == _printed(rich_table, 40, False)
+    assert _printed(quick, 40, False) == _printed(rich_table, 40, False)

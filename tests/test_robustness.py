@@ -327,6 +327,24 @@ def test_a_fourth_schema_database_gains_year_to_date_rows_and_reads_the_same(
     }
 
 
+def test_a_fourth_schema_database_without_figures_upgrades(tmp_path: Path) -> None:
+    """A plan loaded and nothing reported yet: the upgrade has no month to build, and the file
+    opens at once, with no second backup."""
+    db = tmp_path / "cu.sqlite3"
+    shutil.copy(FIXTURE_V4, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM retraction")
+        connection.execute("DELETE FROM figure")
+    first = run_thidua(db, tmp_path, "status", "--json")
+    assert first.code == 0, first.err
+    assert first.err.startswith("Ghi chú: Đã nâng cấp cơ sở dữ liệu")
+    again = run_thidua(db, tmp_path, "status", "--json")
+    assert (again.code, again.err) == (0, "")
+    assert sorted(path.name for path in tmp_path.glob("cu.sqlite3.v*")) == ["cu.sqlite3.v4.bak"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM figure_months").fetchone() == (0,)
+
+
 def test_the_fourth_schema_upgrade_takes_unusual_plan_documents_in_its_stride(
     tmp_path: Path,
 ) -> None:

@@ -290,6 +290,9 @@ def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -
         # monthly, 10 days' grace: March figures are due by 10 April (Vietnam time)
         ("monthly", date(2026, 3, 15), datetime(2026, 4, 10, 16, 59), False),  # 23:59 in VN
         ("monthly", date(2026, 3, 15), datetime(2026, 4, 10, 17, 0), True),  # 00:00 on the 11th
+        # the last instant of the due day is still on time (SQLite's date() rounds to ms)
+        ("monthly", date(2026, 3, 15), datetime(2026, 4, 10, 16, 59, 59, 999600), False),
+        ("monthly", date(2026, 3, 31), datetime(2026, 4, 10, 16, 59, 59, 999999), False),
         ("monthly", date(2026, 12, 31), datetime(2027, 1, 10, 12, 0), False),
         # quarterly: every month of a quarter is due 10 days after the quarter ends
         ("quarterly", date(2026, 1, 5), datetime(2026, 4, 10, 12, 0), False),

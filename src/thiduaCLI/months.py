@@ -31,14 +31,11 @@ MONTHS = range(1, 13)
 
 SLOT_COLUMNS = tuple(name for name, _ in MONTH_SLOT)  # of each month, as {name}_{month}
 
-# The figures that no longer count: the retracted ones, and those a correction that counts
-# replaces. Few, so a figure counts when its id is not among them: ``f.id NOT IN inactive``.
-INACTIVE = """inactive(id) AS (
-    SELECT figure_id FROM retraction
-    UNION
-    SELECT supersedes FROM figure
-    WHERE supersedes IS NOT NULL AND id NOT IN (SELECT figure_id FROM retraction)
-)"""
+# A figure counts unless it was retracted or a correction that counts replaced it: two index
+# look-ups per figure, whatever the number of corrections and retractions.
+COUNTED = """NOT EXISTS (SELECT 1 FROM retraction r WHERE r.figure_id = {f}.id)
+    AND NOT EXISTS (SELECT 1 FROM figure c WHERE c.supersedes = {f}.id
+        AND NOT EXISTS (SELECT 1 FROM retraction r2 WHERE r2.figure_id = c.id))"""
 
 # The month of a stored date ('2026-03-31' -> 3).
 _MONTH = "CAST(substr({p}ref_date, 6, 2) AS INTEGER)"
@@ -49,7 +46,9 @@ _LATEST = "max({p}ref_date || printf('%020d', {p}id))"
 
 # The local day a figure was recorded (the latest is the one recorded last), and the last
 # day of a month, as Julian day numbers: their difference counts days.
-_RECORDED_DAY = f"julianday(date({{p}}recorded_at, '+{UTC_OFFSET_HOURS} hours'))"
+_RECORDED_DAY = (  # to the second: date() would round .9996 up to the next millisecond
+    f"julianday(date(substr({{p}}recorded_at, 1, 19), '+{UTC_OFFSET_HOURS} hours'))"
+)
 _MONTH_END = "julianday(printf('%04d-%02d-01', {year}, {month}), '+1 month', '-1 day')"
 
 # The months a change touched, and what their counted figures add up to now: temporary
@@ -64,8 +63,7 @@ _SLOTS = """CREATE TEMP TABLE IF NOT EXISTS month_slot (
     PRIMARY KEY (month, year, unit, indicator)
 ) WITHOUT ROWID"""
 _TOUCH = f"INSERT OR IGNORE INTO temp.touched_month SELECT f.year, f.unit, f.indicator, {_MONTH}"
-_RECOMPUTE = """WITH {inactive},
-slot AS (
+_RECOMPUTE = """WITH slot AS (
     SELECT t.year, t.unit, t.indicator, t.month, sum(f.value) AS total, count(f.id) AS count,
         max(f.recorded_at) AS recorded,
         max(CASE WHEN f.supersedes IS NULL THEN f.recorded_at END) AS original_recorded_at,
@@ -74,7 +72,7 @@ slot AS (
         ON f.year = t.year AND f.unit = t.unit AND f.indicator = t.indicator
         AND f.ref_date >= printf('%04d-%02d-01', t.year, t.month)
         AND f.ref_date <= printf('%04d-%02d-31', t.year, t.month)
-        AND f.id NOT IN inactive
+        AND {counted}
     GROUP BY t.year, t.unit, t.indicator, t.month
 )
 INSERT INTO temp.month_slot
@@ -117,17 +115,18 @@ def refresh(driver: sqlite3.Connection, which: str, parameters: Sequence[object]
     driver.execute(f"{touch} FROM figure f WHERE f.id IN ({corrected})", parameters)
     driver.execute(
         _RECOMPUTE.format(
-            inactive=INACTIVE,
+            counted=COUNTED.format(f="f"),
             latest=_LATEST.format(p="f."),
             recorded_day=_RECORDED_DAY.format(p="original_"),
             month_end=_MONTH_END.format(year="year", month="month"),
         )
     )
     _store(driver, _SLOT_SOURCES)
-    empty = " AND ".join(f"count_{month} IS NULL" for month in MONTHS)
+    empty = " AND ".join(f"p.count_{month} IS NULL" for month in MONTHS)
     driver.execute(
-        "DELETE FROM figure_months WHERE (year, unit, indicator) IN"
-        f" (SELECT year, unit, indicator FROM temp.month_slot) AND {empty}"
+        "DELETE FROM figure_months WHERE rowid IN (SELECT p.rowid FROM temp.month_slot s"
+        " CROSS JOIN figure_months p ON p.year = s.year AND p.unit = s.unit"
+        f" AND p.indicator = s.indicator WHERE {empty})"
     )
 
 
@@ -140,6 +139,8 @@ def _store(driver: sqlite3.Connection, sources: Sequence[str]) -> None:
         " SELECT DISTINCT year, unit, indicator FROM temp.month_slot"
     )
     touched = [m for (m,) in driver.execute("SELECT DISTINCT month FROM temp.month_slot")]
+    if not touched:  # no figure changed (a database without figures upgrading, say)
+        return
     assignments = []
     for month in touched:
         held = {name: f'p."{name}_{month}"' for name in SLOT_COLUMNS}
@@ -345,7 +346,7 @@ def _days_of_month(
         )
         recorded = "max(f.recorded_at)"
     unit_filter = "" if unit is None else " AND b.unit = :unit"
-    sql = f"""WITH {INACTIVE}
+    sql = f"""
 SELECT s.unit, s.indicator, s.total, s.count, s.late, s.recorded, {_FIGURE.format(f="l")}
 FROM (
     SELECT b.unit, b.indicator, sum(f.value) AS total, count(*) AS count, max({late}) AS late,
@@ -354,7 +355,7 @@ FROM (
         ON f.year = b.year AND f.unit = b.unit AND f.indicator = b.indicator
         AND f.ref_date >= :first AND f.ref_date <= :day
     WHERE b.year = :year AND b.count_{month} IS NOT NULL{unit_filter}
-        AND f.id NOT IN inactive
+        AND {COUNTED.format(f="f")}
     GROUP BY b.unit, b.indicator
 ) s JOIN figure l ON l.id = CAST(substr(s.latest, 11) AS INTEGER)"""
     parameters = {

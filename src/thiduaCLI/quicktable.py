@@ -185,16 +185,17 @@ class QuickTable(Table):
         place = (options.max_width, options.ascii_only, options.legacy_windows, options.encoding)
         return (id(console), tuple(widths), place, table, columns)
 
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._plain_kept = self._plain_now()  # asked twice in one print: measured once
+        try:
+            yield from super().__rich_console__(console, options)
+        finally:
+            self._plain_kept = None
+
     def _plain(self) -> bool:
-        """Whether every body cell is plain text in a table this class lays out like Rich
-        (asked three times a print: the answer is kept while no row or column is added)."""
-        shape = (len(self.rows), len(self.columns))
-        kept = getattr(self, "_plain_for", None)
-        if kept is not None and kept[0] == shape:
-            return kept[1]
-        plain = self._plain_now()
-        self._plain_for = (shape, plain)
-        return plain
+        """Whether every body cell is plain text in a table this class lays out like Rich."""
+        kept = getattr(self, "_plain_kept", None)
+        return self._plain_now() if kept is None else kept
 
     def _plain_now(self) -> bool:
         top, _, bottom, _ = self.padding
