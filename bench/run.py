@@ -9,7 +9,7 @@ It benchmarks the ``thidua`` script installed next to the interpreter that runs 
 (``/tmp/dev/bin/python bench/run.py`` measures that virtualenv). It generates a plan of
 102 blocks and 3,000 units that each sign the nine ward indicators, lets ``thidua init``
 create the database, inserts 1,000,000 figures over 2026 with ``sqlite3`` in one
-transaction (with the year-to-date rows thidua keeps beside them, built by
+transaction (with the month-by-month rows thidua keeps beside them, built by
 :func:`thiduaCLI.months.rebuild`), and writes a 100,000-row Vietnamese CSV for
 ``thidua import``. Every command is timed as a whole process; its median is compared with a
 floor measured in the same run:
@@ -381,7 +381,7 @@ def insert_figures(
 ) -> None:
     """Insert in one transaction; the figure indexes are dropped and rebuilt with their own
     SQL (building an index once is far faster than updating it a million times), then the
-    year-to-date rows are built from the figures, as thidua keeps them."""
+    month-by-month rows are built from the figures, as thidua keeps them."""
     from thiduaCLI import months
 
     with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
