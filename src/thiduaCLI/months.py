@@ -232,11 +232,12 @@ def observations_at(
     last one was recorded (without ``timeliness``: not late, recorded None).
 
     The months that ended by each day are added up in one query for every day, a row per
-    pair; a day inside a month adds that month's figures dated up to it. Sums are rounded to
-    the places a value may have: 0,1 ten times is 1, not 0,9999999999999999.
+    pair, and so is the month a day falls inside for the pairs whose figures that month are
+    all dated by then (a review of today, say); for the others, that month's figures dated up
+    to the day are added up from the figures themselves. Sums are rounded to the places a
+    value may have: 0,1 ten times is 1, not 0,9999999999999999.
     """
-    through = [_months_ended(plan, day) for day in days]
-    found = _whole_months(driver, plan, through, unit, timeliness)
+    found = _whole_months(driver, plan, days, unit, timeliness)
     for sums, day in zip(found, days, strict=True):
         partial = _partial_month(plan, day)
         if partial is not None:
@@ -254,61 +255,78 @@ _DETAILS = ("value", "numerator", "denominator", "date", "by")
 def _whole_months(
     driver: sqlite3.Connection,
     plan: Plan,
-    through: Sequence[int],
+    days: Sequence[date],
     unit: str | None,
     timeliness: bool,
 ) -> list[_Sums]:
-    """Per day, the sums of the months that ended by it (``through``: how many), in one
-    query: each pair's months added up within its row."""
-    if not any(through):
-        return [{} for _ in through]
+    """Per day, the sums of the months that ended by it, and of the month it falls inside
+    where that month's figures are all dated by then, in one query: each pair's months added
+    up within its row."""
     parameters: dict[str, object] = {"year": plan.year, "unit": unit}
     parameters.update({f"late{m}": days for m, days in zip(MONTHS, _grace(plan), strict=True)})
+    taken: list[dict[int, str]] = []  # per day, the SQL of each month's {name} column
+    for k, day in enumerate(days):
+        parameters[f"day{k}"] = day.isoformat()
+        slots = {m: f'p."{{name}}_{m}"' for m in range(1, _months_ended(plan, day) + 1)}
+        partial = _partial_month(plan, day)
+        if partial is not None:  # the month, where nothing in it is dated after the day
+            month = partial[0]
+            slots[month] = f'CASE WHEN p.date_{month} <= :day{k} THEN p."{{name}}_{month}" END'
+        taken.append(slots)
+    if not any(taken):
+        return [{} for _ in days]
     columns = []
-    for months in through:
-        if not months:
-            columns.append("0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL")
-            continue
-        ended = range(1, months + 1)
-        recorded = "NULL"
-        late = "0"
-        if timeliness:
-            late = " OR ".join(f"p.delay_{m} > :late{m}" for m in ended)
-            recorded = (
-                "p.recorded_1"
-                if months == 1
-                else "nullif(max({}), '')".format(
-                    ", ".join(f"coalesce(p.recorded_{m}, '')" for m in ended)
-                )
-            )
-        newest_first = sorted(ended, reverse=True)
-        details = [
-            "CASE {} END".format(
-                " ".join(f'WHEN p.count_{m} IS NOT NULL THEN p."{name}_{m}"' for m in newest_first)
-            )
-            for name in _DETAILS
-        ]
-        columns += [
-            " + ".join(f"coalesce(p.total_{m}, 0)" for m in ended),
-            " + ".join(f"coalesce(p.count_{m}, 0)" for m in ended),
-            f"coalesce({late}, 0)",
-            recorded,
-            *details,
-        ]
+    for slots in taken:
+        columns += _day_columns(slots, timeliness) if slots else ["0", "0"] + ["NULL"] * 7
     unit_filter = "" if unit is None else " AND p.unit = :unit"
     sql = (
         f"SELECT p.unit, p.indicator, {', '.join(columns)} FROM figure_months p"
         f" WHERE p.year = :year{unit_filter}"
     )
-    found: list[_Sums] = [{} for _ in through]
+    found: list[_Sums] = [{} for _ in days]
     width = 9
     for row in driver.execute(sql, parameters):
         pair = row[0], row[1]
-        for k in range(len(through)):
+        for k in range(len(days)):
             at = 2 + width * k
             if row[at + 1]:  # figures by that day
                 found[k][pair] = list(row[at : at + width])
     return found
+
+
+def _day_columns(slots: dict[int, str], timeliness: bool) -> list[str]:
+    """The nine columns of one day from the months it takes (``slots``: per month, the SQL
+    of its ``{name}`` column, None where the month is left out)."""
+    months = sorted(slots)
+
+    def slot(name: str, month: int) -> str:
+        return slots[month].format(name=name)
+
+    recorded, late = "NULL", "0"
+    if timeliness:
+        late = " OR ".join(f"{slot('delay', m)} > :late{m}" for m in months)
+        stamps = [f"coalesce({slot('recorded', m)}, '')" for m in months]
+        recorded = (
+            f"nullif(max({', '.join(stamps)}), '')"
+            if len(months) > 1
+            else slot("recorded", months[0])
+        )
+    details = [
+        "CASE {} END".format(
+            " ".join(
+                f"WHEN {slot('count', m)} IS NOT NULL THEN {slot(name, m)}"
+                for m in reversed(months)
+            )
+        )
+        for name in _DETAILS
+    ]
+    return [
+        " + ".join(f"coalesce({slot('total', m)}, 0)" for m in months),
+        " + ".join(f"coalesce({slot('count', m)}, 0)" for m in months),
+        f"coalesce({late}, 0)",
+        recorded,
+        *details,
+    ]
 
 
 def _grace(plan: Plan) -> list[int]:
@@ -334,8 +352,9 @@ def _days_of_month(
     unit: str | None,
     timeliness: bool,
 ) -> _Sums:
-    """The sums of a month's figures dated from its first day to ``day``, pair by pair (the
-    pairs with figures that month found from ``figure_months``)."""
+    """The sums of a month's figures dated from its first day to ``day``, for the pairs with
+    a figure dated after the day that month (``_whole_months`` took the month whole for the
+    others)."""
     month, first = partial
     late = recorded = "NULL"
     if timeliness:  # as a month's delay is judged in _whole_months
@@ -354,7 +373,7 @@ FROM (
     FROM figure_months b CROSS JOIN figure f
         ON f.year = b.year AND f.unit = b.unit AND f.indicator = b.indicator
         AND f.ref_date >= :first AND f.ref_date <= :day
-    WHERE b.year = :year AND b.count_{month} IS NOT NULL{unit_filter}
+    WHERE b.year = :year AND b.date_{month} > :day{unit_filter}
         AND {COUNTED.format(f="f")}
     GROUP BY b.unit, b.indicator
 ) s JOIN figure l ON l.id = CAST(substr(s.latest, 11) AS INTEGER)"""
