@@ -81,8 +81,9 @@ figure_months_table = Table(
 Derived from the figures and retractions, kept in step with them by :mod:`thiduaCLI.months`."""
 
 
-# Figures in the order status and rank read them: a year's pairs, each by date then id. It
-# holds every column those queries add up, so they never visit the table row by row.
+# Figures in the order figure_months is built from them: a year's pairs, each by date then id
+# (also a day's figures inside a month, when status and rank read one). It holds every column
+# those queries add up, so they never visit the table row by row.
 FIGURE_INDEX = "ix_figure_pair_date"
 FIGURE_INDEX_COLUMNS = (
     "year",
