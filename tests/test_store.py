@@ -340,3 +340,19 @@ def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
         with opened.session() as session:
             observed = store.observations(session, small_plan, date(2026, 12, 31))
     assert (observed[("B1", "NS")].latest, observed[("B1", "NS")].late) == (95, False)
+
+
+def test_the_last_instant_of_a_day_in_vietnam_belongs_to_that_day(database, small_plan) -> None:
+    """23:59:59.9996 in Vietnam is still 10 April for history --since and the overdue checks
+    (SQLite's date() alone would round it to the 11th)."""
+    late_evening = datetime(2026, 4, 10, 16, 59, 59, 999600, tzinfo=UTC)
+    with database.session(write=True) as session:
+        figure = _figure("A1", "VL", 5, date(2026, 3, 31))
+        figure.recorded_at = late_evening
+        store.add_figure(session, figure)
+    with database.session() as session:
+        on_the_10th = store.history(session, 2026, since=date(2026, 4, 10))
+        from_the_11th = store.history(session, 2026, since=date(2026, 4, 11))
+        by_the_10th = store.last_reports(session, 2026, date(2026, 4, 10))
+    assert [entry.figure.value for entry in on_the_10th] == [5] and from_the_11th == []
+    assert by_the_10th == {"A1": late_evening}

@@ -439,8 +439,7 @@ def history(
     if indicator is not None:
         query = query.where(Figure.indicator == indicator)
     if since is not None:
-        recorded_on = func.date(Figure.recorded_at, f"+{UTC_OFFSET_HOURS} hours")
-        query = query.where(recorded_on >= since)
+        query = query.where(_local_day(Figure.recorded_at) >= since)
     entries = []
     for figure, retraction, superseded_by in session.exec(query):
         state = "retracted" if retraction else "superseded" if superseded_by else "active"
@@ -586,7 +585,13 @@ def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime
 
 def _recorded_by(recorded: ColumnElement[datetime], as_of: date) -> ColumnElement[bool]:
     """SQL: recorded on or before ``as_of``, in Vietnam's time."""
-    return func.date(recorded, f"+{UTC_OFFSET_HOURS} hours") <= as_of
+    return _local_day(recorded) <= as_of
+
+
+def _local_day(recorded: ColumnElement[datetime]) -> ColumnElement[str]:
+    """SQL: the day in Vietnam a stored UTC time falls on (cut to the second first: SQLite's
+    date() rounds to the millisecond, and 23:59:59.9996 would become the next day)."""
+    return func.date(func.substr(recorded, 1, 19), f"+{UTC_OFFSET_HOURS} hours")
 
 
 def _as_datetime(value: object) -> datetime:
