@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from thiduaCLI.attainment import Observation
-from thiduaCLI.dates import UTC_OFFSET_HOURS
+from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
 from thiduaCLI.models import MONTH_SLOT
 from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
@@ -335,13 +335,9 @@ def _grace(plan: Plan) -> list[int]:
     if plan.reporting_cycle == "monthly":
         return [plan.due_days for _ in MONTHS]
     return [
-        plan.due_days + (_last_day(plan.year, (m + 2) // 3 * 3) - _last_day(plan.year, m)).days
+        plan.due_days + (month_end(plan.year, (m + 2) // 3 * 3) - month_end(plan.year, m)).days
         for m in MONTHS
     ]
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _days_of_month(
@@ -437,12 +433,12 @@ def _months_ended(plan: Plan, day: date) -> int:
     """How many months of the plan year had ended by the end of ``day`` (0 to 12)."""
     if day.year != plan.year:
         return 0 if day.year < plan.year else 12
-    return day.month if (day + timedelta(days=1)).month != day.month else day.month - 1
+    return day.month if day == month_end(day.year, day.month) else day.month - 1
 
 
 def _partial_month(plan: Plan, day: date) -> tuple[int, date] | None:
     """The month ``day`` falls inside, and its first day, unless the day ends its month or
     lies outside the plan year."""
-    if day.year != plan.year or (day + timedelta(days=1)).month != day.month:
+    if day.year != plan.year or day == month_end(day.year, day.month):
         return None
     return day.month, day.replace(day=1)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
+from thiduaCLI.dates import month_end
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _
 
@@ -36,9 +37,7 @@ class Period:
     @property
     def end(self) -> date:
         """Last day: the day a review of this period is judged at."""
-        months = self.number * _MONTHS_IN[self.length]
-        first_after = date(self.year + months // 12, months % 12 + 1, 1)
-        return first_after - timedelta(days=1)
+        return month_end(self.year, self.number * _MONTHS_IN[self.length])
 
     @property
     def label(self) -> str:

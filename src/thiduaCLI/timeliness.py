@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from thiduaCLI.attainment import IndicatorStatus, Observations
-from thiduaCLI.dates import UTC_OFFSET_HOURS
+from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
 from thiduaCLI.plan import Plan, Unit
 from thiduaCLI.scoring import RankRow
 
@@ -25,9 +25,7 @@ def local_day(moment: datetime) -> date:
 
 def period_end(plan: Plan, number: int) -> date:
     """The last day of a reporting period of the plan year."""
-    last_month = number if plan.reporting_cycle == "monthly" else number * 3
-    first_after = date(plan.year + last_month // 12, last_month % 12 + 1, 1)
-    return first_after - timedelta(days=1)
+    return month_end(plan.year, number if plan.reporting_cycle == "monthly" else number * 3)
 
 
 def due_date(plan: Plan, number: int) -> date:
