@@ -290,14 +290,14 @@ def vietnamese(number: Decimal) -> str:
 
 def month_ends(year: int) -> list[date]:
     """The last day of each month."""
-    return [
-        date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1) for month in range(1, 13)
-    ]
+    from thiduaCLI.calendar import month_end
+
+    return [month_end(year, month) for month in range(1, 13)]
 
 
 FIGURE_COLUMNS = (
     "id, year, unit, indicator, value, numerator, denominator, reported_total, ref_date,"
-    " recorded_by, note, recorded_at, origin, supersedes, key"
+    " recorded_by, note, recorded_at, origin, supersedes, key, whole, nano, filed_at"
 )
 MICROSECONDS_A_DAY = 86_400_000_000
 YEAR_START = datetime(YEAR, 1, 1, tzinfo=UTC)
@@ -343,10 +343,13 @@ def figure_rows(
     ids = [0] * len(drafts)
     for position, index in enumerate(order):
         ids[index] = position + 1
+    from thiduaCLI.exact import parts
+
     rows: list[tuple[object, ...]] = []
     for index in order:
         moment, code, population, indicator, day, original = drafts[index]
         value, numerator, denominator = stored(draw(rng, indicator, population))
+        filed = moment if original < 0 else drafts[original][0]  # a correction: the original's
         rows.append(
             (
                 ids[index],
@@ -364,6 +367,8 @@ def figure_rows(
                 "cli",
                 None if original < 0 else ids[original],
                 None,  # key
+                *parts(value),
+                recorded_at(filed),
             )
         )
     corrected = {ids[original] for original in originals}
@@ -382,6 +387,8 @@ def insert_figures(
     """Insert in one transaction; the figure indexes are dropped and rebuilt with their own
     SQL (building an index once is far faster than updating it a million times), then the
     month-by-month rows are built from the figures, as thidua keeps them."""
+    from sqlalchemy import create_engine
+
     from thiduaCLI import months
 
     with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
@@ -395,7 +402,7 @@ def insert_figures(
         for name, _ in indexes:
             connection.execute(f'DROP INDEX "{name}"')
         connection.executemany(
-            f"INSERT INTO figure ({FIGURE_COLUMNS}) VALUES ({', '.join('?' * 15)})", rows
+            f"INSERT INTO figure ({FIGURE_COLUMNS}) VALUES ({', '.join('?' * 18)})", rows
         )
         connection.executemany(
             "INSERT INTO retraction (figure_id, reason, retracted_at, retracted_by)"
@@ -404,8 +411,12 @@ def insert_figures(
         )
         for _, sql in indexes:
             connection.execute(sql)
-        months.rebuild(connection)
         connection.execute("COMMIT")
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        months.rebuild(connection)
+    engine.dispose()
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

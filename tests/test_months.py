@@ -11,16 +11,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI import months, store
+from thiduaCLI import calendar, months, store, timeliness
+from thiduaCLI.calendar import due_date
+from thiduaCLI.exact import as_decimal
 from thiduaCLI.models import Figure, Retraction
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_file import parse_plan
-from thiduaCLI.timeliness import LOCAL_OFFSET, due_date
 
 UNITS = ("A1", "A2", "B1")
 INDICATORS = ("VL", "BH", "NS")
@@ -63,7 +65,7 @@ def _figure(
         year=2026,
         unit=unit,
         indicator=indicator,
-        value=rng.choice([0.1, 0.2, 1.0, 2.5, 7.0, 10.0, 33.3]),
+        value=rng.choice([0.1, 0.2, 1.0, 2.5, 7.0, 10.0, 33.3, 1e-09, 123456.789, -4.25]),
         numerator=rng.choice([None, 80.0]),
         denominator=rng.choice([None, 100.0]),
         ref_date=day,
@@ -115,6 +117,30 @@ def _row(figure: Figure) -> tuple[object, ...]:
 
 def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object, ...]]:
     """What the figures say on ``day``, figure by figure, by the Python rules."""
+    figures, retracted = _stored(session)
+    counted = _counted(figures, retracted)
+    filed = _filed(figures)
+    found = {}
+    for pair in sorted({(f.unit, f.indicator) for f in counted}):
+        mine = [f for f in counted if (f.unit, f.indicator) == pair and f.ref_date <= day]
+        if not mine:
+            continue
+        latest = max(mine, key=lambda f: (f.ref_date, f.id))
+        late = any(_late(plan, f.ref_date, filed[f.id]) for f in mine)
+        found[pair] = (
+            sum((Decimal(repr(f.value)) for f in mine), Decimal(0)),
+            len(mine),
+            latest.value,
+            latest.ref_date,
+            latest.by,
+            late,
+            max(f.recorded_at for f in mine),
+        )
+    return found
+
+
+def _stored(session) -> tuple[list[Stored], set[int]]:
+    """Every figure, and the ids of the retracted ones."""
     retracted = {
         figure_id
         for (figure_id,) in session.connection().exec_driver_sql("SELECT figure_id FROM retraction")
@@ -128,32 +154,33 @@ def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object
         )
         .fetchall()
     ]
+    return figures, retracted
+
+
+def _counted(figures: list[Stored], retracted: set[int]) -> list[Stored]:
+    """Not retracted, and not replaced by a correction that was not retracted."""
     corrections = [f for f in figures if f.supersedes is not None and f.id not in retracted]
     replaced = {f.supersedes for f in corrections}
-    counted = [f for f in figures if f.id not in retracted and f.id not in replaced]
-    found = {}
-    for pair in sorted({(f.unit, f.indicator) for f in counted}):
-        mine = [f for f in counted if (f.unit, f.indicator) == pair and f.ref_date <= day]
-        if not mine:
-            continue
-        latest = max(mine, key=lambda f: (f.ref_date, f.id))
-        late = any(f.supersedes is None and _late(plan, f) for f in mine)
-        found[pair] = (
-            round(sum(f.value for f in mine), 9),
-            len(mine),
-            latest.value,
-            latest.ref_date,
-            latest.by,
-            late,
-            max(f.recorded_at for f in mine),
-        )
-    return found
+    return [f for f in figures if f.id not in retracted and f.id not in replaced]
 
 
-def _late(plan: Plan, figure: Stored) -> bool:
-    month = figure.ref_date.month
+def _filed(figures: list[Stored]) -> dict[int, datetime]:
+    """When each figure's content first came in: a correction's is the corrected one's."""
+    by_id = {f.id: f for f in figures}
+    filed = {}
+    for figure in figures:
+        root = figure
+        while root.supersedes is not None:
+            root = by_id[root.supersedes]
+        filed[figure.id] = root.recorded_at
+    return filed
+
+
+def _late(plan: Plan, ref_date: date, filed: datetime) -> bool:
+    """Filed, in Vietnam's day, after the due date of the period of its date."""
+    month = ref_date.month
     period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
-    return (figure.recorded_at + LOCAL_OFFSET).date() > due_date(plan, period)
+    return (filed + timedelta(hours=7)).date() > due_date(plan, period)
 
 
 def _utc(text: str) -> datetime:
@@ -164,7 +191,7 @@ def _read(session, plan: Plan, days: list[date]) -> list[dict[tuple[str, str], t
     return [
         {
             pair: (
-                o.total,
+                as_decimal(o.total),
                 o.count,
                 o.latest,
                 o.last_date,
@@ -179,20 +206,12 @@ def _read(session, plan: Plan, days: list[date]) -> list[dict[tuple[str, str], t
 
 
 def _rows(session) -> list[tuple[object, ...]]:
-    """The rows, sums rounded to the places a value may have: added to in a bulk import, a
-    month's sum may differ from a full recomputation in its last binary digit."""
+    """The rows as stored: sums are integers, so a bulk import's additions and a full
+    recomputation agree to the last digit."""
     rows = session.connection().exec_driver_sql(
         "SELECT * FROM figure_months ORDER BY year, unit, indicator"
     )
-    width = len(months.SLOT_COLUMNS)
-    sums = {3 + width * month for month in range(12)}
-    return [
-        tuple(
-            round(value, 9) if at in sums and value is not None else value
-            for at, value in enumerate(row)
-        )
-        for row in rows
-    ]
+    return [tuple(row) for row in rows]
 
 
 DAYS = [
@@ -228,13 +247,81 @@ def test_rows_and_observations_match_the_figures(
                 _change_at_random(session, rng, 40)
         with opened.session(write=True) as session:
             kept = _rows(session)
-            months.rebuild(store._driver(session))
+            months.rebuild(session.connection())
             assert _rows(session) == kept  # what the writes kept is what the figures give
             days = [*DAYS, *(_random_day(rng) for _ in range(8))]
             read = _read(session, plan, days)
             for day, observed in zip(days, read, strict=True):
                 assert observed == _model(session, plan, day), day
+            filings = store.month_filings(session, plan)
+            for as_of in (date(2026, 3, 11), date(2026, 7, 16), date(2027, 1, 16)):
+                rates = timeliness.reporting_rates(plan, filings, {}, as_of)
+                assert _rates(rates) == _model_rates(session, plan, as_of), as_of
+                missing = timeliness.missing(plan, filings, as_of)
+                assert _missing(missing) == _model_missing(session, plan, as_of), as_of
+            # scoring's lateness and overdue's are one rule: at the year's end a pair is late
+            # exactly when one of its periods was received late
+            year_end = store.observations(session, plan, date(2026, 12, 31))
+            for (unit, indicator), observation in year_end.items():
+                months_of = filings[unit, indicator]
+                periods = range(1, calendar.period_count(plan) + 1)
+                judged = [timeliness.period_received(plan, months_of, n) for n in periods]
+                assert observation.late == any(got and not punctual for got, punctual in judged)
     assert any(read[-4:]) and any(o[5] for found in read for o in found.values())
+
+
+def _periods_model(session, plan: Plan, as_of: date) -> dict[tuple[str, str, int], bool]:
+    """Per (unit, indicator, period due by ``as_of``) with counted figures: on time or not."""
+    figures, retracted = _stored(session)
+    filed = _filed(figures)
+    size = 1 if plan.reporting_cycle == "monthly" else 3
+    due = [n for n in range(1, 12 // size + 1) if due_date(plan, n) < as_of]
+    found: dict[tuple[str, str, int], bool] = {}
+    for figure in _counted(figures, retracted):
+        period = (figure.ref_date.month - 1) // size + 1
+        if period in due:
+            key = (figure.unit, figure.indicator, period)
+            punctual = not _late(plan, figure.ref_date, filed[figure.id])
+            found[key] = found.get(key, True) and punctual
+    return found
+
+
+def _model_rates(session, plan: Plan, as_of: date) -> dict[str, tuple[int, int]]:
+    periods = _periods_model(session, plan, as_of)
+    rates = {}
+    for unit in plan.units.values():
+        if unit.is_ward:
+            continue
+        mine = [
+            on_time
+            for (code, indicator, _n), on_time in periods.items()
+            if code == unit.code and indicator in unit.agreement
+        ]
+        rates[unit.code] = (len(mine), sum(mine))
+    return rates
+
+
+def _rates(rates: list[timeliness.ReportingRate]) -> dict[str, tuple[int, int]]:
+    return {rate.unit.code: (rate.received, rate.on_time) for rate in rates}
+
+
+def _model_missing(session, plan: Plan, as_of: date) -> set[tuple[str, str]]:
+    size = 1 if plan.reporting_cycle == "monthly" else 3
+    due = [n for n in range(1, 12 // size + 1) if due_date(plan, n) < as_of]
+    if not due:
+        return set()
+    received = {(u, i) for (u, i, n) in _periods_model(session, plan, as_of) if n == due[-1]}
+    return {
+        (unit.code, code)
+        for unit in plan.units.values()
+        if not unit.is_ward
+        for code in unit.agreement
+        if (unit.code, code) not in received
+    }
+
+
+def _missing(findings: list[timeliness.Finding]) -> set[tuple[str, str]]:
+    return {(f.unit, f.indicator or "") for f in findings}
 
 
 def test_one_unit_reads_as_all_units_read(db: Path) -> None:

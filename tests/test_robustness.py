@@ -25,6 +25,7 @@ FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "schema_v2.sqlite3"
 FIXTURE_V3 = Path(__file__).parent / "fixtures" / "schema_v3.sqlite3"
 FIXTURE_V4 = Path(__file__).parent / "fixtures" / "schema_v4.sqlite3"
+FIXTURE_V5 = Path(__file__).parent / "fixtures" / "schema_v5.sqlite3"
 
 
 def _environment(db: Path) -> dict[str, str]:
@@ -187,6 +188,24 @@ def _columns(db: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
+def _as_before(connection: sqlite3.Connection, before: list[tuple[object, ...]]) -> bool:
+    """Every figure as it was; what schema 6 added derived from it: the value's whole units
+    and billionths, and its filing time (a correction's is the first figure's of its chain)."""
+    after = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+    width = len(before[0])
+    rows = connection.execute(
+        "SELECT id, supersedes, recorded_at, filed_at, value, whole, nano FROM figure"
+    ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    for _id, supersedes, recorded, filed, value, whole, nano in rows:
+        first = recorded
+        while supersedes is not None:
+            _, supersedes, first, *_ = by_id[supersedes]
+        if filed != first or whole + nano / 1e9 != pytest.approx(value, abs=1e-9):
+            return False
+    return [row[:width] for row in after] == before
+
+
 def _upgraded(tmp_path: Path, fixture: Path, version: int) -> tuple[Path, Run]:
     """Copy a schema-``version`` fixture and run ``status --period 2026-H1 --json`` on it:
     the note names the upgrade and the backup, which holds the file as it was."""
@@ -216,10 +235,11 @@ def _upgraded(tmp_path: Path, fixture: Path, version: int) -> tuple[Path, Run]:
     return db, result
 
 
-def _reads_as_before(status: Run) -> None:
-    """The H1 status of the schema-2 and schema-3 fixtures (the same figures), as the
-    schema-2 version printed it."""
-    expected = {"VIEC_LAM": 43, "BHYT": 96.774194, "TANG_TRUONG": -1.5, "THU_NS": 60.25}
+def _reads_as_before(status: Run, jobs: float = 43) -> None:
+    """The H1 status of the schema-2 to schema-5 fixtures (the same figures; the schema-5
+    one has K01's March corrected again to 22 and K03's April gains 0,1 and 0,2: ``jobs``
+    44,3), as the schema-2 version printed it."""
+    expected = {"VIEC_LAM": jobs, "BHYT": 96.774194, "TANG_TRUONG": -1.5, "THU_NS": 60.25}
     values = {row["code"]: row["value"] for row in json.loads(status.out)["indicators"]}
     assert {code: values[code] for code in expected} == expected
 
@@ -252,7 +272,7 @@ def test_a_second_schema_database_upgrades_with_every_figure_and_audit_record_in
     db, result = _upgraded(tmp_path, FIXTURE_V2, 2)
     _reads_as_before(result)
     with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        assert _as_before(connection, figures_before)
         assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
     assert len(figures_before) == 8 and len(audit_before) == 1
     assert run_thidua(db, tmp_path, "status").err == ""  # upgraded once only
@@ -270,7 +290,7 @@ def test_a_third_schema_database_moves_its_units_to_rows_and_reads_the_same(
     db, result = _upgraded(tmp_path, FIXTURE_V3, 3)
     _reads_as_before(result)
     with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        assert _as_before(connection, figures_before)
         (document,) = connection.execute("SELECT document FROM plan").fetchone()
         rows = connection.execute(
             "SELECT code, position, name, document FROM plan_unit ORDER BY position"
@@ -299,16 +319,16 @@ def test_a_fourth_schema_database_gains_year_to_date_rows_and_reads_the_same(
     db, result = _upgraded(tmp_path, FIXTURE_V4, 4)
     _reads_as_before(result)
     with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT * FROM figure ORDER BY id").fetchall() == figures_before
+        assert _as_before(connection, figures_before)
         assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
     with store.open_database(db) as database, database.session(write=True) as session:
         rows = "SELECT * FROM figure_months ORDER BY year, unit, indicator"
         built = session.connection().exec_driver_sql(rows).fetchall()
-        months.rebuild(store._driver(session))
+        months.rebuild(session.connection())
         assert session.connection().exec_driver_sql(rows).fetchall() == built
         slots = session.connection().exec_driver_sql(
             "SELECT unit, indicator, "
-            + ", ".join(f"total_{m}, count_{m}, latest_{m}" for m in range(1, 13))
+            + ", ".join(f"whole_{m} + nano_{m} / 1e9, count_{m}, latest_{m}" for m in range(1, 13))
             + " FROM figure_months ORDER BY unit, indicator"
         )
         filled = {
@@ -320,11 +340,44 @@ def test_a_fourth_schema_database_gains_year_to_date_rows_and_reads_the_same(
     # K01's March figure (#1) was corrected by #8, K04's (#7) retracted: no row for K04
     assert filled == {
         ("K01", "VIEC_LAM"): {3: (21.0, 1, 8), 6: (15.0, 1, 2)},
-        ("K02", "BHYT"): {6: (96.7741935483871, 1, 3)},
+        ("K02", "BHYT"): {6: (96.774193548, 1, 3)},  # a share's sum: to the billionth
         ("K03", "VIEC_LAM"): {4: (7.0, 1, 6)},
         ("KINH_TE", "THU_NS"): {6: (60.25, 1, 5)},
         ("PHUONG", "TANG_TRUONG"): {6: (-1.5, 1, 4)},
     }
+
+
+def test_a_fifth_schema_database_gains_exact_sums_and_filing_times(tmp_path: Path) -> None:
+    """Schema 6 stores each value's whole units and billionths and each figure's filing time:
+    a correction of a correction (#9 of #8 of #1) is filed when #1 was, April's 7 + 0,1 + 0,2
+    add up to 7,3 exactly, and the months are rebuilt from them."""
+    with sqlite3.connect(FIXTURE_V5) as connection:
+        figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+        audit_before = connection.execute("SELECT * FROM retraction").fetchall()
+    db, result = _upgraded(tmp_path, FIXTURE_V5, 5)
+    _reads_as_before(result, jobs=44.3)
+    with sqlite3.connect(db) as connection:
+        assert _as_before(connection, figures_before)
+        assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
+        filed = dict(connection.execute("SELECT id, filed_at FROM figure").fetchall())
+        recorded = dict(connection.execute("SELECT id, recorded_at FROM figure").fetchall())
+        april = connection.execute(
+            "SELECT whole_4, nano_4, count_4, latest_4 FROM figure_months"
+            " WHERE unit = 'K03' AND indicator = 'VIEC_LAM'"
+        ).fetchone()
+        march = connection.execute(
+            "SELECT whole_3, nano_3, count_3, latest_3 FROM figure_months"
+            " WHERE unit = 'K01' AND indicator = 'VIEC_LAM'"
+        ).fetchone()
+    assert filed[9] == filed[8] == filed[1] == recorded[1] != recorded[9]
+    assert all(filed[n] == recorded[n] for n in (1, 2, 3, 4, 5, 6, 7, 10, 11))
+    assert april == (7, 300_000_000, 3, 11)
+    assert march == (22, 0, 1, 9)
+    with store.open_database(db) as database, database.session(write=True) as session:
+        rows = "SELECT * FROM figure_months ORDER BY year, unit, indicator"
+        built = session.connection().exec_driver_sql(rows).fetchall()
+        months.rebuild(session.connection())
+        assert session.connection().exec_driver_sql(rows).fetchall() == built
 
 
 def test_a_fourth_schema_database_without_figures_upgrades(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ import pytest
 
 from helpers import SMALL_PLAN
 from thiduaCLI import actions, store
+from thiduaCLI.calendar import due_date, periods_due
 from thiduaCLI.models import Figure
+from thiduaCLI.plan import Deductions
 from thiduaCLI.plan_file import parse_plan
-from thiduaCLI.timeliness import due_date, periods_due
 
 
 def _plan(cycle: str = "monthly"):
@@ -67,13 +68,16 @@ def test_reporting_rates(db: Path) -> None:
         ("B1", "NS", date(2026, 1, 20), datetime(2026, 2, 5), None),  # January, on time
         ("B1", "NS", date(2026, 2, 20), datetime(2026, 3, 20), None),  # February, late
         ("B1", "NS", date(2026, 3, 20), datetime(2026, 4, 1), None),  # March: not due yet
-        ("B2", "NS", date(2026, 1, 10), datetime(2026, 5, 1), None),  # recorded after as_of
+        ("B2", "NS", date(2026, 1, 10), datetime(2026, 5, 1), None),  # filed after as_of
     )
     rates = _rates(db, date(2026, 4, 10))  # January and February are due
     b1 = rates["B1"]
     assert (b1.expected, b1.received, b1.on_time) == (2, 2, 1)
     assert b1.last_report.replace(tzinfo=None) == datetime(2026, 4, 1)
-    assert (rates["B2"].received, rates["B2"].last_report) == (0, None)
+    # A review judges the figures dated by its day as they stand now: B2's January figure is
+    # received, and late (filed 1 May, due 10 February); its last report by 10 April: none.
+    b2 = rates["B2"]
+    assert (b2.expected, b2.received, b2.on_time, b2.last_report) == (2, 1, 0, None)
     assert rates["A1"].expected == 4  # two indicators × two months
     assert "PHUONG" not in rates
 
@@ -123,3 +127,32 @@ def test_check_missing_looks_at_the_last_period_due(
     assert ("B1", "NS") not in found  # both March and April came in
     assert found[("B2", "NS")] == missing_period
     assert set(found.values()) == {missing_period}
+
+
+@pytest.mark.parametrize("corrected", [False, True])
+def test_a_late_figure_is_late_for_scoring_overdue_and_check_alike(
+    db: Path, corrected: bool
+) -> None:
+    """B1's January figure came on 20 February (due 10 February); corrected the next day
+    with the same value, it is still late, for every consumer of the lateness rule: the score
+    loses its late deduction (2 points in this plan), overdue counts it received and not on
+    time, and check finds nothing missing for January."""
+    plan = _plan()
+    plan = plan.model_copy(
+        update={"scoring": plan.scoring.model_copy(update={"deductions": Deductions(late=2)})}
+    )
+    rows = [("B1", "NS", date(2026, 1, 20), datetime(2026, 2, 20, 3), None)]
+    if corrected:
+        rows.append(("B1", "NS", date(2026, 1, 20), datetime(2026, 2, 21, 3), 1))
+    _record(db, plan, *rows)
+    with actions.opened(db, 2026) as opened:
+        review = actions.Review(date(2026, 2, 28))
+        card = actions.show(opened, review, "B1")
+        rates = {r.unit.code: r for r in actions.reporting_rates(opened, review)}
+        check = actions.check(
+            opened, review, behind=False, overdue_days=None, below_score=None, missing=True
+        )
+    part = next(p for p in card.result.parts if p.indicator == "NS")
+    assert (part.late, part.deduction, card.result.deduction) == (True, 2, 2)
+    assert (rates["B1"].received, rates["B1"].on_time) == (1, 0)
+    assert ("B1", "NS") not in {(f.unit, f.indicator) for f in check.findings}

@@ -838,7 +838,7 @@ def check(
         )
     with opened_db.database.session() as session:
         observed = store.observations(session, plan, review.as_of)
-        firsts = store.first_reports(session, plan, review.as_of) if missing else {}
+        filings = store.month_filings(session, plan) if missing else {}
     findings: list[Finding] = []
     checks = []
     if behind:
@@ -851,7 +851,7 @@ def check(
         findings += timeliness.overdue(plan, observed, review.as_of, overdue_days)
     if missing:
         checks.append("missing")
-        findings += timeliness.missing(plan, firsts, review.as_of)
+        findings += timeliness.missing(plan, filings, review.as_of)
     if below_score is not None:
         checks.append("below")
         findings += timeliness.below(rank_units(plan, observed, review.as_of), below_score)
@@ -864,6 +864,6 @@ def reporting_rates(opened_db: Opened, review: Review) -> list[timeliness.Report
 
     plan = opened_db.plan
     with opened_db.database.session() as session:
-        firsts = store.first_reports(session, plan, review.as_of)
+        filings = store.month_filings(session, plan)
         lasts = store.last_reports(session, plan.year, review.as_of)
-    return timeliness.reporting_rates(plan, firsts, lasts, review.as_of)
+    return timeliness.reporting_rates(plan, filings, lasts, review.as_of)

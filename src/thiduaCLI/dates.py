@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _, language
 
-UTC_OFFSET_HOURS = 7  # Vietnam, no daylight saving: the day a figure was recorded on
-
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VIETNAMESE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def month_end(year: int, month: int) -> date:
-    """The last day of a month (``month`` 12 of ``year`` is 31 December)."""
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def parse_date(text: str) -> date:

@@ -38,9 +38,22 @@ def _to_v2(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection, tables=tables)  # type: ignore[arg-type]
 
 
+# The covering index as schemas 3 to 5 had it (6 rebuilds it with FIGURE_INDEX_COLUMNS).
+_INDEX_COLUMNS_V3 = (
+    "year",
+    "unit",
+    "indicator",
+    "ref_date",
+    "id",
+    "value",
+    "recorded_at",
+    "supersedes",
+)
+
+
 def _to_v3(connection: Connection) -> None:
     """Status and rank add up a year's figures from one index that holds what they read."""
-    columns = ", ".join(f'"{column}"' for column in FIGURE_INDEX_COLUMNS)
+    columns = ", ".join(f'"{column}"' for column in _INDEX_COLUMNS_V3)
     for statement in (
         "DROP INDEX IF EXISTS ix_figure_year_unit_indicator_date",
         f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})",
@@ -78,11 +91,43 @@ def _to_v4(connection: Connection) -> None:
 
 
 def _to_v5(connection: Connection) -> None:
-    """Status and rank read month-by-month totals instead of adding up every figure."""
-    from thiduaCLI import months
+    """Status and rank read month-by-month totals instead of adding up every figure (built
+    by the next step, whose rows hold exact sums)."""
 
+
+def _to_v6(connection: Connection) -> None:
+    """Exact sums and one lateness rule: each figure gains its value as whole units and
+    billionths (thiduaCLI.exact) and the time its content was first filed (a correction's is
+    the corrected figure's); the covering index and the month-by-month rows are rebuilt from
+    them (a month's sum as two integers, its delay by filing time)."""
+    from thiduaCLI import months
+    from thiduaCLI.exact import parts
+
+    for statement in (
+        "ALTER TABLE figure ADD COLUMN filed_at DATETIME",
+        "ALTER TABLE figure ADD COLUMN whole INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE figure ADD COLUMN nano INTEGER NOT NULL DEFAULT 0",
+        "UPDATE figure SET filed_at = recorded_at WHERE supersedes IS NULL",
+    ):
+        connection.exec_driver_sql(statement)
+    while connection.exec_driver_sql(  # down each chain of corrections, one link a pass
+        "UPDATE figure SET filed_at = (SELECT p.filed_at FROM figure p"
+        " WHERE p.id = figure.supersedes) WHERE filed_at IS NULL AND"
+        " (SELECT p.filed_at FROM figure p WHERE p.id = figure.supersedes) IS NOT NULL"
+    ).rowcount:
+        pass
+    values = connection.exec_driver_sql("SELECT DISTINCT value FROM figure").fetchall()
+    if values:
+        connection.exec_driver_sql(
+            "UPDATE figure SET whole = ?, nano = ? WHERE value = ?",
+            [(*parts(value), value) for (value,) in values],
+        )
+    columns = ", ".join(f'"{column}"' for column in FIGURE_INDEX_COLUMNS)
+    connection.exec_driver_sql(f"DROP INDEX IF EXISTS {FIGURE_INDEX}")
+    connection.exec_driver_sql(f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})")
+    connection.exec_driver_sql("DROP TABLE IF EXISTS figure_months")
     SQLModel.metadata.create_all(connection, tables=[figure_months_table])
-    months.rebuild(connection.connection.driver_connection)  # type: ignore[arg-type]
+    months.rebuild(connection)
 
 
 def _compact(value: object) -> str:
@@ -101,6 +146,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def utc_now() -> datetime:
@@ -57,10 +57,11 @@ schema_migration_table = Table(
 
 # What figure_months keeps of each month, as ``{name}_{month}`` columns.
 MONTH_SLOT = (
-    ("total", Float),  # sum of the month's counted figures
+    ("whole", Integer),  # sum of the month's counted figures: whole units...
+    ("nano", Integer),  # ...and billionths (see thiduaCLI.exact)
     ("count", Integer),  # how many (None: none)
     ("recorded", String),  # when the last of them was recorded (UTC text, as recorded_at)
-    ("delay", Integer),  # most days an original one came in after the month's end, in Vietnam
+    ("delay", Integer),  # most days one was first filed after the month's end, in Vietnam
     ("latest", Integer),  # id of the one dated last (recorded last among equals)...
     ("value", Float),  # ...and its value, numerator, denominator, date and recorder
     ("numerator", Float),
@@ -91,8 +92,10 @@ FIGURE_INDEX_COLUMNS = (
     "indicator",
     "ref_date",
     "id",
-    "value",
+    "whole",
+    "nano",
     "recorded_at",
+    "filed_at",
     "supersedes",
 )
 
@@ -127,6 +130,12 @@ class Figure(FigureBase, table=True):
     origin: str = Field(default="cli", sa_column_kwargs={"server_default": "cli"})
     supersedes: int | None = Field(default=None, foreign_key="figure.id", index=True)
     key: str | None = Field(default=None, unique=True, index=True)
+    # When its content first came in: its own recorded_at, or for a correction the filed_at of
+    # the figure it corrects (lateness is judged on it: see thiduaCLI.calendar).
+    filed_at: datetime | None = None
+    # The value as whole units and billionths, which SQL adds exactly (thiduaCLI.exact).
+    whole: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    nano: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class Retraction(SQLModel, table=True):

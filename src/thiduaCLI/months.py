@@ -2,225 +2,271 @@
 
 A province's year holds a million figures; ``status`` and ``rank`` must not add them all up
 again each time. ``figure_months`` holds a row per (year, unit, indicator) with, for each month
-of the year, what the pair's counted figures dated in that month add up to: total, count,
-when the last was recorded, the most days an original figure came in after the month's end,
-and the month's latest figure. It is derived data, never the record: the figures stay
-append-only, and the months a figure, a correction or a retraction touches are recomputed
-from the figures in the write's own transaction (:func:`refresh`), one row per pair.
+of the year, what the pair's counted figures dated in that month add up to: the exact sum (as
+whole units and billionths, :mod:`thiduaCLI.exact`), the count, when the last was recorded, the
+most days one was first filed after the month's end, and the month's latest figure. It is
+derived data, never the record: the figures stay append-only, and the months a figure, a
+correction or a retraction touches are recomputed from the figures in the write's own
+transaction (:func:`refresh`).
 
 A day's observation is then each pair's months that ended by that day, added up within the
 row, plus, for a day inside a month, that month's figures dated up to the day, read from the
 figures themselves. Whether a figure came late is judged at reading, against the plan's due
-days: a month keeps only how late its latest original figure came.
+days (:func:`thiduaCLI.calendar.grace_days`): a month keeps only how late its latest-filed
+figure came.
+
+Every rule these queries apply (which figures count, the day in Vietnam, a month's end,
+lateness) is a SQLAlchemy expression from :mod:`thiduaCLI.calendar`.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert
+
+from thiduaCLI import calendar
 from thiduaCLI.attainment import Observation
-from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
-from thiduaCLI.models import MONTH_SLOT
-from thiduaCLI.numbers import PLACES
+from thiduaCLI.exact import from_parts
+from thiduaCLI.models import MONTH_SLOT, Figure, Retraction, figure_months_table
 from thiduaCLI.plan import Plan
 
-MONTHS = range(1, 13)
-
+MONTHS = calendar.MONTHS
 SLOT_COLUMNS = tuple(name for name, _ in MONTH_SLOT)  # of each month, as {name}_{month}
 
-# A figure counts unless it was retracted or a correction that counts replaced it: two index
-# look-ups per figure, whatever the number of corrections and retractions.
-COUNTED = """NOT EXISTS (SELECT 1 FROM retraction r WHERE r.figure_id = {f}.id)
-    AND NOT EXISTS (SELECT 1 FROM figure c WHERE c.supersedes = {f}.id
-        AND NOT EXISTS (SELECT 1 FROM retraction r2 WHERE r2.figure_id = c.id))"""
+FIGURE = Figure.__table__
+RETRACTION = Retraction.__table__
+ROWS = figure_months_table
+PAIR = ("year", "unit", "indicator")
 
-# The month of a stored date ('2026-03-31' -> 3).
-_MONTH = "CAST(substr({p}ref_date, 6, 2) AS INTEGER)"
-
-# The latest figure of a group: dates are ten characters of text, so the greatest
-# date-and-id text names the figure dated last, the one recorded last among equals.
-_LATEST = "max({p}ref_date || printf('%020d', {p}id))"
-
-# The local day a figure was recorded (the latest is the one recorded last), and the last
-# day of a month, as Julian day numbers: their difference counts days.
-_RECORDED_DAY = (  # to the second: date() would round .9996 up to the next millisecond
-    f"julianday(date(substr({{p}}recorded_at, 1, 19), '+{UTC_OFFSET_HOURS} hours'))"
-)
-_MONTH_END = "julianday(printf('%04d-%02d-01', {year}, {month}), '+1 month', '-1 day')"
-
-# The months a change touched, and what their counted figures add up to now: temporary
-# tables of this connection.
-_TOUCHED = """CREATE TEMP TABLE IF NOT EXISTS touched_month (
-    year INTEGER, unit TEXT, indicator TEXT, month INTEGER,
-    PRIMARY KEY (year, unit, indicator, month)
-) WITHOUT ROWID"""
-_SLOTS = """CREATE TEMP TABLE IF NOT EXISTS month_slot (
-    month INTEGER, year INTEGER, unit TEXT, indicator TEXT,
-    total, count, recorded, delay, latest,
-    PRIMARY KEY (month, year, unit, indicator)
-) WITHOUT ROWID"""
-_TOUCH = f"INSERT OR IGNORE INTO temp.touched_month SELECT f.year, f.unit, f.indicator, {_MONTH}"
-_RECOMPUTE = """WITH slot AS (
-    SELECT t.year, t.unit, t.indicator, t.month, sum(f.value) AS total, count(f.id) AS count,
-        max(f.recorded_at) AS recorded,
-        max(CASE WHEN f.supersedes IS NULL THEN f.recorded_at END) AS original_recorded_at,
-        {latest} AS latest
-    FROM temp.touched_month t LEFT JOIN figure f
-        ON f.year = t.year AND f.unit = t.unit AND f.indicator = t.indicator
-        AND f.ref_date >= printf('%04d-%02d-01', t.year, t.month)
-        AND f.ref_date <= printf('%04d-%02d-31', t.year, t.month)
-        AND {counted}
-    GROUP BY t.year, t.unit, t.indicator, t.month
-)
-INSERT INTO temp.month_slot
-SELECT month, year, unit, indicator, total, count, recorded,
-    CAST({recorded_day} - {month_end} AS INTEGER), CAST(substr(latest, 11) AS INTEGER)
-FROM slot"""
-# Each touched pair's row, written once: every month of it from ``temp.month_slot`` (alias
-# s1…s12, the latest figure l1…l12) where the month has a slot, as it was where not.
-_STORE = """UPDATE figure_months AS p SET {assignments}
-FROM (SELECT DISTINCT year, unit, indicator FROM temp.month_slot) t {joins}
-WHERE p.year = t.year AND p.unit = t.unit AND p.indicator = t.indicator"""
-_STORE_JOIN = """LEFT JOIN temp.month_slot s{m} ON s{m}.month = {m} AND s{m}.year = t.year
-    AND s{m}.unit = t.unit AND s{m}.indicator = t.indicator
-LEFT JOIN figure l{m} ON l{m}.id = s{m}.latest"""
-# A month recomputed: its slot as it is ({s}, {l}: the slot and its latest figure).
-_SLOT_SOURCES = (
-    "{s}.total",
-    "nullif({s}.count, 0)",
-    "{s}.recorded",
-    "{s}.delay",
-    "{s}.latest",
-    "{l}.value",
-    "{l}.numerator",
-    "{l}.denominator",
-    "{l}.ref_date",
-    "{l}.recorded_by",
-)
+# A month's slot as computed: whole, nano, count, recorded, delay, latest id, then the latest
+# figure's value, numerator, denominator, date and recorder (SLOT_COLUMNS order).
+Slot = tuple[Any, ...]
+Pair = tuple[int, str, str]
 
 
-def refresh(driver: sqlite3.Connection, which: str, parameters: Sequence[object] = ()) -> None:
-    """Recompute the months of the figures ``which`` selects (an SQL condition on the
-    ``figure`` table) and of the figures they correct, inside the caller's transaction."""
-    for table in (_TOUCHED, _SLOTS):
-        driver.execute(table)
-    driver.execute("DELETE FROM temp.touched_month")
-    driver.execute("DELETE FROM temp.month_slot")
-    touch = _TOUCH.format(p="f.")
-    driver.execute(f"{touch} FROM figure f WHERE {which}", parameters)
-    corrected = f"SELECT supersedes FROM figure WHERE ({which}) AND supersedes IS NOT NULL"
-    driver.execute(f"{touch} FROM figure f WHERE f.id IN ({corrected})", parameters)
-    driver.execute(
-        _RECOMPUTE.format(
-            counted=COUNTED.format(f="f"),
-            latest=_LATEST.format(p="f."),
-            recorded_day=_RECORDED_DAY.format(p="original_"),
-            month_end=_MONTH_END.format(year="year", month="month"),
-        )
+def _counted(figure: Any = FIGURE) -> ColumnElement[bool]:
+    return calendar.sql_counted(figure, RETRACTION)
+
+
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A stored date or time as the text it is stored as (compared and copied as such)."""
+    return type_coerce(column, String)
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def _slots(conn: Connection, query: Select[Any]) -> dict[Pair, dict[int, Slot]]:
+    """Run a slot query (see :func:`_slot_query`) and add each slot's latest figure."""
+    sums = query.subquery("s")
+    rows = conn.execute(_with_latest(sums, list(sums.c)))
+    found: dict[Pair, dict[int, Slot]] = {}
+    for year, unit, indicator, month, *slot in rows:
+        found.setdefault((year, unit, indicator), {})[month] = tuple(slot)
+    return found
+
+
+def _with_latest(sums: Any, columns: list[Any]) -> Select[Any]:
+    """``columns`` of a subquery of sums, then the value, numerator, denominator, date and
+    recorder of the figure its ``latest`` column names."""
+    latest = FIGURE.alias("l")
+    return select(
+        *columns,
+        latest.c.value,
+        latest.c.numerator,
+        latest.c.denominator,
+        _text(latest.c.ref_date),
+        latest.c.recorded_by,
+    ).join(latest, latest.c.id == sums.c.latest)
+
+
+def _slot_query(figure: Any, group: Sequence[ColumnElement[Any]]) -> Select[Any]:
+    """What a group of figures (``group``: year, unit, indicator and month columns) adds up
+    to, in SLOT_COLUMNS order up to the latest figure's id."""
+    year, month = group[0], group[3]
+    latest = func.max(_text(figure.c.ref_date).concat(func.printf(literal("%020d"), figure.c.id)))
+    return select(
+        *group,
+        func.sum(figure.c.whole).label("whole"),
+        func.sum(figure.c.nano).label("nano"),
+        func.count(figure.c.id).label("count"),
+        _text(func.max(figure.c.recorded_at)).label("recorded"),
+        calendar.sql_days_after_month_end(func.max(figure.c.filed_at), year, month).label("delay"),
+        cast(func.substr(latest, 11), Integer).label("latest"),
+    ).group_by(*group)
+
+
+def _group(figure: Any) -> list[ColumnElement[Any]]:
+    return [
+        figure.c.year,
+        figure.c.unit,
+        figure.c.indicator,
+        calendar.sql_month(figure.c.ref_date).label("month"),
+    ]
+
+
+def refresh(conn: Connection, chosen: ColumnElement[bool]) -> None:
+    """Recompute the months of the figures ``chosen`` selects (a condition on the ``figure``
+    table) and of the figures they correct, inside the caller's transaction."""
+    corrected = select(FIGURE.c.supersedes).where(chosen, FIGURE.c.supersedes.is_not(None))
+    touched = (
+        select(*_group(FIGURE))
+        .where(or_(chosen, FIGURE.c.id.in_(corrected.scalar_subquery())))
+        .distinct()
+        .cte("touched")
     )
-    _store(driver, _SLOT_SOURCES)
-    empty = " AND ".join(f"p.count_{month} IS NULL" for month in MONTHS)
-    driver.execute(
-        "DELETE FROM figure_months WHERE rowid IN (SELECT p.rowid FROM temp.month_slot s"
-        " CROSS JOIN figure_months p ON p.year = s.year AND p.unit = s.unit"
-        f" AND p.indicator = s.indicator WHERE {empty})"
-    )
-
-
-def _store(driver: sqlite3.Connection, sources: Sequence[str]) -> None:
-    """Write ``temp.month_slot`` into the pairs' rows: each column of a month with a slot from
-    its ``source`` (``{s}``, ``{l}``: the slot and its latest figure; ``{total}``,
-    ``{count}``…: the month's columns as they were)."""
-    driver.execute(
-        "INSERT OR IGNORE INTO figure_months (year, unit, indicator)"
-        " SELECT DISTINCT year, unit, indicator FROM temp.month_slot"
-    )
-    touched = [m for (m,) in driver.execute("SELECT DISTINCT month FROM temp.month_slot")]
-    if not touched:  # no figure changed (a database without figures upgrading, say)
+    months_touched: dict[Pair, dict[int, Slot | None]] = {}
+    for year, unit, indicator, month in conn.execute(select(touched)):
+        months_touched.setdefault((year, unit, indicator), {})[month] = None
+    if not months_touched:
         return
-    assignments = []
-    for month in touched:
-        held = {name: f'p."{name}_{month}"' for name in SLOT_COLUMNS}
-        for column, source in zip(SLOT_COLUMNS, sources, strict=True):
-            new = source.format(s=f"s{month}", l=f"l{month}", **held)
-            assignments.append(
-                f'"{column}_{month}" = CASE WHEN s{month}.month IS NULL'
-                f" THEN {held[column]} ELSE {new} END"
-            )
-    joins = " ".join(_STORE_JOIN.format(m=month) for month in touched)
-    driver.execute(_STORE.format(assignments=", ".join(assignments), joins=joins))
+    f = FIGURE.alias("f")
+    query = _slot_query(f, [touched.c.year, touched.c.unit, touched.c.indicator, touched.c.month])
+    query = query.select_from(
+        touched.join(
+            f,
+            and_(
+                f.c.year == touched.c.year,
+                f.c.unit == touched.c.unit,
+                f.c.indicator == touched.c.indicator,
+                f.c.ref_date >= calendar.sql_month_first(touched.c.year, touched.c.month),
+                f.c.ref_date <= calendar.sql_month_last(touched.c.year, touched.c.month),
+            ),
+        )
+    ).where(_counted(f))
+    for pair, slots in _slots(conn, query).items():
+        months_touched[pair].update(slots)
+    _write(conn, months_touched)
+    emptied = [pair for pair, slots in months_touched.items() if not any(slots.values())]
+    if emptied:
+        everything_empty = and_(*(ROWS.c[f"count_{m}"].is_(None) for m in MONTHS))
+        conn.execute(
+            delete(ROWS).where(tuple_(*(ROWS.c[n] for n in PAIR)).in_(emptied), everything_empty)
+        )
 
 
-def refresh_figures(driver: sqlite3.Connection, ids: Sequence[int]) -> None:
+def refresh_figures(conn: Connection, ids: Sequence[int]) -> None:
     """Recompute the months of these figures and of the figures they correct."""
-    refresh(driver, f"id IN ({', '.join('?' * len(ids))})", ids)
+    refresh(conn, FIGURE.c.id.in_(list(ids)))
 
 
-def add_after(driver: sqlite3.Connection, last_id: int) -> None:
+def add_after(conn: Connection, last_id: int) -> None:
     """Add the figures inserted after ``last_id`` (a bulk insert) to their months.
 
     New figures that correct none change no other figure's standing: what they add up to is
-    added to what their months hold, without adding up the months' older figures again. A
-    month's sum may then differ from a full recomputation in its last binary digit (the order
-    of the additions); observations round sums to the places a value may have. With a
-    correction among the new figures, their months are recomputed instead.
+    added to what their months hold, without adding up the months' older figures again (the
+    sums are integers: the result is exact). With a correction among the new figures, their
+    months are recomputed instead.
     """
-    corrections = "SELECT 1 FROM figure WHERE id > ? AND supersedes IS NOT NULL LIMIT 1"
-    if driver.execute(corrections, (last_id,)).fetchone():
-        refresh(driver, "id > ?", [last_id])
+    new = FIGURE.c.id > last_id
+    correction = select(FIGURE.c.id).where(new, FIGURE.c.supersedes.is_not(None)).limit(1)
+    if conn.execute(correction).first() is not None:
+        refresh(conn, new)
         return
-    driver.execute(_SLOTS)
-    driver.execute("DELETE FROM temp.month_slot")
-    driver.execute(
-        _ADDED.format(
-            month=_MONTH.format(p=""),
-            latest=_LATEST.format(p=""),
-            recorded_day=_RECORDED_DAY.format(p=""),
-            month_end=_MONTH_END.format(year="year", month="month"),
-        ),
-        (last_id,),
+    added = _slots(conn, _slot_query(FIGURE, _group(FIGURE)).where(new))
+    if not added:
+        return
+    months_added = sorted({month for slots in added.values() for month in slots})
+    columns = [ROWS.c[f"{name}_{m}"] for m in months_added for name in SLOT_COLUMNS]
+    held: dict[Pair, list[Any]] = {}
+    pairs = select(FIGURE.c.year, FIGURE.c.unit, FIGURE.c.indicator).where(new).distinct()
+    existing = select(*(ROWS.c[n] for n in PAIR), *columns).where(
+        tuple_(*(ROWS.c[n] for n in PAIR)).in_(pairs)
     )
-    _store(driver, _ADDED_SOURCES)
+    for year, unit, indicator, *values in conn.execute(existing):
+        held[year, unit, indicator] = values
+    width = len(SLOT_COLUMNS)
+    merged: dict[Pair, dict[int, Slot | None]] = {}
+    for pair, slots in added.items():
+        before = held.get(pair)
+        merged[pair] = {}
+        for month, slot in slots.items():
+            at = months_added.index(month) * width
+            old = None if before is None else tuple(before[at : at + width])
+            merged[pair][month] = _merge(old, slot)
+    _write(conn, merged)
 
 
-# What the added figures bring to each month (all of them originals).
-_ADDED = """INSERT INTO temp.month_slot
-SELECT month, year, unit, indicator, total, count, recorded_at,
-    CAST({recorded_day} - {month_end} AS INTEGER), CAST(substr(latest, 11) AS INTEGER)
-FROM (
-    SELECT year, unit, indicator, {month} AS month, sum(value) AS total, count(*) AS count,
-        max(recorded_at) AS recorded_at, {latest} AS latest
-    FROM figure WHERE id > ? GROUP BY 1, 2, 3, 4
-)"""
-# A month as it was (``{total}``, ``{count}``…: its columns), with the added figures: the
-# latest figure is the added one unless the month's own is dated later.
-_LATER = "({count} IS NULL OR ({l}.ref_date, {s}.latest) > ({date}, {latest}))"
-_ADDED_SOURCES = (
-    "coalesce({total}, 0) + {s}.total",
-    "coalesce({count}, 0) + {s}.count",
-    "max(coalesce({recorded}, ''), {s}.recorded)",
-    "max(coalesce({delay}, {s}.delay), {s}.delay)",
-    *(
-        f"CASE WHEN {_LATER} THEN {source} ELSE {{{name}}} END"
-        for name, source in zip(SLOT_COLUMNS[4:], _SLOT_SOURCES[4:], strict=True)
-    ),
-)
+def _merge(old: Slot | None, new: Slot) -> Slot:
+    """A month as it was (None or count None: empty) with more figures added to it."""
+    if old is None or old[2] is None:
+        return new
+    whole, nano, count, recorded, delay, latest, *details = old
+    later = (new[9], new[5]) > (details[3], latest)  # the new latest is dated later
+    return (
+        whole + new[0],
+        nano + new[1],
+        count + new[2],
+        max(recorded or "", new[3]) or None,
+        max(delay, new[4]) if delay is not None else new[4],
+        *(new[5:] if later else (latest, *details)),
+    )
 
 
-def rebuild(driver: sqlite3.Connection) -> None:
+def _write(conn: Connection, slots: Mapping[Pair, Mapping[int, Slot | None]]) -> None:
+    """Write months into their pairs' rows (None: the month is empty now)."""
+    if not slots:
+        return
+    conn.execute(
+        insert(ROWS).on_conflict_do_nothing(),
+        [dict(zip(PAIR, pair, strict=True)) for pair in slots],
+    )
+    by_month: dict[int, list[dict[str, Any]]] = {}
+    for (year, unit, indicator), months in slots.items():
+        for month, slot in months.items():
+            values = slot if slot is not None else (None,) * len(SLOT_COLUMNS)
+            row = dict(zip(SLOT_COLUMNS, values, strict=True))
+            row.update(k_year=year, k_unit=unit, k_indicator=indicator)
+            by_month.setdefault(month, []).append(row)
+    for month, rows in by_month.items():
+        statement = (
+            update(ROWS)
+            .where(
+                ROWS.c.year == bindparam("k_year"),
+                ROWS.c.unit == bindparam("k_unit"),
+                ROWS.c.indicator == bindparam("k_indicator"),
+            )
+            .values({f"{name}_{month}": bindparam(name) for name in SLOT_COLUMNS})
+        )
+        conn.execute(statement, rows)
+
+
+def rebuild(conn: Connection) -> None:
     """Recompute every month of every year (a new table, or one to check)."""
-    driver.execute("DELETE FROM figure_months")
-    refresh(driver, "1")
+    conn.execute(delete(ROWS))
+    f = FIGURE.alias("f")
+    slots = _slots(conn, _slot_query(f, _group(f)).where(_counted(f)))
+    _write(conn, slots)
 
 
 # ------------------------------------------------------------------------------ reading
 
 
 def observations_at(
-    driver: sqlite3.Connection,
+    conn: Connection,
     plan: Plan,
     days: Sequence[date],
     unit: str | None = None,
@@ -228,32 +274,31 @@ def observations_at(
     timeliness: bool = True,
 ) -> list[dict[tuple[str, str], Observation]]:
     """Per day, per (unit, indicator): the year-to-date sum and count of the counted figures
-    dated up to the day, the latest of them, whether one came after its due date, and when the
-    last one was recorded (without ``timeliness``: not late, recorded None).
+    dated up to the day, the latest of them, whether one was filed after its due date, and
+    when the last one was recorded (without ``timeliness``: not late, recorded None).
 
     The months that ended by each day are added up in one query for every day, a row per
     pair, and so is the month a day falls inside for the pairs whose figures that month are
     all dated by then (a review of today, say); for the others, that month's figures dated up
-    to the day are added up from the figures themselves. Sums are rounded to the places a
-    value may have: 0,1 ten times is 1, not 0,9999999999999999.
+    to the day are added up from the figures themselves.
     """
-    found = _whole_months(driver, plan, days, unit, timeliness)
+    found = _whole_months(conn, plan, days, unit, timeliness)
     for sums, day in zip(found, days, strict=True):
-        partial = _partial_month(plan, day)
+        partial = calendar.partial_month(plan.year, day)
         if partial is not None:
-            _add(sums, _days_of_month(driver, plan, partial, day, unit, timeliness))
+            _add(sums, _days_of_month(conn, plan, partial, day, unit, timeliness))
     return [_observations(sums) for sums in found]
 
 
-# A pair's sums: total, count, late, last recorded, then its latest figure's value,
+# A pair's sums: whole, nano, count, late, last recorded, then its latest figure's value,
 # numerator, denominator, date and recorder.
 _Sums = dict[tuple[str, str], list[Any]]
-_FIGURE = "{f}.value, {f}.numerator, {f}.denominator, {f}.ref_date, {f}.recorded_by"
 _DETAILS = ("value", "numerator", "denominator", "date", "by")
+_WIDTH = 5 + len(_DETAILS)
 
 
 def _whole_months(
-    driver: sqlite3.Connection,
+    conn: Connection,
     plan: Plan,
     days: Sequence[date],
     unit: str | None,
@@ -262,86 +307,71 @@ def _whole_months(
     """Per day, the sums of the months that ended by it, and of the month it falls inside
     where that month's figures are all dated by then, in one query: each pair's months added
     up within its row."""
-    parameters: dict[str, object] = {"year": plan.year, "unit": unit}
-    parameters.update({f"late{m}": days for m, days in zip(MONTHS, _grace(plan), strict=True)})
-    taken: list[dict[int, str]] = []  # per day, the SQL of each month's {name} column
-    for k, day in enumerate(days):
-        parameters[f"day{k}"] = day.isoformat()
-        slots = {m: f'p."{{name}}_{m}"' for m in range(1, _months_ended(plan, day) + 1)}
-        partial = _partial_month(plan, day)
+    columns: list[ColumnElement[Any]] = []
+    for day in days:
+        taken: dict[int, ColumnElement[bool] | None] = {
+            m: None for m in range(1, calendar.months_ended(plan.year, day) + 1)
+        }
+        partial = calendar.partial_month(plan.year, day)
         if partial is not None:  # the month, where nothing in it is dated after the day
             month = partial[0]
-            slots[month] = f'CASE WHEN p.date_{month} <= :day{k} THEN p."{{name}}_{month}" END'
-        taken.append(slots)
-    if not any(taken):
+            taken[month] = ROWS.c[f"date_{month}"] <= day.isoformat()
+        columns += _day_columns(plan, taken, timeliness)
+    if not columns:
         return [{} for _ in days]
-    columns = []
-    for slots in taken:
-        columns += _day_columns(slots, timeliness) if slots else ["0", "0"] + ["NULL"] * 7
-    unit_filter = "" if unit is None else " AND p.unit = :unit"
-    sql = (
-        f"SELECT p.unit, p.indicator, {', '.join(columns)} FROM figure_months p"
-        f" WHERE p.year = :year{unit_filter}"
-    )
+    query = select(ROWS.c.unit, ROWS.c.indicator, *columns).where(ROWS.c.year == plan.year)
+    if unit is not None:
+        query = query.where(ROWS.c.unit == unit)
     found: list[_Sums] = [{} for _ in days]
-    width = 9
-    for row in driver.execute(sql, parameters):
+    for row in conn.execute(query):
         pair = row[0], row[1]
         for k in range(len(days)):
-            at = 2 + width * k
-            if row[at + 1]:  # figures by that day
-                found[k][pair] = list(row[at : at + width])
+            at = 2 + _WIDTH * k
+            if row[at + 2]:  # figures by that day
+                found[k][pair] = list(row[at : at + _WIDTH])
     return found
 
 
-def _day_columns(slots: dict[int, str], timeliness: bool) -> list[str]:
-    """The nine columns of one day from the months it takes (``slots``: per month, the SQL
-    of its ``{name}`` column, None where the month is left out)."""
-    months = sorted(slots)
+def _day_columns(
+    plan: Plan, taken: dict[int, ColumnElement[bool] | None], timeliness: bool
+) -> list[ColumnElement[Any]]:
+    """The columns of one day from the months it takes (``taken``: per month, None for the
+    whole month, or the condition under which it counts)."""
+    if not taken:
+        return [literal(0), literal(0), literal(0), literal(0), *[null()] * (_WIDTH - 4)]
+    months = sorted(taken)
 
-    def slot(name: str, month: int) -> str:
-        return slots[month].format(name=name)
+    def slot(name: str, month: int) -> ColumnElement[Any]:
+        column = ROWS.c[f"{name}_{month}"]
+        condition = taken[month]
+        return column if condition is None else case((condition, column))
 
-    recorded, late = "NULL", "0"
+    def added(name: str) -> ColumnElement[Any]:
+        terms = [func.coalesce(slot(name, m), 0) for m in months]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    late: ColumnElement[Any] = literal(0)
+    recorded: ColumnElement[Any] = null()
     if timeliness:
-        late = " OR ".join(f"{slot('delay', m)} > :late{m}" for m in months)
-        stamps = [f"coalesce({slot('recorded', m)}, '')" for m in months]
+        late = func.coalesce(
+            or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in months)), 0
+        )
+        stamps = [func.coalesce(slot("recorded", m), "") for m in months]
         recorded = (
-            f"nullif(max({', '.join(stamps)}), '')"
-            if len(months) > 1
-            else slot("recorded", months[0])
+            func.nullif(func.max(*stamps), "") if len(stamps) > 1 else slot("recorded", months[0])
         )
     details = [
-        "CASE {} END".format(
-            " ".join(
-                f"WHEN {slot('count', m)} IS NOT NULL THEN {slot(name, m)}"
-                for m in reversed(months)
-            )
-        )
+        case(*((slot("count", m).is_not(None), slot(name, m)) for m in reversed(months)))
         for name in _DETAILS
     ]
-    return [
-        " + ".join(f"coalesce({slot('total', m)}, 0)" for m in months),
-        " + ".join(f"coalesce({slot('count', m)}, 0)" for m in months),
-        f"coalesce({late}, 0)",
-        recorded,
-        *details,
-    ]
-
-
-def _grace(plan: Plan) -> list[int]:
-    """Per month, how many days after the month's end its figures may come in: the plan's
-    due days, and for a quarterly plan the days left in the quarter."""
-    if plan.reporting_cycle == "monthly":
-        return [plan.due_days for _ in MONTHS]
-    return [
-        plan.due_days + (month_end(plan.year, (m + 2) // 3 * 3) - month_end(plan.year, m)).days
-        for m in MONTHS
-    ]
+    return [added("whole"), added("nano"), added("count"), late, recorded, *details]
 
 
 def _days_of_month(
-    driver: sqlite3.Connection,
+    conn: Connection,
     plan: Plan,
     partial: tuple[int, date],
     day: date,
@@ -352,48 +382,63 @@ def _days_of_month(
     a figure dated after the day that month (``_whole_months`` took the month whole for the
     others)."""
     month, first = partial
-    late = recorded = "NULL"
+    f, b = FIGURE.alias("f"), ROWS.alias("b")
+    late: ColumnElement[Any] = literal(0)
+    recorded: ColumnElement[Any] = null()
     if timeliness:  # as a month's delay is judged in _whole_months
-        month_end = _MONTH_END.format(year=":year", month=":month")
-        late = (
-            f"f.supersedes IS NULL"
-            f" AND CAST({_RECORDED_DAY.format(p='f.')} - {month_end} AS INTEGER) > :grace"
+        delay = calendar.sql_days_after_month_end(func.max(f.c.filed_at), plan.year, month)
+        late = delay > calendar.grace_days(plan, month)
+        recorded = _text(func.max(f.c.recorded_at))
+    latest = func.max(_text(f.c.ref_date).concat(func.printf(literal("%020d"), f.c.id)))
+    sums = (
+        select(
+            b.c.unit,
+            b.c.indicator,
+            func.sum(f.c.whole).label("whole"),
+            func.sum(f.c.nano).label("nano"),
+            func.count().label("count"),
+            late.label("late"),
+            recorded.label("recorded"),
+            cast(func.substr(latest, 11), Integer).label("latest"),
         )
-        recorded = "max(f.recorded_at)"
-    unit_filter = "" if unit is None else " AND b.unit = :unit"
-    sql = f"""
-SELECT s.unit, s.indicator, s.total, s.count, s.late, s.recorded, {_FIGURE.format(f="l")}
-FROM (
-    SELECT b.unit, b.indicator, sum(f.value) AS total, count(*) AS count, max({late}) AS late,
-        {recorded} AS recorded, {_LATEST.format(p="f.")} AS latest
-    FROM figure_months b CROSS JOIN figure f
-        ON f.year = b.year AND f.unit = b.unit AND f.indicator = b.indicator
-        AND f.ref_date >= :first AND f.ref_date <= :day
-    WHERE b.year = :year AND b.date_{month} > :day{unit_filter}
-        AND {COUNTED.format(f="f")}
-    GROUP BY b.unit, b.indicator
-) s JOIN figure l ON l.id = CAST(substr(s.latest, 11) AS INTEGER)"""
-    parameters = {
-        "year": plan.year,
-        "month": month,
-        "grace": _grace(plan)[month - 1],
-        "first": first.isoformat(),
-        "day": day.isoformat(),
-        "unit": unit,
-    }
-    return {(row[0], row[1]): list(row[2:]) for row in driver.execute(sql, parameters)}
+        .select_from(
+            b.join(
+                f,
+                and_(
+                    f.c.year == b.c.year,
+                    f.c.unit == b.c.unit,
+                    f.c.indicator == b.c.indicator,
+                    f.c.ref_date >= first.isoformat(),
+                    f.c.ref_date <= day.isoformat(),
+                ),
+            )
+        )
+        .where(b.c.year == plan.year, b.c[f"date_{month}"] > day.isoformat(), _counted(f))
+        .group_by(b.c.unit, b.c.indicator)
+    )
+    if unit is not None:
+        sums = sums.where(b.c.unit == unit)
+    s = sums.subquery("s")
+    query = _with_latest(s, [column for column in s.c if column.name != "latest"])
+    return {(row[0], row[1]): list(row[2:]) for row in conn.execute(query)}
 
 
 def _add(sums: _Sums, later: _Sums) -> None:
     """Add the sums of later figures to the sums so far: the latest figure is the later one."""
-    for pair, (total, count, late, recorded, *latest) in later.items():
+    for pair, (whole, nano, count, late, recorded, *latest) in later.items():
         so_far = sums.get(pair)
         if so_far is None:
-            sums[pair] = [total, count, late, recorded, *latest]
+            sums[pair] = [whole, nano, count, late, recorded, *latest]
         else:
-            recorded = max(filter(None, (so_far[3], recorded)), default=None)
-            sums[pair] = [so_far[0] + total, so_far[1] + count, so_far[2] or late, recorded]
-            sums[pair] += latest
+            recorded = max(filter(None, (so_far[4], recorded)), default=None)
+            sums[pair] = [
+                so_far[0] + whole,
+                so_far[1] + nano,
+                so_far[2] + count,
+                so_far[3] or late,
+                recorded,
+                *latest,
+            ]
 
 
 def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
@@ -401,11 +446,11 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
     dates = _Dates()
     found = {}
     for (code, indicator), entry in sums.items():
-        total, count, late, recorded, value, numerator, denominator, ref_date, by = entry
+        whole, nano, count, late, recorded, value, numerator, denominator, ref_date, by = entry
         found[code, indicator] = Observation(
             code,
             indicator,
-            round(total, PLACES),
+            float(from_parts(whole, nano)),
             count,
             value,
             numerator,
@@ -426,19 +471,21 @@ class _Dates(dict[str, date]):
         return day
 
 
-# ------------------------------------------------------------------------- the calendar
+# ------------------------------------------------------------------ reporting periods
 
 
-def _months_ended(plan: Plan, day: date) -> int:
-    """How many months of the plan year had ended by the end of ``day`` (0 to 12)."""
-    if day.year != plan.year:
-        return 0 if day.year < plan.year else 12
-    return day.month if day == month_end(day.year, day.month) else day.month - 1
+MonthFilings = dict[tuple[str, str], list[tuple[int | None, int | None]]]
 
 
-def _partial_month(plan: Plan, day: date) -> tuple[int, date] | None:
-    """The month ``day`` falls inside, and its first day, unless the day ends its month or
-    lies outside the plan year."""
-    if day.year != plan.year or day == month_end(day.year, day.month):
-        return None
-    return day.month, day.replace(day=1)
+def month_filings(conn: Connection, plan: Plan) -> MonthFilings:
+    """Per (unit, indicator) of the plan year, per month: how many counted figures are dated
+    in it and the most days one was first filed after the month's end (None, None: none)."""
+    query = select(
+        ROWS.c.unit,
+        ROWS.c.indicator,
+        *(ROWS.c[f"{name}_{m}"] for m in MONTHS for name in ("count", "delay")),
+    ).where(ROWS.c.year == plan.year)
+    return {
+        (unit, indicator): list(zip(values[::2], values[1::2], strict=True))
+        for unit, indicator, *values in conn.execute(query)
+    }

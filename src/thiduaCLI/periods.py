@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from thiduaCLI.dates import month_end
+from thiduaCLI.calendar import month_end
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _
 

@@ -8,12 +8,13 @@ from typing import Any
 from rich.table import Table
 
 from thiduaCLI.actions import CheckResult, Review
+from thiduaCLI.calendar import local_day
 from thiduaCLI.dates import format_date
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.numbers import format_number, format_percent
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import new_table, review_json, review_title, rounded, utc_iso
-from thiduaCLI.timeliness import Finding, ReportingRate, local_day
+from thiduaCLI.timeliness import Finding, ReportingRate
 
 CHECK_LABELS = {
     "behind": N_("chậm tiến độ"),

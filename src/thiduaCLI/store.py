@@ -17,20 +17,17 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Integer,
     and_,
-    cast,
     event,
     func,
 )
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from thiduaCLI import migrations, months
+from thiduaCLI import calendar, migrations, months
 from thiduaCLI.attainment import Observation
-from thiduaCLI.dates import UTC_OFFSET_HOURS
 from thiduaCLI.errors import StoreError
+from thiduaCLI.exact import from_parts, parts
 from thiduaCLI.i18n import _
 from thiduaCLI.models import (
     SCHEMA_VERSION,
@@ -40,7 +37,6 @@ from thiduaCLI.models import (
     schema_migration_table,
     utc_now,
 )
-from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_rows import header_document, read_plan, unit_rows
 
@@ -332,12 +328,26 @@ def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
 
 
 def add_figure(session: Session, figure: Figure) -> Figure:
-    """Append a figure and return it with its id; its month's totals follow."""
+    """Append a figure and return it with its id; its month's totals follow.
+
+    Its exact parts are taken from its value, and its filing time is its own recording time,
+    or for a correction the filing time of the figure it corrects (:mod:`thiduaCLI.calendar`).
+    """
+    figure.whole, figure.nano = parts(figure.value)
+    if figure.filed_at is None:
+        earlier = _filed_at(session, [figure.supersedes]) if figure.supersedes else {}
+        figure.filed_at = earlier.get(figure.supersedes, figure.recorded_at)
     session.add(figure)
     session.flush()
     session.refresh(figure)
-    months.refresh_figures(_driver(session), [figure.id])  # type: ignore[list-item]
+    months.refresh_figures(session.connection(), [figure.id])  # type: ignore[list-item]
     return figure
+
+
+def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, object]:
+    """When each of these figures was first filed, as stored."""
+    query = select(Figure.id, Figure.filed_at).where(col(Figure.id).in_(ids))
+    return dict(session.connection().execute(query).all())  # type: ignore[arg-type]
 
 
 # The columns :func:`add_figures` fills, in the order of its rows.
@@ -357,8 +367,12 @@ FIGURE_COLUMNS = (
     "supersedes",
     "key",
 )
+_STORED_COLUMNS = (*FIGURE_COLUMNS, "whole", "nano", "filed_at")  # the last three derived
 _INSERT_FIGURES = "INSERT INTO figure ({}) VALUES ({})".format(
-    ", ".join(f'"{column}"' for column in FIGURE_COLUMNS), ", ".join("?" * len(FIGURE_COLUMNS))
+    ", ".join(f'"{column}"' for column in _STORED_COLUMNS), ", ".join("?" * len(_STORED_COLUMNS))
+)
+_VALUE, _RECORDED_AT, _SUPERSEDES = (
+    FIGURE_COLUMNS.index(name) for name in ("value", "recorded_at", "supersedes")
 )
 
 
@@ -375,12 +389,27 @@ def stored_datetime(moment: datetime) -> str:
 
 def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
     """Append many figures at once: tuples in :data:`FIGURE_COLUMNS` order, dates and times
-    already as :func:`stored_date` and :func:`stored_datetime` text (one driver executemany)."""
-    if rows:
-        driver = _driver(session)
-        (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
-        driver.executemany(_INSERT_FIGURES, rows)
-        months.add_after(driver, last_id)
+    already as :func:`stored_date` and :func:`stored_datetime` text (one driver executemany,
+    measured in bench/run.py: an import's insert through SQLAlchemy costs twice as much).
+
+    Each row gains its exact parts and its filing time as :func:`add_figure` gives them."""
+    if not rows:
+        return
+    driver = _driver(session)
+    (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
+    corrected = [row[_SUPERSEDES] for row in rows if row[_SUPERSEDES] is not None]
+    earlier = _filed_at(session, corrected) if corrected else {}
+    split: dict[object, tuple[int, int]] = {}
+    complete = []
+    for row in rows:
+        value = row[_VALUE]
+        exact = split.get(value)
+        if exact is None:
+            exact = split[value] = parts(value)  # type: ignore[arg-type]
+        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
+        complete.append((*row, *exact, filed))
+    driver.executemany(_INSERT_FIGURES, complete)
+    months.add_after(session.connection(), last_id)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -400,7 +429,7 @@ def add_retraction(session: Session, retraction: Retraction) -> Retraction:
     """Take a figure out of every computation; the figure itself stays."""
     session.add(retraction)
     session.flush()
-    months.refresh_figures(_driver(session), [retraction.figure_id])
+    months.refresh_figures(session.connection(), [retraction.figure_id])
     return retraction
 
 
@@ -422,13 +451,16 @@ def history(
     since: date | None = None,
 ) -> list[HistoryEntry]:
     """Figures of a year, newest recorded first, each with its standing."""
-    correction = aliased(Figure)
+    correction = _FIGURE.alias("correction")
     query = (
-        select(Figure, Retraction, func.max(correction.id))
+        select(Figure, Retraction, func.max(correction.c.id))
         .outerjoin(Retraction, Retraction.figure_id == Figure.id)  # type: ignore[arg-type]
         .outerjoin(
             correction,
-            and_(correction.supersedes == Figure.id, ~_retracted(correction)),  # type: ignore[arg-type]
+            and_(
+                correction.c.supersedes == Figure.id,
+                ~calendar.sql_retracted(correction, _RETRACTION),
+            ),
         )
         .where(Figure.year == year)
         .group_by(Figure.id)
@@ -439,7 +471,7 @@ def history(
     if indicator is not None:
         query = query.where(Figure.indicator == indicator)
     if since is not None:
-        query = query.where(_local_day(Figure.recorded_at) >= since)
+        query = query.where(calendar.sql_local_day(_FIGURE.c.recorded_at) >= since.isoformat())
     entries = []
     for figure, retraction, superseded_by in session.exec(query):
         state = "retracted" if retraction else "superseded" if superseded_by else "active"
@@ -490,33 +522,26 @@ def active_figures(session: Session, year: int) -> list[Figure]:
     return list(session.exec(query.order_by(col(Figure.ref_date), col(Figure.id))))
 
 
-def _retracted(figure: type[Figure]) -> ColumnElement[bool]:
-    """SQL: a retraction names this figure."""
-    retraction = aliased(Retraction)
-    return select(retraction.figure_id).where(retraction.figure_id == figure.id).exists()
+_FIGURE = Figure.__table__
+_RETRACTION = Retraction.__table__
 
 
 def active() -> ColumnElement[bool]:
-    """SQL: the figure counts — not retracted, and not replaced by a correction that counts."""
-    correction = aliased(Figure)
-    superseded = (
-        select(correction.id)
-        .where(correction.supersedes == Figure.id, ~_retracted(correction))
-        .exists()
-    )
-    return and_(~_retracted(Figure), ~superseded)
+    """SQL: the figure counts (:func:`thiduaCLI.calendar.sql_counted`)."""
+    return calendar.sql_counted(_FIGURE, _RETRACTION)
 
 
 def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> float:
-    """Sum of a unit's figures on an indicator dated up to ``as_of``."""
-    query = select(func.round(func.coalesce(func.sum(Figure.value), 0.0), PLACES)).where(
+    """Exact sum of a unit's counted figures on an indicator dated up to ``as_of``."""
+    query = select(func.sum(Figure.whole), func.sum(Figure.nano)).where(
         Figure.year == year,
         Figure.unit == unit,
         Figure.indicator == indicator,
         Figure.ref_date <= as_of,
         active(),
     )
-    return float(session.exec(query).one())
+    whole, nano = session.connection().execute(query).one()
+    return float(from_parts(whole, nano))
 
 
 def observations(
@@ -545,53 +570,27 @@ def observations_at(
     totals (:func:`thiduaCLI.months.observations_at`); without ``timeliness``, leaves out
     whether figures came late and when the last one came (``late`` False,
     ``last_recorded_at`` None), which is quicker."""
-    return months.observations_at(_driver(session), plan, days, unit, timeliness=timeliness)
+    return months.observations_at(session.connection(), plan, days, unit, timeliness=timeliness)
 
 
-def first_reports(
-    session: Session, plan: Plan, as_of: date
-) -> dict[tuple[str, str], dict[int, datetime]]:
-    """Per (unit, indicator) and reporting period: when its first counted figure was recorded."""
-    month = cast(func.strftime("%m", Figure.ref_date), Integer)
-    period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
-    original = aliased(Figure)  # a correction counts from when the figure it fixes came in
-    recorded = func.coalesce(original.recorded_at, Figure.recorded_at)
-    query = (
-        select(Figure.unit, Figure.indicator, period.label("period"), func.min(recorded))
-        .outerjoin(original, original.id == Figure.supersedes)
-        .where(
-            Figure.year == plan.year,
-            Figure.ref_date <= as_of,
-            _recorded_by(recorded, as_of),
-            active(),
-        )
-        .group_by(Figure.unit, Figure.indicator, period)
-    )
-    firsts: dict[tuple[str, str], dict[int, datetime]] = {}
-    for unit, indicator, number, first in session.exec(query):
-        firsts.setdefault((unit, indicator), {})[number] = _as_datetime(first)
-    return firsts
+def month_filings(session: Session, plan: Plan) -> months.MonthFilings:
+    """Per (unit, indicator) and month of the plan year: how many counted figures, and how
+    many days after the month's end the latest-filed came (see :mod:`thiduaCLI.months`)."""
+    return months.month_filings(session.connection(), plan)
 
 
 def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime]:
     """When each unit last recorded a counted figure of the year, up to ``as_of``."""
     query = (
         select(Figure.unit, func.max(Figure.recorded_at))
-        .where(Figure.year == year, _recorded_by(Figure.recorded_at, as_of), active())
+        .where(
+            Figure.year == year,
+            calendar.sql_recorded_by(_FIGURE.c.recorded_at, as_of),
+            active(),
+        )
         .group_by(Figure.unit)
     )
     return {unit: _as_datetime(last) for unit, last in session.exec(query)}
-
-
-def _recorded_by(recorded: ColumnElement[datetime], as_of: date) -> ColumnElement[bool]:
-    """SQL: recorded on or before ``as_of``, in Vietnam's time."""
-    return _local_day(recorded) <= as_of
-
-
-def _local_day(recorded: ColumnElement[datetime]) -> ColumnElement[str]:
-    """SQL: the day in Vietnam a stored UTC time falls on (cut to the second first: SQLite's
-    date() rounds to the millisecond, and 23:59:59.9996 would become the next day)."""
-    return func.date(func.substr(recorded, 1, 19), f"+{UTC_OFFSET_HOURS} hours")
 
 
 def _as_datetime(value: object) -> datetime:

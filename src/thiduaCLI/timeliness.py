@@ -1,43 +1,41 @@
 """Pure rules for cron: reporting periods and rates (the "kịp thời" half), and the checks.
 
 A plan reports monthly or quarterly; the figures of a period are due ``due_days`` after it
-ends, in Vietnam's time.
+ends, in Vietnam's time. The calendar itself (periods, due dates, lateness) is
+:mod:`thiduaCLI.calendar`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from thiduaCLI.attainment import IndicatorStatus, Observations
-from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
+from thiduaCLI.calendar import (
+    grace_days,
+    local_day,
+    period_months,
+    periods_due,
+)
 from thiduaCLI.plan import Plan, Unit
 from thiduaCLI.scoring import RankRow
 
-LOCAL_OFFSET = timedelta(hours=UTC_OFFSET_HOURS)
+# Per (unit, indicator), per month of the plan year: how many counted figures, and the most
+# days one was first filed after the month's end (store.month_filings).
+Filing = tuple[int | None, int | None]
+MonthFilings = Mapping[tuple[str, str], Sequence[Filing]]
+NO_FILINGS: tuple[Filing, ...] = ((None, None),) * 12
 
 
-def local_day(moment: datetime) -> date:
-    """The calendar day in Vietnam of a UTC time (stored with or without its zone)."""
-    return (moment.replace(tzinfo=None) + LOCAL_OFFSET).date()
-
-
-def period_end(plan: Plan, number: int) -> date:
-    """The last day of a reporting period of the plan year."""
-    return month_end(plan.year, number if plan.reporting_cycle == "monthly" else number * 3)
-
-
-def due_date(plan: Plan, number: int) -> date:
-    """The last day a period's figures are on time."""
-    return period_end(plan, number) + timedelta(days=plan.due_days)
-
-
-def periods_due(plan: Plan, as_of: date) -> list[int]:
-    """Periods whose due date has passed before ``as_of`` (on the due date itself a figure is
-    still on time)."""
-    count = 12 if plan.reporting_cycle == "monthly" else 4
-    return [n for n in range(1, count + 1) if due_date(plan, n) < as_of]
+def period_received(plan: Plan, filings: Sequence[Filing], number: int) -> tuple[bool, bool]:
+    """Whether a period has counted figures, and whether every one of them was first filed by
+    the period's due date (the lateness rule of :mod:`thiduaCLI.calendar`)."""
+    months = period_months(plan, number)
+    received = any(filings[m - 1][0] for m in months)
+    delays = [(filings[m - 1][1], grace_days(plan, m)) for m in months]
+    on_time = received and all(delay is None or delay <= grace for delay, grace in delays)
+    return received, on_time
 
 
 @dataclass(frozen=True)
@@ -61,15 +59,12 @@ class ReportingRate:
         return self.on_time / self.expected if self.expected else None
 
 
-FirstReports = Mapping[tuple[str, str], Mapping[int, datetime]]
-
-
 def reporting_rates(
-    plan: Plan, first_reports: FirstReports, last_reports: Mapping[str, datetime], as_of: date
+    plan: Plan, filings: MonthFilings, last_reports: Mapping[str, datetime], as_of: date
 ) -> list[ReportingRate]:
     """For every unit in a block: each agreement indicator is due once per period that has
-    passed its due date; it is received if a counted figure refers to that period, and on time
-    if the first such figure was recorded by the due date."""
+    passed its due date; it is received if a counted figure is dated in that period, and on
+    time if every counted figure dated in it was first filed by the due date."""
     due = periods_due(plan, as_of)
     rates = []
     for unit in plan.units.values():
@@ -77,11 +72,11 @@ def reporting_rates(
             continue
         received = on_time = 0
         for code in unit.agreement:
-            firsts = first_reports.get((unit.code, code), {})
+            months = filings.get((unit.code, code), NO_FILINGS)
             for number in due:
-                if number in firsts:
-                    received += 1
-                    on_time += local_day(firsts[number]) <= due_date(plan, number)
+                got, punctual = period_received(plan, months, number)
+                received += got
+                on_time += punctual
         expected = len(unit.agreement) * len(due)
         rates.append(ReportingRate(unit, expected, received, on_time, last_reports.get(unit.code)))
     return rates
@@ -132,7 +127,7 @@ def behind(
     return findings
 
 
-def missing(plan: Plan, first_reports: FirstReports, as_of: date) -> list[Finding]:
+def missing(plan: Plan, filings: MonthFilings, as_of: date) -> list[Finding]:
     """Units with an agreement indicator that has no figure for the last period now due.
 
     ``value`` is that period's number (its month, or its quarter).
@@ -146,7 +141,7 @@ def missing(plan: Plan, first_reports: FirstReports, as_of: date) -> list[Findin
         for unit in plan.units.values()
         if not unit.is_ward
         for code in unit.agreement
-        if last not in first_reports.get((unit.code, code), {})
+        if not period_received(plan, filings.get((unit.code, code), NO_FILINGS), last)[0]
     ]
 
 
