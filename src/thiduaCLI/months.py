@@ -21,18 +21,20 @@ lateness) is a SQLAlchemy expression from :mod:`thiduaCLI.calendar`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Connection,
     Integer,
+    MetaData,
     Select,
     String,
+    Table,
     and_,
-    bindparam,
     case,
     cast,
     delete,
@@ -41,11 +43,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     tuple_,
     type_coerce,
     update,
 )
 from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.schema import CreateTable
 
 from thiduaCLI import calendar
 from thiduaCLI.attainment import Observation
@@ -61,11 +65,6 @@ RETRACTION = Retraction.__table__
 ROWS = figure_months_table
 PAIR = ("year", "unit", "indicator")
 
-# A month's slot as computed: whole, nano, count, recorded, delay, latest id, then the latest
-# figure's value, numerator, denominator, date and recorder (SLOT_COLUMNS order).
-Slot = tuple[Any, ...]
-Pair = tuple[int, str, str]
-
 
 def _counted(figure: Any = FIGURE) -> ColumnElement[bool]:
     return calendar.sql_counted(figure, RETRACTION)
@@ -77,16 +76,6 @@ def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 # ------------------------------------------------------------------------------ writing
-
-
-def _slots(conn: Connection, query: Select[Any]) -> dict[Pair, dict[int, Slot]]:
-    """Run a slot query (see :func:`_slot_query`) and add each slot's latest figure."""
-    sums = query.subquery("s")
-    rows = conn.execute(_with_latest(sums, list(sums.c)))
-    found: dict[Pair, dict[int, Slot]] = {}
-    for year, unit, indicator, month, *slot in rows:
-        found.setdefault((year, unit, indicator), {})[month] = tuple(slot)
-    return found
 
 
 def _with_latest(sums: Any, columns: list[Any]) -> Select[Any]:
@@ -103,29 +92,50 @@ def _with_latest(sums: Any, columns: list[Any]) -> Select[Any]:
     ).join(latest, latest.c.id == sums.c.latest)
 
 
-def _slot_query(figure: Any, group: Sequence[ColumnElement[Any]]) -> Select[Any]:
+# What a change brings to each month it touches: a temporary table of this connection.
+_SLOTS = Table(
+    "month_slot",
+    MetaData(),
+    Column("year", Integer),
+    Column("unit", String),
+    Column("indicator", String),
+    Column("month", Integer),
+    *(Column(name, kind) for name, kind in MONTH_SLOT[: SLOT_COLUMNS.index("latest") + 1]),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _sums(figure: Any, group: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
     """What a group of figures (``group``: year, unit, indicator and month columns) adds up
-    to, in SLOT_COLUMNS order up to the latest figure's id."""
+    to, in SLOT_COLUMNS order up to the latest figure's id (an empty group: count 0, the
+    rest NULL)."""
     year, month = group[0], group[3]
     latest = func.max(_text(figure.c.ref_date).concat(func.printf(literal("%020d"), figure.c.id)))
-    return select(
+    return [
         *group,
-        func.sum(figure.c.whole).label("whole"),
-        func.sum(figure.c.nano).label("nano"),
-        func.count(figure.c.id).label("count"),
-        _text(func.max(figure.c.recorded_at)).label("recorded"),
-        calendar.sql_days_after_month_end(func.max(figure.c.filed_at), year, month).label("delay"),
-        cast(func.substr(latest, 11), Integer).label("latest"),
-    ).group_by(*group)
+        func.sum(figure.c.whole),
+        func.sum(figure.c.nano),
+        func.count(figure.c.id),
+        _text(func.max(figure.c.recorded_at)),
+        calendar.sql_days_after_month_end(func.max(figure.c.filed_at), year, month),
+        cast(func.substr(latest, 11), Integer),
+    ]
 
 
-def _group(figure: Any) -> list[ColumnElement[Any]]:
+def _month_of(figure: Any) -> list[ColumnElement[Any]]:
     return [
         figure.c.year,
         figure.c.unit,
         figure.c.indicator,
-        calendar.sql_month(figure.c.ref_date).label("month"),
+        calendar.sql_month(figure.c.ref_date),
     ]
+
+
+def _fill(conn: Connection, query: Select[Any]) -> None:
+    """Put the month sums a query gives (:func:`_sums` order) into ``month_slot``."""
+    conn.execute(CreateTable(_SLOTS, if_not_exists=True))
+    conn.execute(delete(_SLOTS))
+    conn.execute(insert(_SLOTS).from_select([column.name for column in _SLOTS.c], query))
 
 
 def refresh(conn: Connection, chosen: ColumnElement[bool]) -> None:
@@ -133,39 +143,36 @@ def refresh(conn: Connection, chosen: ColumnElement[bool]) -> None:
     table) and of the figures they correct, inside the caller's transaction."""
     corrected = select(FIGURE.c.supersedes).where(chosen, FIGURE.c.supersedes.is_not(None))
     touched = (
-        select(*_group(FIGURE))
+        select(*(column.label(name) for column, name in zip(_month_of(FIGURE), _KEY, strict=True)))
         .where(or_(chosen, FIGURE.c.id.in_(corrected.scalar_subquery())))
         .distinct()
         .cte("touched")
     )
-    months_touched: dict[Pair, dict[int, Slot | None]] = {}
-    for year, unit, indicator, month in conn.execute(select(touched)):
-        months_touched.setdefault((year, unit, indicator), {})[month] = None
-    if not months_touched:
-        return
     f = FIGURE.alias("f")
-    query = _slot_query(f, [touched.c.year, touched.c.unit, touched.c.indicator, touched.c.month])
-    query = query.select_from(
-        touched.join(
-            f,
-            and_(
-                f.c.year == touched.c.year,
-                f.c.unit == touched.c.unit,
-                f.c.indicator == touched.c.indicator,
-                f.c.ref_date >= calendar.sql_month_first(touched.c.year, touched.c.month),
-                f.c.ref_date <= calendar.sql_month_last(touched.c.year, touched.c.month),
-            ),
-        )
-    ).where(_counted(f))
-    for pair, slots in _slots(conn, query).items():
-        months_touched[pair].update(slots)
-    _write(conn, months_touched)
-    emptied = [pair for pair, slots in months_touched.items() if not any(slots.values())]
-    if emptied:
-        everything_empty = and_(*(ROWS.c[f"count_{m}"].is_(None) for m in MONTHS))
-        conn.execute(
-            delete(ROWS).where(tuple_(*(ROWS.c[n] for n in PAIR)).in_(emptied), everything_empty)
-        )
+    group = [touched.c[name] for name in _KEY]
+    figures_of_the_month = and_(
+        f.c.year == touched.c.year,
+        f.c.unit == touched.c.unit,
+        f.c.indicator == touched.c.indicator,
+        f.c.ref_date >= calendar.sql_month_first(touched.c.year, touched.c.month),
+        f.c.ref_date <= calendar.sql_month_last(touched.c.year, touched.c.month),
+        _counted(f),
+    )
+    query = (
+        select(*_sums(f, group))
+        .select_from(touched.outerjoin(f, figures_of_the_month))
+        .group_by(*group)
+    )
+    _fill(conn, query)
+    _store(conn, added=False)
+    everything_empty = and_(*(ROWS.c[f"count_{m}"].is_(None) for m in MONTHS))
+    slot_pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator)
+    conn.execute(
+        delete(ROWS).where(tuple_(*(ROWS.c[n] for n in PAIR)).in_(slot_pairs), everything_empty)
+    )
+
+
+_KEY = ("year", "unit", "indicator", "month")
 
 
 def refresh_figures(conn: Connection, ids: Sequence[int]) -> None:
@@ -186,80 +193,84 @@ def add_after(conn: Connection, last_id: int) -> None:
     if conn.execute(correction).first() is not None:
         refresh(conn, new)
         return
-    added = _slots(conn, _slot_query(FIGURE, _group(FIGURE)).where(new))
-    if not added:
+    group = _month_of(FIGURE)
+    _fill(conn, select(*_sums(FIGURE, group)).where(new).group_by(*group))
+    _store(conn, added=True)
+
+
+def _store(conn: Connection, *, added: bool) -> None:
+    """Write ``month_slot`` into the pairs' rows, each row once: every month with a slot
+    from the slot (``added``: the slot added to what the month held), the others as they were.
+    """
+    months = [m for (m,) in conn.execute(select(_SLOTS.c.month).distinct())]
+    if not months:
         return
-    months_added = sorted({month for slots in added.values() for month in slots})
-    columns = [ROWS.c[f"{name}_{m}"] for m in months_added for name in SLOT_COLUMNS]
-    held: dict[Pair, list[Any]] = {}
-    pairs = select(FIGURE.c.year, FIGURE.c.unit, FIGURE.c.indicator).where(new).distinct()
-    existing = select(*(ROWS.c[n] for n in PAIR), *columns).where(
-        tuple_(*(ROWS.c[n] for n in PAIR)).in_(pairs)
-    )
-    for year, unit, indicator, *values in conn.execute(existing):
-        held[year, unit, indicator] = values
-    width = len(SLOT_COLUMNS)
-    merged: dict[Pair, dict[int, Slot | None]] = {}
-    for pair, slots in added.items():
-        before = held.get(pair)
-        merged[pair] = {}
-        for month, slot in slots.items():
-            at = months_added.index(month) * width
-            old = None if before is None else tuple(before[at : at + width])
-            merged[pair][month] = _merge(old, slot)
-    _write(conn, merged)
-
-
-def _merge(old: Slot | None, new: Slot) -> Slot:
-    """A month as it was (None or count None: empty) with more figures added to it."""
-    if old is None or old[2] is None:
-        return new
-    whole, nano, count, recorded, delay, latest, *details = old
-    later = (new[9], new[5]) > (details[3], latest)  # the new latest is dated later
-    return (
-        whole + new[0],
-        nano + new[1],
-        count + new[2],
-        max(recorded or "", new[3]) or None,
-        max(delay, new[4]) if delay is not None else new[4],
-        *(new[5:] if later else (latest, *details)),
-    )
-
-
-def _write(conn: Connection, slots: Mapping[Pair, Mapping[int, Slot | None]]) -> None:
-    """Write months into their pairs' rows (None: the month is empty now)."""
-    if not slots:
-        return
-    conn.execute(
-        insert(ROWS).on_conflict_do_nothing(),
-        [dict(zip(PAIR, pair, strict=True)) for pair in slots],
-    )
-    by_month: dict[int, list[dict[str, Any]]] = {}
-    for (year, unit, indicator), months in slots.items():
-        for month, slot in months.items():
-            values = slot if slot is not None else (None,) * len(SLOT_COLUMNS)
-            row = dict(zip(SLOT_COLUMNS, values, strict=True))
-            row.update(k_year=year, k_unit=unit, k_indicator=indicator)
-            by_month.setdefault(month, []).append(row)
-    for month, rows in by_month.items():
-        statement = (
-            update(ROWS)
-            .where(
-                ROWS.c.year == bindparam("k_year"),
-                ROWS.c.unit == bindparam("k_unit"),
-                ROWS.c.indicator == bindparam("k_indicator"),
+    pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator).distinct()
+    # (a SELECT before ON CONFLICT needs a WHERE, or SQLite cannot parse it)
+    conn.execute(insert(ROWS).from_select(list(PAIR), pairs.where(true())).on_conflict_do_nothing())
+    t = pairs.subquery("t")
+    joined: Any = t
+    columns: list[ColumnElement[Any]] = [t.c.year, t.c.unit, t.c.indicator]
+    for m in months:
+        s, latest = _SLOTS.alias(f"s{m}"), FIGURE.alias(f"l{m}")
+        joined = joined.outerjoin(
+            s,
+            and_(
+                s.c.month == m,
+                s.c.year == t.c.year,
+                s.c.unit == t.c.unit,
+                s.c.indicator == t.c.indicator,
+            ),
+        ).outerjoin(latest, latest.c.id == s.c.latest)
+        columns += [s.c.month.label(f"month{m}")]
+        columns += [s.c[name].label(f"{name}{m}") for name in SLOT_COLUMNS[:6]]
+        details = (latest.c.value, latest.c.numerator, latest.c.denominator)
+        columns += [column.label(f"{column.name}{m}") for column in details]
+        columns += [_text(latest.c.ref_date).label(f"date{m}")]
+        columns += [latest.c.recorded_by.label(f"by{m}")]
+    j = select(*columns).select_from(joined).subquery("j")
+    values: dict[str, ColumnElement[Any]] = {}
+    for m in months:
+        held = {name: ROWS.c[f"{name}_{m}"] for name in SLOT_COLUMNS}
+        new = {name: j.c[f"{name}{m}"] for name in SLOT_COLUMNS}
+        computed = _added(held, new) if added else {**new, "count": func.nullif(new["count"], 0)}
+        for name in SLOT_COLUMNS:
+            values[f"{name}_{m}"] = case(
+                (j.c[f"month{m}"].is_(None), held[name]), else_=computed[name]
             )
-            .values({f"{name}_{month}": bindparam(name) for name in SLOT_COLUMNS})
-        )
-        conn.execute(statement, rows)
+    conn.execute(
+        update(ROWS)
+        .values(values)
+        .where(ROWS.c.year == j.c.year, ROWS.c.unit == j.c.unit, ROWS.c.indicator == j.c.indicator)
+    )
+
+
+def _added(
+    held: dict[str, ColumnElement[Any]], new: dict[str, ColumnElement[Any]]
+) -> dict[str, ColumnElement[Any]]:
+    """A month as it was with more figures added to it: the latest figure is the added one
+    unless the month's own is dated later."""
+    later = or_(
+        held["count"].is_(None),
+        tuple_(new["date"], new["latest"]) > tuple_(held["date"], held["latest"]),
+    )
+    return {
+        "whole": func.coalesce(held["whole"], 0) + new["whole"],
+        "nano": func.coalesce(held["nano"], 0) + new["nano"],
+        "count": func.coalesce(held["count"], 0) + new["count"],
+        "recorded": func.max(func.coalesce(held["recorded"], ""), new["recorded"]),
+        "delay": func.max(func.coalesce(held["delay"], new["delay"]), new["delay"]),
+        **{name: case((later, new[name]), else_=held[name]) for name in SLOT_COLUMNS[5:]},
+    }
 
 
 def rebuild(conn: Connection) -> None:
     """Recompute every month of every year (a new table, or one to check)."""
     conn.execute(delete(ROWS))
     f = FIGURE.alias("f")
-    slots = _slots(conn, _slot_query(f, _group(f)).where(_counted(f)))
-    _write(conn, slots)
+    group = _month_of(f)
+    _fill(conn, select(*_sums(f, group)).where(_counted(f)).group_by(*group))
+    _store(conn, added=False)
 
 
 # ------------------------------------------------------------------------------ reading
