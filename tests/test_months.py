@@ -18,6 +18,7 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import months, store
 from thiduaCLI.models import Figure, Retraction
+from thiduaCLI.numbers import to_decimal
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_file import parse_plan
 from thiduaCLI.timeliness import LOCAL_OFFSET, due_date
@@ -139,9 +140,9 @@ def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object
         latest = max(mine, key=lambda f: (f.ref_date, f.id))
         late = any(f.supersedes is None and _late(plan, f) for f in mine)
         found[pair] = (
-            round(sum(f.value for f in mine), 9),
+            to_decimal(round(sum(f.value for f in mine), 9)),  # what the domain reads
             len(mine),
-            latest.value,
+            to_decimal(latest.value),
             latest.ref_date,
             latest.by,
             late,

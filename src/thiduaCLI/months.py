@@ -19,12 +19,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from thiduaCLI.attainment import Observation
 from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
 from thiduaCLI.models import MONTH_SLOT
-from thiduaCLI.numbers import PLACES
+from thiduaCLI.numbers import PLACES, to_decimal
 from thiduaCLI.plan import Plan
 
 MONTHS = range(1, 13)
@@ -405,17 +406,21 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
         found[code, indicator] = Observation(
             code,
             indicator,
-            round(total, PLACES),
+            to_decimal(round(total, PLACES)),
             count,
-            value,
-            numerator,
-            denominator,
+            to_decimal(value),
+            _decimal_or_none(numerator),
+            _decimal_or_none(denominator),
             dates[ref_date],
             by,
             bool(late),
             None if recorded is None else datetime.fromisoformat(recorded),
         )
     return found
+
+
+def _decimal_or_none(value: float | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 class _Dates(dict[str, date]):

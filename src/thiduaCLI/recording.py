@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _
-from thiduaCLI.numbers import Reading, format_number
+from thiduaCLI.numbers import Reading, format_number, to_decimal
 from thiduaCLI.plan import Indicator, Unit
 
 
@@ -77,4 +77,4 @@ def increment_from_total(indicator: Indicator, total: float, year_to_date: float
                 measure=indicator.measure,
             )
         )
-    return total - year_to_date
+    return float(to_decimal(total) - to_decimal(year_to_date))  # 10,7 − 10,6 is 0,1

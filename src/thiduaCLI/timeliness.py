@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from thiduaCLI.attainment import IndicatorStatus, Observations
 from thiduaCLI.dates import UTC_OFFSET_HOURS, month_end
@@ -98,8 +99,8 @@ class Finding:
     unit: str
     name: str
     indicator: str | None
-    value: float | None
-    threshold: float | None
+    value: Decimal | int | None
+    threshold: Decimal | int | None
     state: str
 
 
@@ -169,8 +170,8 @@ def overdue(plan: Plan, observations: Observations, as_of: date, days: int) -> l
     return findings
 
 
-def below(rows: Sequence[RankRow], score: float) -> list[Finding]:
-    """Units scoring below ``score``."""
+def below(rows: Sequence[RankRow], score: Decimal) -> list[Finding]:
+    """Units scoring below ``score`` (the score as shown, rounded half up)."""
     return [
         Finding(
             "below",
