@@ -13,6 +13,7 @@ from thiduaCLI.attainment import (
     attainment_ratio,
     expected_share,
     is_met,
+    months_left,
     ward_status,
     ward_value,
     year_fraction,
@@ -255,3 +256,46 @@ def test_all_units_reporting_confirms_a_ratio(small_plan: Plan) -> None:
     }
     rows = {row.indicator.code: row for row in ward_status(small_plan, observed, JUNE)}
     assert rows["BH"].assessment.state == "achieved"
+
+
+# ------------------------------------------------- about (~), ceilings, months left
+
+
+def test_about_uses_its_tolerance_for_on_track_too() -> None:
+    """ "Khoảng 1.400" with 5 %: by 31 March 1400 × 90/365 = 345,2 jobs are expected; on
+    track from 345,2 × 0,95 = 327,9 upward, as achieved is from 1.330 upward."""
+    jobs = indicator("~", kind="cumulative", target=1400, tolerance=5)
+    march = date(2026, 3, 31)
+    assert assess(jobs, D(1400), D(328), march, 2026).state == "on_track"  # 95,0 % of 345,2
+    assert assess(jobs, D(1400), D(327), march, 2026).state == "behind"  # 94,7 %
+    strict = indicator(">=", kind="cumulative", target=1400)
+    assert assess(strict, D(1400), D(328), march, 2026).state == "behind"  # no tolerance
+
+
+@pytest.mark.parametrize(
+    ("day", "months"),
+    [
+        (date(2026, 1, 1), 12),
+        (date(2026, 1, 31), 11),
+        (date(2026, 6, 15), 7),  # June to December
+        (date(2026, 6, 30), 6),  # July to December
+        (date(2026, 12, 30), 1),
+        (date(2026, 12, 31), 0),
+        (date(2025, 12, 31), 12),
+        (date(2027, 1, 1), 0),
+    ],
+)
+def test_months_left_are_calendar_months_not_yet_ended(day: date, months: int) -> None:
+    assert months_left(day, 2026) == months
+
+
+def test_needed_per_month_spreads_the_shortfall_over_the_calendar_months_left() -> None:
+    revenue = indicator(">=", kind="cumulative", target=100)
+    # 100 − 30 = 70 over June to December (7 months): 10 a month
+    assert assess(revenue, D(100), D(30), date(2026, 6, 15), 2026).needed_per_month == 10
+    # over July to December (6 months): 11,666…
+    june = assess(revenue, D(100), D(30), JUNE, 2026).needed_per_month
+    assert june == D(70) / 6
+    # no month left: nothing can be spread (and nothing is needed once it is met)
+    assert assess(revenue, D(100), D(30), YEAR_END, 2026).needed_per_month is None
+    assert assess(revenue, D(100), D(100), JUNE, 2026).needed_per_month == 0

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import SMALL_PLAN, obs
+from thiduaCLI.errors import PlanError
 from thiduaCLI.periods import parse_period
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_file import parse_plan
@@ -414,3 +415,119 @@ def test_no_path_asks_for_a_share_above_100() -> None:
     step = next_grade(plan, result, YEAR_END)
     assert step is not None
     assert [(path.indicator, path.value_needed) for path in step.paths] == [("VL", 90)]
+
+
+# ------------------------------------------------------------------ strict comparators
+
+STRICT_PLAN = """
+year = 2026
+title = "Hai chỉ tiêu 'hơn'"
+[ward]
+code = "W"
+name = "W"
+[scoring]
+{scoring}
+[indicators.THU_NHAP]
+name = "Thu nhập"
+measure = "triệu đồng"
+target = 89
+comparator = ">"
+kind = "level"
+rollup = "none"
+[indicators.HAI_LONG]
+name = "Hài lòng"
+measure = "%"
+target = 93
+comparator = ">"
+kind = "level"
+share = true
+rollup = "none"
+[blocks.K]
+name = "K"
+indicators = ["THU_NHAP", "HAI_LONG"]
+[units]
+ON = {{ name = "Đúng bằng", block = "K" }}
+ON2 = {{ name = "Đúng bằng 2", block = "K" }}
+BEAT = {{ name = "Vượt", block = "K" }}
+HALF = {{ name = "Một vượt một bằng", block = "K" }}
+"""
+
+
+def strict_plan(scoring: str = "") -> Plan:
+    return parse_plan(STRICT_PLAN.format(scoring=scoring), "strict.toml")
+
+
+def strict_figures() -> dict:
+    return {
+        ("ON", "THU_NHAP"): obs("ON", "THU_NHAP", latest=89),  # exactly 89: not "hơn 89"
+        ("ON", "HAI_LONG"): obs("ON", "HAI_LONG", latest=93),
+        ("ON2", "THU_NHAP"): obs("ON2", "THU_NHAP", latest=89),
+        ("ON2", "HAI_LONG"): obs("ON2", "HAI_LONG", latest=93),
+        ("BEAT", "THU_NHAP"): obs("BEAT", "THU_NHAP", latest=89.5),
+        ("BEAT", "HAI_LONG"): obs("BEAT", "HAI_LONG", latest=93.1),
+        ("HALF", "THU_NHAP"): obs("HALF", "THU_NHAP", latest=90),
+        ("HALF", "HAI_LONG"): obs("HALF", "HAI_LONG", latest=93),
+    }
+
+
+def test_exactly_on_a_strict_target_earns_less_than_beating_it() -> None:
+    """ "Hơn 89": 89 is not achieved, and counts 1 − strict_penalty/100 = 99 %, not 100 %."""
+    plan = strict_plan()
+    results = {
+        code: score_unit(plan, plan.units[code], strict_figures(), YEAR_END)
+        for code in ("ON", "ON2", "BEAT", "HALF")
+    }
+    on = results["ON"]
+    assert [part.capped for part in on.parts] == [D("0.99"), D("0.99")]
+    assert (on.achieved, on.score) == (0, D("99.00"))  # (99 + 99) / 2
+    assert results["HALF"].score == D("99.50")  # (100 + 99) / 2
+    assert (results["BEAT"].achieved, results["BEAT"].score) == (2, D("100.00"))
+    rows = rank_block(plan, list(results.values()))
+    ranks = {row.result.unit.code: row.rank for row in rows}
+    # the two units exactly on both targets tie with each other, below the one that beat both
+    assert ranks == {"BEAT": 1, "HALF": 2, "ON": 3, "ON2": 3}
+
+
+def test_the_strict_penalty_is_the_plans_and_stops_short_progress_too() -> None:
+    plan = strict_plan("strict_penalty = 5")
+    figures = strict_figures() | {("ON2", "HAI_LONG"): obs("ON2", "HAI_LONG", latest=90.21)}
+    on = score_unit(plan, plan.units["ON"], figures, YEAR_END)
+    assert on.score == D("95.00")  # (95 + 95) / 2
+    # 90,21 / 93 = 97 %: short of the target, also held to 95 %, so that nothing between
+    # 95 % and the target counts more than exactly on it
+    on2 = score_unit(plan, plan.units["ON2"], figures, YEAR_END)
+    assert [part.capped for part in on2.parts] == [D("0.95"), D("0.95")]
+
+
+def test_a_strict_cumulative_target_mid_year_counts_against_the_expected_figure() -> None:
+    """THU "> 100" cumulative: by 31 March 100 × 90/365 = 24,657… is expected. Exactly that
+    is held to 99 %; anything beyond it counts fully."""
+    text = STRICT_PLAN.format(scoring="").replace(
+        'target = 89\ncomparator = ">"\nkind = "level"',
+        'target = 100\ncomparator = ">"\nkind = "cumulative"',
+    )
+    plan = parse_plan(text.replace('"HAI_LONG"]', "]"), "strict.toml")
+    march = date(2026, 3, 31)
+    expected = D(100) * 90 / 365  # 24,657534246575342465753424658 (28 digits)
+    figures = {("ON", "THU_NHAP"): obs("ON", "THU_NHAP", expected)}
+    on = score_unit(plan, plan.units["ON"], figures, march)
+    assert on.parts[0].assessment.expected == expected
+    assert on.parts[0].capped == D("0.99")
+    figures = {("ON", "THU_NHAP"): obs("ON", "THU_NHAP", 25)}
+    assert score_unit(plan, plan.units["ON"], figures, march).parts[0].capped == 1
+
+
+def test_a_plan_may_not_set_the_strict_penalty_to_nothing() -> None:
+    with pytest.raises(PlanError, match=r"scoring\.strict_penalty: phải lớn hơn 0"):
+        strict_plan("strict_penalty = 0")
+
+
+def test_a_score_is_rounded_half_up_at_the_plans_decimals(small_plan: Plan) -> None:
+    """BH 89,1/90 = 99 % (weight 2), VL 99,375/100 (weight 1): (2 × 0,99 + 0,99375) / 3
+    = 99,125 exactly: 99,13 with two decimals (half up; half to even would say 99,12), 99,1
+    with one."""
+    figures = a1(89.1, 99.375)
+    two = score_unit(small_plan, small_plan.units["A1"], figures, YEAR_END)
+    assert (two.exact, two.score) == (D("99.125"), D("99.13"))
+    one = plan_with("cap = 100\ndecimals = 1")
+    assert score_unit(one, one.units["A1"], figures, YEAR_END).score == D("99.1")

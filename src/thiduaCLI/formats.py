@@ -36,9 +36,7 @@ def write_json(data: object, stream: IO[str]) -> None:
     a ranking of 3,000 units is 20 MB of JSON, which :func:`json.dumps` would hold whole, in
     small pieces. Decimals are written as numbers (:func:`json_default`); a float that is not
     finite is refused, never written as ``Infinity`` or ``NaN``."""
-    encoder = json.JSONEncoder(
-        ensure_ascii=False, indent=2, default=json_default, allow_nan=False
-    )
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=json_default, allow_nan=False)
     pending: list[str] = []
     for chunk in encoder.iterencode(data):
         pending.append(chunk)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from operator import itemgetter
 
@@ -168,9 +168,7 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
         capped = counted_progress(indicator, judged, rules.cap, rules.strict_ceiling)
         weight = weights[code]
         points = divide(HUNDRED * capped * weight, total_weight)
-        part_bonus = (
-            rules.per_indicator if judged.met and (judged.attainment or ZERO) > 1 else ZERO
-        )
+        part_bonus = rules.per_indicator if judged.met and (judged.attainment or ZERO) > 1 else ZERO
         parts.append(
             ScorePart(code, judged, observation, capped, weight, points, part_bonus, part_deduction)
         )
@@ -179,12 +177,23 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
         deduction += part_deduction
     bonus = _at_most(bonus, plan.scoring.bonus.max)
     deduction = _at_most(deduction, plan.scoring.deductions.max)
-    exact = max(ZERO, base + bonus - deduction)
+    exact = max(ZERO, settled(base + bonus - deduction))
     score = round_half_up(exact, plan.scoring.decimals)
     eligible = reported * 100 >= plan.scoring.min_reported * len(parts)
     return UnitScore(
         unit, tuple(parts), base, bonus, deduction, score, grade_for(plan, score), eligible, exact
     )
+
+
+# Points are quotients worked out to 28 significant digits; their sum can end a few units of
+# the 28th digit away from the exact value (1/3 + 1/6 + 1/2). Rounded to 24 digits, a sum
+# that is exactly 49,995 is 49,995 again before it is rounded for display and grade.
+_SETTLE = Context(prec=24)
+
+
+def settled(total: Decimal) -> Decimal:
+    """A sum of quotients without the noise of their last digits (see ``_SETTLE``)."""
+    return _SETTLE.plus(total)
 
 
 def _at_most(total: Decimal, limit: Decimal | None) -> Decimal:
