@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from thiduaCLI.attainment import Observation
+from thiduaCLI.numbers import to_decimal
 from thiduaCLI.plan_file import shipped_plan_path
 
 SMALL_PLAN = """
@@ -105,15 +106,15 @@ def obs(
     late: bool = False,
     recorded: datetime | None = None,
 ) -> Observation:
-    """Aggregated figures of one unit on one indicator, as SQL would return them."""
+    """Aggregated figures of one unit on one indicator, as the store reads them (Decimals)."""
     return Observation(
         unit=unit,
         indicator=code,
-        total=total,
+        total=to_decimal(total),
         count=1,
-        latest=total if latest is None else latest,
-        latest_numerator=numerator,
-        latest_denominator=denominator,
+        latest=to_decimal(total if latest is None else latest),
+        latest_numerator=None if numerator is None else to_decimal(numerator),
+        latest_denominator=None if denominator is None else to_decimal(denominator),
         last_date=date(2026, 3, 31),
         last_by="tester",
         late=late,

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -644,15 +645,18 @@ def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> 
         ("K02", "VIEC_LAM", "30", "--date", "2026-12-31"),
         ("K02", "BHYT", "2900/3100", "--date", "2026-12-31"),
     )
-    data = json.loads(ready("rank", "--period", "2026", "--json").out)
+    # JSON numbers are decimals exact to nine places: read them as such
+    data = json.loads(ready("rank", "--period", "2026", "--json").out, parse_float=Decimal)
     rules = data["scoring"]
     assert (rules["cap"], rules["bonus_max"], rules["deduction_late"]) == (120, 2, 2)
+    nine_places = Decimal("1e-9")
     for row in data["rows"]:
         total_weight = sum(part["weight"] for part in row["parts"])
         for part in row["parts"]:
-            capped = min(rules["cap"] / 100, max(0.0, part["progress"] or 0.0))
+            capped = min(Decimal(rules["cap"]) / 100, max(Decimal(0), part["progress"] or 0))
             assert part["capped"] == capped
-            assert part["points"] == 100 * capped * part["weight"] / total_weight
+            points = 100 * capped * part["weight"] / total_weight
+            assert abs(part["points"] - points) <= 100 * nine_places
         bonus = sum(part["bonus"] for part in row["parts"])
         deduction = sum(part["deduction"] for part in row["parts"])
         if rules["bonus_max"] is not None:
@@ -661,7 +665,8 @@ def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> 
             deduction = min(deduction, rules["deduction_max"])
         assert (row["bonus"], row["deduction"]) == (bonus, deduction)
         points = sum(part["points"] for part in row["parts"])
-        assert row["score"] == max(0.0, round(points + bonus - deduction, 2))
+        exact = max(Decimal(0), points + bonus - deduction)
+        assert row["score"] == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     k01 = next(row for row in data["rows"] if row["unit"] == "K01")
     parts = {part["indicator"]: part for part in k01["parts"]}
     recorded = {(e["indicator"]): e for e in json.loads(ready("history", "K01", "--json").out)}
@@ -670,12 +675,12 @@ def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> 
     assert sorted(code for code, part in parts.items() if part["late"]) == sorted(late)
     # VIEC_LAM 70/50 = 1,4 -> capped 1,2, and a bonus; BHYT 96,875/96 -> 1,009, and a bonus:
     # 2 × 1,5 = 3, held to the plan's max of 2. NUOC_SACH 80 %; RAC_THAI missing.
-    assert parts["VIEC_LAM"]["capped"] == 1.2
+    assert parts["VIEC_LAM"]["capped"] == Decimal("1.2")
     assert parts["RAC_THAI"]["missing"] is True
     assert k01["bonus"] == 2
     assert k01["deduction"] == 2 * len(late)
     expected = (1.2 + 3100 / 3200 * 100 / 96 + 0.8 + 0) / 4 * 100 + 2 - 2 * len(late)
-    assert k01["score"] == round(expected, 2)
+    assert float(k01["score"]) == round(expected, 2)
 
 
 def test_show_explains_a_units_score(ready) -> None:
@@ -750,7 +755,7 @@ def test_shortlist_names_the_rule_and_the_reason(ready) -> None:
         ("K02", "Tập thể lao động tiên tiến", 2),
     ]
     assert data["proposals"][0]["reason"] == (
-        "hạng 1/2 khối khóm, 100 điểm, hoàn thành xuất sắc nhiệm vụ "
+        "hạng 1/2 khối khóm, 100,00 điểm, hoàn thành xuất sắc nhiệm vụ "  # a score: 2 places
         "(điều kiện: từ hoàn thành xuất sắc nhiệm vụ, hạng ≤ 1, đủ số liệu mọi chỉ tiêu)"
     )
     table = ready("rank", "--shortlist", "--period", "2026").out

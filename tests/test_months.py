@@ -19,7 +19,6 @@ import pytest
 from helpers import SMALL_PLAN
 from thiduaCLI import calendar, months, store, timeliness
 from thiduaCLI.calendar import due_date
-from thiduaCLI.exact import as_decimal
 from thiduaCLI.models import Figure, Retraction
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_file import parse_plan
@@ -130,7 +129,7 @@ def _model(session, plan: Plan, day: date) -> dict[tuple[str, str], tuple[object
         found[pair] = (
             sum((Decimal(repr(f.value)) for f in mine), Decimal(0)),
             len(mine),
-            latest.value,
+            Decimal(repr(latest.value)),
             latest.ref_date,
             latest.by,
             late,
@@ -191,7 +190,7 @@ def _read(session, plan: Plan, days: list[date]) -> list[dict[tuple[str, str], t
     return [
         {
             pair: (
-                as_decimal(o.total),
+                o.total,
                 o.count,
                 o.latest,
                 o.last_date,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 
 from helpers import SMALL_PLAN, obs
+from thiduaCLI.errors import PlanError
 from thiduaCLI.periods import parse_period
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_file import parse_plan
@@ -35,12 +37,12 @@ def test_score_is_the_weighted_mean_of_capped_attainment(small_plan: Plan) -> No
     }
     result = score_unit(small_plan, small_plan.units["A1"], observed, YEAR_END)
     # BH weighs 2, VL weighs 1: (2 × 0,9 + 1 × 1,0) / 3 × 100 = 93,33
-    assert result.score == 93.33
+    assert result.score == D("93.33")
     assert result.grade == "Hoàn thành xuất sắc nhiệm vụ"
     parts = {part.indicator: part for part in result.parts}
-    assert parts["VL"].capped == 1.0
-    assert parts["BH"].points == pytest.approx(60.0)
-    assert parts["VL"].points == pytest.approx(100 / 3)
+    assert parts["VL"].capped == 1
+    assert parts["BH"].points == 60
+    assert float(parts["VL"].points) == pytest.approx(100 / 3)
     assert (result.reported, result.expected, result.missing) == (2, 2, [])
 
 
@@ -53,13 +55,13 @@ def test_a_higher_cap_counts_over_achievement(small_plan: Plan) -> None:
         ("A1", "VL"): obs("A1", "VL", 130),  # 1,3 capped at 1,2
     }
     result = score_unit(generous, generous.units["A1"], observed, YEAR_END)
-    assert result.score == 100.0  # (2 × 0,9 + 1 × 1,2) / 3 × 100
+    assert result.score == D("100.0")  # (2 × 0,9 + 1 × 1,2) / 3 × 100
 
 
 def test_a_missing_figure_counts_zero_and_is_marked(small_plan: Plan) -> None:
     observed = {("A2", "BH"): obs("A2", "BH", latest=90, numerator=9, denominator=10)}
     result = score_unit(small_plan, small_plan.units["A2"], observed, YEAR_END)
-    assert result.score == 66.67  # (2 × 1,0 + 1 × 0) / 3 × 100
+    assert result.score == D("66.67")  # (2 × 1,0 + 1 × 0) / 3 × 100
     assert result.grade == "Hoàn thành nhiệm vụ"
     assert (result.reported, result.expected, result.missing) == (1, 2, ["VL"])
 
@@ -74,7 +76,7 @@ def test_mid_year_a_cumulative_indicator_scores_against_the_expected_figure(
     result = score_unit(small_plan, small_plan.units["A1"], observed, date(2026, 3, 31))
     # 100 × 90/365 = 24,66 jobs expected by 31 March; 20/24,66 = 0,8111
     # (2 × 1,0 + 1 × 0,8111) / 3 × 100 = 93,70
-    assert result.score == 93.7
+    assert result.score == D("93.7")
 
 
 def test_negative_progress_counts_zero() -> None:
@@ -85,7 +87,7 @@ def test_negative_progress_counts_zero() -> None:
         "x.toml",
     )
     observed = {("B1", "TANG"): obs("B1", "TANG", latest=-3)}
-    assert score_unit(plan, plan.units["B1"], observed, YEAR_END).score == 0.0
+    assert score_unit(plan, plan.units["B1"], observed, YEAR_END).score == D("0.0")
 
 
 @pytest.mark.parametrize(
@@ -170,9 +172,9 @@ def test_bonus_for_each_indicator_beyond_its_target() -> None:
     result = score_unit(plan, plan.units["A1"], a1(94.5, 110), YEAR_END)
     # BH 94,5/90 = 1,05, VL 110/100 = 1,1: (2 × 1,05 + 1 × 1,1) / 3 × 100 = 106,67
     # two indicators beyond target: 2 × 1,5 = 3, capped at the plan's max 2 -> 108,67
-    assert result.base == pytest.approx(320 / 3)
+    assert float(result.base) == pytest.approx(320 / 3)
     assert result.bonus == 2
-    assert result.score == 108.67
+    assert result.score == D("108.67")
     assert [part.bonus for part in result.parts] == [1.5, 1.5]
 
 
@@ -187,7 +189,7 @@ def test_deductions_for_missing_and_late_reports() -> None:
     late = score_unit(plan, plan.units["A1"], a1(90, None, late=True), YEAR_END)
     # BH 1,0 × 2 / 3 × 100 = 66,67; VL missing: −2; BH late: −1 -> 63,67
     assert late.deduction == 3
-    assert late.score == 63.67
+    assert late.score == D("63.67")
     assert [(p.indicator, p.late, p.missing, p.deduction) for p in late.parts] == [
         ("BH", True, False, 1),
         ("VL", False, True, 2),
@@ -207,7 +209,7 @@ def test_a_block_weighs_an_indicator_its_own_way() -> None:
     )
     assert plan.units["A1"].weights == {"BH": 2, "VL": 3}
     result = score_unit(plan, plan.units["A1"], a1(81, 100), YEAR_END)
-    assert result.score == 96.0  # (2 × 0,9 + 3 × 1,0) / 5 × 100
+    assert result.score == D("96.0")  # (2 × 0,9 + 3 × 1,0) / 5 × 100
 
 
 def test_units_that_reported_too_little_are_not_ranked() -> None:
@@ -329,18 +331,19 @@ def test_unranked_units_are_never_proposed() -> None:
 def test_the_way_to_the_next_grade_at_year_end(small_plan: Plan) -> None:
     result = score_unit(small_plan, small_plan.units["A1"], a1(81, 50), YEAR_END)
     # (2 × 0,9 + 1 × 0,5) / 3 × 100 = 76,67: hoàn thành tốt; 90 needs 13,33 more points
-    assert (result.score, result.grade) == (76.67, "Hoàn thành tốt nhiệm vụ")
+    assert (result.score, result.grade) == (D("76.67"), "Hoàn thành tốt nhiệm vụ")
     step = next_grade(small_plan, result, YEAR_END)
     assert step is not None
-    # the gap is measured from the unrounded 76,666…: 13,333… points
-    assert (step.grade.name, step.gap) == ("Hoàn thành xuất sắc nhiệm vụ", pytest.approx(40 / 3))
+    # the gap is what a person reads: 90 − the 76,67 shown = 13,33 points; the paths close
+    # the gap from the exact 76,666… (13,333… points), so that the exact score reaches 90
+    assert (step.grade.name, step.gap) == ("Hoàn thành xuất sắc nhiệm vụ", D("13.33"))
     # BH alone would need 0,9 + 13,33 × 3 / 200 = 1,1 > the 100 % cap: no path.
     # VL alone needs 0,5 + 13,33 × 3 / 100 = 0,9 of 100 jobs.
     assert [path.indicator for path in step.paths] == ["VL"]
     path = step.paths[0]
-    assert path.value_needed == pytest.approx(90)
-    assert path.change == pytest.approx(40)
-    assert path.by_year_end == pytest.approx(90)
+    assert path.value_needed == 90
+    assert path.change == 40
+    assert path.by_year_end == 90
     assert path.per_month is None  # no month left
 
 
@@ -349,14 +352,14 @@ def test_the_way_to_the_next_grade_mid_year(small_plan: Plan) -> None:
     result = score_unit(small_plan, small_plan.units["A1"], a1(81, 30), june)
     expected_jobs = 100 * 181 / 365  # 49,59 by 30 June
     progress = 30 / expected_jobs  # 0,605
-    assert result.score == round((2 * 0.9 + progress) / 3 * 100, 2)  # 80,17
+    assert result.score == D("80.17")  # (2 × 0,9 + 0,605) / 3 × 100 = 80,1657
     step = next_grade(small_plan, result, june)
-    needed = progress + (90 - result.base) * 3 / 100  # 0,8983
+    needed = progress + (90 - float(result.base)) * 3 / 100  # 0,8983
     path = step.paths[0]
-    assert path.value_needed == pytest.approx(expected_jobs * needed)  # 44,62 by 30 June
-    assert path.by_year_end == pytest.approx(100 * needed)  # 89,99 over the year
-    months_left = (1 - 181 / 365) * 12  # 6,05
-    assert path.per_month == pytest.approx((100 * needed - 30) / months_left)  # 9,92 a month
+    assert float(path.value_needed) == pytest.approx(expected_jobs * needed)  # 44,62 by 30 June
+    assert float(path.by_year_end) == pytest.approx(100 * needed)  # 89,99 over the year
+    # July to December: 6 calendar months left
+    assert float(path.per_month) == pytest.approx((100 * needed - 30) / 6)  # 9,99 a month
 
 
 def test_the_top_grade_has_no_next_grade(small_plan: Plan) -> None:
@@ -373,16 +376,20 @@ def test_a_period_review_uses_the_plans_milestones() -> None:
     vl = next(part for part in result.parts if part.indicator == "VL")
     # ward milestones 40/100/160 of 200 -> 50 % due by 30 June; A1's own target 100 -> 50 jobs
     assert vl.assessment.basis == "milestones"
-    assert vl.assessment.expected == pytest.approx(50)
-    assert vl.assessment.progress == pytest.approx(0.5)
-    assert result.score == round((2 * 1.0 + 0.5) / 3 * 100, 2)  # 83,33
+    assert vl.assessment.expected == 50
+    assert vl.assessment.progress == D("0.5")
+    assert result.score == D("83.33")  # (2 × 1,0 + 0,5) / 3 × 100 = 83,333…
 
 
 @pytest.mark.parametrize(
     ("insured", "score", "grade"),
     [
-        (76.5, 90.0, "Hoàn thành xuất sắc nhiệm vụ"),  # (2 × 0,85 + 1) / 3 × 100 = 90
-        (76.4865, 89.99, "Hoàn thành tốt nhiệm vụ"),  # (2 × 0,84985 + 1) / 3 × 100 = 89,99
+        (76.5, D("90.00"), "Hoàn thành xuất sắc nhiệm vụ"),  # (2 × 0,85 + 1) / 3 × 100 = 90
+        (76.4865, D("89.99"), "Hoàn thành tốt nhiệm vụ"),  # (2 × 0,84985 + 1) / 3 × 100 = 89,99
+        # (2 × 0,849925 + 1) / 3 × 100 = 89,995 exactly: shown 90,00, so the top grade
+        (76.49325, D("90.00"), "Hoàn thành xuất sắc nhiệm vụ"),
+        # 89,9949…: shown 89,99, so not
+        (76.49324, D("89.99"), "Hoàn thành tốt nhiệm vụ"),
     ],
 )
 def test_grade_boundaries_reached_by_real_scores(small_plan, insured, score, grade) -> None:
@@ -404,7 +411,123 @@ def test_no_path_asks_for_a_share_above_100() -> None:
     # For 90, BH alone would need 0,9 + 20 × 3 / 200 = 1,2 of 90 % = 108 %: impossible for a
     # share even though the cap would count it. VL alone needs 0,3 + 0,6 = 0,9: 90 jobs.
     result = score_unit(plan, plan.units["A1"], a1(81, 30), YEAR_END)
-    assert result.score == 70.0
+    assert result.score == D("70.0")
     step = next_grade(plan, result, YEAR_END)
     assert step is not None
-    assert [(path.indicator, round(path.value_needed, 6)) for path in step.paths] == [("VL", 90)]
+    assert [(path.indicator, path.value_needed) for path in step.paths] == [("VL", 90)]
+
+
+# ------------------------------------------------------------------ strict comparators
+
+STRICT_PLAN = """
+year = 2026
+title = "Hai chỉ tiêu 'hơn'"
+[ward]
+code = "W"
+name = "W"
+[scoring]
+{scoring}
+[indicators.THU_NHAP]
+name = "Thu nhập"
+measure = "triệu đồng"
+target = 89
+comparator = ">"
+kind = "level"
+rollup = "none"
+[indicators.HAI_LONG]
+name = "Hài lòng"
+measure = "%"
+target = 93
+comparator = ">"
+kind = "level"
+share = true
+rollup = "none"
+[blocks.K]
+name = "K"
+indicators = ["THU_NHAP", "HAI_LONG"]
+[units]
+ON = {{ name = "Đúng bằng", block = "K" }}
+ON2 = {{ name = "Đúng bằng 2", block = "K" }}
+BEAT = {{ name = "Vượt", block = "K" }}
+HALF = {{ name = "Một vượt một bằng", block = "K" }}
+"""
+
+
+def strict_plan(scoring: str = "") -> Plan:
+    return parse_plan(STRICT_PLAN.format(scoring=scoring), "strict.toml")
+
+
+def strict_figures() -> dict:
+    return {
+        ("ON", "THU_NHAP"): obs("ON", "THU_NHAP", latest=89),  # exactly 89: not "hơn 89"
+        ("ON", "HAI_LONG"): obs("ON", "HAI_LONG", latest=93),
+        ("ON2", "THU_NHAP"): obs("ON2", "THU_NHAP", latest=89),
+        ("ON2", "HAI_LONG"): obs("ON2", "HAI_LONG", latest=93),
+        ("BEAT", "THU_NHAP"): obs("BEAT", "THU_NHAP", latest=89.5),
+        ("BEAT", "HAI_LONG"): obs("BEAT", "HAI_LONG", latest=93.1),
+        ("HALF", "THU_NHAP"): obs("HALF", "THU_NHAP", latest=90),
+        ("HALF", "HAI_LONG"): obs("HALF", "HAI_LONG", latest=93),
+    }
+
+
+def test_exactly_on_a_strict_target_earns_less_than_beating_it() -> None:
+    """ "Hơn 89": 89 is not achieved, and counts 1 − strict_penalty/100 = 99 %, not 100 %."""
+    plan = strict_plan()
+    results = {
+        code: score_unit(plan, plan.units[code], strict_figures(), YEAR_END)
+        for code in ("ON", "ON2", "BEAT", "HALF")
+    }
+    on = results["ON"]
+    assert [part.capped for part in on.parts] == [D("0.99"), D("0.99")]
+    assert (on.achieved, on.score) == (0, D("99.00"))  # (99 + 99) / 2
+    assert results["HALF"].score == D("99.50")  # (100 + 99) / 2
+    assert (results["BEAT"].achieved, results["BEAT"].score) == (2, D("100.00"))
+    rows = rank_block(plan, list(results.values()))
+    ranks = {row.result.unit.code: row.rank for row in rows}
+    # the two units exactly on both targets tie with each other, below the one that beat both
+    assert ranks == {"BEAT": 1, "HALF": 2, "ON": 3, "ON2": 3}
+
+
+def test_the_strict_penalty_is_the_plans_and_stops_short_progress_too() -> None:
+    plan = strict_plan("strict_penalty = 5")
+    figures = strict_figures() | {("ON2", "HAI_LONG"): obs("ON2", "HAI_LONG", latest=90.21)}
+    on = score_unit(plan, plan.units["ON"], figures, YEAR_END)
+    assert on.score == D("95.00")  # (95 + 95) / 2
+    # 90,21 / 93 = 97 %: short of the target, also held to 95 %, so that nothing between
+    # 95 % and the target counts more than exactly on it
+    on2 = score_unit(plan, plan.units["ON2"], figures, YEAR_END)
+    assert [part.capped for part in on2.parts] == [D("0.95"), D("0.95")]
+
+
+def test_a_strict_cumulative_target_mid_year_counts_against_the_expected_figure() -> None:
+    """THU "> 100" cumulative: by 31 March 100 × 90/365 = 24,657… is expected. Exactly that
+    is held to 99 %; anything beyond it counts fully."""
+    text = STRICT_PLAN.format(scoring="").replace(
+        'target = 89\ncomparator = ">"\nkind = "level"',
+        'target = 100\ncomparator = ">"\nkind = "cumulative"',
+    )
+    plan = parse_plan(text.replace('"HAI_LONG"]', "]"), "strict.toml")
+    march = date(2026, 3, 31)
+    expected = D(100) * 90 / 365  # 24,657534246575342465753424658 (28 digits)
+    figures = {("ON", "THU_NHAP"): obs("ON", "THU_NHAP", expected)}
+    on = score_unit(plan, plan.units["ON"], figures, march)
+    assert on.parts[0].assessment.expected == expected
+    assert on.parts[0].capped == D("0.99")
+    figures = {("ON", "THU_NHAP"): obs("ON", "THU_NHAP", 25)}
+    assert score_unit(plan, plan.units["ON"], figures, march).parts[0].capped == 1
+
+
+def test_a_plan_may_not_set_the_strict_penalty_to_nothing() -> None:
+    with pytest.raises(PlanError, match=r"scoring\.strict_penalty: phải lớn hơn 0"):
+        strict_plan("strict_penalty = 0")
+
+
+def test_a_score_is_rounded_half_up_at_the_plans_decimals(small_plan: Plan) -> None:
+    """BH 89,1/90 = 99 % (weight 2), VL 99,375/100 (weight 1): (2 × 0,99 + 0,99375) / 3
+    = 99,125 exactly: 99,13 with two decimals (half up; half to even would say 99,12), 99,1
+    with one."""
+    figures = a1(89.1, 99.375)
+    two = score_unit(small_plan, small_plan.units["A1"], figures, YEAR_END)
+    assert (two.exact, two.score) == (D("99.125"), D("99.13"))
+    one = plan_with("cap = 100\ndecimals = 1")
+    assert score_unit(one, one.units["A1"], figures, YEAR_END).score == D("99.1")

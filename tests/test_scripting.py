@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,9 @@ def test_every_format_carries_the_same_rows_and_fields(busy, command: str) -> No
             cell = got[name]
             if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
                 assert cell == f"'{value}"  # safe to open in a spreadsheet
-            elif isinstance(value, float):
-                assert float(cell) == value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                # the same number; a score keeps its decimals in CSV (98.20, 0.00)
+                assert Decimal(cell) == Decimal(repr(value))
             else:
                 assert cell == text
 
@@ -105,7 +107,12 @@ def test_every_format_carries_the_same_rows_and_fields(busy, command: str) -> No
     assert set(lines[1].replace("|", "").split()) == {"---"}
     assert len(lines) == 2 + len(expected)
     first = [cell.strip() for cell in lines[2].strip().strip("|").split(" | ")]
-    assert first == [_as_text(v).replace("|", "\\|") for v in expected[0].values()]
+    assert len(first) == len(expected[0])
+    for cell, value in zip(first, expected[0].values(), strict=True):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            assert Decimal(cell) == Decimal(repr(value))  # the same number, its decimals kept
+        else:
+            assert cell == _as_text(value).replace("|", "\\|")
 
 
 def test_history_as_ndjson(busy) -> None:

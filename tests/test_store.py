@@ -6,6 +6,7 @@ import functools
 import sqlite3
 import stat
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_several_days_in_one_query_count_each_figure_as_of_each_day(database, sm
     assert a1 == [
         {key: value for key, value in found.items() if key[0] == "A1"} for found in one_by_one
     ]
-    assert (june[("A1", "VL")].total, june[("A1", "VL")].count) == (5.3, 3)
+    assert (june[("A1", "VL")].total, june[("A1", "VL")].count) == (Decimal("5.3"), 3)
     assert (year_end[("A1", "VL")].total, year_end[("A1", "VL")].count) == (6, 4)
     assert (june[("A1", "BH")].latest, year_end[("A1", "BH")].latest) == (80, 88)
     assert year_end[("A1", "BH")].latest_numerator == 88

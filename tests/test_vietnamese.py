@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
@@ -185,16 +185,19 @@ def test_numbers_are_formatted_in_the_readers_language() -> None:
     ("value", "decimals", "vietnamese", "english"),
     [
         (1234567.891, 2, "1.234.567,89", "1,234,567.89"),
-        (2.675, 2, "2,68", "2.68"),  # read as written (2.675), then half to even
-        (0.125, 2, "0,12", "0.12"),
+        (2.675, 2, "2,68", "2.68"),  # read as written (2.675), then half up
+        (0.125, 2, "0,13", "0.13"),  # half up (away from zero), as people round
+        (-0.125, 2, "-0,13", "-0.13"),
+        (Decimal("49.995"), 2, "50", "50"),
         (-0.001, 2, "-0", "-0"),  # as Babel writes it
-        (12.5, 0, "12", "12"),
+        (12.5, 0, "13", "13"),
         (-1400, 1, "-1.400", "-1,400"),
         (Decimal("0.000000001"), 9, "0,000000001", "0.000000001"),
         (1e15, 2, "1.000.000.000.000.000", "1,000,000,000,000,000"),
     ],
 )
 def test_number_formatting_examples(value, decimals, vietnamese: str, english: str) -> None:
+    """At most ``decimals`` places, rounded half up."""
     try:
         assert format_number(value, decimals) == vietnamese
         i18n.use("en")
@@ -220,12 +223,32 @@ def test_number_formatting_writes_what_babel_writes() -> None:
         for language in ("vi", "en"):
             i18n.use(language)
             for decimals in (0, 1, 2, 6, 9):
-                pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-                for value in values:
-                    expected = format_decimal(value, format=pattern, locale=language)
-                    assert format_number(value, decimals) == expected, (value, decimals)
+                for fixed in (False, True):
+                    mark = "0" if fixed else "#"
+                    pattern = "#,##0" + ("." + mark * decimals if decimals else "")
+                    for value in values:
+                        with localcontext(rounding=ROUND_HALF_UP):  # Babel rounds as asked
+                            expected = format_decimal(value, format=pattern, locale=language)
+                        actual = format_number(value, decimals, fixed=fixed)
+                        assert actual == expected, (value, decimals, fixed)
     finally:
         i18n.use("vi")
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (Decimal("98.2"), 2, "98,20"),
+        (68, 2, "68,00"),
+        (Decimal("95.874"), 2, "95,87"),
+        (Decimal("99.975"), 2, "99,98"),  # the binary 99.975 is 99.97499…: never used
+        (Decimal("99.825"), 2, "99,83"),
+        (0.5, 0, "1"),
+    ],
+)
+def test_fixed_decimals_line_up_a_column(value, decimals: int, text: str) -> None:
+    """Every row of a column of scores shows the same decimals: 95,87 / 98,20 / 68,00."""
+    assert format_number(value, decimals, fixed=True) == text
 
 
 # ------------------------------------------------------------------- choosing conventions

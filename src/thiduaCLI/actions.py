@@ -22,7 +22,16 @@ from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, Usa
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
-from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
+from thiduaCLI.numbers import (
+    DIGITS,
+    LARGEST,
+    Reading,
+    format_number,
+    in_measure,
+    parse_value,
+    significant_digits,
+    to_decimal,
+)
 from thiduaCLI.periods import Period, month_containing
 from thiduaCLI.plan import Indicator, Plan, Unit
 from thiduaCLI.plan_rows import unit_names
@@ -166,8 +175,8 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
                         year=plan.year,
                         unit=unit,
                         indicator=code,
-                        old_target=was,
-                        new_target=now,
+                        old_target=None if was is None else float(was),
+                        new_target=None if now is None else float(now),
                         source=str(source),
                     )
                     for unit, code, was, now in target_differences(old, plan)
@@ -297,7 +306,7 @@ def report(
         reported_total = None
         if total:
             so_far = store.year_to_date(session, plan.year, unit.code, indicator.code, ref_date)
-            value = increment_from_total(indicator, value, so_far)
+            value = float(increment_from_total(indicator, reading.value, so_far))
             reported_total = float(reading.value)
         figure = store.add_figure(
             session,
@@ -553,11 +562,11 @@ def correct(
         check_reading(indicator, unit, reading)
         value, reported_total = float(reading.value), None
         if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
-            before = (
-                store.year_to_date(session, plan.year, unit.code, indicator.code, old.ref_date)
-                - old.value
-            )
-            value, reported_total = increment_from_total(indicator, value, before), value
+            before = store.year_to_date(
+                session, plan.year, unit.code, indicator.code, old.ref_date
+            ) - to_decimal(old.value)
+            increment = increment_from_total(indicator, reading.value, before)
+            value, reported_total = float(increment), value
         figure = store.add_figure(
             session,
             _figure(
@@ -773,7 +782,10 @@ def _reading(cell: object, number_format: str) -> Reading:
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if not math.isfinite(cell) or abs(cell) >= LARGEST:
             raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=cell))
-        return Reading(value=Decimal(repr(cell)) + 0)
+        number = Decimal(repr(cell)) + 0
+        if significant_digits(number) > DIGITS:  # 0,1 + 0,2 in a cell: Excel shows 15 digits
+            number = round(number, DIGITS - 1 - number.adjusted()).normalize()
+        return Reading(value=number)
     return parse_value(str(cell), number_format)
 
 
@@ -854,7 +866,8 @@ def check(
         findings += timeliness.missing(plan, filings, review.as_of)
     if below_score is not None:
         checks.append("below")
-        findings += timeliness.below(rank_units(plan, observed, review.as_of), below_score)
+        threshold = to_decimal(below_score)
+        findings += timeliness.below(rank_units(plan, observed, review.as_of), threshold)
     return CheckResult(findings, checks)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from thiduaCLI.numbers import exact_sum
+from thiduaCLI.numbers import HUNDRED, ONE, ZERO, divide, exact_sum
 from thiduaCLI.plan import Indicator, Plan
 
 State = Literal["achieved", "on_track", "behind", "not_achieved", "no_data"]
@@ -29,17 +30,17 @@ class Observation:
 
     unit: str
     indicator: str
-    total: float
+    total: Decimal
     count: int
-    latest: float
-    latest_numerator: float | None
-    latest_denominator: float | None
+    latest: Decimal
+    latest_numerator: Decimal | None
+    latest_denominator: Decimal | None
     last_date: date
     last_by: str
     late: bool = False  # a counted figure, no correction, came after its due date
     last_recorded_at: datetime | None = None
 
-    def value(self, indicator: Indicator) -> float:
+    def value(self, indicator: Indicator) -> Decimal:
         """Year-to-date sum for a cumulative indicator; the latest figure for a level one."""
         return self.total if indicator.kind == "cumulative" else self.latest
 
@@ -56,19 +57,19 @@ class Assessment:
     the target itself for a level one.
     """
 
-    target: float
-    value: float | None
-    expected: float | None
-    attainment: float | None
-    progress: float | None
+    target: Decimal
+    value: Decimal | None
+    expected: Decimal | None
+    attainment: Decimal | None
+    progress: Decimal | None
     met: bool
     state: State
-    projection: float | None
-    needed_per_month: float | None
+    projection: Decimal | None
+    needed_per_month: Decimal | None
     basis: Basis = "target"
 
     @property
-    def basis_target(self) -> float:
+    def basis_target(self) -> Decimal:
         """The figure ``progress`` is measured against."""
         return self.target if self.expected is None else self.expected
 
@@ -77,43 +78,61 @@ class Assessment:
 
 
 @cache  # a ranking asks the same question tens of thousands of times
-def year_fraction(as_of: date, year: int) -> float:
-    """Share of the plan year elapsed at the end of ``as_of`` (31 December -> 1.0)."""
+def year_fraction(as_of: date, year: int) -> Decimal:
+    """Share of the plan year elapsed at the end of ``as_of`` (31 December -> 1)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     if as_of < start:
-        return 0.0
+        return ZERO
     if as_of >= end:
-        return 1.0
-    return ((as_of - start).days + 1) / ((end - start).days + 1)
+        return ONE
+    return divide(Decimal((as_of - start).days + 1), Decimal((end - start).days + 1))
+
+
+def months_left(as_of: date, year: int) -> int:
+    """Calendar months of the plan year not yet ended by the end of ``as_of``: 15 June leaves
+    June to December (7), 30 June leaves 6, 31 December none."""
+    if as_of.year < year:
+        return 12
+    if as_of.year > year:
+        return 0
+    ended = as_of.month if (as_of + _ONE_DAY).month != as_of.month else as_of.month - 1
+    return 12 - ended
 
 
 def _quarter_ends(year: int) -> tuple[date, ...]:
     return (date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31))
 
 
-def expected_share(indicator: Indicator, as_of: date, year: int) -> float:
+def expected_share(indicator: Indicator, as_of: date, year: int) -> Decimal:
     """Share of the annual target a cumulative indicator should have reached by ``as_of``.
 
     Pro-rated by days elapsed, or interpolated between the plan's quarterly milestones.
     """
     if indicator.milestones is None or indicator.target == 0:
         return year_fraction(as_of, year)
-    levels = [0.0, *(m / indicator.target for m in indicator.milestones), 1.0]
+    return _milestone_share(indicator.milestones, indicator.target, as_of, year)
+
+
+@cache
+def _milestone_share(
+    milestones: tuple[Decimal, ...], target: Decimal, as_of: date, year: int
+) -> Decimal:
+    levels = [ZERO, *(divide(m, target) for m in milestones), ONE]
     ends = _quarter_ends(year)
     starts = (date(year - 1, 12, 31), *ends[:3])
     for quarter, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if as_of <= end:
             if as_of <= start:
                 return levels[quarter]
-            part = (as_of - start).days / (end - start).days
+            part = divide(Decimal((as_of - start).days), Decimal((end - start).days))
             return levels[quarter] + part * (levels[quarter + 1] - levels[quarter])
-    return 1.0
+    return ONE
 
 
 # ---------------------------------------------------------------- comparing with targets
 
 
-def is_met(indicator: Indicator, value: float, target: float) -> bool:
+def is_met(indicator: Indicator, value: Decimal, target: Decimal) -> bool:
     """Whether ``value`` achieves ``target`` under the indicator's comparator."""
     match indicator.comparator:
         case ">":
@@ -121,7 +140,7 @@ def is_met(indicator: Indicator, value: float, target: float) -> bool:
         case ">=":
             return value >= target
         case "~":
-            return value >= target * (1 - (indicator.tolerance or 0) / 100)
+            return value >= about_floor(indicator, target)
         case "<=":
             return value <= target
         case "<":
@@ -129,26 +148,35 @@ def is_met(indicator: Indicator, value: float, target: float) -> bool:
     raise ValueError(indicator.comparator)  # pragma: no cover - the plan admits no other
 
 
-def attainment_ratio(indicator: Indicator, value: float, target: float) -> float:
-    """value ÷ target (target ÷ value when lower is better); 1.0 is the target.
+def about_floor(indicator: Indicator, target: Decimal) -> Decimal:
+    """The least value that is "about" ``target`` (``~``): target × (1 − tolerance/100);
+    the target itself for other comparators."""
+    if indicator.comparator != "~":
+        return target
+    return target * (ONE - divide(indicator.tolerance or ZERO, HUNDRED))
 
-    Where that would divide by zero the ratio is 1.0 if the target is met, else 0.0.
+
+def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> Decimal:
+    """value ÷ target (target ÷ value when lower is better); 1 is the target.
+
+    Where that would divide by zero the ratio is 1 if the target is met, else 0.
     """
     if indicator.lower_is_better:
         if value > 0:
-            return target / value
+            return divide(target, value)
     elif target > 0:
-        return value / target
-    return 1.0 if is_met(indicator, value, target) else 0.0
+        return divide(value, target)
+    return ONE if is_met(indicator, value, target) else ZERO
 
 
 def assess(
-    indicator: Indicator, target: float, value: float | None, as_of: date, year: int
+    indicator: Indicator, target: Decimal, value: Decimal | None, as_of: date, year: int
 ) -> Assessment:
     """Judge a value against a target as of a date: attainment, state, expectation, projection.
 
     ``progress`` is the ratio a score is built from: against the expected-by-date figure for a
-    cumulative indicator, against the target itself for a level one.
+    cumulative indicator, against the target itself for a level one. A cumulative ceiling
+    (``<``/``<=``) is judged on the whole year: it is never met before the year has ended.
     """
     cumulative = indicator.kind == "cumulative"
     expected = target * expected_share(indicator, as_of, year) if cumulative else None
@@ -158,49 +186,56 @@ def assess(
     if value is None:
         return Assessment(target, None, expected, None, None, False, "no_data", None, None, basis)
 
+    year_over = as_of >= date(year, 12, 31)
     met = is_met(indicator, value, target)
+    ceiling = cumulative and indicator.lower_is_better
     attainment = attainment_ratio(indicator, value, target)
     progress = attainment
     projection = needed = None
-    if cumulative and expected is not None:
+    if expected is not None:
         progress = attainment_ratio(indicator, value, expected)
         fraction = year_fraction(as_of, year)
-        projection = value / fraction if fraction > 0 else None
+        projection = divide(value, fraction) if fraction > 0 else None
         if not indicator.lower_is_better:
-            months_left = (1 - fraction) * 12
-            shortfall = max(0.0, target - value)
-            needed = (
-                0.0
-                if met or shortfall == 0
-                else (shortfall / months_left if months_left > 0 else None)
-            )
+            needed = _needed_per_month(target - value, met, months_left(as_of, year))
     return Assessment(
         target=target,
         value=value,
         expected=expected,
         attainment=attainment,
         progress=progress,
-        met=met,
-        state=_state(indicator, value, expected, met, as_of >= date(year, 12, 31)),
+        met=met and (year_over or not ceiling),
+        state=_state(indicator, value, expected, met, year_over),
         projection=projection,
         needed_per_month=needed,
         basis=basis,
     )
 
 
+def _needed_per_month(shortfall: Decimal, met: bool, months: int) -> Decimal | None:
+    """What is still needed per calendar month left; 0 when met; None when no month is left."""
+    if met or shortfall <= 0:
+        return ZERO
+    return divide(shortfall, Decimal(months)) if months > 0 else None
+
+
 def _state(
-    indicator: Indicator, value: float, expected: float | None, met: bool, year_over: bool
+    indicator: Indicator, value: Decimal, expected: Decimal | None, met: bool, year_over: bool
 ) -> State:
+    if expected is not None and indicator.lower_is_better and not year_over:
+        # A cumulative ceiling (a cost) is judged on the whole year: within it, on track;
+        # past it, not achieved at once, since a total only grows.
+        return "on_track" if met else "not_achieved"
     if met:
         return "achieved"
     if year_over:
         return "not_achieved"
     if expected is None:
         return "behind"
-    if indicator.lower_is_better:
-        # A cumulative total only grows: past a ceiling it cannot come back under it.
-        return "not_achieved"
-    return "on_track" if value >= expected else "behind"
+    return "on_track" if value >= about_floor(indicator, expected) else "behind"
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 # ------------------------------------------------------------------- the ward's figures
@@ -210,7 +245,7 @@ def _state(
 class WardValue:
     """The ward's value of an indicator and where it came from."""
 
-    value: float | None
+    value: Decimal | None
     source: Literal["ward", "units", "none"]
     units_reported: int
     units_expected: int
@@ -236,7 +271,7 @@ def ward_value(plan: Plan, indicator: Indicator, observations: Observations) -> 
     return WardValue(value, source, len(reported), len(signatories))
 
 
-def _roll_up(plan: Plan, indicator: Indicator, reported: list[Observation]) -> float | None:
+def _roll_up(plan: Plan, indicator: Indicator, reported: list[Observation]) -> Decimal | None:
     if not reported or indicator.rollup == "none":
         return None
     if indicator.rollup == "sum":
@@ -250,13 +285,14 @@ def _roll_up(plan: Plan, indicator: Indicator, reported: list[Observation]) -> f
         denominator = exact_sum(d for _, d in parts if d is not None)
         if not denominator:
             return None
-        return 100 * exact_sum(n for n, _ in parts if n is not None) / denominator
+        return divide(HUNDRED * exact_sum(n for n, _ in parts if n is not None), denominator)
     weight_by = indicator.weight_by or ""
-    weighted = [(plan.units[obs.unit].sizes.get(weight_by, 0.0), obs) for obs in reported]
-    total_weight = sum(weight for weight, _ in weighted)
+    weighted = [(plan.units[obs.unit].sizes.get(weight_by, ZERO), obs) for obs in reported]
+    total_weight = sum((weight for weight, _ in weighted), ZERO)
     if not total_weight:
         return None
-    return sum(weight * obs.value(indicator) for weight, obs in weighted) / total_weight
+    weighted_sum = sum((weight * obs.value(indicator) for weight, obs in weighted), ZERO)
+    return divide(weighted_sum, total_weight)
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-PLACES = 9  # decimal places a value may have: 1 đồng is 0,000000001 tỷ đồng
-
-
-def as_decimal(value: float | Decimal | int) -> Decimal:
-    """A stored value as the decimal that was typed (its shortest repr)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(repr(value))
-
+from thiduaCLI.numbers import PLACES, to_decimal
 
 _BILLIONTH = Decimal(1).scaleb(-PLACES)
 
@@ -30,7 +20,7 @@ def parts(value: float | Decimal | int) -> tuple[int, int]:
     """The whole units and the billionths of a value, both with its sign: -1,5 is
     (-1, -500000000). A share worked out from a numerator and a denominator may have more
     places than nine: it is rounded half up to the billionth first."""
-    exact = as_decimal(value).quantize(_BILLIONTH, rounding=ROUND_HALF_UP)
+    exact = to_decimal(value).quantize(_BILLIONTH, rounding=ROUND_HALF_UP)
     whole = int(exact)  # toward zero
     return whole, int((exact - whole).scaleb(PLACES))
 

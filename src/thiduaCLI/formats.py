@@ -11,9 +11,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import IO, Any
 
 from thiduaCLI.i18n import _
+from thiduaCLI.numbers import json_number, plain_decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,11 +23,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CHUNKS_A_WRITE = 65_536
 
 
+def json_default(value: object) -> object:
+    """What JSON has no type for: a Decimal becomes a plain number that reads back to exactly
+    the decimal (:func:`~thiduaCLI.numbers.json_number`), anything else its text."""
+    if isinstance(value, Decimal):
+        return json_number(value)
+    return str(value)
+
+
 def write_json(data: object, stream: IO[str]) -> None:
     """Indented UTF-8 JSON with plain numbers, and a line break, written as it is encoded:
     a ranking of 3,000 units is 20 MB of JSON, which :func:`json.dumps` would hold whole, in
-    small pieces."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    small pieces. Decimals are written as numbers (:func:`json_default`); a float that is not
+    finite is refused, never written as ``Infinity`` or ``NaN``."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=json_default, allow_nan=False)
     pending: list[str] = []
     for chunk in encoder.iterencode(data):
         pending.append(chunk)
@@ -53,6 +64,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
     return formula_safe(value) if isinstance(value, str) else str(value)
 
 
@@ -95,12 +108,17 @@ def _markdown_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
     return str(value)
 
 
 def to_ndjson(records: Sequence[dict[str, Any]]) -> str:
     """One JSON object a line."""
-    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records)
+    return "".join(
+        json.dumps(record, ensure_ascii=False, default=json_default, allow_nan=False) + "\n"
+        for record in records
+    )
 
 
 def write(

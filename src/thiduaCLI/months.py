@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -55,6 +56,7 @@ from thiduaCLI import calendar
 from thiduaCLI.attainment import Observation
 from thiduaCLI.exact import from_parts
 from thiduaCLI.models import MONTH_SLOT, Figure, Retraction, figure_months_table
+from thiduaCLI.numbers import to_decimal
 from thiduaCLI.plan import Plan
 
 MONTHS = calendar.MONTHS
@@ -461,17 +463,21 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
         found[code, indicator] = Observation(
             code,
             indicator,
-            float(from_parts(whole, nano)),
+            from_parts(whole, nano),
             count,
-            value,
-            numerator,
-            denominator,
+            to_decimal(value),
+            _decimal_or_none(numerator),
+            _decimal_or_none(denominator),
             dates[ref_date],
             by,
             bool(late),
             None if recorded is None else datetime.fromisoformat(recorded),
         )
     return found
+
+
+def _decimal_or_none(value: float | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 class _Dates(dict[str, date]):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from functools import cache
 
 from thiduaCLI.errors import InputError
@@ -15,6 +21,16 @@ from thiduaCLI.lookup import fold
 
 LARGEST = Decimal("1e15")  # no figure a ward reports comes near this
 PLACES = 9  # decimal places a value may have: 1 đồng is 0,000000001 tỷ đồng
+DIGITS = 15  # significant digits a value may have: a stored double gives them back exactly
+
+# The one arithmetic context of the domain's divisions (1/3, a mean, a ratio): 28 significant
+# digits, far beyond the 15 a value may have, so a result rounded for display or for a grade
+# is the exact one; an impossible operation raises instead of giving NaN or Infinity.
+CONTEXT = Context(prec=28, traps=[InvalidOperation, DivisionByZero, Overflow])
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+JSON_QUANTUM = Decimal(1).scaleb(-PLACES)  # JSON numbers keep nine decimal places
 
 # Magnitude words, typed with or without diacritics: the power of ten each stands for.
 MAGNITUDES = {
@@ -150,6 +166,85 @@ def _check_size(text: str, number: Decimal) -> None:
                 text=text, places=PLACES
             )
         )
+    if significant_digits(number) > DIGITS:
+        raise InputError(
+            _("'{text}' có quá nhiều chữ số có nghĩa (tối đa {digits})").format(
+                text=text, digits=DIGITS
+            )
+        )
+
+
+def significant_digits(number: Decimal) -> int:
+    """How many significant digits a number has, trailing zeros aside (1400 has 2, 0,050 1)."""
+    digits = number.normalize().as_tuple().digits
+    return 0 if digits == (0,) else len(digits)
+
+
+def to_decimal(value: float | int | Decimal) -> Decimal:
+    """The decimal a stored value was typed as: every value holds at most 15 significant
+    digits, so the shortest ``repr`` of its double, at 15 significant digits, gives back
+    exactly the digits typed (0,1 is ``Decimal('0.1')``, not ``0.1000000000000000055…``)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    text = repr(value)
+    if text.endswith(".0"):
+        text = text[:-2]  # 40 typed, 40.0 stored: 40 again
+    return _STORED.create_decimal(text)
+
+
+# A value derived from typed ones and stored as a double (4850/5000 as a %, a total the SQL
+# added up) may carry binary noise past the 15th digit (33.333333333333336): it is read back
+# at 15 significant digits, which every value typed fits in.
+_STORED = Context(prec=DIGITS)
+
+
+def divide(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """``numerator ÷ denominator`` in the domain's one context (28 significant digits)."""
+    return CONTEXT.divide(numerator, denominator)
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """``value`` at ``decimals`` places, halves away from zero (2,345 -> 2,35; 49,995 ->
+    50,00): the rounding people learn at school and expect on a scoresheet."""
+    return value.quantize(_quantum(-decimals), rounding=ROUND_HALF_UP)
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number that reads back to exactly the decimal written.
+
+    The decimal is :func:`json_decimal`'s: at most nine places and 15 significant digits, so
+    its double's shortest ``repr`` has exactly its digits (``json.loads(text,
+    parse_float=Decimal)`` gives the decimal back, a float reader the nearest double).
+    Whole numbers stay integers.
+    """
+    rounded = json_decimal(value)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+def json_decimal(value: Decimal) -> Decimal:
+    """``value`` rounded half up to nine decimal places and to 15 significant digits, keeping
+    the places a value already at that precision has (a score 98,20 stays ``98.20``)."""
+    if not value:
+        return value + 0  # -0 is 0
+    exponent = max(value.adjusted() - DIGITS + 1, -PLACES)
+    if value.as_tuple().exponent >= exponent:  # type: ignore[operator]
+        return value
+    return value.quantize(_quantum(exponent), rounding=ROUND_HALF_UP)
+
+
+@cache
+def _quantum(exponent: int) -> Decimal:
+    return Decimal(1).scaleb(exponent)
+
+
+def plain_decimal(value: Decimal) -> str:
+    """:func:`json_decimal`'s text without an exponent (``98.20``, ``1.333333333``): the
+    number a CSV or Markdown cell shows, the same as the JSON's."""
+    return format(json_decimal(value), "f")
 
 
 def parse_value(text: str, number_format: str = "vi") -> Reading:
@@ -242,29 +337,30 @@ def in_measure(reading: Reading, measure: str) -> Reading:
     )
 
 
-def exact_sum(values: Iterable[float | Decimal]) -> float:
-    """A sum done in decimal, so that 106,9 + 0,1 is 107 and not 106,99999999999999.
-
-    Every stored value holds at most 15 significant digits, so ``repr`` gives back the
-    decimal that was typed."""
-    return float(sum((Decimal(repr(float(value))) for value in values), Decimal(0)))
+def exact_sum(values: Iterable[float | Decimal]) -> Decimal:
+    """A sum done in decimal, so that 106,9 + 0,1 is 107 and not 106,99999999999999: stored
+    values come back as the decimals typed (:func:`to_decimal`)."""
+    return sum((to_decimal(value) for value in values), ZERO)
 
 
-def format_number(value: float | Decimal, decimals: int = 2) -> str:
+def format_number(value: float | Decimal, decimals: int = 2, fixed: bool = False) -> str:
     """Format as the reader's language writes numbers, with its symbols from Babel's locale
-    data (Vietnamese ``1.400``, ``12,5``; English ``1,400``, ``12.5``), at most ``decimals``
-    places, rounded half to even.
+    data (Vietnamese ``1.400``, ``12,5``; English ``1,400``, ``12.5``), rounded half up
+    (away from zero) to ``decimals`` places: at most that many, or with ``fixed`` exactly that
+    many, so that a column of scores reads 95,87 / 98,20 / 68,00.
 
-    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.##…`` (tested
-    against it), six times faster: a ranking of 3,000 units prints 6,000 numbers.
+    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.##…`` (``#,##0.00…``
+    when fixed) under ROUND_HALF_UP (tested against it), six times faster: a ranking of 3,000
+    units prints 6,000 numbers. A float is read as Babel reads it, by its shortest ``repr``.
     """
-    if not math.isfinite(value) or abs(value) >= LARGEST * 1000:
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not number.is_finite() or abs(number) >= LARGEST * 1000:
         return str(value)  # nothing valid gets here; never fail while printing
     group, point, minus = _number_symbols(language())
-    number = value if isinstance(value, Decimal) else Decimal(str(value))  # as Babel reads it
-    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    rounded = number.quantize(_quantum(-decimals), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{abs(rounded):,f}".partition(".")
-    fraction = fraction.rstrip("0")
+    if not fixed:
+        fraction = fraction.rstrip("0")
     text = whole.replace(",", group) + (point + fraction if fraction else "")
     return minus + text if rounded.is_signed() else text
 
@@ -281,14 +377,16 @@ def _number_symbols(language_code: str) -> tuple[str, str, str]:
     )
 
 
-def format_percent(ratio: float | None, decimals: int = 1) -> str:
-    """A ratio (1.0 = 100 %) as ``104,8 %`` (English ``104.8 %``); an em dash when unknown."""
+def format_percent(ratio: Decimal | float | None, decimals: int = 1, fixed: bool = True) -> str:
+    """A ratio (1.0 = 100 %) as ``104,8 %`` (English ``104.8 %``), with ``decimals`` places:
+    all of them (``100,0 %``) for a column, where they line up, or (``fixed=False``, in a
+    sentence) no trailing zeros (``100 %``); an em dash when unknown."""
     if ratio is None:
         return "—"
-    return f"{format_number(ratio * 100, decimals)} %"
+    return f"{format_number(to_decimal(ratio) * HUNDRED, decimals, fixed=fixed)} %"
 
 
-def format_quantity(value: float | None, measure: str) -> str:
+def format_quantity(value: Decimal | float | None, measure: str) -> str:
     """A value with its measure: ``1.400 lao động``, ``12,5 %``; an em dash when unknown."""
     if value is None:
         return "—"

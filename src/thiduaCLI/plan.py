@@ -7,6 +7,7 @@ rows are :mod:`thiduaCLI.plan_rows`'.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,7 +28,10 @@ CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
-NonNegative = Annotated[float, Field(ge=0, lt=1e15, allow_inf_nan=False)]
+# Every number of a plan is a Decimal: the digits written are the digits computed with
+# (a stored plan written by an older thidua holds floats, read back by their shortest repr).
+NonNegative = Annotated[Decimal, Field(ge=0, lt=Decimal("1e15"), allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
 DueDays = Annotated[int, Field(ge=0, le=90)]
 
 
@@ -40,7 +44,7 @@ class Strict(BaseModel):
 class Grade(Strict):
     """A grade and the least score that earns it."""
 
-    min: Annotated[float, Field(ge=0, le=100)]
+    min: Percent
     name: Text
 
 
@@ -55,15 +59,15 @@ DEFAULT_GRADES = (
 class Bonus(Strict):
     """Points added for each indicator achieved beyond its target."""
 
-    per_indicator: NonNegative = 0
+    per_indicator: NonNegative = Decimal(0)
     max: NonNegative | None = None
 
 
 class Deductions(Strict):
     """Points taken for each indicator with no figure, or with a figure reported late."""
 
-    missing: NonNegative = 0
-    late: NonNegative = 0
+    missing: NonNegative = Decimal(0)
+    late: NonNegative = Decimal(0)
     max: NonNegative | None = None
 
 
@@ -97,11 +101,13 @@ def default_commendations(grades: tuple[Grade, ...]) -> tuple[Commendation, ...]
 class Scoring(Strict):
     """How attainment becomes a score, a score a grade, and a grade a commendation."""
 
-    cap: Annotated[float, Field(ge=100, le=1000)] = 100
+    cap: Annotated[Decimal, Field(ge=100, le=1000, allow_inf_nan=False)] = Decimal(100)
+    decimals: Annotated[int, Field(ge=0, le=6)] = 2
+    strict_penalty: Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)] = Decimal(1)
     grades: tuple[Grade, ...] = DEFAULT_GRADES
     bonus: Bonus = Bonus()
     deductions: Deductions = Deductions()
-    min_reported: Annotated[float, Field(ge=0, le=100)] = 0
+    min_reported: Percent = Decimal(0)
     tie_breakers: tuple[TieBreaker, ...] = ()
     commendations: tuple[Commendation, ...] = ()
 
@@ -133,9 +139,9 @@ class Indicator(Strict):
     rollup: Rollup
     share: bool = False
     negative: bool = False
-    tolerance: Annotated[float, Field(ge=0, le=100)] | None = None
+    tolerance: Percent | None = None
     weight_by: str | None = None
-    weight: NonNegative = 1
+    weight: NonNegative = Decimal(1)
     milestones: tuple[NonNegative, NonNegative, NonNegative] | None = None
 
     @property
@@ -150,9 +156,9 @@ class Unit(Strict):
     code: Code
     name: Text
     block: str | None
-    agreement: dict[str, float]
-    weights: dict[str, float]
-    sizes: dict[str, float] = {}
+    agreement: dict[str, Decimal]
+    weights: dict[str, Decimal]
+    sizes: dict[str, Decimal] = {}
 
     @model_validator(mode="after")
     def _weights_match_agreement(self) -> Unit:
@@ -172,7 +178,7 @@ class Block(Strict):
     code: Code
     name: Text
     indicators: tuple[str, ...] = ()
-    weights: dict[str, float] = {}
+    weights: dict[str, Decimal] = {}
 
 
 class Plan(Strict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from pydantic import Field, ValidationError
 from thiduaCLI.errors import PlanError
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import nfc
+from thiduaCLI.numbers import DIGITS, significant_digits
 from thiduaCLI.plan import (
     Block,
     Code,
@@ -99,10 +101,12 @@ def parse_plan(text: str, source: str | None = None) -> Plan:
     if source is None:
         source = _("<kế hoạch>")
     try:
-        document = tomllib.loads(nfc(text))  # names stored in NFC, whatever the editor wrote
+        # names stored in NFC, whatever the editor wrote; numbers as the decimals written
+        document = tomllib.loads(nfc(text), parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{source}: {_describe_toml_error(exc)}") from None
     try:
+        _check_digits(document)
         raw = _PlanFile.model_validate(document)
         indicators = {
             code: _validate_indicator(code, fields) for code, fields in raw.indicators.items()
@@ -112,6 +116,31 @@ def parse_plan(text: str, source: str | None = None) -> Plan:
         raise PlanError(f"{source}: {_describe_validation_error(exc)}") from None
     except _EntryError as exc:
         raise PlanError(f"{source}: {exc}") from None
+
+
+# The least target above 0: a value over a smaller one would have an attainment beyond what a
+# report, a table or a JSON reader can hold (value < 10^15, so attainment < 10^24).
+SMALLEST_TARGET = Decimal("1e-9")
+
+
+def _check_digits(document: object, location: str = "") -> None:
+    """Every number of the plan has at most 15 significant digits (as every value reported
+    has), so that it is stored and computed with exactly the digits written."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            _check_digits(value, f"{location}.{key}" if location else str(key))
+    elif isinstance(document, list):
+        for position, value in enumerate(document):
+            _check_digits(value, f"{location}.{position}")
+    elif isinstance(document, Decimal | int) and not isinstance(document, bool):
+        number = Decimal(document)
+        if number.is_finite() and significant_digits(number) > DIGITS:
+            raise _EntryError(
+                location,
+                _("quá nhiều chữ số có nghĩa (tối đa {digits}; đang là {value})").format(
+                    digits=DIGITS, value=document
+                ),
+            )
 
 
 class _EntryError(Exception):
@@ -297,11 +326,18 @@ def _check_indicator(where: str, indicator: Indicator) -> None:
             )
 
 
-def _check_target(location: str, indicator: Indicator, target: float) -> None:
+def _check_target(location: str, indicator: Indicator, target: Decimal) -> None:
     if indicator.share and target > 100:
         raise _EntryError(
             location,
             _("chỉ tiêu tỷ lệ phải từ 0 đến 100 (đang là {value})").format(value=f"{target:g}"),
+        )
+    if 0 < target < SMALLEST_TARGET:
+        raise _EntryError(
+            location,
+            _("chỉ tiêu khác 0 phải từ 0,000000001 trở lên (đang là {value})").format(
+                value=f"{target:g}"
+            ),
         )
 
 
@@ -327,6 +363,9 @@ _MESSAGES: dict[str, str] = {
     "too_short": N_("không được để trống"),
     "finite_number": N_("phải là số hữu hạn"),
     "float_type": N_("phải là số"),
+    "decimal_type": N_("phải là số"),
+    "decimal_parsing": N_("phải là số"),
+    "greater_than": N_("phải lớn hơn {gt}"),
     "float_parsing": N_("phải là số"),
     "int_type": N_("phải là số nguyên"),
     "int_parsing": N_("phải là số nguyên"),
@@ -365,7 +404,7 @@ def _describe_validation_error(exc: ValidationError) -> str:
 def _show(value: object) -> str:
     if isinstance(value, str):
         return value.replace("'", '"')
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return f"{value:g}"
     return str(value)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from thiduaCLI.errors import InputError
 from thiduaCLI.i18n import _
-from thiduaCLI.numbers import Reading, format_number
+from thiduaCLI.numbers import Reading, format_number, to_decimal
 from thiduaCLI.plan import Indicator, Unit
 
 
@@ -58,7 +60,7 @@ def check_reading(indicator: Indicator, unit: Unit, reading: Reading) -> None:
         )
 
 
-def increment_from_total(indicator: Indicator, total: float, year_to_date: float) -> float:
+def increment_from_total(indicator: Indicator, total: Decimal, year_to_date: Decimal) -> Decimal:
     """The figure implied by a year-to-date total (``--total``) given what is already recorded."""
     if indicator.kind != "cumulative":
         raise InputError(
@@ -77,4 +79,4 @@ def increment_from_total(indicator: Indicator, total: float, year_to_date: float
                 measure=indicator.measure,
             )
         )
-    return total - year_to_date
+    return float(to_decimal(total) - to_decimal(year_to_date))  # 10,7 − 10,6 is 0,1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from thiduaCLI.actions import InitResult, Recorded, Review
@@ -13,7 +14,7 @@ from thiduaCLI.dates import format_date
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
-from thiduaCLI.numbers import format_number, format_percent, format_quantity
+from thiduaCLI.numbers import format_number, format_percent, format_quantity, to_decimal
 from thiduaCLI.plan import Indicator, Plan, Unit
 
 # Rich is imported where a table is drawn: thidua report prints one line and never needs it.
@@ -48,12 +49,13 @@ SOURCE_LABELS = {"ward": N_("phường báo cáo"), "units": N_("tổng hợp"),
 BAR_WIDTH = 8
 
 
-def rounded(value: float | None, places: int = 6) -> float | None:
-    """A float for JSON, without binary noise in the last places."""
-    return None if value is None else round(value, places)
+def rounded(value: Decimal | float | None) -> Decimal | None:
+    """A number for JSON as the Decimal it stands for (a stored float by its shortest
+    ``repr``); the JSON writer turns it into a plain number exact to nine places."""
+    return None if value is None else to_decimal(value)
 
 
-def target_text(indicator: Indicator, target: float) -> str:
+def target_text(indicator: Indicator, target: Decimal) -> str:
     return f"{COMPARATOR_SIGNS[indicator.comparator]} {format_quantity(target, indicator.measure)}"
 
 
@@ -89,10 +91,10 @@ def basis_label(basis: str) -> str:
     return _("mốc quý") if basis == "milestones" else _("chia đều")
 
 
-def _bar(ratio: float | None) -> str:
+def _bar(ratio: Decimal | None) -> str:
     if ratio is None:
         return ""
-    filled = round(min(1.0, max(0.0, ratio)) * BAR_WIDTH)
+    filled = round(min(1, max(0, ratio)) * BAR_WIDTH)  # a picture: the nearest cell will do
     return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 
@@ -359,7 +361,7 @@ def recorded_line(recorded: Recorded) -> str:
     standing = standing.format(
         value=format_quantity(judged.value, ind.measure),
         target=target_text(ind, judged.target),
-        attainment=format_percent(judged.attainment),
+        attainment=format_percent(judged.attainment, fixed=False),
         expected=format_quantity(judged.expected, ind.measure),
         state=_(STATE_LABELS[judged.state]).lower(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Group
@@ -177,8 +178,8 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
             _("mới") if movement(row) == "new" else movement(row),
             result.unit.code,
             result.unit.name,
-            format_number(result.score),
-            "" if row.previous_score is None else format_number(row.previous_score),
+            score_text(plan, result.score),
+            "" if row.previous_score is None else score_text(plan, row.previous_score),
             result.grade if result.eligible else _(UNRANKED),
             reported,
         )
@@ -196,7 +197,7 @@ def proposal_reason(plan: Plan, proposal: Proposal) -> str:
         rank=row.rank,
         size=proposal.block_size,
         block=block.lower(),
-        score=format_number(row.result.score),
+        score=score_text(plan, row.result.score),
         grade=row.result.grade.lower(),
     )
     needs = [_("từ {grade}").format(grade=rule.grade.lower())]
@@ -266,20 +267,34 @@ def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
 # --------------------------------------------------------------------------- scorecard
 
 
-def arithmetic(result: UnitScore) -> str:
-    """How the score was computed, as a line a person can check with a calculator."""
+def score_text(plan: Plan, score: Decimal) -> str:
+    """A score as every column of scores shows it: the plan's decimals, always all of them
+    (95,87 / 98,20 / 68,00)."""
+    return format_number(score, plan.scoring.decimals, fixed=True)
+
+
+def arithmetic(plan: Plan, result: UnitScore) -> str:
+    """How the score was computed, as a line a person can check with a calculator: the exact
+    sum (to four more places than the score) and the score it rounds to, half up."""
     weight = sum(part.weight for part in result.parts)
     terms = " + ".join(
-        f"{format_number(part.weight)} × {format_percent(part.capped, 2)}" for part in result.parts
+        f"{format_number(part.weight)} × {format_percent(part.capped, 2, fixed=False)}"
+        for part in result.parts
     )
-    line = f"({terms}) / {format_number(weight)} × 100 = {format_number(result.base)}"
+    places = plan.scoring.decimals + EXTRA_PLACES
+    line = f"({terms}) / {format_number(weight)} × 100 = {format_number(result.base, places)}"
     if result.bonus or result.deduction:
-        line += _("; + {bonus} điểm thưởng − {deduction} điểm trừ").format(
-            bonus=format_number(result.bonus), deduction=format_number(result.deduction)
+        line += _("; + {bonus} điểm thưởng − {deduction} điểm trừ = {exact}").format(
+            bonus=format_number(result.bonus),
+            deduction=format_number(result.deduction),
+            exact=format_number(result.exact, places),
         )
     return _("{line} → {score} điểm: {grade}").format(
-        line=line, score=format_number(result.score), grade=result.grade
+        line=line, score=score_text(plan, result.score), grade=result.grade
     )
+
+
+EXTRA_PLACES = 4  # the arithmetic's exact sum: four places beyond the score's
 
 
 def path_json(path: GradePath) -> dict[str, Any]:
@@ -313,7 +328,7 @@ def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any
         "scoring": scoring_json(plan),
         **score_json(card.result),
         "rank": row.rank if row else None,
-        "arithmetic": arithmetic(card.result),
+        "arithmetic": arithmetic(plan, card.result),
         "next_grade": next_grade_json(card.next),
     }
 
@@ -366,12 +381,12 @@ def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
             format_percent(judged.progress),
             format_percent(part.capped),
             format_number(part.weight),
-            format_number(part.points),
+            score_text(plan, part.points),
             last,
             "" if projection is None else format_quantity(projection, indicator.measure),
             state_text(judged.state),
         )
-    lines = [Text(_("Điểm = {arithmetic}").format(arithmetic=arithmetic(result)))]
+    lines = [Text(_("Điểm = {arithmetic}").format(arithmetic=arithmetic(plan, result)))]
     if card.rank is not None:
         place = _(UNRANKED)
         if card.rank.rank is not None:
@@ -394,7 +409,7 @@ def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
             ).format(
                 grade=step.grade.name.lower(),
                 min=format_number(step.grade.min),
-                gap=format_number(step.gap),
+                gap=score_text(plan, step.gap),
             )
         )
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -98,7 +99,9 @@ def describe_changes(old: Plan, new: Plan) -> list[str]:
     return changes + [_target_phrase(*change) for change in target_differences(old, new)]
 
 
-def target_differences(old: Plan, new: Plan) -> list[tuple[str, str, float | None, float | None]]:
+def target_differences(
+    old: Plan, new: Plan
+) -> list[tuple[str, str, Decimal | None, Decimal | None]]:
     """(unit, indicator, old target, new target) for every target that differs; None where a
     unit did not sign, or no longer signs, the indicator. Units are those in both plans."""
     differences = []
@@ -111,7 +114,7 @@ def target_differences(old: Plan, new: Plan) -> list[tuple[str, str, float | Non
     return differences
 
 
-def _target_phrase(unit: str, indicator: str, was: float | None, now: float | None) -> str:
+def _target_phrase(unit: str, indicator: str, was: Decimal | None, now: Decimal | None) -> str:
     if was is None:
         return _("{location} ký thêm {indicator}").format(
             location=f"units.{unit}", indicator=indicator

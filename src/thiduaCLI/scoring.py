@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Context, Decimal
 from functools import cache
 from operator import itemgetter
 
-from thiduaCLI.attainment import Assessment, Observation, Observations, assess, year_fraction
+from thiduaCLI.attainment import Assessment, Observation, Observations, assess, months_left
 from thiduaCLI.lookup import sort_key
-from thiduaCLI.plan import Commendation, Grade, Plan, Unit
-
-SCORE_DECIMALS = 2
+from thiduaCLI.numbers import HUNDRED, PLACES, ZERO, divide, round_half_up
+from thiduaCLI.plan import Commendation, Grade, Indicator, Plan, Scoring, Unit
 
 
 @dataclass(slots=True)
@@ -26,11 +26,11 @@ class ScorePart:
     indicator: str
     assessment: Assessment
     observation: Observation | None
-    capped: float
-    weight: float
-    points: float
-    bonus: float
-    deduction: float
+    capped: Decimal
+    weight: Decimal
+    points: Decimal
+    bonus: Decimal
+    deduction: Decimal
 
     @property
     def missing(self) -> bool:
@@ -45,16 +45,22 @@ class ScorePart:
 
 @dataclass(slots=True)
 class UnitScore:
-    """A unit's score over its agreement: parts, bonus, deduction, grade, eligibility."""
+    """A unit's score over its agreement: parts, bonus, deduction, grade, eligibility.
+
+    ``exact`` is ``base + bonus − deduction`` (never below 0) as computed; ``score`` is it
+    rounded half up to the plan's ``decimals``: the number printed, and the one the grade
+    and the rank are decided on, so that what a meeting reads is what decided.
+    """
 
     unit: Unit
     parts: tuple[ScorePart, ...]
-    base: float
-    bonus: float
-    deduction: float
-    score: float
+    base: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    score: Decimal
     grade: str
     eligible: bool
+    exact: Decimal = ZERO
 
     @property
     def reported(self) -> int:
@@ -84,62 +90,113 @@ class UnitScore:
         return max(known) if known else None
 
 
-def grade_for(plan: Plan, score: float) -> str:
-    """The first grade, from the top, whose threshold the score reaches."""
+def grade_for(plan: Plan, score: Decimal) -> str:
+    """The first grade, from the top, whose threshold the (rounded) score reaches."""
     for grade in plan.scoring.grades:
         if score >= grade.min:
             return grade.name
     return plan.scoring.grades[-1].name
 
 
-def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) -> UnitScore:
-    """Weighted mean of capped progress over the agreement (× 100), plus bonus, less deduction.
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """A plan's scoring rules as the score of every unit uses them, worked out once."""
 
-    A missing figure counts 0; progress below 0 (a negative growth rate) counts 0. Points are
-    kept unrounded; only the final score is rounded, to two decimals, and never goes below 0.
-    """
-    rules = plan.scoring
-    cap = rules.cap / 100
-    per_indicator, missing_deduction, late_deduction = (
-        rules.bonus.per_indicator,
-        rules.deductions.missing,
-        rules.deductions.late,
+    cap: Decimal
+    strict_ceiling: Decimal
+    per_indicator: Decimal
+    missing: Decimal
+    late: Decimal
+
+
+@cache
+def _rules(scoring: Scoring) -> _Rules:
+    return _Rules(
+        cap=divide(scoring.cap, HUNDRED),
+        strict_ceiling=1 - divide(scoring.strict_penalty, HUNDRED),
+        per_indicator=scoring.bonus.per_indicator,
+        missing=scoring.deductions.missing,
+        late=scoring.deductions.late,
     )
+
+
+def counted_progress(
+    indicator: Indicator, judged: Assessment, cap: Decimal, strict_ceiling: Decimal
+) -> Decimal:
+    """The progress a score counts: ``progress`` held between 0 and the cap; for a strict
+    comparator (``>``, ``<``) a value not strictly beyond its basis (exactly on it, or short
+    of it) counts at most ``strict_ceiling`` (1 − strict_penalty/100), so that exactly on a
+    "hơn" target never earns what beating it earns."""
+    progress = judged.progress
+    if progress is None or progress <= 0:
+        return ZERO
+    if indicator.comparator in _STRICT and judged.value is not None:
+        basis = judged.basis_target
+        beyond = judged.value > basis if indicator.comparator == ">" else judged.value < basis
+        if not beyond:
+            return min(progress, strict_ceiling)
+    return min(progress, cap)
+
+
+_STRICT = (">", "<")
+
+
+def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) -> UnitScore:
+    """Weighted mean of counted progress over the agreement (× 100), plus bonus, less
+    deduction.
+
+    A missing figure counts 0; progress below 0 (a negative growth rate) counts 0. Everything
+    is a Decimal, kept unrounded; only the final score is rounded, half up to the plan's
+    ``decimals``, and never goes below 0.
+    """
+    rules = _rules(plan.scoring)
     indicators, weights, year = plan.indicators, unit.weights, plan.year
-    total_weight = sum(weights[code] for code in unit.agreement)
+    total_weight = sum((weights[code] for code in unit.agreement), ZERO)
     parts = []
-    base = bonus = deduction = 0.0
+    base = bonus = deduction = ZERO
     reported = 0
     for code, target in unit.agreement.items():
         indicator = indicators[code]
         observation = observations.get((unit.code, code))
         if observation is None:
             judged = assess(indicator, target, None, as_of, year)
-            part_deduction = missing_deduction
+            part_deduction = rules.missing
         else:
             reported += 1
             judged = assess(indicator, target, observation.value(indicator), as_of, year)
-            part_deduction = late_deduction if observation.late else 0.0
-        capped = min(cap, max(0.0, judged.progress or 0.0))
+            part_deduction = rules.late if observation.late else ZERO
+        capped = counted_progress(indicator, judged, rules.cap, rules.strict_ceiling)
         weight = weights[code]
-        points = 100 * capped * weight / total_weight
-        part_bonus = per_indicator if judged.met and (judged.attainment or 0.0) > 1 else 0.0
+        points = divide(HUNDRED * capped * weight, total_weight)
+        part_bonus = rules.per_indicator if judged.met and (judged.attainment or ZERO) > 1 else ZERO
         parts.append(
             ScorePart(code, judged, observation, capped, weight, points, part_bonus, part_deduction)
         )
         base += points
         bonus += part_bonus
         deduction += part_deduction
-    bonus = _at_most(bonus, rules.bonus.max)
-    deduction = _at_most(deduction, rules.deductions.max)
-    score = max(0.0, round(base + bonus - deduction, SCORE_DECIMALS))
-    eligible = reported * 100 >= rules.min_reported * len(parts)
+    bonus = _at_most(bonus, plan.scoring.bonus.max)
+    deduction = _at_most(deduction, plan.scoring.deductions.max)
+    exact = max(ZERO, settled(base + bonus - deduction))
+    score = round_half_up(exact, plan.scoring.decimals)
+    eligible = reported * 100 >= plan.scoring.min_reported * len(parts)
     return UnitScore(
-        unit, tuple(parts), base, bonus, deduction, score, grade_for(plan, score), eligible
+        unit, tuple(parts), base, bonus, deduction, score, grade_for(plan, score), eligible, exact
     )
 
 
-def _at_most(total: float, limit: float | None) -> float:
+# Points are quotients worked out to 28 significant digits; their sum can end a few units of
+# the 28th digit away from the exact value (1/3 + 1/6 + 1/2). Rounded to 24 digits, a sum
+# that is exactly 49,995 is 49,995 again before it is rounded for display and grade.
+_SETTLE = Context(prec=24)
+
+
+def settled(total: Decimal) -> Decimal:
+    """A sum of quotients without the noise of their last digits (see ``_SETTLE``)."""
+    return _SETTLE.plus(total)
+
+
+def _at_most(total: Decimal, limit: Decimal | None) -> Decimal:
     return total if limit is None else min(total, limit)
 
 
@@ -154,7 +211,7 @@ class RankRow:
     rank: int | None
     result: UnitScore
     previous_rank: int | None = None
-    previous_score: float | None = None
+    previous_score: Decimal | None = None
 
     @property
     def move(self) -> int | None:
@@ -165,7 +222,8 @@ class RankRow:
 
 
 def _order_key(plan: Plan, result: UnitScore) -> tuple[object, ...]:
-    """Score first, then the plan's tie-breakers; equal keys share a rank."""
+    """The score as shown (rounded), then the plan's tie-breakers; equal keys share a rank:
+    two units printed with the same score are never ranked apart by digits nobody sees."""
     key: list[object] = [-result.score]
     for breaker in plan.scoring.tie_breakers:
         if breaker == "achieved":
@@ -271,10 +329,10 @@ class GradePath:
     """One way to close the gap to the next grade: this indicator alone reaching a value."""
 
     indicator: str
-    value_needed: float
-    change: float
-    by_year_end: float | None = None
-    per_month: float | None = None
+    value_needed: Decimal
+    change: Decimal
+    by_year_end: Decimal | None = None
+    per_month: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -282,7 +340,7 @@ class NextGrade:
     """The next grade up, the points missing, and the indicators that could close the gap."""
 
     grade: Grade
-    gap: float
+    gap: Decimal
     paths: list[GradePath] = field(default_factory=list)
 
 
@@ -299,30 +357,35 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
     if position == 0:
         return None
     goal = grades[position - 1]
-    gap = goal.min - (result.base + result.bonus - result.deduction)
-    cap = plan.scoring.cap / 100
-    total_weight = sum(part.weight for part in result.parts)
-    months_left = (1 - year_fraction(as_of, plan.year)) * 12
+    gap = goal.min - result.score  # as a person reads it: the score shown plus the gap
+    exact_gap = goal.min - result.exact  # what the paths close: the exact score reaches min
+    rules = _rules(plan.scoring)
+    total_weight = sum((part.weight for part in result.parts), ZERO)
+    months = months_left(as_of, plan.year)
     paths = []
     for part in result.parts:
         if part.weight == 0:
             continue
-        needed_progress = part.capped + gap * total_weight / (100 * part.weight)
+        needed_progress = part.capped + divide(exact_gap * total_weight, HUNDRED * part.weight)
         basis = part.assessment.basis_target
-        if needed_progress > cap + 1e-9 or basis <= 0:
-            continue
         indicator = plan.indicators[part.indicator]
-        current = part.assessment.value or 0.0
+        strict = indicator.comparator in _STRICT
+        if strict and needed_progress > rules.strict_ceiling:
+            needed_progress = max(needed_progress, 1)  # beyond the basis, not merely on it
+        if needed_progress > rules.cap or basis <= 0:
+            continue
+        current = part.assessment.value or ZERO
         if indicator.lower_is_better:
-            value_needed = basis / needed_progress
+            value_needed = divide(basis, needed_progress)
         else:
             value_needed = basis * needed_progress
+        value_needed = round_half_up(value_needed, PLACES)  # a value has at most nine places
         if indicator.share and value_needed > 100:
             continue  # no share goes past 100 %
         path = GradePath(part.indicator, value_needed, value_needed - current)
         if indicator.kind == "cumulative" and not indicator.lower_is_better:
-            year_end = part.assessment.target * needed_progress
-            per_month = (year_end - current) / months_left if months_left > 0 else None
+            year_end = round_half_up(part.assessment.target * needed_progress, PLACES)
+            per_month = divide(year_end - current, Decimal(months)) if months > 0 else None
             path = replace(path, by_year_end=year_end, per_month=per_month)
         paths.append(path)
     return NextGrade(goal, gap, paths)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
@@ -531,7 +532,7 @@ def active() -> ColumnElement[bool]:
     return calendar.sql_counted(_FIGURE, _RETRACTION)
 
 
-def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> float:
+def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> Decimal:
     """Exact sum of a unit's counted figures on an indicator dated up to ``as_of``."""
     query = select(func.sum(Figure.whole), func.sum(Figure.nano)).where(
         Figure.year == year,
@@ -541,7 +542,7 @@ def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: 
         active(),
     )
     whole, nano = session.connection().execute(query).one()
-    return float(from_parts(whole, nano))
+    return from_parts(whole, nano)
 
 
 def observations(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from thiduaCLI.attainment import IndicatorStatus, Observations
 from thiduaCLI.calendar import (
@@ -93,8 +94,8 @@ class Finding:
     unit: str
     name: str
     indicator: str | None
-    value: float | None
-    threshold: float | None
+    value: Decimal | int | None
+    threshold: Decimal | int | None
     state: str
 
 
@@ -164,8 +165,8 @@ def overdue(plan: Plan, observations: Observations, as_of: date, days: int) -> l
     return findings
 
 
-def below(rows: Sequence[RankRow], score: float) -> list[Finding]:
-    """Units scoring below ``score``."""
+def below(rows: Sequence[RankRow], score: Decimal) -> list[Finding]:
+    """Units scoring below ``score`` (the score as shown, rounded half up)."""
     return [
         Finding(
             "below",
