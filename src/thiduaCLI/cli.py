@@ -207,14 +207,18 @@ def _show(
 
 def _notes(notes: list[str], quiet: bool = False) -> None:
     """Notes go to stderr, so that stdout holds only the answer; ``--quiet`` drops them."""
+    from thiduaCLI.literal import visible
+
     for note in [] if quiet else notes:
-        typer.echo(_("Ghi chú: {note}").format(note=note), err=True)
+        typer.echo(visible(_("Ghi chú: {note}").format(note=note)), err=True)
 
 
 def _say(text: str, quiet: bool) -> None:
     """A write command's confirmation line, unless ``--quiet``."""
     if not quiet:
-        typer.echo(text)
+        from thiduaCLI.literal import visible
+
+        typer.echo(visible(text))
 
 
 @app.command(
@@ -973,8 +977,10 @@ def main() -> None:
 
 
 def _fail(message: str) -> None:
-    """The one line on stderr that says what went wrong."""
-    typer.echo(_("Lỗi: {message}").format(message=message), err=True)
+    """The one line on stderr that says what went wrong (what it quotes made visible)."""
+    from thiduaCLI.literal import visible
+
+    typer.echo(visible(_("Lỗi: {message}").format(message=message)), err=True)
 
 
 def _stdout_failed(error: OSError) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from thiduaCLI.i18n import _
+from thiduaCLI.literal import visible
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +54,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return formula_safe(value) if isinstance(value, str) else str(value)
+    return formula_safe(visible(value)) if isinstance(value, str) else str(value)
 
 
 def formula_safe(text: str) -> str:
@@ -95,7 +96,7 @@ def _markdown_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return visible(str(value))
 
 
 def to_ndjson(records: Sequence[dict[str, Any]]) -> str:

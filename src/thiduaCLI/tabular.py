@@ -181,14 +181,34 @@ def plain_number(value: float) -> str:
 
 
 def write_xlsx(rows: Sequence[dict[str, object]], target: IO[bytes]) -> None:
-    """An Excel workbook with one sheet: numbers as numbers, dates as dates."""
+    """An Excel workbook with one sheet: numbers as numbers, dates as dates.
+
+    A text holding characters an Excel file cannot (ESC, NUL and the other control
+    characters but tab and line breaks) is written with them made visible (``␛``), and the
+    cell's comment says so."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.comments import Comment
+
+    from thiduaCLI.literal import visible
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("figures")
     sheet.append(list(COLUMNS))
+    said = _(
+        "thidua: ô này có ký tự điều khiển Excel không chứa được; đã thay bằng ký hiệu "
+        "nhìn thấy (␛ là ESC, ␀ là NUL)"
+    )
     for row in rows:
-        sheet.append(_safe_row(row))
+        cells: list[object] = []
+        for cell in _safe_row(row):
+            if isinstance(cell, str) and ILLEGAL_CHARACTERS_RE.search(cell):
+                shown = WriteOnlyCell(sheet, value=visible(cell, newlines=True))
+                shown.comment = Comment(said, "thidua")
+                cell = shown
+            cells.append(cell)
+        sheet.append(cells)
     book.save(target)
 
 
