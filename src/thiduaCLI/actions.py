@@ -20,6 +20,7 @@ from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, asses
 from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.i18n import N_, _, ngettext
+from thiduaCLI.literal import NAME_LIMIT, NOTE_LIMIT, check_length
 from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import LARGEST, Reading, format_number, in_measure, parse_value
@@ -249,6 +250,9 @@ def report(
     (marked ``duplicate``), so that a retried cron job never counts twice.
     """
     plan = opened_db.plan
+    check_length(note, NOTE_LIMIT, _("ghi chú (--note)"))
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+    check_length(key, NAME_LIMIT, _("khóa (--key)"))
     unit = find_unit(plan, unit_query)
     indicator = find_indicator(plan, indicator_query)
     reading = in_measure(parse_value(value_text, number_format), indicator.measure)
@@ -520,6 +524,7 @@ def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figu
 
 
 def _reason(text: str) -> str:
+    check_length(text, NOTE_LIMIT, _("lý do (--reason)"))
     reason = text.strip()
     if not reason:
         raise InputError(_("--reason không được để trống: ghi lý do để lịch sử giải thích được"))
@@ -539,6 +544,7 @@ def correct(
     ``number_format`` says how the typed value writes numbers (``vi`` or ``en``)."""
     plan = opened_db.plan
     reason = _reason(reason)
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
     typed = parse_value(value_text, number_format)
     with opened_db.database.session(write=True) as session:
         old = _counted_figure(session, figure_id, "correct")
@@ -582,6 +588,7 @@ def correct(
 def retract(opened_db: Opened, figure_id: int, reason: str, by: str) -> Figure:
     """Take a figure out of every computation, keeping it and the reason in history."""
     reason = _reason(reason)
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
     with opened_db.database.session(write=True) as session:
         figure = _counted_figure(session, figure_id, "retract")
         store.add_retraction(
@@ -716,6 +723,10 @@ class _RowReader:
         check_reading(indicator, unit, reading)
         day = self._day(cells["date"])
         note = cells.get("note")
+        note = None if note is None else str(note)
+        by = str(cells.get("by") or self.by)
+        check_length(note, NOTE_LIMIT, _("ghi chú"))
+        check_length(by, NAME_LIMIT, _("người nhập"))
         return (  # in store.FIGURE_COLUMNS order
             self.plan.year,
             unit.code,
@@ -725,8 +736,8 @@ class _RowReader:
             _float(reading.denominator),
             None,  # reported_total
             day,
-            str(cells.get("by") or self.by),
-            None if note is None else str(note),
+            by,
+            note,
             self.recorded_at,
             origin,
             None,  # supersedes

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from thiduaCLI.errors import InputError
+from thiduaCLI.i18n import _
+
 NOTE_LIMIT = 2_000  # characters of a note or a reason
 NAME_LIMIT = 200  # characters of who recorded a figure, and of a name in the plan
 
@@ -50,3 +53,19 @@ def visible(text: str, *, newlines: bool = False) -> str:
 def has_hidden(text: str) -> bool:
     """Whether :func:`visible` would change ``text``."""
     return _HIDDEN.search(text) is not None
+
+
+def check_length(text: str | None, limit: int, what: str) -> str | None:
+    """``text`` when it holds at most ``limit`` characters; else an :class:`InputError` naming
+    ``what`` (already in the reader's language), its length and the limit."""
+    if text is not None and len(text) > limit:
+        raise InputError(
+            _("{what} dài {length} ký tự, tối đa {limit}").format(
+                what=what, length=_grouped(len(text)), limit=_grouped(limit)
+            )
+        )
+    return text
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")

@@ -26,7 +26,7 @@ Cycle = Literal["monthly", "quarterly"]
 CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]  # literal.NAME_LIMIT
 NonNegative = Annotated[float, Field(ge=0, lt=1e15, allow_inf_nan=False)]
 DueDays = Annotated[int, Field(ge=0, le=90)]
 
