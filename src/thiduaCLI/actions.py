@@ -47,8 +47,11 @@ class Opened:
 
 
 @contextmanager
-def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterator[Opened]:
-    """Open the database, creating it with the shipped plan when it is missing.
+def opened(
+    db_path: Path, year: int | None, today: date | None = None, *, create: bool = True
+) -> Iterator[Opened]:
+    """Open the database, creating it with the shipped plan when it is missing (unless not
+    ``create``: a ``--dry-run`` writes nothing, not even a new file).
 
     Without a year, the plan of this year is used if there is one, else the newest.
     """
@@ -61,7 +64,7 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
         shipped.append((load_plan(source), source))
         store.save_plan(session, shipped[0][0], str(source))
 
-    with store.open_database(db_path, seed) as database:
+    with store.open_database(db_path, seed, create=create) as database:
         notes = []
         if database.created:
             notes.append(
@@ -793,6 +796,7 @@ def export_rows(opened_db: Opened) -> list[dict[str, object]]:
     from thiduaCLI.tabular import plain_number
 
     with opened_db.database.session() as session:
+        store.check_integrity(session, opened_db.database.path)  # an export is read whole
         figures = store.active_figures(session, opened_db.plan.year)
     return [
         {
