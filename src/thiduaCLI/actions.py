@@ -20,6 +20,7 @@ from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, asses
 from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.i18n import N_, _, ngettext
+from thiduaCLI.literal import NAME_LIMIT, NOTE_LIMIT, check_length
 from thiduaCLI.lookup import Index, resolve
 from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.numbers import (
@@ -55,8 +56,11 @@ class Opened:
 
 
 @contextmanager
-def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterator[Opened]:
-    """Open the database, creating it with the shipped plan when it is missing.
+def opened(
+    db_path: Path, year: int | None, today: date | None = None, *, create: bool = True
+) -> Iterator[Opened]:
+    """Open the database, creating it with the shipped plan when it is missing (unless not
+    ``create``: a ``--dry-run`` writes nothing, not even a new file).
 
     Without a year, the plan of this year is used if there is one, else the newest.
     """
@@ -69,7 +73,7 @@ def opened(db_path: Path, year: int | None, today: date | None = None) -> Iterat
         shipped.append((load_plan(source), source))
         store.save_plan(session, shipped[0][0], str(source))
 
-    with store.open_database(db_path, seed) as database:
+    with store.open_database(db_path, seed, create=create) as database:
         notes = []
         if database.created:
             notes.append(
@@ -258,6 +262,9 @@ def report(
     (marked ``duplicate``), so that a retried cron job never counts twice.
     """
     plan = opened_db.plan
+    check_length(note, NOTE_LIMIT, _("ghi chú (--note)"))
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+    check_length(key, NAME_LIMIT, _("khóa (--key)"))
     unit = find_unit(plan, unit_query)
     indicator = find_indicator(plan, indicator_query)
     reading = in_measure(parse_value(value_text, number_format), indicator.measure)
@@ -529,6 +536,7 @@ def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figu
 
 
 def _reason(text: str) -> str:
+    check_length(text, NOTE_LIMIT, _("lý do (--reason)"))
     reason = text.strip()
     if not reason:
         raise InputError(_("--reason không được để trống: ghi lý do để lịch sử giải thích được"))
@@ -548,6 +556,7 @@ def correct(
     ``number_format`` says how the typed value writes numbers (``vi`` or ``en``)."""
     plan = opened_db.plan
     reason = _reason(reason)
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
     typed = parse_value(value_text, number_format)
     with opened_db.database.session(write=True) as session:
         old = _counted_figure(session, figure_id, "correct")
@@ -591,6 +600,7 @@ def correct(
 def retract(opened_db: Opened, figure_id: int, reason: str, by: str) -> Figure:
     """Take a figure out of every computation, keeping it and the reason in history."""
     reason = _reason(reason)
+    check_length(by, NAME_LIMIT, _("người nhập (--by)"))
     with opened_db.database.session(write=True) as session:
         figure = _counted_figure(session, figure_id, "retract")
         store.add_retraction(
@@ -725,6 +735,10 @@ class _RowReader:
         check_reading(indicator, unit, reading)
         day = self._day(cells["date"])
         note = cells.get("note")
+        note = None if note is None else str(note)
+        by = str(cells.get("by") or self.by)
+        check_length(note, NOTE_LIMIT, _("ghi chú"))
+        check_length(by, NAME_LIMIT, _("người nhập"))
         return (  # in store.FIGURE_COLUMNS order
             self.plan.year,
             unit.code,
@@ -734,8 +748,8 @@ class _RowReader:
             _float(reading.denominator),
             None,  # reported_total
             day,
-            str(cells.get("by") or self.by),
-            None if note is None else str(note),
+            by,
+            note,
             self.recorded_at,
             origin,
             None,  # supersedes
@@ -794,6 +808,7 @@ def export_rows(opened_db: Opened) -> list[dict[str, object]]:
     from thiduaCLI.tabular import plain_number
 
     with opened_db.database.session() as session:
+        store.check_integrity(session, opened_db.database.path)  # an export is read whole
         figures = store.active_figures(session, opened_db.plan.year)
     return [
         {

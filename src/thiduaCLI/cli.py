@@ -53,15 +53,45 @@ class Settings:
         self.year = year
 
     @property
-    def db_path(self) -> Path:
-        """``--db``, else ``THIDUA_DB``, else the user's data directory."""
+    def db_location(self) -> Path:
+        """``--db``, else ``THIDUA_DB``, else the user's data directory (nothing created)."""
         if self.db is not None:
             return self.db
         from thiduaCLI.store import default_path
 
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        return default_path()
+
+    @property
+    def db_path(self) -> Path:
+        """:attr:`db_location`, its data directory made (owner-only) when it is the default."""
+        path = self.db_location
+        if self.db is None:
+            _private_folders(path.parent)
         return path
+
+
+def _private_folders(folder: Path) -> None:
+    """Make ``folder`` and the parents it lacks, each readable by its owner only (0700,
+    whatever the umask), or one error naming the folder that cannot be made and why."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+            os.chmod(path, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise ThiduaError(
+                _(
+                    "không tạo được thư mục dữ liệu {folder} ({why}); chọn tệp cơ sở dữ liệu "
+                    "khác bằng --db hoặc THIDUA_DB"
+                ).format(folder=path, why=error.strerror)
+            ) from None
 
 
 def _version(show: bool) -> None:
@@ -207,14 +237,18 @@ def _show(
 
 def _notes(notes: list[str], quiet: bool = False) -> None:
     """Notes go to stderr, so that stdout holds only the answer; ``--quiet`` drops them."""
+    from thiduaCLI.literal import visible
+
     for note in [] if quiet else notes:
-        typer.echo(_("Ghi chú: {note}").format(note=note), err=True)
+        typer.echo(visible(_("Ghi chú: {note}").format(note=note)), err=True)
 
 
 def _say(text: str, quiet: bool) -> None:
     """A write command's confirmation line, unless ``--quiet``."""
     if not quiet:
-        typer.echo(text)
+        from thiduaCLI.literal import visible
+
+        typer.echo(visible(text))
 
 
 @app.command(
@@ -803,7 +837,7 @@ def import_(
     settings: Settings = context.obj
     path = None if file == "-" else Path(file)
     stream = sys.stdin.buffer if path is None else None
-    with actions.opened(settings.db_path, settings.year) as opened:
+    with actions.opened(settings.db_path, settings.year, create=not dry_run) as opened:
         try:
             result = actions.import_figures(
                 opened,
@@ -833,7 +867,13 @@ def import_(
 )
 def export(
     context: typer.Context,
-    output_format: Annotated[str, typer.Option("--format", help=_("csv, xlsx hoặc json."))] = "csv",
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help=_("csv, xlsx hoặc json (mặc định: theo đuôi tệp của --output, không có thì csv)."),
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
     ] = None,
@@ -841,10 +881,11 @@ def export(
     """Export the counted figures with the import columns."""
     from thiduaCLI import actions, tabular
 
-    if output_format not in ("csv", "xlsx", "json"):
+    if output_format is not None and output_format not in EXPORT_FORMATS:
         raise UsageProblem(
             _("--format {value}: chọn csv, xlsx hoặc json").format(value=output_format)
         )
+    output_format = _export_format(output_format, output)
     if output_format == "xlsx" and output is None:
         raise UsageProblem(_("--format xlsx cần --output TỆP.xlsx"))
     settings: Settings = context.obj
@@ -861,6 +902,27 @@ def export(
     else:
         with _new_file(output) as handle:
             handle.write(text.encode("utf-8"))
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
+def _export_format(chosen: str | None, output: Path | None) -> str:
+    """The format an export writes: ``--format``, else the output file's extension, else CSV.
+    A file named ``.xlsx`` never receives CSV text: a format that contradicts the extension is
+    a usage error."""
+    suffix = "" if output is None else output.suffix.lower().lstrip(".")
+    implied = suffix if suffix in EXPORT_FORMATS else None
+    if chosen is None:
+        return implied or "csv"
+    if implied is not None and implied != chosen:
+        raise UsageProblem(
+            _(
+                "--format {chosen} không khớp với đuôi tệp {path} (.{suffix}); đổi tên tệp "
+                "hoặc bỏ --format"
+            ).format(chosen=chosen, path=output, suffix=suffix)
+        )
+    return chosen
 
 
 @contextmanager
@@ -933,7 +995,7 @@ app.add_typer(db_app, name="db")
 def db_path(context: typer.Context) -> None:
     """Print the path of the database file in use."""
     settings: Settings = context.obj
-    typer.echo(str(settings.db_path))
+    typer.echo(str(settings.db_location))
 
 
 def main() -> None:
@@ -973,8 +1035,10 @@ def main() -> None:
 
 
 def _fail(message: str) -> None:
-    """The one line on stderr that says what went wrong."""
-    typer.echo(_("Lỗi: {message}").format(message=message), err=True)
+    """The one line on stderr that says what went wrong (what it quotes made visible)."""
+    from thiduaCLI.literal import visible
+
+    typer.echo(visible(_("Lỗi: {message}").format(message=message)), err=True)
 
 
 def _stdout_failed(error: OSError) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from thiduaCLI.i18n import _
+from thiduaCLI.literal import visible
 from thiduaCLI.numbers import json_number, plain_decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,7 +67,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return plain_decimal(value)
-    return formula_safe(value) if isinstance(value, str) else str(value)
+    return formula_safe(visible(value)) if isinstance(value, str) else str(value)
 
 
 def formula_safe(text: str) -> str:
@@ -110,7 +111,7 @@ def _markdown_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return plain_decimal(value)
-    return str(value)
+    return visible(str(value))
 
 
 def to_ndjson(records: Sequence[dict[str, Any]]) -> str:

@@ -27,7 +27,7 @@ Cycle = Literal["monthly", "quarterly"]
 CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, min_length=1, max_length=40)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]  # literal.NAME_LIMIT
 # Every number of a plan is a Decimal: the digits written are the digits computed with
 # (a stored plan written by an older thidua holds floats, read back by their shortest repr).
 NonNegative = Annotated[Decimal, Field(ge=0, lt=Decimal("1e15"), allow_inf_nan=False)]

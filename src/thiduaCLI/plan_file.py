@@ -68,6 +68,9 @@ class _PlanFile(Strict):
 # ----------------------------------------------------------------------------- loading
 
 
+MAX_PLAN_BYTES = 10_000_000  # a province's plan is well under a megabyte
+
+
 def shipped_plan_path() -> Path:
     """The plan shipped with thidua: inside the wheel, or ``data/`` in a source checkout."""
     packaged = resources.files("thiduaCLI") / "data" / "targets_2026.toml"
@@ -79,6 +82,12 @@ def shipped_plan_path() -> Path:
 def load_plan(path: Path) -> Plan:
     """Read and validate a plan file."""
     try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            raise PlanError(
+                _("{path}: tệp kế hoạch lớn quá {limit} MB").format(
+                    path=path, limit=MAX_PLAN_BYTES // 1_000_000
+                )
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PlanError(_("{path}: không tìm thấy tệp kế hoạch").format(path=path)) from None
@@ -360,6 +369,7 @@ _MESSAGES: dict[str, str] = {
     "literal_error": N_("phải là một trong {expected}"),
     "string_pattern_mismatch": N_("mã chỉ gồm chữ không dấu, số, '_' và '-'"),
     "string_too_short": N_("không được để trống"),
+    "string_too_long": N_("dài quá {max_length} ký tự"),
     "too_short": N_("không được để trống"),
     "finite_number": N_("phải là số hữu hạn"),
     "float_type": N_("phải là số"),
@@ -403,11 +413,15 @@ def _describe_validation_error(exc: ValidationError) -> str:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
+        if len(value) > _SHOWN:
+            value = value[:_SHOWN] + "…"
         return value.replace("'", '"')
     if isinstance(value, float | Decimal):
         return f"{value:g}"
     return str(value)
 
+
+_SHOWN = 60  # characters of a wrong text an error quotes
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 

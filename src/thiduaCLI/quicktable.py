@@ -24,6 +24,9 @@ from rich.errors import StyleSyntaxError
 from rich.segment import Segment
 from rich.style import Style, StyleType
 from rich.table import Column, Table
+from rich.text import Text
+
+from thiduaCLI.literal import has_hidden, visible
 
 try:  # Rich's own line breaking; a private helper, so a Rich without it gets plain Rich tables
     from rich._wrap import divide_line
@@ -62,8 +65,54 @@ _HEADINGS: dict[tuple[object, ...], list[Segment]] = {}  # edges and header, by 
 _WIDTHS_KEPT = 256
 
 
+# Text Rich would read as markup or an emoji code: such a cell is given to Rich as Text.
+_MARKUP = re.compile(r"[\[:]")
+
+
+def _literal(cell: object) -> object:
+    """A cell as data: control characters made visible (a line break stays one), markup and
+    emoji codes left as they are written."""
+    if isinstance(cell, str):
+        text = visible(cell, newlines=True)
+        return Text(text) if _MARKUP.search(text) else text
+    if isinstance(cell, Text) and has_hidden(cell.plain.replace("\n", "")):
+        return Text(visible(cell.plain, newlines=True), style=cell.style)
+    return cell
+
+
+def _annotation(text: object, style: object) -> object:
+    """A title or caption as data: Rich would read a plain string's markup."""
+    if isinstance(text, str):
+        return Text(visible(text, newlines=True), style=style or "")
+    return text
+
+
 class QuickTable(Table):
-    """A :class:`rich.table.Table` that prints plain-text rows quickly."""
+    """A :class:`rich.table.Table` that prints plain-text rows quickly.
+
+    Every cell, the title and the caption are data, shown as written (:func:`_literal`): a
+    note ``[/]`` or ``[bold red]x[/]`` is printed as typed, never parsed as Rich markup.
+    """
+
+    @property  # type: ignore[override]
+    def title(self) -> object:
+        return _annotation(self._title_text, getattr(self, "title_style", None) or "table.title")
+
+    @title.setter
+    def title(self, text: object) -> None:
+        self._title_text = text
+
+    @property  # type: ignore[override]
+    def caption(self) -> object:
+        style = getattr(self, "caption_style", None) or "table.caption"
+        return _annotation(self._caption_text, style)
+
+    @caption.setter
+    def caption(self, text: object) -> None:
+        self._caption_text = text
+
+    def add_row(self, *renderables: object, **options: object) -> None:  # type: ignore[override]
+        super().add_row(*(_literal(cell) for cell in renderables), **options)  # type: ignore[arg-type]
 
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
         if not self._plain():

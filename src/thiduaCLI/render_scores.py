@@ -12,6 +12,7 @@ from rich.text import Text
 from thiduaCLI.actions import Ranking, Review, Scorecard
 from thiduaCLI.dates import format_date
 from thiduaCLI.i18n import N_, _
+from thiduaCLI.literal import visible
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import (
@@ -386,23 +387,28 @@ def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
             "" if projection is None else format_quantity(projection, indicator.measure),
             state_text(judged.state),
         )
-    lines = [Text(_("Điểm = {arithmetic}").format(arithmetic=arithmetic(plan, result)))]
+    lines = [_line(_("Điểm = {arithmetic}").format(arithmetic=arithmetic(plan, result)))]
     if card.rank is not None:
         place = _(UNRANKED)
         if card.rank.rank is not None:
             place = _("hạng {rank} trong {block}").format(
                 rank=card.rank.rank, block=plan.blocks[card.rank.block].name.lower()
             )
-        lines.append(Text(_("Xếp hạng: {place}.").format(place=place)))
+        lines.append(_line(_("Xếp hạng: {place}.").format(place=place)))
     lines.extend(_next_grade_lines(plan, card.next))
     return Group(table, *lines)
 
 
+def _line(text: str) -> Text:
+    """A line of prose holding plan names: shown as written, never as markup."""
+    return Text(visible(text))
+
+
 def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
     if step is None:
-        return [Text(_("Đã ở mức xếp loại cao nhất."))]
+        return [_line(_("Đã ở mức xếp loại cao nhất."))]
     lines = [
-        Text(
+        _line(
             _(
                 "Để đạt {grade} (từ {min} điểm) cần thêm {gap} điểm, "
                 "chẳng hạn chỉ riêng một chỉ tiêu:"
@@ -431,7 +437,7 @@ def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
             )
         else:
             text = _("  • {code}: đạt {value} (thêm {change})").format(**values)
-        lines.append(Text(text))
+        lines.append(_line(text))
     if not step.paths:
-        lines.append(Text(_("  (không chỉ tiêu nào tự mình bù đủ số điểm còn thiếu)")))
+        lines.append(_line(_("  (không chỉ tiêu nào tự mình bù đủ số điểm còn thiếu)")))
     return lines

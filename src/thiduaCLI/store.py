@@ -81,33 +81,163 @@ class Database:
 
 
 @contextmanager
-def open_database(path: Path, seed: Seed | None = None) -> Iterator[Database]:
+def open_database(
+    path: Path, seed: Seed | None = None, *, create: bool = True
+) -> Iterator[Database]:
     """Open the database file, making it thidua's when it is new and upgrading it when old.
 
     Whether the file is new, old or current is settled inside one write transaction, so that
     several processes opening it at once create or upgrade it exactly once; a new file gets
     its schema and the ``seed`` (the shipped plan) in that same transaction. A database once
     created stays, even if the command that created it then fails: another process may
-    already be writing to it.
+    already be writing to it. Without ``create`` a missing file is an error (``--dry-run``
+    writes nothing, not even a new file).
+
+    A symbolic link is followed to the file it names, which is made owner-only. A file that
+    cannot be written, or sits in a folder that cannot be, is opened read-only: reading works,
+    a write is one clear error. Every open checks that the file is a sound thidua database
+    (:func:`check_sound`).
     """
+    path = _resolved(path)
     if path.is_dir():
         raise StoreError(
             _("{path}: là một thư mục, không phải tệp cơ sở dữ liệu").format(path=path)
         )
     if path.exists():
         _check_header(path)
+    elif not create:
+        raise StoreError(
+            _(
+                "{path}: chưa có cơ sở dữ liệu; lệnh này không tạo tệp mới (chạy thidua init)"
+            ).format(path=path)
+        )
     else:
         _create_private_file(path)
     engine = _engine(path)
     database = Database(path, engine, created=False)
     try:
-        with database.session() as session:
-            version, tables = _schema_state(path, session.connection())
+        try:
+            with database.session() as session:
+                version, tables = _schema_state(path, session.connection())
+        except StoreError:
+            if not _cannot_open_for_writing(path):
+                raise
+            engine.dispose()
+            engine = database.engine = _engine(path, read_only=True)
+            with database.session() as session:
+                version, tables = _schema_state(path, session.connection())
         if not tables or version < SCHEMA_VERSION:
             _make_current(database, seed)
+        with database.session() as session:
+            check_sound(path, _driver(session))
         yield database
     finally:
-        engine.dispose()
+        database.engine.dispose()
+
+
+def _resolved(path: Path) -> Path:
+    """The file a path names: a symbolic link (even one whose file does not exist yet) is
+    followed, and the file it names is made readable and writable by its owner only."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve(strict=False)
+    if target.exists():
+        with contextlib.suppress(OSError):  # not ours to change: opened as it is
+            if target.stat().st_uid == os.geteuid():
+                target.chmod(0o600)
+    return target
+
+
+def _cannot_open_for_writing(path: Path) -> bool:
+    """Whether the file or its folder refuses writing (SQLite then needs a read-only open)."""
+    for place in (path, path.parent):
+        try:
+            probe = os.open(place, os.O_RDONLY)
+        except OSError:
+            return True
+        os.close(probe)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    try:  # root passes os.access; an immutable folder still refuses a new file
+        probe_path = path.parent / f".{path.name}.probe-{os.getpid()}"
+        os.close(os.open(probe_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        probe_path.unlink()
+    except OSError:
+        return True
+    try:
+        with path.open("r+b"):
+            pass
+    except OSError:
+        return True
+    return False
+
+
+Seed = Callable[[Session], None]
+
+
+def _expected_tables() -> dict[str, set[str]]:
+    """The tables a current thidua database has, and the columns each must have."""
+    return {
+        name: {column.name for column in table.columns}
+        for name, table in SQLModel.metadata.tables.items()
+    }
+
+
+def check_sound(path: Path, driver: sqlite3.Connection) -> None:
+    """A quick look that the file is a sound thidua database: every table of the schema is
+    there with its columns, and the first page of each can be read (a page overwritten by
+    another program is found here; a full check is ``backup``'s, ``export``'s and
+    ``verify``'s: :func:`integrity_problem`)."""
+    try:
+        (version,) = driver.execute("PRAGMA user_version").fetchone()
+        present = {
+            name: sql
+            for name, sql in driver.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+        if version == SCHEMA_VERSION:
+            for name, columns in _expected_tables().items():
+                if name not in present:
+                    raise StoreError(
+                        _(
+                            "{path}: thiếu bảng {table}: không phải cơ sở dữ liệu thidua còn nguyên"
+                        ).format(path=path, table=name)
+                    )
+                have = {row[1] for row in driver.execute(f'PRAGMA table_info("{name}")')}
+                if not columns <= have:
+                    raise StoreError(
+                        _(
+                            "{path}: bảng {table} thiếu cột {columns}: không phải cơ sở dữ "
+                            "liệu thidua còn nguyên"
+                        ).format(path=path, table=name, columns=", ".join(sorted(columns - have)))
+                    )
+        for name in present:
+            driver.execute(f'SELECT * FROM "{name}" LIMIT 1').fetchall()
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+
+
+def check_integrity(session: Session, path: Path) -> None:
+    """Refuse a database that fails SQLite's full integrity check (what ``backup`` and
+    ``export`` read must be whole)."""
+    try:
+        problem = integrity_problem(_driver(session))
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+    if problem is not None:
+        raise StoreError(
+            _("{path}: cơ sở dữ liệu bị hỏng ({problem}); chạy thidua verify").format(
+                path=path, problem=problem
+            )
+        )
+
+
+def integrity_problem(connection: sqlite3.Connection) -> str | None:
+    """SQLite's full integrity check: None when it holds, else its first finding."""
+    rows = connection.execute("PRAGMA integrity_check(1)").fetchall()
+    first = rows[0][0] if rows else "?"
+    return None if first == "ok" else " ".join(str(first).split())
 
 
 Seed = Callable[[Session], None]
@@ -195,8 +325,15 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+def _engine(path: Path, *, read_only: bool = False) -> Engine:
+    if read_only:  # immutable when no write-ahead log can exist: nobody can write it then
+        wal = Path(f"{path}-wal")
+        mode = "ro" if wal.exists() else "ro&immutable=1"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -234,17 +371,62 @@ def check_is_database(path: Path) -> None:
 
 def backup(source: Path, target: Path) -> Path:
     """A consistent, owner-only copy made with SQLite's online backup API, even while others
-    write. An existing target is never overwritten."""
-    _create_private_file(target, exist_ok=False)
+    write. The copy is written to a temporary file beside the target, checked whole
+    (``PRAGMA integrity_check``) and only then linked into place: a backup killed or failed
+    half-way leaves no target, a corrupt database is refused, and an existing target is
+    never overwritten."""
+    import tempfile
+
+    folder = target.parent
+    if target.exists() or target.is_symlink():
+        raise StoreError(_("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=target))
+    if not folder.is_dir():
+        raise StoreError(
+            _("{path}: thư mục {folder} không tồn tại").format(path=target, folder=folder)
+        )
     try:
-        with (
-            contextlib.closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as live,
-            contextlib.closing(sqlite3.connect(target)) as copy,
-        ):
-            live.backup(copy)
-    except sqlite3.Error as error:
-        target.unlink(missing_ok=True)
-        raise StoreError(describe_sqlite_error(target, error)) from None
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(
+            _("{path}: không tạo được tệp sao lưu ({reason})").format(
+                path=target, reason=exc.strerror
+            )
+        ) from None
+    os.close(handle)  # mkstemp makes it owner-only
+    temporary = Path(name)
+    try:
+        try:
+            live = sqlite3.connect(
+                f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            with contextlib.closing(live), contextlib.closing(sqlite3.connect(temporary)) as copy:
+                live.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
+                problem = integrity_problem(copy)
+        except sqlite3.Error as error:
+            raise StoreError(describe_sqlite_error(source, error)) from None
+        if problem is not None:
+            raise StoreError(
+                _(
+                    "{path}: cơ sở dữ liệu bị hỏng, không sao lưu ({problem}); giữ lại các bản "
+                    "sao lưu cũ, chạy thidua verify"
+                ).format(path=source, problem=problem)
+            )
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise StoreError(
+                _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=target)
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                _("{path}: không ghi được tệp sao lưu ({reason})").format(
+                    path=target, reason=exc.strerror
+                )
+            ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}-journal").unlink(missing_ok=True)
     return target
 
 
