@@ -213,7 +213,7 @@ class Recorded:
     unit: Unit
     indicator: Indicator
     value_as_read: str
-    year_to_date: float | None
+    year_to_date: Decimal | None
     standing: Assessment
     duplicate: bool = False
 
@@ -302,12 +302,12 @@ def report(
                         date=format_date(earlier.ref_date),
                     )
                 )
-            observation = store.observations(
+            observed = store.observations(
                 session, plan, earlier.ref_date, unit=earlier.unit, timeliness=False
             )
             unit, indicator = plan.units[earlier.unit], plan.indicators[earlier.indicator]
             shown = format_number(earlier.value)
-            found = observation.get((unit.code, indicator.code))
+            found = observed.get((unit.code, indicator.code))
             return replace(_recorded(plan, earlier, unit, indicator, shown, found), duplicate=True)
         value = float(reading.value)
         reported_total = None
@@ -337,9 +337,11 @@ def _figure(
     ref_date: date,
     by: str,
     note: str | None,
-    **audit: object,
+    *,
+    key: str | None = None,
+    supersedes: int | None = None,
 ) -> Figure:
-    """A figure not stored yet (``audit``: its ``key`` or the figure it ``supersedes``)."""
+    """A figure not stored yet, with its idempotency ``key`` or the figure it ``supersedes``."""
     return Figure(
         year=plan.year,
         unit=unit.code,
@@ -351,7 +353,8 @@ def _figure(
         ref_date=ref_date,
         recorded_by=by,
         note=note,
-        **audit,
+        key=key,
+        supersedes=supersedes,
     )
 
 
@@ -671,7 +674,7 @@ def import_figures(
     with opened_db.database.session(write=True) as session:
         fresh = figures
         if figures:
-            days = [figure[_REF_DATE] for figure in figures]
+            days = [str(figure[_REF_DATE]) for figure in figures]
             seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
             if seen:
                 fresh = []

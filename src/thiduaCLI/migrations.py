@@ -16,11 +16,11 @@ from thiduaCLI.models import (
     FIGURE_INDEX,
     FIGURE_INDEX_COLUMNS,
     SCHEMA_VERSION,
-    Retraction,
-    TargetChange,
     figure_months_table,
     plan_unit_table,
+    retraction_table,
     schema_migration_table,
+    target_change_table,
 )
 
 
@@ -34,8 +34,8 @@ def _to_v2(connection: Connection) -> None:
         'CREATE UNIQUE INDEX ix_figure_key ON figure ("key")',
     ):
         connection.exec_driver_sql(statement)
-    tables = [Retraction.__table__, TargetChange.__table__, schema_migration_table]
-    SQLModel.metadata.create_all(connection, tables=tables)  # type: ignore[arg-type]
+    tables = [retraction_table, target_change_table, schema_migration_table]
+    SQLModel.metadata.create_all(connection, tables=tables)
 
 
 # The covering index as schemas 3 to 5 had it (6 rebuilds it with FIGURE_INDEX_COLUMNS).

@@ -162,3 +162,9 @@ class TargetChange(SQLModel, table=True):
     new_target: float | None
     changed_at: datetime = Field(default_factory=utc_now)
     source: str
+
+
+# The same tables as SQLAlchemy Core sees them, for queries built from thiduaCLI.calendar.
+figure_table: Table = SQLModel.metadata.tables["figure"]
+retraction_table: Table = SQLModel.metadata.tables["retraction"]
+target_change_table: Table = SQLModel.metadata.tables["target_change"]

@@ -21,7 +21,7 @@ lateness) is a SQLAlchemy expression from :mod:`thiduaCLI.calendar`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -55,15 +55,15 @@ from sqlalchemy.schema import CreateTable
 from thiduaCLI import calendar
 from thiduaCLI.attainment import Observation
 from thiduaCLI.exact import from_parts
-from thiduaCLI.models import MONTH_SLOT, Figure, Retraction, figure_months_table
+from thiduaCLI.models import MONTH_SLOT, figure_months_table, figure_table, retraction_table
 from thiduaCLI.numbers import to_decimal
 from thiduaCLI.plan import Plan
 
 MONTHS = calendar.MONTHS
 SLOT_COLUMNS = tuple(name for name, _ in MONTH_SLOT)  # of each month, as {name}_{month}
 
-FIGURE = Figure.__table__
-RETRACTION = Retraction.__table__
+FIGURE = figure_table
+RETRACTION = retraction_table
 ROWS = figure_months_table
 PAIR = ("year", "unit", "indicator")
 
@@ -248,7 +248,7 @@ def _store(conn: Connection, *, added: bool) -> None:
 
 
 def _added(
-    held: dict[str, ColumnElement[Any]], new: dict[str, ColumnElement[Any]]
+    held: Mapping[str, ColumnElement[Any]], new: Mapping[str, ColumnElement[Any]]
 ) -> dict[str, ColumnElement[Any]]:
     """A month as it was with more figures added to it: the latest figure is the added one
     unless the month's own is dated later."""
@@ -361,7 +361,7 @@ def _day_columns(
 
     def added(name: str) -> ColumnElement[Any]:
         terms = [func.coalesce(slot(name, m), 0) for m in months]
-        total = terms[0]
+        total: ColumnElement[Any] = terms[0]
         for term in terms[1:]:
             total = total + term
         return total

@@ -13,7 +13,7 @@ from thiduaCLI.i18n import _
 
 Length = Literal["month", "quarter", "half", "year"]
 _MONTHS_IN: dict[Length, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-_FORMS = (
+_FORMS: tuple[tuple[re.Pattern[str], Length], ...] = (
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
     (re.compile(r"^(\d{4})-[Qq]([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})-[Hh]([12])$"), "half"),

@@ -197,8 +197,8 @@ def _resolve(raw: _PlanFile, indicators: dict[str, Indicator]) -> Plan:
             weights={code: ind.weight for code, ind in indicators.items()},
         )
     }
-    for code, entry in raw.units.items():
-        units[code] = _resolve_unit(code, entry, blocks, indicators)
+    for code, unit_entry in raw.units.items():
+        units[code] = _resolve_unit(code, unit_entry, blocks, indicators)
 
     return Plan(
         year=raw.year,

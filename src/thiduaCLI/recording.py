@@ -79,4 +79,4 @@ def increment_from_total(indicator: Indicator, total: Decimal, year_to_date: Dec
                 measure=indicator.measure,
             )
         )
-    return float(to_decimal(total) - to_decimal(year_to_date))  # 10,7 − 10,6 is 0,1
+    return to_decimal(total) - to_decimal(year_to_date)  # 10,7 − 10,6 is 0,1

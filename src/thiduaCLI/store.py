@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,6 +36,8 @@ from thiduaCLI.models import (
     Figure,
     Retraction,
     TargetChange,
+    figure_table,
+    retraction_table,
     schema_migration_table,
     utc_now,
 )
@@ -240,7 +243,6 @@ def integrity_problem(connection: sqlite3.Connection) -> str | None:
     return None if first == "ok" else " ".join(str(first).split())
 
 
-Seed = Callable[[Session], None]
 
 
 def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
@@ -527,7 +529,7 @@ def add_figure(session: Session, figure: Figure) -> Figure:
     return figure
 
 
-def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, object]:
+def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, datetime]:
     """When each of these figures was first filed, as stored."""
     query = select(Figure.id, Figure.filed_at).where(col(Figure.id).in_(ids))
     return dict(session.connection().execute(query).all())  # type: ignore[arg-type]
@@ -580,7 +582,7 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         return
     driver = _driver(session)
     (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
-    corrected = [row[_SUPERSEDES] for row in rows if row[_SUPERSEDES] is not None]
+    corrected = [cast(int, row[_SUPERSEDES]) for row in rows if row[_SUPERSEDES] is not None]
     earlier = _filed_at(session, corrected) if corrected else {}
     split: dict[object, tuple[int, int]] = {}
     complete = []
@@ -589,7 +591,7 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         exact = split.get(value)
         if exact is None:
             exact = split[value] = parts(value)  # type: ignore[arg-type]
-        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
+        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload,arg-type]
         complete.append((*row, *exact, filed))
     driver.executemany(_INSERT_FIGURES, complete)
     months.add_after(session.connection(), last_id)
@@ -646,7 +648,7 @@ def history(
             ),
         )
         .where(Figure.year == year)
-        .group_by(Figure.id)
+        .group_by(col(Figure.id))
         .order_by(col(Figure.recorded_at).desc(), col(Figure.id).desc())
     )
     if unit is not None:
@@ -705,8 +707,8 @@ def active_figures(session: Session, year: int) -> list[Figure]:
     return list(session.exec(query.order_by(col(Figure.ref_date), col(Figure.id))))
 
 
-_FIGURE = Figure.__table__
-_RETRACTION = Retraction.__table__
+_FIGURE = figure_table
+_RETRACTION = retraction_table
 
 
 def active() -> ColumnElement[bool]:
