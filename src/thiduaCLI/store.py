@@ -347,7 +347,7 @@ def _engine(path: Path, *, read_only: bool = False) -> Engine:
             dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
     @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _begin(connection: Connection) -> None:
         immediate = connection.info.get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -532,7 +532,7 @@ def add_figure(session: Session, figure: Figure) -> Figure:
 def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, datetime]:
     """When each of these figures was first filed, as stored."""
     query = select(Figure.id, Figure.filed_at).where(col(Figure.id).in_(ids))
-    return dict(session.connection().execute(query).all())  # type: ignore[arg-type]
+    return {figure_id: filed for figure_id, filed in session.connection().execute(query)}
 
 
 # The columns :func:`add_figures` fills, in the order of its rows.
@@ -591,7 +591,7 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         exact = split.get(value)
         if exact is None:
             exact = split[value] = parts(value)  # type: ignore[arg-type]
-        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload,arg-type]
+        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
         complete.append((*row, *exact, filed))
     driver.executemany(_INSERT_FIGURES, complete)
     months.add_after(session.connection(), last_id)

@@ -98,7 +98,7 @@ def _speak_ours() -> None:
     """
     import typer.core
 
-    typer.core._ = _typer_word  # type: ignore[attr-defined]
+    typer.core._ = _typer_word
 
 
 def _as_typed(paragraph: str) -> str:
