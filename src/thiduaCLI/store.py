@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from thiduaCLI import migrations, months
+from thiduaCLI import audit, migrations, months
 from thiduaCLI.attainment import Observation
 from thiduaCLI.dates import UTC_OFFSET_HOURS
 from thiduaCLI.errors import StoreError
@@ -43,6 +44,9 @@ from thiduaCLI.models import (
 from thiduaCLI.numbers import PLACES
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_rows import header_document, read_plan, unit_rows
+
+if TYPE_CHECKING:
+    from thiduaCLI.plan_history import PlanVersion
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -485,9 +489,21 @@ def load_plan(session: Session, year: int) -> Plan | None:
     return read_plan(document, rows, unreadable)
 
 
-def save_plan(session: Session, plan: Plan, source: str) -> None:
-    """Store or replace the plan of its year."""
+UNKNOWN_LOADER = "không rõ"  # i18n: data (stored as who loaded a plan, when nobody is named)
+
+
+def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADER) -> None:
+    """Store or replace the plan of its year, and keep it as a new plan version (chained)."""
+    from thiduaCLI.plan_history import plan_document
+
     driver = _driver(session)
+    now = stored_datetime(utc_now())
+    cursor = driver.execute(
+        "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (plan.year, now, by, source, plan_document(plan)),
+    )
+    audit.append(driver, "plan", cursor.lastrowid, cursor.lastrowid, now)
     driver.execute(
         "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
@@ -499,6 +515,32 @@ def save_plan(session: Session, plan: Plan, source: str) -> None:
         "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
         [(plan.year, *row) for row in unit_rows(plan)],
     )
+
+
+def plan_versions(session: Session, year: int) -> list[PlanVersion]:
+    """Every stored version of a year's plan, oldest first."""
+    from thiduaCLI.plan_history import PlanVersion
+
+    rows = _driver(session).execute(
+        "SELECT id, year, loaded_at, loaded_by, source, document FROM plan_version"
+        " WHERE year = ? ORDER BY id",
+        (year,),
+    )
+    return [PlanVersion(*row) for row in rows]
+
+
+def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | None:
+    """The version of a year's plan in force on ``day`` (Vietnam time): the last one loaded
+    on or before that day."""
+    from thiduaCLI.plan_history import PlanVersion
+
+    row = _driver(session).execute(
+        "SELECT id, year, loaded_at, loaded_by, source, document FROM plan_version"
+        f" WHERE year = ? AND date(substr(loaded_at, 1, 19), '+{UTC_OFFSET_HOURS} hours') <= ?"
+        " ORDER BY id DESC LIMIT 1",
+        (year, day.isoformat()),
+    ).fetchone()
+    return None if row is None else PlanVersion(*row)
 
 
 def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
@@ -519,7 +561,9 @@ def add_figure(session: Session, figure: Figure) -> Figure:
     session.add(figure)
     session.flush()
     session.refresh(figure)
-    months.refresh_figures(_driver(session), [figure.id])  # type: ignore[list-item]
+    driver = _driver(session)
+    months.refresh_figures(driver, [figure.id])  # type: ignore[list-item]
+    audit.append(driver, "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
     return figure
 
 
@@ -540,6 +584,12 @@ FIGURE_COLUMNS = (
     "supersedes",
     "key",
 )
+# FIGURE_COLUMNS puts recorded_at after note; the table (and the audit chain) before
+# recorded_by: where to move it.
+_RECORDED_BY, _RECORDED_AT = FIGURE_COLUMNS.index("recorded_by"), FIGURE_COLUMNS.index(
+    "recorded_at"
+)
+assert FIGURE_COLUMNS[_RECORDED_BY : _RECORDED_AT + 1] == ("recorded_by", "note", "recorded_at")
 _INSERT_FIGURES = "INSERT INTO figure ({}) VALUES ({})".format(
     ", ".join(f'"{column}"' for column in FIGURE_COLUMNS), ", ".join("?" * len(FIGURE_COLUMNS))
 )
@@ -564,6 +614,17 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
         driver.executemany(_INSERT_FIGURES, rows)
         months.add_after(driver, last_id)
+        (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
+        at = stored_datetime(utc_now())
+        if new_last - last_id == len(rows):  # ids given in order: hash what was inserted
+            chained = (
+                (number, *row[:_RECORDED_BY], row[_RECORDED_AT], *row[_RECORDED_BY:_RECORDED_AT],
+                 *row[_RECORDED_AT + 1 :])
+                for number, row in enumerate(rows, last_id + 1)
+            )
+            audit.append_rows(driver, "figures", last_id + 1, new_last, chained, at)
+        else:
+            audit.append(driver, "figures", last_id + 1, new_last, at)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -583,7 +644,10 @@ def add_retraction(session: Session, retraction: Retraction) -> Retraction:
     """Take a figure out of every computation; the figure itself stays."""
     session.add(retraction)
     session.flush()
-    months.refresh_figures(_driver(session), [retraction.figure_id])
+    driver = _driver(session)
+    months.refresh_figures(driver, [retraction.figure_id])
+    figure_id = retraction.figure_id
+    audit.append(driver, "retraction", figure_id, figure_id, stored_datetime(utc_now()))
     return retraction
 
 
