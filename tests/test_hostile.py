@@ -37,6 +37,7 @@ PLAN_NAMES = {
 READ_COMMANDS = (
     "history",
     "history --targets",
+    "history --plan",
     "status --period 2026-H1",
     "rank --period 2026-H1",
     "rank --period 2026-H1 --shortlist",
@@ -59,7 +60,7 @@ def hostile_template(template_db: Path, tmp_path_factory: pytest.TempPathFactory
         assert old in text
         text = text.replace(old, new, 1)
     text = text.replace("targets = { VIEC_LAM = 50 }", "targets = { VIEC_LAM = 60 }", 1)
-    plan = folder / "kehoach.toml"
+    plan = folder / "kế [bold]hoạch\x1b[31m.toml"  # the file's name is shown too (its source)
     plan.write_text(text, encoding="utf-8")
     assert run_thidua(db, folder, "init", str(plan)).code == 0
     hostile = MARKUP + CODES
@@ -81,9 +82,18 @@ def hostile_template(template_db: Path, tmp_path_factory: pytest.TempPathFactory
         assert done.code == 0, done.err
         assert not any(raw in done.out for raw in RAW), done.out
     assert run_thidua(db, folder, "correct", "1", "2", "--reason", "[/] \x1b[31m").code == 0
+    keyed = ("K03", "VIEC_LAM", "1", "--date", "2026-03-01", "--key", "[/]\x1b[2J")
+    assert run_thidua(db, folder, "report", *keyed).code == 0
+    source = folder / "số liệu [bold]\x1b]0;x\x07.csv"
+    source.write_text("unit,indicator,value,date\nK04,VIEC_LAM,1,2026-04-30\n", encoding="utf-8")
+    imported = run_thidua(db, folder, "import", str(source))
+    assert imported.code == 0, imported.err
+    assert not any(raw in imported.out for raw in RAW), imported.out
     assert run_thidua(db, folder, "retract", "2", "--reason", "[bold]x[/] \x07").code == 0
-    with sqlite3.connect(db) as connection:  # what an older thidua, or an import, let in
+    connection = sqlite3.connect(db)  # what an older thidua, or an import, let in
+    with connection:
         connection.execute("UPDATE figure SET note = ? WHERE id = 3", ("NUL\x00 và ESC\x1b",))
+    connection.close()  # the last connection out folds the WAL into the file the tests copy
     return db
 
 

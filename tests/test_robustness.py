@@ -551,3 +551,37 @@ def test_backup_copies_without_changing_the_source(tmp_path: Path) -> None:
         f"Lỗi: {empty}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)\n",
     )
     assert empty.read_bytes() == b""
+
+
+FIXTURE_V5 = Path(__file__).parent / "fixtures" / "schema_v5.sqlite3"
+
+
+def test_a_fifth_schema_database_gains_plan_versions_and_the_audit_chain(
+    tmp_path: Path,
+) -> None:
+    """The audit chain's upgrade (_audit_chain, step 7, after step 6's exact parts): the
+    stored plan becomes version 1, the figures already there one chain entry, each retraction
+    and version one more; figures and audit records untouched, status reads as before, and
+    verify holds."""
+    with sqlite3.connect(FIXTURE_V5) as connection:
+        figures_before = connection.execute("SELECT * FROM figure ORDER BY id").fetchall()
+        audit_before = connection.execute("SELECT * FROM retraction").fetchall()
+        (loaded_at,) = connection.execute("SELECT loaded_at FROM plan").fetchone()
+    db, result = _upgraded(tmp_path, FIXTURE_V5, 5)
+    _reads_as_before(result, jobs=44.3)
+    with sqlite3.connect(db) as connection:
+        assert _as_before(connection, figures_before)
+        assert connection.execute("SELECT * FROM retraction").fetchall() == audit_before
+        versions = connection.execute(
+            "SELECT id, year, loaded_at, loaded_by FROM plan_version"
+        ).fetchall()
+        chain = connection.execute(
+            "SELECT kind, first_id, last_id FROM audit_chain ORDER BY seq"
+        ).fetchall()
+    assert versions == [(1, 2026, loaded_at, "không rõ")]
+    assert chain == [("figures", 1, 11), ("retraction", 7, 7), ("plan", 1, 1)]
+    done = run_thidua(db, tmp_path, "verify")
+    assert done.code == 0, done.err
+    report = ("report", "K02", "VIEC_LAM", "1", "--date", "2026-07-31")
+    assert run_thidua(db, tmp_path, *report).code == 0
+    assert run_thidua(db, tmp_path, "verify").code == 0

@@ -40,7 +40,8 @@ from thiduaCLI.recording import check_reading, increment_from_total
 
 # Imported where they are used, so that ``thidua report`` does not load them.
 if TYPE_CHECKING:
-    from thiduaCLI import timeliness
+    from thiduaCLI import audit, timeliness
+    from thiduaCLI.plan_history import PlanChange
     from thiduaCLI.scoring import NextGrade, Proposal, RankRow, UnitScore
     from thiduaCLI.tabular import Row
     from thiduaCLI.timeliness import Finding
@@ -57,12 +58,18 @@ class Opened:
 
 @contextmanager
 def opened(
-    db_path: Path, year: int | None, today: date | None = None, *, create: bool = True
+    db_path: Path,
+    year: int | None,
+    today: date | None = None,
+    *,
+    create: bool = True,
+    plan_as_of: date | None = None,
 ) -> Iterator[Opened]:
     """Open the database, creating it with the shipped plan when it is missing (unless not
     ``create``: a ``--dry-run`` writes nothing, not even a new file).
 
-    Without a year, the plan of this year is used if there is one, else the newest.
+    Without a year, the plan of this year is used if there is one, else the newest. With
+    ``plan_as_of``, the version of that plan in force on that day is used instead.
     """
     shipped: list[tuple[Plan, Path]] = []
 
@@ -84,7 +91,37 @@ def opened(
         notes += upgrade_notes(database)
         with database.session() as session:
             plan = _plan_for_year(session, year, today or date.today())
+            if plan_as_of is not None:
+                plan, note = _plan_in_force(session, plan.year, plan_as_of)
+                notes.append(note)
         yield Opened(database, plan, notes)
+
+
+def _plan_in_force(session: store.Session, year: int, day: date) -> tuple[Plan, str]:
+    """The version of a year's plan in force on ``day``, and a note saying which it is."""
+    version = store.plan_version_as_of(session, year, day)
+    if version is None:
+        versions = store.plan_versions(session, year)
+        first = _("chưa có phiên bản nào được ghi")
+        if versions:
+            loaded = format_date(_local_day(versions[0].loaded_at))
+            first = _("phiên bản đầu tiên nạp ngày {day}").format(day=loaded)
+        raise InputError(
+            _("ngày {day} chưa có kế hoạch năm {year} nào (--plan-as-of): {first}").format(
+                day=format_date(day), year=year, first=first
+            )
+        )
+    note = _("xét theo kế hoạch năm {year} phiên bản {id}, nạp lúc {at} (UTC) từ {source}").format(
+        year=year, id=version.id, at=version.loaded_at[:16], source=version.source
+    )
+    return version.plan(), note
+
+
+def _local_day(stored: str) -> date:
+    """The day in Vietnam a stored UTC time (as the table holds it) falls on."""
+    from thiduaCLI.calendar import local_day
+
+    return local_day(datetime.fromisoformat(stored))
 
 
 def upgrade_notes(database: store.Database) -> list[str]:
@@ -141,7 +178,7 @@ class InitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def init(db_path: Path, plan_path: Path | None) -> InitResult:
+def init(db_path: Path, plan_path: Path | None, by: str = store.UNKNOWN_LOADER) -> InitResult:
     """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
     from thiduaCLI.plan_file import load_plan, shipped_plan_path
     from thiduaCLI.resync import (
@@ -170,7 +207,8 @@ def init(db_path: Path, plan_path: Path | None) -> InitResult:
         else:
             outcome = "updated"
         if outcome != "unchanged":
-            store.save_plan(session, plan, str(source))
+            check_length(by, NAME_LIMIT, _("người nạp (--by)"))
+            store.save_plan(session, plan, str(source), by)
         if old is not None:
             store.add_target_changes(
                 session,
@@ -626,6 +664,140 @@ def history(
         entries = store.history(session, plan.year, unit, indicator, since)
         changes = store.target_changes(session, plan.year, unit, indicator)
     return entries, changes
+
+
+def plan_history(opened_db: Opened) -> list[PlanChange]:
+    """Every change each stored version of the plan made, newest first."""
+    from thiduaCLI.plan_history import changes
+
+    with opened_db.database.session() as session:
+        versions = store.plan_versions(session, opened_db.plan.year)
+    return changes(versions)
+
+
+@dataclass
+class Verification:
+    """What ``thidua verify`` checked: all of it held."""
+
+    path: Path
+    entries: int
+    figures: int
+    retractions: int
+    plan_versions: int
+    month_rows: int
+    head: str
+
+
+class VerifyFailed(StoreError):
+    """The database is not as thidua left it."""
+
+
+def verify(db_path: Path) -> Verification:
+    """SQLite's integrity check, the audit chain entry by entry, every row chained, each
+    stored plan equal to its last version, and the month-by-month rows equal to a rebuild
+    from the figures (on a copy in memory, so that nothing is written)."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    from thiduaCLI import audit, months
+    from thiduaCLI.plan_history import plan_document
+
+    with store.open_database(db_path, create=False) as database:
+        path = database.path
+        with database.session() as session:
+            driver = store._driver(session)
+            store.check_integrity(session, path)
+            state = audit.walk(driver)
+            if state.broken is not None:
+                raise VerifyFailed(_broken_line(path, state.broken))
+            for year in store.plan_years(session):
+                versions = store.plan_versions(session, year)
+                current = store.load_plan(session, year)
+                if current is None or not versions:
+                    continue
+                (title,) = driver.execute(
+                    "SELECT title FROM plan WHERE year = ?", (year,)
+                ).fetchone()
+                if plan_document(current) != versions[-1].document or title != current.title:
+                    raise VerifyFailed(
+                        _(
+                            "{path}: kế hoạch năm {year} đang lưu khác phiên bản {id} trong "
+                            "chuỗi kiểm chứng: đã bị sửa ngoài thidua"
+                        ).format(path=path, year=year, id=versions[-1].id)
+                    )
+            query = "SELECT * FROM figure_months ORDER BY year, unit, indicator"
+            stored = driver.execute(query).fetchall()
+            copy = sqlite3.connect(":memory:")
+            engine = create_engine("sqlite://", creator=lambda: copy)
+            try:
+                driver.backup(copy)
+                with engine.begin() as connection:
+                    months.rebuild(connection)
+                    rebuilt = connection.exec_driver_sql(query).fetchall()
+            finally:
+                engine.dispose()
+                copy.close()
+    if stored != rebuilt:
+        year, unit, indicator = next(
+            (a[:3] for a, b in zip(stored, rebuilt, strict=False) if a != b),
+            (stored or rebuilt)[min(len(stored), len(rebuilt)) :][0][:3]
+            if len(stored) != len(rebuilt)
+            else ("?", "?", "?"),
+        )
+        raise VerifyFailed(
+            _(
+                "{path}: số liệu theo tháng (figure_months) không khớp với các số liệu ở "
+                "{unit} – {indicator} năm {year}: đã bị sửa ngoài thidua"
+            ).format(path=path, unit=unit, indicator=indicator, year=year)
+        )
+    return Verification(
+        path,
+        state.entries,
+        state.figures,
+        state.retractions,
+        state.versions,
+        len(stored),
+        state.head,
+    )
+
+
+_BROKEN = {
+    ("figures", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: số liệu #{first} đã bị sửa hoặc xóa ngoài thidua"
+    ),
+    ("figures", "changed", False): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: một trong các số liệu #{first}–#{last} (một "
+        "lần nhập) đã bị sửa hoặc xóa ngoài thidua"
+    ),
+    ("retraction", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: lần rút số liệu #{first} đã bị sửa hoặc xóa "
+        "ngoài thidua"
+    ),
+    ("plan", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: phiên bản kế hoạch {first} đã bị sửa hoặc "
+        "xóa ngoài thidua"
+    ),
+    ("figures", "unchained", True): N_(
+        "{path}: số liệu #{first} không có trong chuỗi kiểm chứng: đã được thêm ngoài thidua"
+    ),
+    ("retraction", "unchained", True): N_(
+        "{path}: lần rút số liệu #{first} không có trong chuỗi kiểm chứng: đã được thêm ngoài "
+        "thidua"
+    ),
+    ("plan", "unchained", True): N_(
+        "{path}: phiên bản kế hoạch {first} không có trong chuỗi kiểm chứng: đã được thêm ngoài "
+        "thidua"
+    ),
+}
+
+
+def _broken_line(path: Path, broken: audit.Broken) -> str:
+    key = (broken.kind, broken.problem, broken.first == broken.last)
+    template = _BROKEN.get(key) or _BROKEN.get((broken.kind, broken.problem, True))
+    if template is None:
+        template = N_("{path}: chuỗi kiểm chứng đứt ở mục {seq}: mục lạ (đã bị sửa ngoài thidua)")
+    return _(template).format(path=path, seq=broken.seq, first=broken.first, last=broken.last)
 
 
 # ------------------------------------------------------------------------ import, export

@@ -266,6 +266,12 @@ def init(
         Path | None,
         typer.Argument(help=_("Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).")),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", envvar="THIDUA_USER", help=_("Người nạp (mặc định: tài khoản máy tính).")
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Load the plan, or update the loaded plan when its file changed."""
@@ -273,7 +279,7 @@ def init(
     from thiduaCLI.render import init_line
 
     settings: Settings = context.obj
-    result = actions.init(settings.db_path, plan)
+    result = actions.init(settings.db_path, plan, by or _os_user())
     if result.created_database:
         _notes([_("Đã tạo cơ sở dữ liệu mới {path}").format(path=settings.db_path)], quiet)
     _notes(result.notes, quiet)
@@ -373,6 +379,18 @@ PeriodOption = Annotated[
 ]
 
 
+PlanAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-as-of",
+        help=_(
+            "Xét theo phiên bản kế hoạch đang có hiệu lực ngày này (mặc định: kế hoạch mới "
+            "nhất); xem thidua history --plan."
+        ),
+    ),
+]
+
+
 def _parse_review(as_of: str | None, period: str | None) -> "tuple[date | None, Period | None]":
     """``--as-of`` and ``--period`` as typed; giving both is a usage error."""
     from thiduaCLI.dates import parse_date
@@ -388,14 +406,17 @@ def _parse_review(as_of: str | None, period: str | None) -> "tuple[date | None, 
 
 @contextmanager
 def _reviewing(
-    settings: Settings, as_of: str | None, period: str | None
+    settings: Settings, as_of: str | None, period: str | None, plan_as_of: str | None = None
 ) -> "Iterator[tuple[Opened, Review]]":
-    """Open the database on the plan year a review needs, and settle its date."""
+    """Open the database on the plan year a review needs (the version of its plan in force
+    on ``plan_as_of``, if given), and settle its date."""
     from thiduaCLI import actions
+    from thiduaCLI.dates import parse_date
 
     day, chosen = _parse_review(as_of, period)
+    in_force = None if plan_as_of is None else parse_date(plan_as_of)
     year = actions.plan_year_for(settings.year, chosen)
-    with actions.opened(settings.db_path, year) as opened:
+    with actions.opened(settings.db_path, year, plan_as_of=in_force) as opened:
         yield opened, actions.review_for(opened.plan, day, chosen, date.today())
     _notes(opened.notes)
 
@@ -409,9 +430,10 @@ def _review_command(
     views: tuple[Callable[..., object], Callable[..., Any]],
     rows: Callable[[Any], list[dict[str, Any]]],
     columns: tuple[str, ...] = (),
+    plan_as_of: str | None = None,
 ) -> Any:
     """A review command: open the year it needs, compute, print the table or the data."""
-    with _reviewing(context.obj, as_of, period) as (opened, review):
+    with _reviewing(context.obj, as_of, period, plan_as_of) as (opened, review):
         result = compute(opened, review)
     plan = opened.plan
     table, data = views
@@ -437,6 +459,7 @@ def status(
     context: typer.Context,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
@@ -453,6 +476,7 @@ def status(
         actions.status,
         (status_table, status_json),
         lambda data: data["indicators"],
+        plan_as_of=plan_as_of,
     )
 
 
@@ -473,6 +497,7 @@ def rank(
     ] = None,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
     shortlist: Annotated[
         bool,
         typer.Option("--shortlist", help=_("Danh sách đơn vị đủ điều kiện đề nghị khen thưởng.")),
@@ -496,6 +521,7 @@ def rank(
             (view.shortlist_table, view.shortlist_json),
             lambda data: data["proposals"],
             view.PROPOSAL_COLUMNS,
+            plan_as_of=plan_as_of,
         )
     else:
         _review_command(
@@ -506,6 +532,7 @@ def rank(
             compute,
             (view.rank_tables, view.rank_json),
             lambda data: data["rows"],
+            plan_as_of=plan_as_of,
         )
 
 
@@ -521,6 +548,7 @@ def show(
     unit: Annotated[str, typer.Argument(help=_("Đơn vị: mã hoặc tên."))],
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
@@ -537,6 +565,7 @@ def show(
         lambda opened, review: actions.show(opened, review, unit),
         (view.scorecard_view, view.scorecard_json),
         lambda data: data["parts"],
+        plan_as_of=plan_as_of,
     )
 
 
@@ -609,6 +638,7 @@ def check(
     ] = False,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
@@ -637,6 +667,7 @@ def check(
         (check_table, check_json),
         lambda data: data["findings"],
         FINDING_COLUMNS,
+        plan_as_of=plan_as_of,
     )
     if result.findings:
         raise typer.Exit(FOUND_PROBLEMS)
@@ -653,6 +684,7 @@ def overdue(
     context: typer.Context,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
@@ -669,6 +701,7 @@ def overdue(
         actions.reporting_rates,
         (rates_table, rates_json),
         lambda data: data["units"],
+        plan_as_of=plan_as_of,
     )
 
 
@@ -773,6 +806,13 @@ def history(
     targets: Annotated[
         bool, typer.Option("--targets", help=_("Các lần đổi chỉ tiêu khi cập nhật kế hoạch."))
     ] = False,
+    plan_changes: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help=_("Mọi thay đổi của kế hoạch: ai nạp, lúc nào, mục nào, trước và sau."),
+        ),
+    ] = False,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
 ) -> None:
@@ -784,11 +824,22 @@ def history(
     fmt = _format(fmt, as_json, (*READ_FORMATS, "ndjson"))
     settings: Settings = context.obj
     day = None if since is None else parse_date(since)
+    if targets and plan_changes:
+        raise UsageProblem(_("chỉ dùng một trong --targets và --plan"))
     with actions.opened(settings.db_path, settings.year) as opened:
         entries, changes = actions.history(opened, unit, indicator, day)
+        versions = actions.plan_history(opened) if plan_changes else []
     _notes(opened.notes)
     year = opened.plan.year
-    if targets:
+    if plan_changes:
+        _show(
+            fmt,
+            lambda: view.plan_changes_table(year, versions),
+            lambda: view.plan_changes_json(versions),
+            lambda data: data,
+            view.PLAN_CHANGE_COLUMNS,
+        )
+    elif targets:
         _show(
             fmt,
             lambda: view.target_changes_table(year, changes),
@@ -976,6 +1027,55 @@ def backup(
     settings: Settings = context.obj
     made = actions.backup(settings.db_path, target)
     _say(_("Đã sao lưu {path} vào {target}.").format(path=settings.db_path, target=made), quiet)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Kiểm tra cơ sở dữ liệu còn nguyên như thidua đã ghi: kiểm tra toàn vẹn của SQLite, "
+        "chuỗi kiểm chứng của các số liệu, lần rút và phiên bản kế hoạch, và số liệu theo "
+        "tháng tính lại từ các số liệu. Thoát 0 khi tất cả khớp, 1 khi có gì bị sửa ngoài "
+        "thidua (nêu mục đầu tiên).\n\n"
+        "Ví dụ: thidua verify"
+    ),
+)
+def verify(context: typer.Context, quiet: QuietOption = False, as_json: JsonOption = False) -> None:
+    """Check that the database is as thidua left it."""
+    from thiduaCLI import actions
+
+    settings: Settings = context.obj
+    done = actions.verify(settings.db_path)
+    if as_json:
+        _emit(
+            {
+                "path": str(done.path),
+                "ok": True,
+                "entries": done.entries,
+                "figures": done.figures,
+                "retractions": done.retractions,
+                "plan_versions": done.plan_versions,
+                "month_rows": done.month_rows,
+                "head": done.head,
+            },
+            as_json,
+        )
+        return
+    _say(
+        _(
+            "{path}: toàn vẹn. Chuỗi kiểm chứng khớp: {entries} mục ({figures} số liệu, "
+            "{retractions} lần rút, {versions} phiên bản kế hoạch); {months} dòng số liệu theo "
+            "tháng khớp với các số liệu. Đầu chuỗi: {head}"
+        ).format(
+            path=done.path,
+            entries=done.entries,
+            figures=done.figures,
+            retractions=done.retractions,
+            versions=done.plan_versions,
+            months=done.month_rows,
+            head=done.head,
+        ),
+        quiet,
+    )
 
 
 db_app = typer.Typer(

@@ -16,11 +16,14 @@ from thiduaCLI.models import (
     FIGURE_INDEX,
     FIGURE_INDEX_COLUMNS,
     SCHEMA_VERSION,
+    audit_chain_table,
     figure_months_table,
     plan_unit_table,
+    plan_version_table,
     retraction_table,
     schema_migration_table,
     target_change_table,
+    utc_now,
 )
 
 
@@ -130,6 +133,44 @@ def _to_v6(connection: Connection) -> None:
     months.rebuild(connection)
 
 
+def _audit_chain(connection: Connection) -> None:
+    """Plan versions and the audit chain: each year's stored plan becomes its first version,
+    and the figures, retractions and versions already there are chained (the figures as one
+    entry), so that ``thidua verify`` vouches for them from now on."""
+    from thiduaCLI import audit
+    from thiduaCLI.plan_history import plan_document
+    from thiduaCLI.plan_rows import read_plan
+
+    SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
+    driver = connection.connection.driver_connection
+    now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    plans = driver.execute("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
+    for year, source, loaded_at, document in plans.fetchall():
+        rows = driver.execute(
+            "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
+        ).fetchall()
+        rows.sort(key=lambda row: row[1])
+        try:
+            plan = read_plan(document, rows, "")
+            text = plan_document(plan)
+        except Exception:  # a plan this version cannot read: its next init makes a version
+            continue
+        driver.execute(
+            "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (year, loaded_at, "không rõ", source, text),  # i18n: data (who is not known)
+        )
+    first, last = driver.execute("SELECT min(id), max(id) FROM figure").fetchone()
+    if first is not None:
+        audit.append(driver, "figures", first, last, now)
+    for (figure_id,) in driver.execute(
+        "SELECT figure_id FROM retraction ORDER BY retracted_at, figure_id"
+    ).fetchall():
+        audit.append(driver, "retraction", figure_id, figure_id, now)
+    for (version,) in driver.execute("SELECT id FROM plan_version ORDER BY id").fetchall():
+        audit.append(driver, "plan", version, version, now)
+
+
 def _compact(value: object) -> str:
     """JSON without spaces, in ASCII: whatever text a document held (even half of a
     surrogate pair) is stored as it was, escaped."""
@@ -147,6 +188,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     4: _to_v4,
     5: _to_v5,
     6: _to_v6,
+    7: _audit_chain,
 }
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 6: exact parts and filing times; 7: the audit chain
 
 
 def utc_now() -> datetime:
@@ -54,6 +54,31 @@ schema_migration_table = Table(
     Column("applied_at", DateTime, nullable=False, default=lambda: utc_now()),
 )
 """Each schema upgrade applied to this file, and when."""
+
+plan_version_table = Table(
+    "plan_version",
+    SQLModel.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("loaded_by", String, nullable=False),
+    Column("source", String, nullable=False),
+    Column("document", String, nullable=False),  # the whole plan, units included, as JSON
+)
+"""Every version of each year's plan that a load stored: the old ones stay readable
+(``history --plan``, ``--plan-as-of``)."""
+
+audit_chain_table = Table(
+    "audit_chain",
+    SQLModel.metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String, nullable=False),  # "figures", "retraction" or "plan"
+    Column("first_id", Integer, nullable=False),
+    Column("last_id", Integer, nullable=False),
+    Column("recorded_at", String, nullable=False),
+    Column("digest", String, nullable=False),
+)
+"""The hash chain over figures, retractions and plan versions (see :mod:`thiduaCLI.audit`)."""
 
 # What figure_months keeps of each month, as ``{name}_{month}`` columns.
 MONTH_SLOT = (

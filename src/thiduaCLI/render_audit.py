@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from thiduaCLI.dates import format_date
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.models import Figure, TargetChange
 from thiduaCLI.numbers import format_number
+from thiduaCLI.plan_history import PlanChange
 from thiduaCLI.render import figure_json, new_table, utc_iso
 from thiduaCLI.store import HistoryEntry
 
@@ -144,6 +146,80 @@ def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
             "—" if change.old_target is None else format_number(change.old_target),
             "—" if change.new_target is None else format_number(change.new_target),
             change.source,
+        )
+    return table
+
+
+PLAN_CHANGE_COLUMNS = (
+    "version",
+    "year",
+    "loaded_at",
+    "loaded_by",
+    "source",
+    "field",
+    "before",
+    "after",
+)
+
+
+def plan_changes_json(changes: Sequence[PlanChange]) -> list[dict[str, Any]]:
+    """Each change a plan version made, newest first (``field`` null: the year's first
+    version, loaded whole)."""
+    return [
+        {
+            "version": change.version.id,
+            "year": change.version.year,
+            "loaded_at": _stored_utc(change.version.loaded_at),
+            "loaded_by": change.version.loaded_by,
+            "source": change.version.source,
+            "field": change.field,
+            "before": change.before,
+            "after": change.after,
+        }
+        for change in changes
+    ]
+
+
+def _stored_utc(stored: str) -> str:
+    """``2026-03-31 08:15:00.000000`` as ISO 8601 UTC, like every other time thidua prints."""
+    return stored[:19].replace(" ", "T") + "Z"
+
+
+def _plan_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return format_number(value, 9)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
+    """Plan versions and what each changed, for people."""
+    table = new_table(
+        _("Các phiên bản kế hoạch năm {year} và thay đổi (mới nhất trước)").format(year=year),
+        (
+            _("Phiên bản"),
+            _("Lúc (UTC)"),
+            _("Người nạp"),
+            _("Từ tệp"),
+            _("Mục"),
+            _("Trước"),
+            _("Sau"),
+        ),
+        numeric=(_("Phiên bản"),),
+    )
+    for change in changes:
+        version = change.version
+        table.add_row(
+            str(version.id),
+            version.loaded_at[:16],
+            version.loaded_by,
+            version.source,
+            _("(nạp lần đầu)") if change.field is None else change.field,
+            "" if change.field is None else _plan_value(change.before),
+            "" if change.field is None else _plan_value(change.after),
         )
     return table
 

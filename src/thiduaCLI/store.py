@@ -13,20 +13,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    String,
     and_,
     event,
     func,
+    type_coerce,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from thiduaCLI import calendar, migrations, months
+from thiduaCLI import audit, calendar, migrations, months
 from thiduaCLI.attainment import Observation
 from thiduaCLI.errors import StoreError
 from thiduaCLI.exact import from_parts, parts
@@ -37,12 +39,16 @@ from thiduaCLI.models import (
     Retraction,
     TargetChange,
     figure_table,
+    plan_version_table,
     retraction_table,
     schema_migration_table,
     utc_now,
 )
 from thiduaCLI.plan import Plan
 from thiduaCLI.plan_rows import header_document, read_plan, unit_rows
+
+if TYPE_CHECKING:
+    from thiduaCLI.plan_history import PlanVersion
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -241,8 +247,6 @@ def integrity_problem(connection: sqlite3.Connection) -> str | None:
     rows = connection.execute("PRAGMA integrity_check(1)").fetchall()
     first = rows[0][0] if rows else "?"
     return None if first == "ok" else " ".join(str(first).split())
-
-
 
 
 def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
@@ -483,9 +487,21 @@ def load_plan(session: Session, year: int) -> Plan | None:
     return read_plan(document, rows, unreadable)
 
 
-def save_plan(session: Session, plan: Plan, source: str) -> None:
-    """Store or replace the plan of its year."""
+UNKNOWN_LOADER = "không rõ"  # i18n: data (stored as who loaded a plan, when nobody is named)
+
+
+def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADER) -> None:
+    """Store or replace the plan of its year, and keep it as a new plan version (chained)."""
+    from thiduaCLI.plan_history import plan_document
+
     driver = _driver(session)
+    now = stored_datetime(utc_now())
+    cursor = driver.execute(
+        "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (plan.year, now, by, source, plan_document(plan)),
+    )
+    audit.append(driver, "plan", cursor.lastrowid, cursor.lastrowid, now)
     driver.execute(
         "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
@@ -497,6 +513,42 @@ def save_plan(session: Session, plan: Plan, source: str) -> None:
         "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
         [(plan.year, *row) for row in unit_rows(plan)],
     )
+
+
+def plan_versions(session: Session, year: int) -> list[PlanVersion]:
+    """Every stored version of a year's plan, oldest first."""
+    from thiduaCLI.plan_history import PlanVersion
+
+    rows = _driver(session).execute(
+        "SELECT id, year, loaded_at, loaded_by, source, document FROM plan_version"
+        " WHERE year = ? ORDER BY id",
+        (year,),
+    )
+    return [PlanVersion(*row) for row in rows]
+
+
+def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | None:
+    """The version of a year's plan in force on ``day`` (Vietnam time): the last one loaded
+    on or before that day."""
+    from thiduaCLI.plan_history import PlanVersion
+
+    version = plan_version_table
+    loaded_at = type_coerce(version.c.loaded_at, String)  # as stored, for sql_local_day
+    query = (
+        select(
+            version.c.id,
+            version.c.year,
+            loaded_at,
+            version.c.loaded_by,
+            version.c.source,
+            version.c.document,
+        )
+        .where(version.c.year == year, calendar.sql_local_day(loaded_at) <= day.isoformat())
+        .order_by(version.c.id.desc())
+        .limit(1)
+    )
+    row = session.connection().execute(query).first()
+    return None if row is None else PlanVersion(*row)
 
 
 def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
@@ -526,6 +578,7 @@ def add_figure(session: Session, figure: Figure) -> Figure:
     session.flush()
     session.refresh(figure)
     months.refresh_figures(session.connection(), [figure.id])  # type: ignore[list-item]
+    audit.append(_driver(session), "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
     return figure
 
 
@@ -553,6 +606,13 @@ FIGURE_COLUMNS = (
     "key",
 )
 _STORED_COLUMNS = (*FIGURE_COLUMNS, "whole", "nano", "filed_at")  # the last three derived
+# FIGURE_COLUMNS puts recorded_at after note; the table (and the audit chain) before
+# recorded_by: where to move it.
+_RECORDED_BY, _RECORDED_AT = (
+    FIGURE_COLUMNS.index("recorded_by"),
+    FIGURE_COLUMNS.index("recorded_at"),
+)
+assert FIGURE_COLUMNS[_RECORDED_BY : _RECORDED_AT + 1] == ("recorded_by", "note", "recorded_at")
 _INSERT_FIGURES = "INSERT INTO figure ({}) VALUES ({})".format(
     ", ".join(f'"{column}"' for column in _STORED_COLUMNS), ", ".join("?" * len(_STORED_COLUMNS))
 )
@@ -592,9 +652,27 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         if exact is None:
             exact = split[value] = parts(value)  # type: ignore[arg-type]
         filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
+        if isinstance(filed, datetime):  # a correction's: as the table holds it
+            filed = stored_datetime(filed)
         complete.append((*row, *exact, filed))
     driver.executemany(_INSERT_FIGURES, complete)
     months.add_after(session.connection(), last_id)
+    (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
+    at = stored_datetime(utc_now())
+    if new_last - last_id == len(rows):  # ids given in order: hash what was inserted
+        chained = (
+            (
+                number,
+                *row[:_RECORDED_BY],
+                row[_RECORDED_AT],
+                *row[_RECORDED_BY:_RECORDED_AT],
+                *row[_RECORDED_AT + 1 :],
+            )
+            for number, row in enumerate(complete, last_id + 1)
+        )
+        audit.append_rows(driver, "figures", last_id + 1, new_last, chained, at)
+    else:
+        audit.append(driver, "figures", last_id + 1, new_last, at)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -615,6 +693,8 @@ def add_retraction(session: Session, retraction: Retraction) -> Retraction:
     session.add(retraction)
     session.flush()
     months.refresh_figures(session.connection(), [retraction.figure_id])
+    figure_id = retraction.figure_id
+    audit.append(_driver(session), "retraction", figure_id, figure_id, stored_datetime(utc_now()))
     return retraction
 
 
