@@ -299,3 +299,11 @@ def test_a_plan_name_over_the_limit_is_refused_quoting_only_its_start(ready, db,
         db,
         before,
     )
+
+
+def test_an_old_excel_file_is_refused_with_what_to_save_it_as(ready, db, tmp_path) -> None:
+    path = tmp_path / "cu.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    _import_refused(
+        ready, db, path, f"{path}: thidua đọc tệp .xlsx hoặc .csv; lưu lại tệp .xls thành .xlsx"
+    )

@@ -267,6 +267,16 @@ def test_a_dangling_symlink_is_followed_and_the_file_made_owner_only(tmp_path: P
     assert figure_count(real) == 1
 
 
+def test_a_loop_of_links_is_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "a.sqlite3"
+    loop.symlink_to(tmp_path / "b.sqlite3")
+    (tmp_path / "b.sqlite3").symlink_to(loop)
+    done = run_thidua(loop, tmp_path, "status")
+    assert done.code == 1 and done.out == ""
+    assert done.err.startswith(f"Lỗi: {loop}: liên kết tượng trưng không dẫn tới tệp nào (")
+    assert done.err.count("\n") == 1
+
+
 def test_a_symlinked_database_is_made_owner_only(ready, db: Path, tmp_path: Path) -> None:
     db.chmod(0o644)
     link = tmp_path / "link.sqlite3"

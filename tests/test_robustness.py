@@ -71,12 +71,15 @@ def _report_together(db: Path, count: int) -> list[tuple[int, str]]:
     return [(p.wait(timeout=120), p.stderr.read()) for p in processes]
 
 
-def test_thirty_writers_at_once_all_land(ready, db: Path) -> None:
+def test_thirty_writers_at_once_all_land(ready, db: Path, tmp_path: Path) -> None:
     results = _report_together(db, 30)
     assert [code for code, _ in results] == [0] * 30, [err for _, err in results if err]
     assert not any("locked" in err for _, err in results)
     assert figure_count(db) == 30
     assert _integrity(db) == "ok"
+    checked = run_thidua(db, tmp_path, "verify")  # each writer chained its figure in turn
+    assert (checked.code, checked.err) == (0, "")
+    assert "Chuỗi kiểm chứng khớp: 31 mục (30 số liệu" in checked.out
 
 
 def _holds_write_lock(db: Path) -> bool:

@@ -149,7 +149,14 @@ def _resolved(path: Path) -> Path:
     followed, and the file it names is made readable and writable by its owner only."""
     if not path.is_symlink():
         return path
-    target = path.resolve(strict=False)
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError) as error:  # a loop of links
+        raise StoreError(
+            _("{path}: liên kết tượng trưng không dẫn tới tệp nào ({reason})").format(
+                path=path, reason=error
+            )
+        ) from None
     if target.exists():
         with contextlib.suppress(OSError):  # not ours to change: opened as it is
             if target.stat().st_uid == os.geteuid():

@@ -64,6 +64,12 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
     if path is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
         yield from _read_xlsx(path)
         return
+    if path is not None and path.suffix.lower() in (".xls", ".ods", ".numbers"):
+        raise InputError(
+            _("{file}: thidua đọc tệp .xlsx hoặc .csv; lưu lại tệp {suffix} thành .xlsx").format(
+                file=name, suffix=path.suffix
+            )
+        )
     try:
         raw = stream.read() if stream is not None else path.read_bytes()  # type: ignore[union-attr]
     except OSError as error:
