@@ -100,6 +100,8 @@ def scoring_json(plan: Plan) -> dict[str, Any]:
     rules = plan.scoring
     return {
         "cap": rules.cap,
+        "decimals": rules.decimals,
+        "strict_penalty": rules.strict_penalty,
         "bonus_per_indicator": rules.bonus.per_indicator,
         "bonus_max": rules.bonus.max,
         "deduction_missing": rules.deductions.missing,
