@@ -162,9 +162,9 @@ def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> D
     Where that would divide by zero the ratio is 1 if the target is met, else 0.
     """
     if indicator.lower_is_better:
-        if value > 0:
+        if value > ZERO:  # Decimal constants: comparing with an int converts it each time
             return divide(target, value)
-    elif target > 0:
+    elif target > ZERO:
         return divide(value, target)
     return ONE if is_met(indicator, value, target) else ZERO
 
@@ -186,7 +186,7 @@ def assess(
     if value is None:
         return Assessment(target, None, expected, None, None, False, "no_data", None, None, basis)
 
-    year_over = as_of >= date(year, 12, 31)
+    year_over = as_of >= _year_end(year)
     met = is_met(indicator, value, target)
     ceiling = cumulative and indicator.lower_is_better
     attainment = attainment_ratio(indicator, value, target)
@@ -195,7 +195,7 @@ def assess(
     if expected is not None:
         progress = attainment_ratio(indicator, value, expected)
         fraction = year_fraction(as_of, year)
-        projection = divide(value, fraction) if fraction > 0 else None
+        projection = divide(value, fraction) if fraction > ZERO else None
         if not indicator.lower_is_better:
             needed = _needed_per_month(target - value, met, months_left(as_of, year))
     return Assessment(
@@ -214,7 +214,7 @@ def assess(
 
 def _needed_per_month(shortfall: Decimal, met: bool, months: int) -> Decimal | None:
     """What is still needed per calendar month left; 0 when met; None when no month is left."""
-    if met or shortfall <= 0:
+    if met or shortfall <= ZERO:
         return ZERO
     return divide(shortfall, Decimal(months)) if months > 0 else None
 
@@ -236,6 +236,11 @@ def _state(
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+@cache
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
 
 
 # ------------------------------------------------------------------- the ward's figures

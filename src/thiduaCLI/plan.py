@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -124,7 +125,12 @@ class Scoring(Strict):
 
     def grade_rank(self, name: str) -> int:
         """Position of a grade from the top (0 is the best)."""
-        return [grade.name for grade in self.grades].index(name)
+        return _grade_positions(self.grades)[name]
+
+
+@cache  # a shortlist of 3,000 units asks 12,000 times
+def _grade_positions(grades: tuple[Grade, ...]) -> dict[str, int]:
+    return {grade.name: position for position, grade in enumerate(grades)}
 
 
 class Indicator(Strict):
