@@ -357,6 +357,7 @@ class GradePath:
     change: Decimal
     by_year_end: Decimal | None = None
     per_month: Decimal | None = None
+    beyond: bool = False  # a strict target: the value must pass value_needed, not reach it
 
 
 @dataclass(frozen=True)
@@ -393,9 +394,11 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
         needed_progress = part.capped + divide(exact_gap * total_weight, HUNDRED * part.weight)
         basis = part.assessment.basis_target
         indicator = plan.indicators[part.indicator]
-        strict = indicator.comparator in _STRICT
-        if strict and needed_progress > rules.strict_ceiling:
-            needed_progress = max(needed_progress, 1)  # beyond the basis, not merely on it
+        # a strict target counts fully only beyond its basis: past the ceiling of "exactly
+        # on it", the value needed is the basis itself, to be passed (beyond)
+        beyond = indicator.comparator in _STRICT and rules.strict_ceiling < needed_progress <= ONE
+        if beyond:
+            needed_progress = ONE
         if needed_progress > rules.cap or basis <= 0:
             continue
         current = part.assessment.value or ZERO
@@ -404,9 +407,9 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
         else:
             value_needed = basis * needed_progress
         value_needed = round_half_up(value_needed, PLACES)  # a value has at most nine places
-        if indicator.share and value_needed > 100:
+        if indicator.share and (value_needed > 100 or (beyond and value_needed >= 100)):
             continue  # no share goes past 100 %
-        path = GradePath(part.indicator, value_needed, value_needed - current)
+        path = GradePath(part.indicator, value_needed, value_needed - current, beyond=beyond)
         if indicator.kind == "cumulative" and not indicator.lower_is_better:
             year_end = round_half_up(part.assessment.target * needed_progress, PLACES)
             per_month = divide(year_end - current, Decimal(months)) if months > 0 else None
