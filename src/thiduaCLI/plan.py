@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -128,9 +127,18 @@ class Scoring(Strict):
         return _grade_positions(self.grades)[name]
 
 
-@cache  # a shortlist of 3,000 units asks 12,000 times
 def _grade_positions(grades: tuple[Grade, ...]) -> dict[str, int]:
-    return {grade.name: position for position, grade in enumerate(grades)}
+    """Each grade's position, worked out once per plan: a shortlist of 3,000 units asks
+    12,000 times (kept by identity; hashing the grades would cost as much as the lookup)."""
+    kept = _POSITIONS.get(id(grades))
+    if kept is not None and kept[0] is grades:
+        return kept[1]
+    positions = {grade.name: position for position, grade in enumerate(grades)}
+    _POSITIONS[id(grades)] = (grades, positions)
+    return positions
+
+
+_POSITIONS: dict[int, tuple[tuple[Grade, ...], dict[str, int]]] = {}
 
 
 class Indicator(Strict):
