@@ -88,6 +88,7 @@ def year_fraction(as_of: date, year: int) -> Decimal:
     return divide(Decimal((as_of - start).days + 1), Decimal((end - start).days + 1))
 
 
+@cache
 def months_left(as_of: date, year: int) -> int:
     """Calendar months of the plan year not yet ended by the end of ``as_of``: 15 June leaves
     June to December (7), 30 June leaves 6, 31 December none."""
@@ -153,7 +154,13 @@ def about_floor(indicator: Indicator, target: Decimal) -> Decimal:
     the target itself for other comparators."""
     if indicator.comparator != "~":
         return target
-    return target * (ONE - divide(indicator.tolerance or ZERO, HUNDRED))
+    return target * _about_share(indicator.tolerance or ZERO)
+
+
+@cache  # the same few tolerances, asked for each unit's "about" indicators
+def _about_share(tolerance: Decimal) -> Decimal:
+    """1 − tolerance/100: the share of a target that is "about" it."""
+    return ONE - divide(tolerance, HUNDRED)
 
 
 def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> Decimal:
