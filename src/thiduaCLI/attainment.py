@@ -205,17 +205,17 @@ def assess(
         projection = divide(value, fraction) if fraction > ZERO else None
         if not indicator.lower_is_better:
             needed = _needed_per_month(target - value, met, months_left(as_of, year))
-    return Assessment(
-        target=target,
-        value=value,
-        expected=expected,
-        attainment=attainment,
-        progress=progress,
-        met=met and (year_over or not ceiling),
-        state=_state(indicator, value, expected, met, year_over),
-        projection=projection,
-        needed_per_month=needed,
-        basis=basis,
+    return Assessment(  # by position: a ranking makes 54,000 of them
+        target,
+        value,
+        expected,
+        attainment,
+        progress,
+        met and (year_over or not ceiling),
+        _state(indicator, value, expected, met, year_over),
+        projection,
+        needed,
+        basis,
     )
 
 

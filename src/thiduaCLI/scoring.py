@@ -178,7 +178,8 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
             part_deduction = rules.missing
         else:
             reported += 1
-            judged = assess(indicator, target, observation.value(indicator), as_of, year)
+            value = observation.total if indicator.kind == "cumulative" else observation.latest
+            judged = assess(indicator, target, value, as_of, year)  # (Observation.value inline)
             part_deduction = ZERO
             if observation.late:
                 part_deduction = rules.late
