@@ -531,3 +531,14 @@ def test_a_score_is_rounded_half_up_at_the_plans_decimals(small_plan: Plan) -> N
     assert (two.exact, two.score) == (D("99.125"), D("99.13"))
     one = plan_with("cap = 100\ndecimals = 1")
     assert score_unit(one, one.units["A1"], figures, YEAR_END).score == D("99.1")
+
+
+def test_the_way_up_from_exactly_on_a_strict_target_is_to_pass_it() -> None:
+    """ON is exactly on both "hơn" targets: 99,00. For 99,5 one indicator must count 100 %:
+    THU_NHAP must pass 89 (reaching it is what ON did), HAI_LONG pass 93."""
+    plan = strict_plan('grades = [{ min = 99.5, name = "A" }, { min = 0, name = "B" }]')
+    result = score_unit(plan, plan.units["ON"], strict_figures(), YEAR_END)
+    step = next_grade(plan, result, YEAR_END)
+    assert step is not None and step.gap == D("0.50")
+    paths = [(p.indicator, p.value_needed, p.change, p.beyond) for p in step.paths]
+    assert paths == [("THU_NHAP", 89, 0, True), ("HAI_LONG", 93, 0, True)]

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Literal
 
+from thiduaCLI import calendar
 from thiduaCLI.numbers import HUNDRED, ONE, ZERO, divide, exact_sum
 from thiduaCLI.plan import Indicator, Plan
 
@@ -80,27 +81,19 @@ class Assessment:
 @cache  # a ranking asks the same question tens of thousands of times
 def year_fraction(as_of: date, year: int) -> Decimal:
     """Share of the plan year elapsed at the end of ``as_of`` (31 December -> 1)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    if as_of < start:
+    elapsed, length = calendar.days_elapsed(year, as_of)
+    if elapsed == 0:
         return ZERO
-    if as_of >= end:
+    if elapsed == length:
         return ONE
-    return divide(Decimal((as_of - start).days + 1), Decimal((end - start).days + 1))
+    return divide(Decimal(elapsed), Decimal(length))
 
 
+@cache
 def months_left(as_of: date, year: int) -> int:
     """Calendar months of the plan year not yet ended by the end of ``as_of``: 15 June leaves
     June to December (7), 30 June leaves 6, 31 December none."""
-    if as_of.year < year:
-        return 12
-    if as_of.year > year:
-        return 0
-    ended = as_of.month if (as_of + _ONE_DAY).month != as_of.month else as_of.month - 1
-    return 12 - ended
-
-
-def _quarter_ends(year: int) -> tuple[date, ...]:
-    return (date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31))
+    return 12 - calendar.months_ended(year, as_of)
 
 
 def expected_share(indicator: Indicator, as_of: date, year: int) -> Decimal:
@@ -118,7 +111,7 @@ def _milestone_share(
     milestones: tuple[Decimal, ...], target: Decimal, as_of: date, year: int
 ) -> Decimal:
     levels = [ZERO, *(divide(m, target) for m in milestones), ONE]
-    ends = _quarter_ends(year)
+    ends = calendar.quarter_ends(year)
     starts = (date(year - 1, 12, 31), *ends[:3])
     for quarter, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if as_of <= end:
@@ -153,7 +146,13 @@ def about_floor(indicator: Indicator, target: Decimal) -> Decimal:
     the target itself for other comparators."""
     if indicator.comparator != "~":
         return target
-    return target * (ONE - divide(indicator.tolerance or ZERO, HUNDRED))
+    return target * _about_share(indicator.tolerance or ZERO)
+
+
+@cache  # the same few tolerances, asked for each unit's "about" indicators
+def _about_share(tolerance: Decimal) -> Decimal:
+    """1 − tolerance/100: the share of a target that is "about" it."""
+    return ONE - divide(tolerance, HUNDRED)
 
 
 def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> Decimal:
@@ -162,9 +161,9 @@ def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> D
     Where that would divide by zero the ratio is 1 if the target is met, else 0.
     """
     if indicator.lower_is_better:
-        if value > 0:
+        if value > ZERO:  # Decimal constants: comparing with an int converts it each time
             return divide(target, value)
-    elif target > 0:
+    elif target > ZERO:
         return divide(value, target)
     return ONE if is_met(indicator, value, target) else ZERO
 
@@ -186,7 +185,7 @@ def assess(
     if value is None:
         return Assessment(target, None, expected, None, None, False, "no_data", None, None, basis)
 
-    year_over = as_of >= date(year, 12, 31)
+    year_over = as_of >= _year_end(year)
     met = is_met(indicator, value, target)
     ceiling = cumulative and indicator.lower_is_better
     attainment = attainment_ratio(indicator, value, target)
@@ -195,26 +194,26 @@ def assess(
     if expected is not None:
         progress = attainment_ratio(indicator, value, expected)
         fraction = year_fraction(as_of, year)
-        projection = divide(value, fraction) if fraction > 0 else None
+        projection = divide(value, fraction) if fraction > ZERO else None
         if not indicator.lower_is_better:
             needed = _needed_per_month(target - value, met, months_left(as_of, year))
-    return Assessment(
-        target=target,
-        value=value,
-        expected=expected,
-        attainment=attainment,
-        progress=progress,
-        met=met and (year_over or not ceiling),
-        state=_state(indicator, value, expected, met, year_over),
-        projection=projection,
-        needed_per_month=needed,
-        basis=basis,
+    return Assessment(  # by position: a ranking makes 54,000 of them
+        target,
+        value,
+        expected,
+        attainment,
+        progress,
+        met and (year_over or not ceiling),
+        _state(indicator, value, expected, met, year_over),
+        projection,
+        needed,
+        basis,
     )
 
 
 def _needed_per_month(shortfall: Decimal, met: bool, months: int) -> Decimal | None:
     """What is still needed per calendar month left; 0 when met; None when no month is left."""
-    if met or shortfall <= 0:
+    if met or shortfall <= ZERO:
         return ZERO
     return divide(shortfall, Decimal(months)) if months > 0 else None
 
@@ -235,7 +234,9 @@ def _state(
     return "on_track" if value >= about_floor(indicator, expected) else "behind"
 
 
-_ONE_DAY = timedelta(days=1)
+@cache
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
 
 
 # ------------------------------------------------------------------- the ward's figures

@@ -49,6 +49,19 @@ def months_ended(year: int, day: date) -> int:
     return day.month if day == month_end(day.year, day.month) else day.month - 1
 
 
+def days_elapsed(year: int, day: date) -> tuple[int, int]:
+    """Days of ``year`` elapsed by the end of ``day`` (the day itself counted), and the
+    year's length: (0, 365) before it starts, (365, 365) from 31 December on."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    length = (end - start).days + 1
+    return max(0, min(length, (day - start).days + 1)), length
+
+
+def quarter_ends(year: int) -> tuple[date, ...]:
+    """The last days of the four quarters."""
+    return tuple(month_end(year, 3 * quarter) for quarter in range(1, 5))
+
+
 def partial_month(year: int, day: date) -> tuple[int, date] | None:
     """The month of ``year`` that ``day`` falls inside, and its first day; None when the day
     ends its month or lies outside the year."""

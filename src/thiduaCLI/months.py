@@ -56,7 +56,7 @@ from thiduaCLI import calendar
 from thiduaCLI.attainment import Observation
 from thiduaCLI.exact import from_parts
 from thiduaCLI.models import MONTH_SLOT, figure_months_table, figure_table, retraction_table
-from thiduaCLI.numbers import to_decimal
+from thiduaCLI.numbers import stored_decimal
 from thiduaCLI.plan import Plan
 
 MONTHS = calendar.MONTHS
@@ -300,7 +300,8 @@ def observations_at(
         partial = calendar.partial_month(plan.year, day)
         if partial is not None:
             _add(sums, _days_of_month(conn, plan, partial, day, unit, timeliness))
-    return [_observations(sums) for sums in found]
+    decimals = _Decimals()  # the days share their figures: each value read once
+    return [_observations(sums, decimals) for sums in found]
 
 
 # A pair's sums: whole, nano, count, late, last recorded, then its latest figure's value,
@@ -454,9 +455,12 @@ def _add(sums: _Sums, later: _Sums) -> None:
             ]
 
 
-def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
-    """The observations of the pairs."""
+def _observations(
+    sums: _Sums, decimals: _Decimals | None = None
+) -> dict[tuple[str, str], Observation]:
+    """The observations of the pairs, their values the decimals typed (:func:`to_decimal`)."""
     dates = _Dates()
+    decimal = decimals if decimals is not None else _Decimals()
     found = {}
     for (code, indicator), entry in sums.items():
         whole, nano, count, late, recorded, value, numerator, denominator, ref_date, by = entry
@@ -465,9 +469,9 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
             indicator,
             from_parts(whole, nano),
             count,
-            to_decimal(value),
-            _decimal_or_none(numerator),
-            _decimal_or_none(denominator),
+            decimal[value],
+            None if numerator is None else decimal[numerator],
+            None if denominator is None else decimal[denominator],
             dates[ref_date],
             by,
             bool(late),
@@ -476,8 +480,13 @@ def _observations(sums: _Sums) -> dict[tuple[str, str], Observation]:
     return found
 
 
-def _decimal_or_none(value: float | None) -> Decimal | None:
-    return None if value is None else to_decimal(value)
+class _Decimals(dict[float, Decimal]):
+    """Stored values read once each as the decimals typed: a ranking reads 150,000 of them,
+    many the same (a month's latest share on both review days, a denominator every month)."""
+
+    def __missing__(self, value: float) -> Decimal:
+        self[value] = number = stored_decimal(repr(value))
+        return number
 
 
 class _Dates(dict[str, date]):

@@ -30,7 +30,6 @@ CONTEXT = Context(prec=28, traps=[InvalidOperation, DivisionByZero, Overflow])
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-JSON_QUANTUM = Decimal(1).scaleb(-PLACES)  # JSON numbers keep nine decimal places
 
 # Magnitude words, typed with or without diacritics: the power of ten each stands for.
 MAGNITUDES = {
@@ -198,11 +197,14 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
 # added up) may carry binary noise past the 15th digit (33.333333333333336): it is read back
 # at 15 significant digits, which every value typed fits in.
 _STORED = Context(prec=DIGITS)
+# ``stored_decimal(repr(x))``: :func:`to_decimal` of a float without its checks, for the
+# loops that read tens of thousands of stored values (``40.0`` stays ``Decimal('40.0')``).
+stored_decimal = _STORED.create_decimal
 
 
-def divide(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """``numerator ÷ denominator`` in the domain's one context (28 significant digits)."""
-    return CONTEXT.divide(numerator, denominator)
+# ``divide(numerator, denominator)``: a quotient in the domain's one context (28 significant
+# digits). The context's own method, not a wrapper: a ranking divides 150,000 times.
+divide = CONTEXT.divide
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:

@@ -70,7 +70,8 @@ def _finding_text(finding: Finding) -> str:
         )
         return days.format(days=format_number(finding.value), limit=limit)
     return _("{score} điểm < {threshold}").format(
-        score=format_number(finding.value or 0), threshold=format_number(finding.threshold or 0)
+        score=format_number(finding.value or 0, fixed=True),  # a score: as every score shows
+        threshold=format_number(finding.threshold or 0),
     )
 
 

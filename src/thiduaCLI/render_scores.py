@@ -16,6 +16,7 @@ from thiduaCLI.literal import visible
 from thiduaCLI.numbers import format_number, format_percent, format_quantity
 from thiduaCLI.plan import Plan
 from thiduaCLI.render import (
+    COMPARATOR_SIGNS,
     assessment_json,
     basis_label,
     new_table,
@@ -101,6 +102,8 @@ def scoring_json(plan: Plan) -> dict[str, Any]:
     rules = plan.scoring
     return {
         "cap": rules.cap,
+        "decimals": rules.decimals,
+        "strict_penalty": rules.strict_penalty,
         "bonus_per_indicator": rules.bonus.per_indicator,
         "bonus_max": rules.bonus.max,
         "deduction_missing": rules.deductions.missing,
@@ -306,6 +309,7 @@ def path_json(path: GradePath) -> dict[str, Any]:
         "change": rounded(path.change),
         "by_year_end": rounded(path.by_year_end),
         "per_month": rounded(path.per_month),
+        "beyond": path.beyond,
     }
 
 
@@ -421,9 +425,13 @@ def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
     ]
     for path in step.paths:
         indicator = plan.indicators[path.indicator]
+        needed = format_quantity(path.value_needed, indicator.measure)
         values = {
             "code": indicator.code,
-            "value": format_quantity(path.value_needed, indicator.measure),
+            # a strict target is passed, not reached: "> 89 triệu đồng"
+            "value": f"{COMPARATOR_SIGNS[indicator.comparator]} {needed}"
+            if path.beyond
+            else needed,
             "change": format_number(path.change),
         }
         if path.by_year_end is not None and path.per_month is not None:

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from thiduaCLI.attainment import Assessment, Observation, Observations, assess, months_left
 from thiduaCLI.lookup import sort_key
-from thiduaCLI.numbers import HUNDRED, PLACES, ZERO, divide, round_half_up
+from thiduaCLI.numbers import HUNDRED, ONE, PLACES, ZERO, divide, round_half_up
 from thiduaCLI.plan import Commendation, Grade, Indicator, Plan, Scoring, Unit
 
 
@@ -28,9 +28,15 @@ class ScorePart:
     observation: Observation | None
     capped: Decimal
     weight: Decimal
-    points: Decimal
+    total_weight: Decimal  # of the unit's whole agreement
     bonus: Decimal
     deduction: Decimal
+
+    @property
+    def points(self) -> Decimal:
+        """100 × capped × weight ÷ the agreement's total weight (worked out when asked: a
+        ranking needs only their sum, the unit's ``base``)."""
+        return divide(HUNDRED * self.capped * self.weight, self.total_weight)
 
     @property
     def missing(self) -> bool:
@@ -109,15 +115,24 @@ class _Rules:
     late: Decimal
 
 
-@cache
 def _rules(scoring: Scoring) -> _Rules:
-    return _Rules(
+    """The rules of ``scoring``, worked out once per plan (kept by identity: hashing a
+    pydantic model for each of 6,000 unit scores would cost more than the scores)."""
+    kept = _RULES.get(id(scoring))
+    if kept is not None and kept[0] is scoring:
+        return kept[1]
+    rules = _Rules(
         cap=divide(scoring.cap, HUNDRED),
         strict_ceiling=1 - divide(scoring.strict_penalty, HUNDRED),
         per_indicator=scoring.bonus.per_indicator,
         missing=scoring.deductions.missing,
         late=scoring.deductions.late,
     )
+    _RULES[id(scoring)] = (scoring, rules)
+    return rules
+
+
+_RULES: dict[int, tuple[Scoring, _Rules]] = {}
 
 
 def counted_progress(
@@ -128,7 +143,7 @@ def counted_progress(
     of it) counts at most ``strict_ceiling`` (1 − strict_penalty/100), so that exactly on a
     "hơn" target never earns what beating it earns."""
     progress = judged.progress
-    if progress is None or progress <= 0:
+    if progress is None or progress <= ZERO:
         return ZERO
     if indicator.comparator in _STRICT and judged.value is not None:
         basis = judged.basis_target
@@ -153,8 +168,8 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
     indicators, weights, year = plan.indicators, unit.weights, plan.year
     total_weight = sum((weights[code] for code in unit.agreement), ZERO)
     parts = []
-    base = bonus = deduction = ZERO
-    reported = 0
+    weighted = ZERO
+    reported = bonuses = late = 0
     for code, target in unit.agreement.items():
         indicator = indicators[code]
         observation = observations.get((unit.code, code))
@@ -163,20 +178,30 @@ def score_unit(plan: Plan, unit: Unit, observations: Observations, as_of: date) 
             part_deduction = rules.missing
         else:
             reported += 1
-            judged = assess(indicator, target, observation.value(indicator), as_of, year)
-            part_deduction = rules.late if observation.late else ZERO
+            value = observation.total if indicator.kind == "cumulative" else observation.latest
+            judged = assess(indicator, target, value, as_of, year)  # (Observation.value inline)
+            part_deduction = ZERO
+            if observation.late:
+                part_deduction = rules.late
+                late += 1
         capped = counted_progress(indicator, judged, rules.cap, rules.strict_ceiling)
         weight = weights[code]
-        points = divide(HUNDRED * capped * weight, total_weight)
-        part_bonus = rules.per_indicator if judged.met and (judged.attainment or ZERO) > 1 else ZERO
+        part_bonus = ZERO
+        if judged.met and (judged.attainment or ZERO) > ONE:
+            part_bonus = rules.per_indicator
+            bonuses += 1
         parts.append(
-            ScorePart(code, judged, observation, capped, weight, points, part_bonus, part_deduction)
+            ScorePart(
+                code, judged, observation, capped, weight, total_weight, part_bonus, part_deduction
+            )
         )
-        base += points
-        bonus += part_bonus
-        deduction += part_deduction
-    bonus = _at_most(bonus, plan.scoring.bonus.max)
-    deduction = _at_most(deduction, plan.scoring.deductions.max)
+        weighted += capped * weight
+    base = divide(HUNDRED * weighted, total_weight)  # Σ points, in one division
+    # the parts' bonuses and deductions, added up by counting them (exact, and no additions
+    # of zeros for the thousands of parts that have neither)
+    bonus = _at_most(rules.per_indicator * bonuses, plan.scoring.bonus.max)
+    missing = len(parts) - reported
+    deduction = _at_most(rules.missing * missing + rules.late * late, plan.scoring.deductions.max)
     exact = max(ZERO, settled(base + bonus - deduction))
     score = round_half_up(exact, plan.scoring.decimals)
     eligible = reported * 100 >= plan.scoring.min_reported * len(parts)
@@ -333,6 +358,7 @@ class GradePath:
     change: Decimal
     by_year_end: Decimal | None = None
     per_month: Decimal | None = None
+    beyond: bool = False  # a strict target: the value must pass value_needed, not reach it
 
 
 @dataclass(frozen=True)
@@ -369,9 +395,11 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
         needed_progress = part.capped + divide(exact_gap * total_weight, HUNDRED * part.weight)
         basis = part.assessment.basis_target
         indicator = plan.indicators[part.indicator]
-        strict = indicator.comparator in _STRICT
-        if strict and needed_progress > rules.strict_ceiling:
-            needed_progress = max(needed_progress, 1)  # beyond the basis, not merely on it
+        # a strict target counts fully only beyond its basis: past the ceiling of "exactly
+        # on it", the value needed is the basis itself, to be passed (beyond)
+        beyond = indicator.comparator in _STRICT and rules.strict_ceiling < needed_progress <= ONE
+        if beyond:
+            needed_progress = ONE
         if needed_progress > rules.cap or basis <= 0:
             continue
         current = part.assessment.value or ZERO
@@ -380,9 +408,9 @@ def next_grade(plan: Plan, result: UnitScore, as_of: date) -> NextGrade | None:
         else:
             value_needed = basis * needed_progress
         value_needed = round_half_up(value_needed, PLACES)  # a value has at most nine places
-        if indicator.share and value_needed > 100:
+        if indicator.share and (value_needed > 100 or (beyond and value_needed >= 100)):
             continue  # no share goes past 100 %
-        path = GradePath(part.indicator, value_needed, value_needed - current)
+        path = GradePath(part.indicator, value_needed, value_needed - current, beyond=beyond)
         if indicator.kind == "cumulative" and not indicator.lower_is_better:
             year_end = round_half_up(part.assessment.target * needed_progress, PLACES)
             per_month = divide(year_end - current, Decimal(months)) if months > 0 else None
