@@ -268,7 +268,7 @@ def ward_value(plan: Plan, indicator: Indicator, observations: Observations) -> 
     if own is not None:
         return WardValue(own.value(indicator), "ward", len(reported), len(signatories))
     value = _roll_up(plan, indicator, reported)
-    source = "none" if value is None else "units"
+    source: Literal["units", "none"] = "none" if value is None else "units"
     return WardValue(value, source, len(reported), len(signatories))
 
 

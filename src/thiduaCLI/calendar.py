@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, FromClause
@@ -154,7 +154,7 @@ def counted_ids(figures: Iterable[Entry], retracted: set[int]) -> set[int]:
 # SQLAlchemy is imported when a query is built: ``thidua --help`` never loads it.
 
 
-def sql_local_day(moment: ColumnElement[object]) -> ColumnElement[str]:
+def sql_local_day(moment: ColumnElement[Any]) -> ColumnElement[str]:
     """SQL: :func:`local_day` of a stored UTC time, as ``YYYY-MM-DD`` text (cut to the second
     first: SQLite's date() rounds to the millisecond)."""
     from sqlalchemy import func, literal
@@ -162,7 +162,7 @@ def sql_local_day(moment: ColumnElement[object]) -> ColumnElement[str]:
     return func.date(func.substr(moment, 1, 19), literal(f"+{UTC_OFFSET_HOURS} hours"))
 
 
-def sql_month(ref_date: ColumnElement[object]) -> ColumnElement[int]:
+def sql_month(ref_date: ColumnElement[Any]) -> ColumnElement[int]:
     """SQL: the month of a stored date (``2026-03-31`` → 3)."""
     from sqlalchemy import Integer, cast, func
 
@@ -184,7 +184,7 @@ def sql_month_last(year: object, month: object) -> ColumnElement[str]:
 
 
 def sql_days_after_month_end(
-    filed_at: ColumnElement[object], year: object, month: object
+    filed_at: ColumnElement[Any], year: object, month: object
 ) -> ColumnElement[int]:
     """SQL: :func:`days_after_month_end` for a figure of ``month`` of ``year``."""
     from sqlalchemy import Integer, cast, func, literal
@@ -195,7 +195,7 @@ def sql_days_after_month_end(
     return cast(func.julianday(sql_local_day(filed_at)) - month_end_day, Integer)
 
 
-def sql_recorded_by(moment: ColumnElement[object], as_of: date) -> ColumnElement[bool]:
+def sql_recorded_by(moment: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
     """SQL: recorded on or before ``as_of``, in Vietnam's time."""
     return sql_local_day(moment) <= as_of.isoformat()
 

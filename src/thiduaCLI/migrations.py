@@ -143,6 +143,7 @@ def _audit_chain(connection: Connection) -> None:
 
     SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
     driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection has its driver's
     now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
     plans = driver.execute("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
     for year, source, loaded_at, document in plans.fetchall():

@@ -49,10 +49,10 @@ class Grade(Strict):
 
 
 DEFAULT_GRADES = (
-    Grade(min=90, name="Hoàn thành xuất sắc nhiệm vụ"),  # i18n: data
-    Grade(min=70, name="Hoàn thành tốt nhiệm vụ"),  # i18n: data
-    Grade(min=50, name="Hoàn thành nhiệm vụ"),  # i18n: data
-    Grade(min=0, name="Không hoàn thành nhiệm vụ"),  # i18n: data
+    Grade(min=Decimal(90), name="Hoàn thành xuất sắc nhiệm vụ"),  # i18n: data
+    Grade(min=Decimal(70), name="Hoàn thành tốt nhiệm vụ"),  # i18n: data
+    Grade(min=Decimal(50), name="Hoàn thành nhiệm vụ"),  # i18n: data
+    Grade(min=Decimal(0), name="Không hoàn thành nhiệm vụ"),  # i18n: data
 )
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from copy import copy
 from itertools import pairwise
+from typing import Any
 
 from rich.box import Box
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
@@ -31,7 +32,7 @@ from thiduaCLI.literal import has_hidden, visible
 try:  # Rich's own line breaking; a private helper, so a Rich without it gets plain Rich tables
     from rich._wrap import divide_line
 except ImportError:  # pragma: no cover - depends on the installed Rich
-    divide_line = None
+    divide_line = None  # type: ignore[assignment]
 
 # What Rich would read differently from the plain text: markup, emoji codes, line breaks
 # and control characters.
@@ -83,7 +84,7 @@ def _literal(cell: object) -> object:
 def _annotation(text: object, style: object) -> object:
     """A title or caption as data: Rich would read a plain string's markup."""
     if isinstance(text, str):
-        return Text(visible(text, newlines=True), style=style or "")
+        return Text(visible(text, newlines=True), style=str(style or ""))
     return text
 
 
@@ -111,7 +112,7 @@ class QuickTable(Table):
     def caption(self, text: object) -> None:
         self._caption_text = text
 
-    def add_row(self, *renderables: object, **options: object) -> None:  # type: ignore[override]
+    def add_row(self, *renderables: object, **options: Any) -> None:
         super().add_row(*(_literal(cell) for cell in renderables), **options)  # type: ignore[arg-type]
 
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
@@ -188,7 +189,7 @@ class QuickTable(Table):
         key = self._heading_key(console, options, widths)
         heading = _HEADINGS.get(key)
         if heading is None:
-            heading = list(Table._render(self._without_rows(), console, options, widths))
+            heading = list(Table._render(self._without_rows(), console, options, widths))  # type: ignore[arg-type]
             if len(_HEADINGS) > _WIDTHS_KEPT:
                 _HEADINGS.clear()
             _HEADINGS[key] = heading
@@ -235,7 +236,7 @@ class QuickTable(Table):
         return (id(console), tuple(widths), place, table, columns)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        self._plain_kept = self._plain_now()  # asked twice in one print: measured once
+        self._plain_kept: bool | None = self._plain_now()  # asked twice in one print: once
         try:
             yield from super().__rich_console__(console, options)
         finally:
@@ -279,7 +280,7 @@ class QuickTable(Table):
         """A copy of the table whose columns hold only their widest cell."""
         narrow = copy(self)
         narrow.columns = [
-            _with_cells(column, [max(column._cells, key=_cell_len)] if column._cells else [])
+            _with_cells(column, [max(column._cells, key=_cell_len)] if column._cells else [])  # type: ignore[arg-type]
             for column in self.columns
         ]
         return narrow
@@ -302,7 +303,7 @@ class QuickTable(Table):
                 left, divider, right = box.foot_left, box.foot_vertical, box.foot_right
             lines: list[list[str]] = []
             for (column, _width, before, after, inner), cell in zip(layout, cells, strict=True):
-                text = _wrap(cell, inner, column)  # type: ignore[arg-type]
+                text = _wrap(cell, inner, column)
                 lines.append([before + line + after for line in text] if before or after else text)
             for line in range(max(map(len, lines))):
                 parts = [

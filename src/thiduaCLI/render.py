@@ -14,7 +14,7 @@ from thiduaCLI.dates import format_date
 from thiduaCLI.i18n import N_, _, ngettext
 from thiduaCLI.lookup import sort_key
 from thiduaCLI.models import Figure
-from thiduaCLI.numbers import format_number, format_percent, format_quantity, to_decimal
+from thiduaCLI.numbers import ONE, ZERO, format_number, format_percent, format_quantity, to_decimal
 from thiduaCLI.plan import Indicator, Plan, Unit
 
 # Rich is imported where a table is drawn: thidua report prints one line and never needs it.
@@ -94,7 +94,7 @@ def basis_label(basis: str) -> str:
 def _bar(ratio: Decimal | None) -> str:
     if ratio is None:
         return ""
-    filled = round(min(1, max(0, ratio)) * BAR_WIDTH)  # a picture: the nearest cell will do
+    filled = round(min(ONE, max(ZERO, ratio)) * BAR_WIDTH)  # a picture: the nearest cell will do
     return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 

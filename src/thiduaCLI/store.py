@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     type_coerce,
 )
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -508,7 +509,9 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
         " VALUES (?, ?, ?, ?, ?)",
         (plan.year, now, by, source, plan_document(plan)),
     )
-    audit.append(driver, "plan", cursor.lastrowid, cursor.lastrowid, now)
+    version = cursor.lastrowid
+    assert version is not None  # an INSERT's row id
+    audit.append(driver, "plan", version, version, now)
     driver.execute(
         "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
@@ -540,9 +543,9 @@ def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | 
     from thiduaCLI.plan_history import PlanVersion
 
     version = plan_version_table
-    loaded_at = type_coerce(version.c.loaded_at, String)  # as stored, for sql_local_day
+    loaded_at: ColumnElement[str] = type_coerce(version.c.loaded_at, String)  # as stored
     query = (
-        select(
+        core_select(
             version.c.id,
             version.c.year,
             loaded_at,

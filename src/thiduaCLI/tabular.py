@@ -394,7 +394,8 @@ def write_json(rows: Sequence[dict[str, object]]) -> str:
 
 def _safe_row(row: dict[str, object]) -> list[object]:
     return [
-        safe_text(row[c]) if isinstance(row[c], str) and c != "value" else row[c] for c in COLUMNS
+        safe_text(cell) if isinstance(cell := row[c], str) and c != "value" else cell
+        for c in COLUMNS
     ]
 
 
