@@ -157,10 +157,9 @@ def _stored(session) -> tuple[list[Stored], set[int]]:
 
 
 def _counted(figures: list[Stored], retracted: set[int]) -> list[Stored]:
-    """Not retracted, and not replaced by a correction that was not retracted."""
-    corrections = [f for f in figures if f.supersedes is not None and f.id not in retracted]
-    replaced = {f.supersedes for f in corrections}
-    return [f for f in figures if f.id not in retracted and f.id not in replaced]
+    """The figures that count, by calendar.py's Python rule (which the SQL must agree with)."""
+    counted = calendar.counted_ids(figures, retracted)
+    return [f for f in figures if f.id in counted]
 
 
 def _filed(figures: list[Stored]) -> dict[int, datetime]:
@@ -176,10 +175,8 @@ def _filed(figures: list[Stored]) -> dict[int, datetime]:
 
 
 def _late(plan: Plan, ref_date: date, filed: datetime) -> bool:
-    """Filed, in Vietnam's day, after the due date of the period of its date."""
-    month = ref_date.month
-    period = month if plan.reporting_cycle == "monthly" else (month + 2) // 3
-    return (filed + timedelta(hours=7)).date() > due_date(plan, period)
+    """Late by calendar.py's Python rule (which the SQL must agree with)."""
+    return calendar.is_late(plan, ref_date, filed)
 
 
 def _utc(text: str) -> datetime:

@@ -82,11 +82,6 @@ def period_count(plan: Plan) -> int:
     return 12 // _months_in_period(plan)
 
 
-def period_of(plan: Plan, day: date) -> int:
-    """The reporting period (month 1–12, or quarter 1–4) a date falls in."""
-    return (day.month - 1) // _months_in_period(plan) + 1
-
-
 def period_months(plan: Plan, number: int) -> range:
     """The months of a reporting period."""
     size = _months_in_period(plan)
