@@ -45,7 +45,7 @@ class ScorePart:
 
     @property
     def late(self) -> bool:
-        """At least one of its figures was recorded after its due date."""
+        """At least one of its counted figures was first filed after its due date (calendar.py)."""
         return self.observation is not None and self.observation.late
 
 
