@@ -982,29 +982,23 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
     linked into place at the end, which refuses to overwrite a file that exists."""
     import tempfile
 
-    if path.exists():
-        raise ThiduaError(_("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path))
+    from thiduaCLI.files import link_into_place, refuse_existing
+
+    refuse_existing(path)
+    failed = _("{path}: không ghi được ({reason})")
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then linked
             dir=path.parent, prefix=f".{path.name}.", delete=False
         )
     except OSError as error:
-        raise ThiduaError(
-            _("{path}: không ghi được ({why})").format(path=path, why=error.strerror)
-        ) from None
+        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
     temporary = Path(handle.name)
     try:
         with handle:
             yield handle
-        os.link(temporary, path)
-    except FileExistsError:
-        raise ThiduaError(
-            _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path)
-        ) from None
-    except OSError as error:
-        raise ThiduaError(
-            _("{path}: không ghi được ({why})").format(path=path, why=error.strerror)
-        ) from None
+        link_into_place(temporary, path, failed)
+    except OSError as error:  # writing the temporary file
+        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
     finally:
         temporary.unlink(missing_ok=True)
 

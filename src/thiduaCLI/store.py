@@ -33,6 +33,7 @@ from thiduaCLI import audit, calendar, migrations, months
 from thiduaCLI.attainment import Observation
 from thiduaCLI.errors import StoreError
 from thiduaCLI.exact import from_parts, parts
+from thiduaCLI.files import link_into_place, refuse_existing
 from thiduaCLI.i18n import _
 from thiduaCLI.models import (
     SCHEMA_VERSION,
@@ -392,8 +393,7 @@ def backup(source: Path, target: Path) -> Path:
     import tempfile
 
     folder = target.parent
-    if target.exists() or target.is_symlink():
-        raise StoreError(_("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=target))
+    refuse_existing(target)
     if not folder.is_dir():
         raise StoreError(
             _("{path}: thư mục {folder} không tồn tại").format(path=target, folder=folder)
@@ -426,18 +426,7 @@ def backup(source: Path, target: Path) -> Path:
                     "sao lưu cũ, chạy thidua verify"
                 ).format(path=source, problem=problem)
             )
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise StoreError(
-                _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=target)
-            ) from None
-        except OSError as exc:
-            raise StoreError(
-                _("{path}: không ghi được tệp sao lưu ({reason})").format(
-                    path=target, reason=exc.strerror
-                )
-            ) from None
+        link_into_place(temporary, target, _("{path}: không ghi được tệp sao lưu ({reason})"))
     finally:
         temporary.unlink(missing_ok=True)
         Path(f"{temporary}-journal").unlink(missing_ok=True)
