@@ -10,7 +10,7 @@ It benchmarks the ``thidua`` script installed next to the interpreter that runs 
 102 blocks and 3,000 units that each sign the nine ward indicators, lets ``thidua init``
 create the database, inserts 1,000,000 figures over 2026 with ``sqlite3`` in one
 transaction (with the month-by-month rows thidua keeps beside them, built by
-:func:`thiduaCLI.months.rebuild`), and writes a 100,000-row Vietnamese CSV for
+:func:`thiduaCLI.storage.months.rebuild`), and writes a 100,000-row Vietnamese CSV for
 ``thidua import``. Every command is timed as a whole process; its median is compared with a
 floor measured in the same run:
 
@@ -290,7 +290,7 @@ def vietnamese(number: Decimal) -> str:
 
 def month_ends(year: int) -> list[date]:
     """The last day of each month."""
-    from thiduaCLI.calendar import month_end
+    from thiduaCLI.domain.calendar import month_end
 
     return [month_end(year, month) for month in range(1, 13)]
 
@@ -343,7 +343,7 @@ def figure_rows(
     ids = [0] * len(drafts)
     for position, index in enumerate(order):
         ids[index] = position + 1
-    from thiduaCLI.exact import parts
+    from thiduaCLI.domain.exact import parts
 
     rows: list[tuple[object, ...]] = []
     for index in order:
@@ -389,7 +389,7 @@ def insert_figures(
     month-by-month rows are built from the figures, as thidua keeps them."""
     from sqlalchemy import create_engine
 
-    from thiduaCLI import months
+    from thiduaCLI.storage import months
 
     with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
         connection.execute("PRAGMA synchronous = OFF")

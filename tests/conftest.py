@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI.plan import Plan
-from thiduaCLI.plan_file import parse_plan
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.plan_file import parse_plan
 
 
 @pytest.fixture

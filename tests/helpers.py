@@ -6,9 +6,9 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
-from thiduaCLI.attainment import Observation
-from thiduaCLI.numbers import to_decimal
-from thiduaCLI.plan_file import shipped_plan_path
+from thiduaCLI.domain.attainment import Observation
+from thiduaCLI.domain.plan_file import shipped_plan_path
+from thiduaCLI.text.numbers import to_decimal
 
 SMALL_PLAN = """
 year = 2026

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import obs
-from thiduaCLI.attainment import (
+from thiduaCLI.domain.attainment import (
     assess,
     attainment_ratio,
     expected_share,
@@ -18,7 +18,7 @@ from thiduaCLI.attainment import (
     ward_value,
     year_fraction,
 )
-from thiduaCLI.plan import Indicator, Plan
+from thiduaCLI.domain.plan import Indicator, Plan
 
 YEAR_END = date(2026, 12, 31)
 JUNE = date(2026, 6, 30)

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from helpers import assert_refused, dump, plan_copy
-from thiduaCLI import tabular
+from thiduaCLI.files import tabular
 
 SHEET = "xl/worksheets/sheet1.xml"
 

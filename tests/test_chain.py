@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import plan_copy
-from thiduaCLI import audit
+from thiduaCLI.domain import audit
 
 
 def _sqlite3(db: Path, sql: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from helpers import assert_refused, dump, figure_count, plan_copy
 from thiduaCLI import __version__
-from thiduaCLI.plan_file import shipped_plan_path
+from thiduaCLI.domain.plan_file import shipped_plan_path
 
 COMMANDS = (
     "init",
@@ -522,11 +522,12 @@ def test_report_loads_neither_rich_tables_nor_the_plan_file_reader(ready, db: Pa
     """What keeps ``thidua report`` quick to start (bench/run.py measures how quick)."""
     probe = (
         "import sys\n"
-        "from thiduaCLI.launcher import main\n"
+        "from thiduaCLI.cli.launcher import main\n"
         "sys.argv = ['thidua', 'report', 'K03', 'VIEC_LAM', '2', '--date', '2026-03-31']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('rich.console', 'thiduaCLI.plan_file', 'thiduaCLI.quicktable',"
-        " 'thiduaCLI.scoring', 'thiduaCLI.resync', 'thiduaCLI.tabular', 'openpyxl')\n"
+        "heavy = ('rich.console', 'thiduaCLI.domain.plan_file', 'thiduaCLI.cli.quicktable',"
+        " 'thiduaCLI.domain.scoring', 'thiduaCLI.domain.resync',"
+        " 'thiduaCLI.files.tabular', 'openpyxl')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     env = {**os.environ, "THIDUA_DB": str(db), "THIDUA_USER": "tester"}
@@ -936,7 +937,7 @@ def test_the_program_leaves_with_the_exit_code_and_all_its_output(ready, db: Pat
 
 
 def test_an_exit_with_a_message_is_code_1_and_the_message(capsys) -> None:
-    from thiduaCLI.launcher import _exit_code
+    from thiduaCLI.cli.launcher import _exit_code
 
     assert (_exit_code(None), _exit_code(0), _exit_code(3)) == (0, 0, 3)
     assert _exit_code("dừng") == 1

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_refused, dump, plan_copy
+from thiduaCLI.domain.plan import Block, Indicator, Plan, Scoring, Unit
+from thiduaCLI.domain.plan_file import parse_plan
+from thiduaCLI.domain.scoring import rank_block, score_unit
 from thiduaCLI.errors import InputError
-from thiduaCLI.formats import to_csv, write_json
-from thiduaCLI.numbers import json_number, parse_number, parse_value, plain_decimal, to_decimal
-from thiduaCLI.plan import Block, Indicator, Plan, Scoring, Unit
-from thiduaCLI.plan_file import parse_plan
-from thiduaCLI.scoring import rank_block, score_unit
+from thiduaCLI.files.formats import to_csv, write_json
+from thiduaCLI.text.numbers import json_number, parse_number, parse_value, plain_decimal, to_decimal
 
 # ------------------------------------------------------------- the two cases
 
@@ -134,7 +134,7 @@ def test_a_plan_keeps_the_digits_written() -> None:
 
 def test_a_plan_stored_by_an_older_thidua_with_floats_reads_back_exactly() -> None:
     stored = '{"min": 49.995, "name": "x"}'
-    from thiduaCLI.plan import Grade
+    from thiduaCLI.domain.plan import Grade
 
     assert Grade.model_validate_json(stored).min == Decimal("49.995")
 

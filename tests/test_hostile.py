@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_thidua
-from thiduaCLI.literal import visible
-from thiduaCLI.plan_file import shipped_plan_path
+from thiduaCLI.domain.plan_file import shipped_plan_path
+from thiduaCLI.text.literal import visible
 
 # Each one once broke a command or reached the terminal raw (issue 14, F1 and F7).
 MARKUP = ("[/]", "[/x]", "[bold red]x[/]", ":smile:")

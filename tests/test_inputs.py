@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from thiduaCLI.dates import check_in_year, format_date, parse_date
 from thiduaCLI.errors import InputError, LookupFailed
-from thiduaCLI.lookup import fold, resolve
-from thiduaCLI.numbers import format_number, format_percent, parse_number, parse_value
+from thiduaCLI.text.dates import check_in_year, format_date, parse_date
+from thiduaCLI.text.lookup import fold, resolve
+from thiduaCLI.text.numbers import format_number, format_percent, parse_number, parse_value
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from conftest import Run
 from helpers import assert_refused, dump, plan_copy
 from test_catalogues import vietnamese
-from thiduaCLI.plan_file import shipped_plan_path
+from thiduaCLI.domain.plan_file import shipped_plan_path
 
 
 def _values(db: Path) -> list[tuple[str, str, float]]:
@@ -179,7 +179,7 @@ def test_a_plan_written_in_nfd_is_stored_in_nfc(thidua: Callable[..., Run], tmp_
 def test_units_are_listed_in_vietnamese_alphabetical_order_within_blocks(
     ready: Callable[..., Run],
 ) -> None:
-    from thiduaCLI.lookup import sort_key
+    from thiduaCLI.text.lookup import sort_key
 
     units = json.loads(ready("units", "--json").out)
     assert units[0]["block"] is None  # the ward first

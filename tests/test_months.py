@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI import calendar, months, store, timeliness
-from thiduaCLI.calendar import due_date
-from thiduaCLI.models import Figure, Retraction
-from thiduaCLI.plan import Plan
-from thiduaCLI.plan_file import parse_plan
+from thiduaCLI.domain import calendar, timeliness
+from thiduaCLI.domain.calendar import due_date
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.plan_file import parse_plan
+from thiduaCLI.storage import months, store
+from thiduaCLI.storage.models import Figure, Retraction
 
 UNITS = ("A1", "A2", "B1")
 INDICATORS = ("VL", "BH", "NS")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from thiduaCLI.domain.periods import Period, month_containing, parse_period
 from thiduaCLI.errors import InputError
-from thiduaCLI.periods import Period, month_containing, parse_period
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 import tomli_w
 
 from helpers import SMALL_PLAN
+from thiduaCLI.domain.plan_file import load_plan, parse_plan, shipped_plan_path
 from thiduaCLI.errors import PlanError
-from thiduaCLI.plan_file import load_plan, parse_plan, shipped_plan_path
 
 ANNOUNCED = {
     # code: (name, measure, target, comparator, kind)

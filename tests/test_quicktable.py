@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from thiduaCLI.quicktable import QuickTable
+from thiduaCLI.cli.quicktable import QuickTable
 
 WORDS = (
     "Đơn vị",

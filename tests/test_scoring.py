@@ -9,11 +9,10 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import SMALL_PLAN, obs
-from thiduaCLI.errors import PlanError
-from thiduaCLI.periods import parse_period
-from thiduaCLI.plan import Plan
-from thiduaCLI.plan_file import parse_plan
-from thiduaCLI.scoring import (
+from thiduaCLI.domain.periods import parse_period
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.plan_file import parse_plan
+from thiduaCLI.domain.scoring import (
     UnitScore,
     grade_for,
     next_grade,
@@ -23,6 +22,7 @@ from thiduaCLI.scoring import (
     shortlist,
     with_movement,
 )
+from thiduaCLI.errors import PlanError
 
 YEAR_END = date(2026, 12, 31)
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import run_thidua
 from helpers import assert_refused, dump, figure_count, plan_copy
-from thiduaCLI import formats
-from thiduaCLI.formats import flatten
+from thiduaCLI.files import formats
+from thiduaCLI.files.formats import flatten
 
 # command line -> where its rows sit in the JSON answer (None: the answer is the list)
 READ_COMMANDS = {

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI import store
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.plan_file import parse_plan
 from thiduaCLI.errors import StoreError
-from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction
-from thiduaCLI.plan import Plan
-from thiduaCLI.plan_file import parse_plan
-from thiduaCLI.plan_rows import unit_names
+from thiduaCLI.storage import store
+from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction
+from thiduaCLI.storage.plan_rows import unit_names
 
 
 def _figure(unit: str, indicator: str, value: float, day: date, **extra: object) -> Figure:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI import actions, store
-from thiduaCLI.calendar import due_date, periods_due
-from thiduaCLI.models import Figure
-from thiduaCLI.plan import Deductions
-from thiduaCLI.plan_file import parse_plan
+from thiduaCLI import actions
+from thiduaCLI.domain.calendar import due_date, periods_due
+from thiduaCLI.domain.plan import Deductions
+from thiduaCLI.domain.plan_file import parse_plan
+from thiduaCLI.storage import store
+from thiduaCLI.storage.models import Figure
 
 
 def _plan(cycle: str = "monthly"):

@@ -8,11 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
-from thiduaCLI import i18n
-from thiduaCLI.conventions import Conventions, settle
 from thiduaCLI.errors import InputError, UsageProblem
-from thiduaCLI.lookup import _sort_key_decomposed, nfc, sort_key
-from thiduaCLI.numbers import (
+from thiduaCLI.text import i18n
+from thiduaCLI.text.conventions import Conventions, settle
+from thiduaCLI.text.lookup import _sort_key_decomposed, nfc, sort_key
+from thiduaCLI.text.numbers import (
     exact_sum,
     format_number,
     in_measure,

@@ -1,5 +1,5 @@
 """Run thidua as ``python -m thiduaCLI``."""
 
-from thiduaCLI.launcher import entry
+from thiduaCLI.cli.launcher import entry
 
 entry()

@@ -1,6 +1,6 @@
 """What each command does, between the shell and the core: open the store, call the rules.
 
-Every function returns plain results for :mod:`thiduaCLI.render`; none prints.
+Every function returns plain results for :mod:`thiduaCLI.cli.render`; none prints.
 """
 
 from __future__ import annotations
@@ -15,15 +15,25 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from thiduaCLI import store
-from thiduaCLI.attainment import Assessment, IndicatorStatus, Observation, assess, ward_status
-from thiduaCLI.dates import check_in_year, format_date, parse_date
+from thiduaCLI.domain.attainment import (
+    Assessment,
+    IndicatorStatus,
+    Observation,
+    assess,
+    ward_status,
+)
+from thiduaCLI.domain.periods import Period, month_containing
+from thiduaCLI.domain.plan import Indicator, Plan, Unit
+from thiduaCLI.domain.recording import check_reading, increment_from_total
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
-from thiduaCLI.i18n import N_, _, ngettext
-from thiduaCLI.literal import NAME_LIMIT, NOTE_LIMIT, check_length
-from thiduaCLI.lookup import Index, resolve
-from thiduaCLI.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
-from thiduaCLI.numbers import (
+from thiduaCLI.storage import store
+from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
+from thiduaCLI.storage.plan_rows import unit_names
+from thiduaCLI.text.dates import check_in_year, format_date, parse_date
+from thiduaCLI.text.i18n import N_, _, ngettext
+from thiduaCLI.text.literal import NAME_LIMIT, NOTE_LIMIT, check_length
+from thiduaCLI.text.lookup import Index, resolve
+from thiduaCLI.text.numbers import (
     DIGITS,
     LARGEST,
     Reading,
@@ -33,18 +43,14 @@ from thiduaCLI.numbers import (
     significant_digits,
     to_decimal,
 )
-from thiduaCLI.periods import Period, month_containing
-from thiduaCLI.plan import Indicator, Plan, Unit
-from thiduaCLI.plan_rows import unit_names
-from thiduaCLI.recording import check_reading, increment_from_total
 
 # Imported where they are used, so that ``thidua report`` does not load them.
 if TYPE_CHECKING:
-    from thiduaCLI import audit, timeliness
-    from thiduaCLI.plan_history import PlanChange
-    from thiduaCLI.scoring import NextGrade, Proposal, RankRow, UnitScore
-    from thiduaCLI.tabular import Row
-    from thiduaCLI.timeliness import Finding
+    from thiduaCLI.domain import audit, timeliness
+    from thiduaCLI.domain.plan_history import PlanChange
+    from thiduaCLI.domain.scoring import NextGrade, Proposal, RankRow, UnitScore
+    from thiduaCLI.domain.timeliness import Finding
+    from thiduaCLI.files.tabular import Row
 
 
 @dataclass
@@ -74,7 +80,7 @@ def opened(
     shipped: list[tuple[Plan, Path]] = []
 
     def seed(session: store.Session) -> None:
-        from thiduaCLI.plan_file import load_plan, shipped_plan_path
+        from thiduaCLI.domain.plan_file import load_plan, shipped_plan_path
 
         source = shipped_plan_path()
         shipped.append((load_plan(source), source))
@@ -119,7 +125,7 @@ def _plan_in_force(session: store.Session, year: int, day: date) -> tuple[Plan, 
 
 def _local_day(stored: str) -> date:
     """The day in Vietnam a stored UTC time (as the table holds it) falls on."""
-    from thiduaCLI.calendar import local_day
+    from thiduaCLI.domain.calendar import local_day
 
     return local_day(datetime.fromisoformat(stored))
 
@@ -180,8 +186,8 @@ class InitResult:
 
 def init(db_path: Path, plan_path: Path | None, by: str = store.UNKNOWN_LOADER) -> InitResult:
     """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
-    from thiduaCLI.plan_file import load_plan, shipped_plan_path
-    from thiduaCLI.resync import (
+    from thiduaCLI.domain.plan_file import load_plan, shipped_plan_path
+    from thiduaCLI.domain.resync import (
         check_figures_kept,
         check_resync,
         describe_changes,
@@ -489,7 +495,7 @@ def find_block(plan: Plan, query: str) -> str:
 
 def rank(opened_db: Opened, review: Review, block_query: str | None) -> Ranking:
     """Units ranked within their blocks, their move since the previous period, the shortlist."""
-    from thiduaCLI.scoring import rank_units, shortlist, with_movement
+    from thiduaCLI.domain.scoring import rank_units, shortlist, with_movement
 
     plan = opened_db.plan
     block = None if block_query is None else find_block(plan, block_query)
@@ -526,7 +532,7 @@ class Scorecard:
 
 def show(opened_db: Opened, review: Review, unit_query: str) -> Scorecard:
     """A unit's scorecard at a review date."""
-    from thiduaCLI.scoring import next_grade, rank_units
+    from thiduaCLI.domain.scoring import next_grade, rank_units
 
     plan = opened_db.plan
     unit = find_unit(plan, unit_query)
@@ -668,7 +674,7 @@ def history(
 
 def plan_history(opened_db: Opened) -> list[PlanChange]:
     """Every change each stored version of the plan made, newest first."""
-    from thiduaCLI.plan_history import changes
+    from thiduaCLI.domain.plan_history import changes
 
     with opened_db.database.session() as session:
         versions = store.plan_versions(session, opened_db.plan.year)
@@ -700,8 +706,9 @@ def verify(db_path: Path) -> Verification:
 
     from sqlalchemy import create_engine
 
-    from thiduaCLI import audit, months
-    from thiduaCLI.plan_history import plan_document
+    from thiduaCLI.domain import audit
+    from thiduaCLI.domain.plan_history import plan_document
+    from thiduaCLI.storage import months
 
     with store.open_database(db_path, create=False) as database:
         path = database.path
@@ -828,7 +835,7 @@ def import_figures(
     Rows already recorded by an earlier import (same unit, indicator, date and value) are
     skipped, as many times as they were recorded before.
     """
-    from thiduaCLI.tabular import read_rows
+    from thiduaCLI.files.tabular import read_rows
 
     plan = opened_db.plan
     source = "-" if path is None else path.name
@@ -899,7 +906,7 @@ class _RowReader:
         cells = row.cells
         for column in ("unit", "indicator", "value", "date"):
             if cells.get(column) is None:
-                from thiduaCLI.tabular import VIETNAMESE
+                from thiduaCLI.files.tabular import VIETNAMESE
 
                 raise InputError(
                     _("thiếu {column} ({code})").format(column=_(VIETNAMESE[column]), code=column)
@@ -980,7 +987,7 @@ def _reading(cell: object, number_format: str) -> Reading:
 
 def export_rows(opened_db: Opened) -> list[dict[str, object]]:
     """Every counted figure of the year, in the import columns."""
-    from thiduaCLI.tabular import plain_number
+    from thiduaCLI.files.tabular import plain_number
 
     with opened_db.database.session() as session:
         store.check_integrity(session, opened_db.database.path)  # an export is read whole
@@ -1030,8 +1037,8 @@ def check(
 ) -> CheckResult:
     """Run the checks asked for: ward indicators behind, units overdue or missing the last
     period's report, units scoring low."""
-    from thiduaCLI import timeliness
-    from thiduaCLI.scoring import rank_units
+    from thiduaCLI.domain import timeliness
+    from thiduaCLI.domain.scoring import rank_units
 
     plan = opened_db.plan
     if below_score is not None and not math.isfinite(below_score):
@@ -1063,7 +1070,7 @@ def check(
 
 def reporting_rates(opened_db: Opened, review: Review) -> list[timeliness.ReportingRate]:
     """Per unit: figures due so far in the reporting cycle, received, and received on time."""
-    from thiduaCLI import timeliness
+    from thiduaCLI.domain import timeliness
 
     plan = opened_db.plan
     with opened_db.database.session() as session:

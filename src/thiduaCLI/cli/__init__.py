@@ -1,0 +1,1 @@
+"""The ``thidua`` command line on top of the library: options, rendering, formats."""

@@ -1,0 +1,1154 @@
+"""The command line: parse options, call :mod:`thiduaCLI.actions`, hand results to render.
+
+Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands, so that
+``thidua --help`` and ``thidua --version`` start fast.
+"""
+
+# No ``from __future__ import annotations`` here: Typer reads the commands' annotations on
+# every run, and evaluating them as strings costs ``thidua --help`` several milliseconds.
+import contextlib
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from thiduaCLI import __version__
+from thiduaCLI.cli.typer_words import LocalisedCommand, LocalisedGroup, help_hint, usage_error
+from thiduaCLI.errors import ThiduaError, UsageProblem
+from thiduaCLI.text.conventions import current as current_conventions
+from thiduaCLI.text.i18n import _
+
+if TYPE_CHECKING:
+    from thiduaCLI.actions import Opened, Review
+    from thiduaCLI.domain.periods import Period
+
+HELP_WIDTH = 100  # help fills the terminal up to this many columns
+
+app = typer.Typer(
+    name="thidua",
+    cls=LocalisedGroup,
+    help=_(
+        "Theo dõi phong trào thi đua của phường: chỉ tiêu, số liệu báo cáo, tiến độ và xếp "
+        "hạng.\n\nVí dụ: thidua report K03 VIEC_LAM 25 --date 2026-03-31; thidua status"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # Click's plain help: no Rich to import for --help
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
+)
+
+
+class Settings:
+    """Global options shared by every command."""
+
+    def __init__(self, db: Path | None, year: int | None) -> None:
+        self.db = db
+        self.year = year
+
+    @property
+    def db_location(self) -> Path:
+        """``--db``, else ``THIDUA_DB``, else the user's data directory (nothing created)."""
+        if self.db is not None:
+            return self.db
+        from thiduaCLI.storage.store import default_path
+
+        return default_path()
+
+    @property
+    def db_path(self) -> Path:
+        """:attr:`db_location`, its data directory made (owner-only) when it is the default."""
+        path = self.db_location
+        if self.db is None:
+            _private_folders(path.parent)
+        return path
+
+
+def _private_folders(folder: Path) -> None:
+    """Make ``folder`` and the parents it lacks, each readable by its owner only (0700,
+    whatever the umask), or one error naming the folder that cannot be made and why."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+            os.chmod(path, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise ThiduaError(
+                _(
+                    "không tạo được thư mục dữ liệu {folder} ({why}); chọn tệp cơ sở dữ liệu "
+                    "khác bằng --db hoặc THIDUA_DB"
+                ).format(folder=path, why=error.strerror)
+            ) from None
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"thidua {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    context: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="THIDUA_DB",
+            help=_("Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)."),
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            envvar="THIDUA_YEAR",
+            min=2000,
+            max=2100,
+            help=_("Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất)."),
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=_("In phiên bản rồi thoát.")
+        ),
+    ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            envvar="THIDUA_LANG",
+            help=_("Ngôn ngữ: vi (mặc định) hoặc en. Đặt được ở bất cứ đâu trên dòng lệnh."),
+        ),
+    ] = "vi",
+    number_format: Annotated[
+        str,
+        typer.Option(
+            "--number-format",
+            envvar="THIDUA_NUMBER_FORMAT",
+            show_default=False,
+            help=_(
+                "Cách đọc số gõ vào: vi (1.400 = 1400; 12,5) hoặc en (1,400 = 1400; 12.5). "
+                "Mặc định: theo ngôn ngữ."
+            ),
+        ),
+    ] = "vi",
+) -> None:
+    """The global options: keep the ones the commands read in ``context.obj``."""
+    context.obj = Settings(db, year)
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help=_("In JSON cho máy đọc."))]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help=_("Xem số liệu đến ngày này (YYYY-MM-DD hoặc dd/mm/yyyy).")),
+]
+
+
+def _emit(data: object, as_json: bool) -> None:
+    """Print JSON, or a Rich renderable (or several) to stdout."""
+    if as_json:
+        from thiduaCLI.files.formats import write_json
+
+        write_json(data, sys.stdout)
+        return
+    from thiduaCLI.cli.quicktable import QuickTable
+    from thiduaCLI.cli.render import make_console
+
+    console = make_console()
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, QuickTable):
+            item.write(console)
+        else:
+            console.print(item)
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help=_("Không in gì khi thành công (lỗi vẫn in ra stderr).")),
+]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key", help=_("Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron).")
+    ),
+]
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help=_("table (mặc định), json, csv hoặc markdown (history: cả ndjson).")
+    ),
+]
+READ_FORMATS = ("table", "json", "csv", "markdown")
+FOUND_PROBLEMS = 3  # exit code of a check that found something
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) -> str:
+    """The output format asked for; ``--json`` is short for ``--format json``."""
+    if as_json and fmt not in ("table", "json"):
+        raise UsageProblem(
+            _("--json là viết tắt của --format json, không dùng cùng --format {fmt}").format(
+                fmt=fmt
+            )
+        )
+    chosen = "json" if as_json else fmt
+    if chosen not in allowed:
+        raise UsageProblem(
+            _("{option} {value}: chọn một trong {allowed}").format(
+                option="--format", value=fmt, allowed=", ".join(allowed)
+            )
+        )
+    return chosen
+
+
+def _show(
+    fmt: str,
+    table: Callable[[], object],
+    data: Callable[[], Any],
+    records: Callable[[Any], list[dict[str, Any]]],
+    columns: tuple[str, ...] = (),
+) -> None:
+    """Print the answer: Rich tables for people, or the data in a script's format
+    (``columns``: the CSV header when there may be no row)."""
+    if fmt == "table":
+        _emit(table(), as_json=False)
+        return
+    from thiduaCLI.files.formats import write
+
+    answer = data()
+    write(sys.stdout, fmt, answer, lambda: records(answer), columns)
+
+
+def _notes(notes: list[str], quiet: bool = False) -> None:
+    """Notes go to stderr, so that stdout holds only the answer; ``--quiet`` drops them."""
+    from thiduaCLI.text.literal import visible
+
+    for note in [] if quiet else notes:
+        typer.echo(visible(_("Ghi chú: {note}").format(note=note)), err=True)
+
+
+def _say(text: str, quiet: bool) -> None:
+    """A write command's confirmation line, unless ``--quiet``."""
+    if not quiet:
+        from thiduaCLI.text.literal import visible
+
+        typer.echo(visible(text))
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.\n\n"
+        "Cập nhật không bao giờ xóa số liệu đã báo cáo và từ chối thay đổi làm mất chỗ của "
+        "số liệu.\n\n"
+        "Ví dụ: thidua init data/targets_2026.toml"
+    ),
+)
+def init(
+    context: typer.Context,
+    plan: Annotated[
+        Path | None,
+        typer.Argument(help=_("Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).")),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", envvar="THIDUA_USER", help=_("Người nạp (mặc định: tài khoản máy tính).")
+        ),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Load the plan, or update the loaded plan when its file changed."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import init_line
+
+    settings: Settings = context.obj
+    result = actions.init(settings.db_path, plan, by or _os_user())
+    if result.created_database:
+        _notes([_("Đã tạo cơ sở dữ liệu mới {path}").format(path=settings.db_path)], quiet)
+    _notes(result.notes, quiet)
+    _say(init_line(result), quiet)
+
+
+# ignore_unknown_options lets "-1,5" be a value
+@app.command(
+    cls=LocalisedCommand,
+    context_settings={"ignore_unknown_options": True},
+    help=_(
+        "Ghi một số liệu báo cáo của một đơn vị cho một chỉ tiêu.\n\n"
+        "Với chỉ tiêu cộng dồn, mỗi số là phần phát sinh trong kỳ; --total ghi tổng lũy kế.\n\n"
+        'Ví dụ: thidua report "khom 3" "viec lam" 25 --date 2026-03-31 --by "Nguyễn Văn A"'
+    ),
+)
+def report(
+    context: typer.Context,
+    unit: Annotated[
+        str, typer.Argument(help=_("Đơn vị: mã hoặc tên (có dấu hay không đều được)."))
+    ],
+    indicator: Annotated[str, typer.Argument(help=_("Chỉ tiêu: mã hoặc tên."))],
+    value: Annotated[
+        str, typer.Argument(help=_("Giá trị: 12,5 hoặc 12.5; tỷ lệ có thể ghi 4850/5000 hoặc 97%."))
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help=_("Ngày số liệu (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help=_("Ghi chú hoặc nguồn số liệu."))
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
+        ),
+    ] = None,
+    total: Annotated[
+        bool,
+        typer.Option("--total", help=_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
+    ] = False,
+    key: KeyOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Record one unit's figure for one indicator."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import recorded_json, recorded_line
+    from thiduaCLI.text.dates import parse_date
+
+    settings: Settings = context.obj
+    ref_date = parse_date(on) if on is not None else None
+    with actions.opened(settings.db_path, settings.year) as opened:
+        recorded = actions.report(
+            opened,
+            unit_query=unit,
+            indicator_query=indicator,
+            value_text=value,
+            ref_date=ref_date,
+            today=date.today(),
+            by=by or _os_user(),
+            note=note,
+            total=total,
+            key=key,
+            number_format=current_conventions().typed_numbers,
+        )
+    _notes(opened.notes, quiet)
+    if as_json:
+        _emit(recorded_json(recorded), as_json)
+    elif recorded.duplicate:
+        _say(
+            _("Đã có số liệu #{id} với khóa '{key}'; không ghi lại.").format(
+                id=recorded.figure.id, key=key
+            ),
+            quiet,
+        )
+    else:
+        _say(recorded_line(recorded), quiet)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "không rõ"  # i18n: data (stored as who recorded the figure)
+
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help=_("Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm)."),
+    ),
+]
+
+
+PlanAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-as-of",
+        help=_(
+            "Xét theo phiên bản kế hoạch đang có hiệu lực ngày này (mặc định: kế hoạch mới "
+            "nhất); xem thidua history --plan."
+        ),
+    ),
+]
+
+
+def _parse_review(as_of: str | None, period: str | None) -> "tuple[date | None, Period | None]":
+    """``--as-of`` and ``--period`` as typed; giving both is a usage error."""
+    from thiduaCLI.domain.periods import parse_period
+    from thiduaCLI.text.dates import parse_date
+
+    if as_of is not None and period is not None:
+        raise UsageProblem(_("chỉ dùng một trong --as-of và --period"))
+    return (
+        None if as_of is None else parse_date(as_of),
+        None if period is None else parse_period(period),
+    )
+
+
+@contextmanager
+def _reviewing(
+    settings: Settings, as_of: str | None, period: str | None, plan_as_of: str | None = None
+) -> "Iterator[tuple[Opened, Review]]":
+    """Open the database on the plan year a review needs (the version of its plan in force
+    on ``plan_as_of``, if given), and settle its date."""
+    from thiduaCLI import actions
+    from thiduaCLI.text.dates import parse_date
+
+    day, chosen = _parse_review(as_of, period)
+    in_force = None if plan_as_of is None else parse_date(plan_as_of)
+    year = actions.plan_year_for(settings.year, chosen)
+    with actions.opened(settings.db_path, year, plan_as_of=in_force) as opened:
+        yield opened, actions.review_for(opened.plan, day, chosen, date.today())
+    _notes(opened.notes)
+
+
+def _review_command(
+    context: typer.Context,
+    as_of: str | None,
+    period: str | None,
+    fmt: str,
+    compute: "Callable[[Opened, Review], Any]",
+    views: tuple[Callable[..., object], Callable[..., Any]],
+    rows: Callable[[Any], list[dict[str, Any]]],
+    columns: tuple[str, ...] = (),
+    plan_as_of: str | None = None,
+) -> Any:
+    """A review command: open the year it needs, compute, print the table or the data."""
+    with _reviewing(context.obj, as_of, period, plan_as_of) as (opened, review):
+        result = compute(opened, review)
+    plan = opened.plan
+    table, data = views
+    _show(
+        fmt,
+        lambda: table(plan, review, result),
+        lambda: data(plan, review, result),
+        rows,
+        columns,
+    )
+    return result
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.\n\n"
+        "Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét (cuối kỳ khi dùng --period).\n\n"
+        "Ví dụ: thidua status --period 2026-H1"
+    ),
+)
+def status(
+    context: typer.Context,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """The ward's progress on every indicator."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import status_json, status_table
+
+    fmt = _format(fmt, as_json)
+    _review_command(
+        context,
+        as_of,
+        period,
+        fmt,
+        actions.status,
+        (status_table, status_json),
+        lambda data: data["indicators"],
+        plan_as_of=plan_as_of,
+    )
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.\n\n"
+        "Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, "
+        "cộng điểm "
+        "thưởng, trừ điểm trừ, theo mục [scoring] của kế hoạch.\n\n"
+        "Ví dụ: thidua rank --period 2026-H1 --block KHOM"
+    ),
+)
+def rank(
+    context: typer.Context,
+    block: Annotated[
+        str | None, typer.Option("--block", help=_("Chỉ xếp hạng một khối (mã hoặc tên)."))
+    ] = None,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
+    shortlist: Annotated[
+        bool,
+        typer.Option("--shortlist", help=_("Danh sách đơn vị đủ điều kiện đề nghị khen thưởng.")),
+    ] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """Rank the units of each emulation block."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli import render_scores as view
+
+    fmt = _format(fmt, as_json)
+    compute = lambda opened, review: actions.rank(opened, review, block)  # noqa: E731
+    if shortlist:
+        _review_command(
+            context,
+            as_of,
+            period,
+            fmt,
+            compute,
+            (view.shortlist_table, view.shortlist_json),
+            lambda data: data["proposals"],
+            view.PROPOSAL_COLUMNS,
+            plan_as_of=plan_as_of,
+        )
+    else:
+        _review_command(
+            context,
+            as_of,
+            period,
+            fmt,
+            compute,
+            (view.rank_tables, view.rank_json),
+            lambda data: data["rows"],
+            plan_as_of=plan_as_of,
+        )
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.\n\n"
+        'Ví dụ: thidua show "khom 3" --period 2026-H1'
+    ),
+)
+def show(
+    context: typer.Context,
+    unit: Annotated[str, typer.Argument(help=_("Đơn vị: mã hoặc tên."))],
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """One unit's scorecard."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli import render_scores as view
+
+    fmt = _format(fmt, as_json)
+    _review_command(
+        context,
+        as_of,
+        period,
+        fmt,
+        lambda opened, review: actions.show(opened, review, unit),
+        (view.scorecard_view, view.scorecard_json),
+        lambda data: data["parts"],
+        plan_as_of=plan_as_of,
+    )
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_("Các chỉ tiêu của kế hoạch.\n\nVí dụ: thidua indicators --json"),
+)
+def indicators(
+    context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False
+) -> None:
+    """List the plan's indicators."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import indicators_json, indicators_table
+
+    fmt = _format(fmt, as_json)
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        plan = opened.plan
+    _notes(opened.notes)
+    _show(fmt, lambda: indicators_table(plan), lambda: indicators_json(plan), lambda d: d)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Các đơn vị ký giao ước, khối thi đua và chỉ tiêu của từng đơn vị.\n\nVí dụ: thidua units"
+    ),
+)
+def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
+    """List the units, their blocks and their indicators."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import units_json, units_table
+
+    fmt = _format(fmt, as_json)
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        plan = opened.plan
+    _notes(opened.notes)
+    _show(fmt, lambda: units_table(plan), lambda: units_json(plan), lambda d: d)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Kiểm tra cho cron: thoát với mã 3 khi tìm thấy vấn đề, 0 khi không có.\n\n"
+        "Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown"
+    ),
+)
+def check(
+    context: typer.Context,
+    behind: Annotated[
+        bool, typer.Option("--behind", help=_("Chỉ tiêu của phường chậm so với dự kiến."))
+    ] = False,
+    overdue: Annotated[
+        int | None,
+        typer.Option(
+            "--overdue",
+            min=0,
+            metavar="DAYS",
+            help=_("Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua."),
+        ),
+    ] = None,
+    below: Annotated[
+        float | None,
+        typer.Option("--below", metavar="SCORE", help=_("Đơn vị có điểm dưới SCORE.")),
+    ] = None,
+    missing: Annotated[
+        bool,
+        typer.Option("--missing", help=_("Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn.")),
+    ] = False,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """Checks for cron: exit 3 when something is found, 0 otherwise."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render_checks import FINDING_COLUMNS, check_json, check_table
+
+    fmt = _format(fmt, as_json)
+    if not behind and not missing and overdue is None and below is None:
+        raise UsageProblem(
+            _("chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE")
+        )
+    result = _review_command(
+        context,
+        as_of,
+        period,
+        fmt,
+        lambda opened, review: actions.check(
+            opened,
+            review,
+            behind=behind,
+            overdue_days=overdue,
+            below_score=below,
+            missing=missing,
+        ),
+        (check_table, check_json),
+        lambda data: data["findings"],
+        FINDING_COLUMNS,
+        plan_as_of=plan_as_of,
+    )
+    if result.findings:
+        raise typer.Exit(FOUND_PROBLEMS)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Tình hình báo cáo từng đơn vị: phải nộp, đã nộp, đúng hạn, lần báo cáo gần nhất.\n\n"
+        "Ví dụ: thidua overdue --format csv"
+    ),
+)
+def overdue(
+    context: typer.Context,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    plan_as_of: PlanAsOfOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """How each unit reports: due, sent, on time, last report."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render_checks import rates_json, rates_table
+
+    fmt = _format(fmt, as_json)
+    _review_command(
+        context,
+        as_of,
+        period,
+        fmt,
+        actions.reporting_rates,
+        (rates_table, rates_json),
+        lambda data: data["units"],
+        plan_as_of=plan_as_of,
+    )
+
+
+ReasonOption = Annotated[
+    str, typer.Option("--reason", help=_("Lý do (bắt buộc, được lưu trong lịch sử)."))
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
+    ),
+]
+
+
+# ignore_unknown_options lets "-1,5" be a value
+@app.command(
+    cls=LocalisedCommand,
+    context_settings={"ignore_unknown_options": True},
+    help=_(
+        "Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.\n\n"
+        'Ví dụ: thidua correct 12 30 --reason "nhầm số tháng 3"'
+    ),
+)
+def correct(
+    context: typer.Context,
+    figure_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần sửa."))
+    ],
+    value: Annotated[str, typer.Argument(help=_("Giá trị đúng (như khi báo cáo)."))],
+    reason: ReasonOption,
+    by: ByOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a figure by recording a replacement; the old one stays in the history."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render import recorded_json, recorded_line
+
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        recorded = actions.correct(
+            opened,
+            figure_id,
+            value,
+            reason,
+            by or _os_user(),
+            number_format=current_conventions().typed_numbers,
+        )
+    _notes(opened.notes, quiet)
+    if as_json:
+        _emit(recorded_json(recorded), as_json)
+    else:
+        _say(
+            _("Thay số liệu #{id}. {recorded}").format(
+                id=figure_id, recorded=recorded_line(recorded)
+            ),
+            quiet,
+        )
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.\n\n"
+        'Ví dụ: thidua retract 12 --reason "báo cáo trùng"'
+    ),
+)
+def retract(
+    context: typer.Context,
+    figure_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần rút."))
+    ],
+    reason: ReasonOption,
+    by: ByOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Retract a figure from every calculation; it stays in the history."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render_audit import retracted_line
+
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        figure = actions.retract(opened, figure_id, reason, by or _os_user())
+    _notes(opened.notes, quiet)
+    _say(retracted_line(figure, reason), quiet)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.\n\n"
+        "Ví dụ: thidua history K03 VIEC_LAM --since 2026-06-01"
+    ),
+)
+def history(
+    context: typer.Context,
+    unit: Annotated[str | None, typer.Argument(help=_("Đơn vị (mã hoặc tên)."))] = None,
+    indicator: Annotated[str | None, typer.Argument(help=_("Chỉ tiêu (mã hoặc tên)."))] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help=_("Chỉ số liệu ghi từ ngày này."))
+    ] = None,
+    targets: Annotated[
+        bool, typer.Option("--targets", help=_("Các lần đổi chỉ tiêu khi cập nhật kế hoạch."))
+    ] = False,
+    plan_changes: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help=_("Mọi thay đổi của kế hoạch: ai nạp, lúc nào, mục nào, trước và sau."),
+        ),
+    ] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """The history of figures, newest first."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli import render_audit as view
+    from thiduaCLI.text.dates import parse_date
+
+    fmt = _format(fmt, as_json, (*READ_FORMATS, "ndjson"))
+    settings: Settings = context.obj
+    day = None if since is None else parse_date(since)
+    if targets and plan_changes:
+        raise UsageProblem(_("chỉ dùng một trong --targets và --plan"))
+    with actions.opened(settings.db_path, settings.year) as opened:
+        entries, changes = actions.history(opened, unit, indicator, day)
+        versions = actions.plan_history(opened) if plan_changes else []
+    _notes(opened.notes)
+    year = opened.plan.year
+    if plan_changes:
+        _show(
+            fmt,
+            lambda: view.plan_changes_table(year, versions),
+            lambda: view.plan_changes_json(versions),
+            lambda data: data,
+            view.PLAN_CHANGE_COLUMNS,
+        )
+    elif targets:
+        _show(
+            fmt,
+            lambda: view.target_changes_table(year, changes),
+            lambda: view.target_changes_json(changes),
+            lambda data: data,
+            view.TARGET_CHANGE_COLUMNS,
+        )
+    else:
+        _show(
+            fmt,
+            lambda: view.history_table(year, entries),
+            lambda: view.history_json(entries),
+            lambda data: data,
+            view.HISTORY_COLUMNS,
+        )
+
+
+@app.command(
+    cls=LocalisedCommand,
+    name="import",
+    help=_(
+        "Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.\n\n"
+        "Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, "
+        "value, "
+        "date, note, by). Dòng đã nhập từ trước được bỏ qua.\n\n"
+        "Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run"
+    ),
+)
+def import_(
+    context: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help=_("Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Chỉ kiểm tra, không ghi gì."))
+    ] = False,
+    by: ByOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import many figures from a CSV or Excel file, all or none."""
+    from thiduaCLI import actions
+    from thiduaCLI.cli.render_audit import import_json, import_line
+
+    settings: Settings = context.obj
+    path = None if file == "-" else Path(file)
+    stream = sys.stdin.buffer if path is None else None
+    with actions.opened(settings.db_path, settings.year, create=not dry_run) as opened:
+        try:
+            result = actions.import_figures(
+                opened,
+                path,
+                stream=stream,
+                by=by or _os_user(),
+                dry_run=dry_run,
+                number_format=current_conventions().typed_numbers,
+            )
+        except actions.ImportRefused as refused:
+            for error in refused.errors:
+                _fail(str(error))
+            raise
+    _notes(opened.notes, quiet)
+    if as_json:
+        _emit(import_json(result), as_json)
+    else:
+        _say(import_line(result), quiet)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Xuất các số liệu đang tính, cùng các cột như khi nhập, để nhập lại nơi khác.\n\n"
+        "Ví dụ: thidua export --format xlsx -o so-lieu-2026.xlsx"
+    ),
+)
+def export(
+    context: typer.Context,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help=_("csv, xlsx hoặc json (mặc định: theo đuôi tệp của --output, không có thì csv)."),
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
+    ] = None,
+) -> None:
+    """Export the counted figures with the import columns."""
+    from thiduaCLI import actions
+    from thiduaCLI.files import tabular
+
+    if output_format is not None and output_format not in EXPORT_FORMATS:
+        raise UsageProblem(
+            _("--format {value}: chọn csv, xlsx hoặc json").format(value=output_format)
+        )
+    output_format = _export_format(output_format, output)
+    if output_format == "xlsx" and output is None:
+        raise UsageProblem(_("--format xlsx cần --output TỆP.xlsx"))
+    settings: Settings = context.obj
+    with actions.opened(settings.db_path, settings.year) as opened:
+        rows = actions.export_rows(opened)
+    _notes(opened.notes)
+    if output_format == "xlsx":
+        with _new_file(output) as handle:  # type: ignore[arg-type]
+            tabular.write_xlsx(rows, handle)
+        return
+    text = tabular.write_csv(rows) if output_format == "csv" else tabular.write_json(rows) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with _new_file(output) as handle:
+            handle.write(text.encode("utf-8"))
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
+def _export_format(chosen: str | None, output: Path | None) -> str:
+    """The format an export writes: ``--format``, else the output file's extension, else CSV.
+    A file named ``.xlsx`` never receives CSV text: a format that contradicts the extension is
+    a usage error."""
+    suffix = "" if output is None else output.suffix.lower().lstrip(".")
+    implied = suffix if suffix in EXPORT_FORMATS else None
+    if chosen is None:
+        return implied or "csv"
+    if implied is not None and implied != chosen:
+        raise UsageProblem(
+            _(
+                "--format {chosen} không khớp với đuôi tệp {path} (.{suffix}); đổi tên tệp "
+                "hoặc bỏ --format"
+            ).format(chosen=chosen, path=output, suffix=suffix)
+        )
+    return chosen
+
+
+@contextmanager
+def _new_file(path: Path) -> Iterator[IO[bytes]]:
+    """A new owner-only file, written whole or not at all: a temporary file beside it is
+    linked into place at the end, which refuses to overwrite a file that exists."""
+    import tempfile
+
+    from thiduaCLI.files.atomic import link_into_place, refuse_existing
+
+    refuse_existing(path)
+    failed = _("{path}: không ghi được ({reason})")
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then linked
+            dir=path.parent, prefix=f".{path.name}.", delete=False
+        )
+    except OSError as error:
+        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            yield handle
+        link_into_place(temporary, path, failed)
+    except OSError as error:  # writing the temporary file
+        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
+        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3"
+    ),
+)
+def backup(
+    context: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="PATH", help=_("Tệp sao lưu (chưa có)."))],
+    quiet: QuietOption = False,
+) -> None:
+    """Make a consistent backup of the database."""
+    from thiduaCLI import actions
+
+    settings: Settings = context.obj
+    made = actions.backup(settings.db_path, target)
+    _say(_("Đã sao lưu {path} vào {target}.").format(path=settings.db_path, target=made), quiet)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=_(
+        "Kiểm tra cơ sở dữ liệu còn nguyên như thidua đã ghi: kiểm tra toàn vẹn của SQLite, "
+        "chuỗi kiểm chứng của các số liệu, lần rút và phiên bản kế hoạch, và số liệu theo "
+        "tháng tính lại từ các số liệu. Thoát 0 khi tất cả khớp, 1 khi có gì bị sửa ngoài "
+        "thidua (nêu mục đầu tiên).\n\n"
+        "Ví dụ: thidua verify"
+    ),
+)
+def verify(context: typer.Context, quiet: QuietOption = False, as_json: JsonOption = False) -> None:
+    """Check that the database is as thidua left it."""
+    from thiduaCLI import actions
+
+    settings: Settings = context.obj
+    done = actions.verify(settings.db_path)
+    if as_json:
+        _emit(
+            {
+                "path": str(done.path),
+                "ok": True,
+                "entries": done.entries,
+                "figures": done.figures,
+                "retractions": done.retractions,
+                "plan_versions": done.plan_versions,
+                "month_rows": done.month_rows,
+                "head": done.head,
+            },
+            as_json,
+        )
+        return
+    _say(
+        _(
+            "{path}: toàn vẹn. Chuỗi kiểm chứng khớp: {entries} mục ({figures} số liệu, "
+            "{retractions} lần rút, {versions} phiên bản kế hoạch); {months} dòng số liệu theo "
+            "tháng khớp với các số liệu. Đầu chuỗi: {head}"
+        ).format(
+            path=done.path,
+            entries=done.entries,
+            figures=done.figures,
+            retractions=done.retractions,
+            versions=done.plan_versions,
+            months=done.month_rows,
+            head=done.head,
+        ),
+        quiet,
+    )
+
+
+db_app = typer.Typer(
+    cls=LocalisedGroup,
+    help=_("Về tệp cơ sở dữ liệu.\n\nVí dụ: thidua db path"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command(
+    "path",
+    cls=LocalisedCommand,
+    help=_("In đường dẫn tệp cơ sở dữ liệu đang dùng.\n\nVí dụ: thidua db path"),
+)
+def db_path(context: typer.Context) -> None:
+    """Print the path of the database file in use."""
+    settings: Settings = context.obj
+    typer.echo(str(settings.db_location))
+
+
+def main() -> None:
+    """Entry point: every failure ends as one line on stderr and a meaningful exit code.
+
+    0 success, 1 an error in the input or the data, 2 a command-line usage error.
+    """
+    try:
+        code = app(standalone_mode=False)
+    except UsageProblem as error:
+        _fail(str(error))
+        sys.exit(2)
+    except ThiduaError as error:
+        _fail(str(error))
+        sys.exit(1)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo(_("Đã dừng."), err=True)
+        sys.exit(130)
+    except OSError as error:  # stdout closed or full: what was recorded stays recorded
+        _stdout_failed(error)
+    except Exception as error:
+        if not _is_usage_error(error):
+            raise
+        message = error.format_message()  # type: ignore[attr-defined]
+        if _is_a(error, "NoArgsIsHelpError"):  # "thidua" alone: the help, nothing went wrong
+            typer.echo(message)
+            sys.exit(0)
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "thidua"
+        _fail(f"{usage_error(message)} ({help_hint(command)})")
+        sys.exit(2)
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        _stdout_failed(error)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    """The one line on stderr that says what went wrong (what it quotes made visible)."""
+    from thiduaCLI.text.literal import visible
+
+    typer.echo(visible(_("Lỗi: {message}").format(message=message)), err=True)
+
+
+def _stdout_failed(error: OSError) -> None:
+    """One line when the output cannot be written (a closed pipe, a full disk)."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the old one
+        _fail(_("không ghi được đầu ra ({why})").format(why=error.strerror or error))
+    sys.exit(1)
+
+
+def _is_usage_error(error: Exception) -> bool:
+    """Click's UsageError, whether typer ships click inside or depends on it."""
+    return _is_a(error, "UsageError")
+
+
+def _is_a(error: Exception, name: str) -> bool:
+    """Whether ``error`` is of a Click exception class called ``name``."""
+    return any(cls.__name__ == name for cls in type(error).__mro__)

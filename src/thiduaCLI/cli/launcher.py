@@ -1,0 +1,71 @@
+"""The ``thidua`` command's entry point: settle the language, then run the command line.
+
+Whatever was typed reaches the commands in Unicode NFC, the one form thidua stores.
+
+The language has to be known before :mod:`thiduaCLI.cli.app` is imported, because Typer reads
+every help text when the commands are declared.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from typing import NoReturn
+
+from thiduaCLI.errors import UsageProblem
+from thiduaCLI.text import conventions, i18n
+from thiduaCLI.text.i18n import _
+from thiduaCLI.text.lookup import nfc
+
+
+def main() -> None:
+    """Run ``thidua`` with the arguments and environment of this process."""
+    try:
+        chosen, rest = conventions.settle(sys.argv[1:], os.environ)
+    except UsageProblem as error:
+        sys.stderr.write(_("Lỗi: {message}").format(message=error) + "\n")
+        sys.exit(2)
+    i18n.use(chosen.language)
+    conventions.adopt(chosen)
+    sys.argv[1:] = [nfc(arg) for arg in rest]
+    for name, value in os.environ.items():
+        if name.startswith("THIDUA_"):
+            os.environ[name] = nfc(value)
+    from thiduaCLI.cli.app import main as run
+
+    run()
+
+
+def entry() -> NoReturn:
+    """The ``thidua`` program: :func:`main`, without the cyclic garbage collector, then out
+    at once.
+
+    A ranking makes a hundred thousand objects that live to the end; the collector would walk
+    them again and again (a tenth of a second) to free next to nothing in a process that
+    lasts a second, and an interpreter on its way out frees them one by one. By the time
+    :func:`main` returns or exits, every file and the database are closed; only the output is
+    flushed here.
+    """
+    gc.disable()  # one command, then out: see the docstring
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or 1
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The status :class:`SystemExit` would end the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1

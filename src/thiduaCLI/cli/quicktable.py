@@ -1,0 +1,391 @@
+"""A Rich table that lays out thousands of plain-text rows fast, exactly as Rich would.
+
+Rich measures and renders every cell through its general machinery (markup, styles,
+segments): for a ranking of 3,000 units in 102 tables that takes seconds. When every body
+cell is plain text and the table has no per-row or per-column style, :class:`QuickTable`
+gets the same result another way: it measures each column by its widest cell only, lets
+Rich render the title, the header and the caption, and lays out the body rows with Rich's
+own wrapping rules (:func:`rich._wrap.divide_line`, :func:`rich.cells.set_cell_size`).
+Anything else goes through Rich unchanged. ``tests/test_quicktable.py`` checks that both
+ways print the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from copy import copy
+from itertools import pairwise
+from typing import Any
+
+from rich.box import Box
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.errors import StyleSyntaxError
+from rich.segment import Segment
+from rich.style import Style, StyleType
+from rich.table import Column, Table
+from rich.text import Text
+
+from thiduaCLI.text.literal import has_hidden, visible
+
+try:  # Rich's own line breaking; a private helper, so a Rich without it gets plain Rich tables
+    from rich._wrap import divide_line
+except ImportError:  # pragma: no cover - depends on the installed Rich
+    divide_line = None  # type: ignore[assignment]
+
+# What Rich would read differently from the plain text: markup, emoji codes, line breaks
+# and control characters.
+_NOT_PLAIN = re.compile(r"[\[:\x00-\x1f\x7f\x85\u2028\u2029]")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+# Characters Rich measures as one cell each: its own quick set, which leaves out Vietnamese
+# letters such as "ệ" (U+1EC7), plus those, the arrows and dashes a ranking prints, measured
+# by Rich once here. A text made of them only is as wide as it is long.
+try:  # a private set; without it every text is measured character by character, as Rich does
+    from rich.cells import _SINGLE_CELLS
+except ImportError:  # pragma: no cover - depends on the installed Rich
+    _SINGLE_CELLS = frozenset()
+_ONE_CELL = _SINGLE_CELLS | {
+    character
+    for character in map(
+        chr, [*range(0x1E00, 0x1F00), *range(0x2010, 0x2027), *range(0x2190, 0x2200)]
+    )
+    if get_character_cell_size(character) == 1
+}
+_all_one_cell = _ONE_CELL.issuperset
+
+
+def _cell_len(text: str) -> int:
+    """:func:`rich.cells.cell_len`, at once for the texts of a ranking."""
+    return len(text) if _all_one_cell(text) else cell_len(text)
+
+
+_WIDTHS: dict[tuple[object, ...], list[int]] = {}  # column widths by what they depend on
+_HEADINGS: dict[tuple[object, ...], list[Segment]] = {}  # edges and header, by the same
+_WIDTHS_KEPT = 256
+
+
+# Text Rich would read as markup or an emoji code: such a cell is given to Rich as Text.
+_MARKUP = re.compile(r"[\[:]")
+
+
+def _literal(cell: object) -> object:
+    """A cell as data: control characters made visible (a line break stays one), markup and
+    emoji codes left as they are written."""
+    if isinstance(cell, str):
+        text = visible(cell, newlines=True)
+        return Text(text) if _MARKUP.search(text) else text
+    if isinstance(cell, Text) and has_hidden(cell.plain.replace("\n", "")):
+        return Text(visible(cell.plain, newlines=True), style=cell.style)
+    return cell
+
+
+def _annotation(text: object, style: object) -> object:
+    """A title or caption as data: Rich would read a plain string's markup."""
+    if isinstance(text, str):
+        return Text(visible(text, newlines=True), style=str(style or ""))
+    return text
+
+
+class QuickTable(Table):
+    """A :class:`rich.table.Table` that prints plain-text rows quickly.
+
+    Every cell, the title and the caption are data, shown as written (:func:`_literal`): a
+    note ``[/]`` or ``[bold red]x[/]`` is printed as typed, never parsed as Rich markup.
+    """
+
+    @property  # type: ignore[override]
+    def title(self) -> object:
+        return _annotation(self._title_text, getattr(self, "title_style", None) or "table.title")
+
+    @title.setter
+    def title(self, text: object) -> None:
+        self._title_text = text
+
+    @property  # type: ignore[override]
+    def caption(self) -> object:
+        style = getattr(self, "caption_style", None) or "table.caption"
+        return _annotation(self._caption_text, style)
+
+    @caption.setter
+    def caption(self, text: object) -> None:
+        self._caption_text = text
+
+    def add_row(self, *renderables: object, **options: Any) -> None:
+        super().add_row(*(_literal(cell) for cell in renderables), **options)  # type: ignore[arg-type]
+
+    def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
+        if not self._plain():
+            return super()._calculate_column_widths(console, options)
+        # A column is as wide as its widest cell: Rich's rules, on that cell alone. They read
+        # no more than what the key holds, so the tables of a ranking, alike in all of it,
+        # are measured once.
+        narrow = self._widest_cells()
+        key = self._measures(narrow, options)
+        widths = _WIDTHS.get(key) if key is not None else None
+        if widths is None:
+            widths = Table._calculate_column_widths(narrow, console, options)
+            if key is not None:
+                if len(_WIDTHS) > _WIDTHS_KEPT:
+                    _WIDTHS.clear()
+                _WIDTHS[key] = widths
+        return list(widths)
+
+    def write(self, console: Console) -> None:
+        """Print the table as :meth:`Console.print` would, straight to the console's file when
+        the console writes no styles (no terminal, or NO_COLOR): plain lines, cropped to the
+        console's width as Rich crops them, without Rich's segment-by-segment pass."""
+        if console.color_system is not None or console.record or not self._plain():
+            console.print(self)
+            return
+        width = console.width
+        lines = "".join(segment.text for segment in console.render(self)).split("\n")
+        console.file.write(
+            "\n".join(
+                set_cell_size(line, width) if _cell_len(line) > width else line for line in lines
+            )
+        )
+
+    def _measures(self, narrow: Table, options: ConsoleOptions) -> tuple[object, ...] | None:
+        """What Rich's column widths depend on: the space, the table's frame and padding, and
+        per column its limits, its header and how wide its widest cell is (None: a header that
+        is not plain text)."""
+        columns = []
+        for column in narrow.columns:
+            if type(column.header) is not str:
+                return None
+            widest = column._cells[0] if column._cells else None
+            columns.append(
+                (
+                    column.header,
+                    None if widest is None else _cell_len(widest),  # type: ignore[arg-type]
+                    column.width,
+                    column.min_width,
+                    column.max_width,
+                    column.ratio,
+                    column.no_wrap,
+                )
+            )
+        return (
+            options.max_width,
+            self.width,
+            self.min_width,
+            self.expand,
+            self.box,
+            self.show_edge,
+            self.pad_edge,
+            self.padding,
+            self.collapse_padding,
+            *columns,
+        )
+
+    def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
+        if not self._plain() or any(w < 1 for *_, w in self._layout(widths)):
+            yield from super()._render(console, options, widths)
+            return
+        # Rich draws the top edge, the header and its rule, and the bottom edge (the same for
+        # tables alike in what the key holds)...
+        key = self._heading_key(console, options, widths)
+        heading = _HEADINGS.get(key)
+        if heading is None:
+            heading = list(Table._render(self._without_rows(), console, options, widths))  # type: ignore[arg-type]
+            if len(_HEADINGS) > _WIDTHS_KEPT:
+                _HEADINGS.clear()
+            _HEADINGS[key] = heading
+        yield from heading[:-2]
+        # ...and the rows go in between.
+        safe = console.safe_box if self.safe_box is None else self.safe_box
+        yield from self._body(widths, self.box.substitute(options, safe=safe))  # type: ignore[union-attr]
+        yield from heading[-2:]
+
+    def _heading_key(
+        self, console: Console, options: ConsoleOptions, widths: list[int]
+    ) -> tuple[object, ...]:
+        """All that Rich's drawing of the edges and the header reads."""
+        columns = tuple(
+            (
+                column.header,
+                column.header_style,
+                column.style,
+                column.justify,
+                column.vertical,
+                column.overflow,
+                column.no_wrap,
+                column.width,
+                column.min_width,
+                column.max_width,
+                column.ratio,
+            )
+            for column in self.columns
+        )
+        table = (
+            self.box,
+            self.safe_box,
+            self.show_edge,
+            self.pad_edge,
+            self.padding,
+            self.collapse_padding,
+            self.header_style,
+            self.style,
+            self.border_style,
+            self.leading,
+            self.expand,
+        )
+        place = (options.max_width, options.ascii_only, options.legacy_windows, options.encoding)
+        return (id(console), tuple(widths), place, table, columns)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._plain_kept: bool | None = self._plain_now()  # asked twice in one print: once
+        try:
+            yield from super().__rich_console__(console, options)
+        finally:
+            self._plain_kept = None
+
+    def _plain(self) -> bool:
+        """Whether every body cell is plain text in a table this class lays out like Rich."""
+        kept = getattr(self, "_plain_kept", None)
+        return self._plain_now() if kept is None else kept
+
+    def _plain_now(self) -> bool:
+        top, _, bottom, _ = self.padding
+        simple = (
+            divide_line is not None
+            and self.box is not None
+            and self.show_edge
+            and self.show_header
+            and not self.show_footer
+            and not self.show_lines
+            and not self.leading
+            and not self.collapse_padding
+            and not self.highlight
+            and _unstyled(self.style)
+            and _unstyled(self.border_style)
+            and not self.row_styles
+            and not top
+            and not bottom
+            and not any(row.end_section or not _unstyled(row.style) for row in self.rows)
+        )
+        return simple and all(
+            _unstyled(column.style)
+            and column.vertical == "top"
+            and column.justify in ("left", "right")
+            and column.overflow in ("fold", "crop", "ellipsis")
+            and not column.highlight
+            and all(type(cell) is str and not _NOT_PLAIN.search(cell) for cell in column._cells)
+            for column in self.columns
+        )
+
+    def _widest_cells(self) -> Table:
+        """A copy of the table whose columns hold only their widest cell."""
+        narrow = copy(self)
+        narrow.columns = [
+            _with_cells(column, [max(column._cells, key=_cell_len)] if column._cells else [])  # type: ignore[arg-type]
+            for column in self.columns
+        ]
+        return narrow
+
+    def _without_rows(self) -> Table:
+        heading = copy(self)
+        heading.columns = [_with_cells(column, []) for column in self.columns]
+        heading.rows = []
+        return heading
+
+    def _body(self, widths: list[int], box: Box) -> Iterator[Segment]:
+        """The body rows as lines of plain text, the last one between the box's foot edges."""
+        layout = self._layout(widths)
+        rows = list(zip(*(column._cells for column in self.columns), strict=True))
+        new_line = Segment.line()
+        for number, cells in enumerate(rows, 1):
+            if number < len(rows):
+                left, divider, right = box.mid_left, box.mid_vertical, box.mid_right
+            else:
+                left, divider, right = box.foot_left, box.foot_vertical, box.foot_right
+            lines: list[list[str]] = []
+            for (column, _width, before, after, inner), cell in zip(layout, cells, strict=True):
+                text = _wrap(cell, inner, column)
+                lines.append([before + line + after for line in text] if before or after else text)
+            for line in range(max(map(len, lines))):
+                parts = [
+                    cell[line] if line < len(cell) else " " * width
+                    for cell, (_, width, *_) in zip(lines, layout, strict=True)
+                ]
+                yield Segment(left + divider.join(parts) + right)
+                yield new_line
+
+    def _layout(self, widths: list[int]) -> list[tuple[Column, int, str, str, int]]:
+        """Each column, its width, the padding before and after its cells, and the width left
+        for their text."""
+        _, pad_right, _, pad_left = self.padding
+        last_column = len(self.columns) - 1
+        layout = []
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            before = 0 if index == 0 and not self.pad_edge else pad_left
+            after = 0 if index == last_column and not self.pad_edge else pad_right
+            layout.append((column, width, " " * before, " " * after, width - before - after))
+        return layout
+
+
+def _unstyled(style: StyleType | None) -> bool:
+    """No style at all: nothing, ``""`` or ``"none"``."""
+    if isinstance(style, str):
+        try:
+            return not Style.parse(style)
+        except StyleSyntaxError:  # a theme's name
+            return False
+    return not style
+
+
+def _with_cells(column: Column, cells: list[object]) -> Column:
+    column = copy(column)
+    column._cells = cells  # type: ignore[assignment]
+    return column
+
+
+def _wrap(text: str, width: int, column: Column) -> list[str]:
+    """The lines of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and justifies
+    them for the column and :class:`rich.padding.Padding` fits them to ``width`` cells."""
+    length = _cell_len(text)
+    if length <= width and len(text) <= width:  # one line, nothing to break or cut
+        if column.justify == "left":
+            return [text + " " * (width - length)]
+        text = text.rstrip()
+        return [" " * (width - _cell_len(text)) + text]
+    overflow = column.overflow
+    if column.no_wrap:
+        pieces = [text]
+    else:
+        offsets = divide_line(text, width, fold=overflow == "fold")
+        bounds = [0, *offsets, len(text)]
+        pieces = [_strip_beyond(text[a:b], width) for a, b in pairwise(bounds)]
+    lines = []
+    for piece in pieces:
+        if column.justify == "left":
+            line = _truncate(piece, width, overflow, pad=True)
+        else:
+            line = _truncate(piece.rstrip(), width, overflow)
+            line = " " * (width - _cell_len(line)) + line
+        lines.append(set_cell_size(_truncate(line, width, overflow), width))
+    return lines
+
+
+def _strip_beyond(text: str, size: int) -> str:
+    """:meth:`rich.text.Text.rstrip_end`: drop trailing whitespace past ``size`` characters."""
+    excess = len(text) - size
+    if excess > 0:
+        space = _TRAILING_SPACE.search(text)
+        if space is not None:
+            return text[: len(text) - min(len(space.group(0)), excess)]
+    return text
+
+
+def _truncate(text: str, width: int, overflow: str, pad: bool = False) -> str:
+    """:meth:`rich.text.Text.truncate`."""
+    length = _cell_len(text)
+    if length > width:
+        if overflow == "ellipsis":
+            return set_cell_size(text, width - 1) + "…"
+        return set_cell_size(text, width)
+    if pad and length < width:
+        return text + " " * (width - length)
+    return text

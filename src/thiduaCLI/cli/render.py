@@ -1,0 +1,413 @@
+"""Turning results into what people and scripts read: Rich tables, one-line messages, JSON."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from thiduaCLI.actions import InitResult, Recorded, Review
+from thiduaCLI.domain.attainment import Assessment, IndicatorStatus, State
+from thiduaCLI.domain.plan import Indicator, Plan, Unit
+from thiduaCLI.storage.models import Figure
+from thiduaCLI.text.dates import format_date
+from thiduaCLI.text.i18n import N_, _, ngettext
+from thiduaCLI.text.lookup import sort_key
+from thiduaCLI.text.numbers import (
+    ONE,
+    ZERO,
+    format_number,
+    format_percent,
+    format_quantity,
+    to_decimal,
+)
+
+# Rich is imported where a table is drawn: thidua report prints one line and never needs it.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+STATE_LABELS: dict[State, str] = {
+    "achieved": N_("Đạt"),
+    "on_track": N_("Đúng tiến độ"),
+    "behind": N_("Chậm tiến độ"),
+    "not_achieved": N_("Không đạt"),
+    "no_data": N_("Chưa có số liệu"),
+}
+STATE_STYLES: dict[State, str] = {
+    "achieved": "green",
+    "on_track": "cyan",
+    "behind": "yellow",
+    "not_achieved": "red",
+    "no_data": "dim",
+}
+COMPARATOR_SIGNS = {">": ">", ">=": "≥", "~": "≈", "<=": "≤", "<": "<"}
+KIND_LABELS = {"cumulative": N_("cộng dồn"), "level": N_("mức hiện tại")}
+ROLLUP_LABELS = {
+    "sum": N_("cộng các đơn vị"),
+    "ratio": N_("cộng tử số/mẫu số"),
+    "weighted": N_("bình quân gia quyền"),
+    "none": N_("phường báo cáo"),
+}
+SOURCE_LABELS = {"ward": N_("phường báo cáo"), "units": N_("tổng hợp"), "none": N_("chưa có")}
+BAR_WIDTH = 8
+
+
+def rounded(value: Decimal | float | None) -> Decimal | None:
+    """A number for JSON as the Decimal it stands for (a stored float by its shortest
+    ``repr``); the JSON writer turns it into a plain number exact to nine places."""
+    return None if value is None else to_decimal(value)
+
+
+def target_text(indicator: Indicator, target: Decimal) -> str:
+    return f"{COMPARATOR_SIGNS[indicator.comparator]} {format_quantity(target, indicator.measure)}"
+
+
+def state_text(state: State) -> Text:
+    from rich.text import Text
+
+    return Text(_(STATE_LABELS[state]), style=STATE_STYLES[state])
+
+
+def new_table(
+    title: str, headings: Sequence[str], numeric: Sequence[str] = (), codes: Sequence[str] = ()
+) -> Table:
+    """A compact table; its code column never wraps or cuts the codes users type.
+
+    ``title``, ``headings`` and ``numeric`` are already in the reader's language.
+    """
+    from rich import box
+
+    from thiduaCLI.cli.quicktable import QuickTable
+
+    table = QuickTable(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+    code_heading = _("Mã")
+    for heading in headings:
+        if heading == code_heading:
+            table.add_column(heading, no_wrap=True, min_width=max(map(len, codes), default=0))
+        else:
+            table.add_column(heading, justify="right" if heading in numeric else "left")
+    return table
+
+
+def basis_label(basis: str) -> str:
+    """How the expected value was found: from the plan's quarterly milestones, or prorated."""
+    return _("mốc quý") if basis == "milestones" else _("chia đều")
+
+
+def _bar(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return ""
+    filled = round(min(ONE, max(ZERO, ratio)) * BAR_WIDTH)  # a picture: the nearest cell will do
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+# ------------------------------------------------------------------------ the plan
+
+
+def indicators_json(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's indicators for scripts."""
+    return [
+        {
+            "code": ind.code,
+            "name": ind.name,
+            "measure": ind.measure,
+            "target": ind.target,
+            "comparator": ind.comparator,
+            "kind": ind.kind,
+            "share": ind.share,
+            "rollup": ind.rollup,
+            "weight_by": ind.weight_by,
+            "tolerance": ind.tolerance,
+            "weight": ind.weight,
+            "milestones": list(ind.milestones) if ind.milestones else None,
+        }
+        for ind in plan.indicators.values()
+    ]
+
+
+def indicators_table(plan: Plan) -> Table:
+    """The plan's indicators for people."""
+    headings = (_("Mã"), _("Chỉ tiêu"), _("Chỉ tiêu giao"), _("Loại"), _("Tổng hợp"))
+    title = _("Chỉ tiêu năm {year}").format(year=plan.year)
+    table = new_table(title, headings, codes=list(plan.indicators))
+    for ind in plan.indicators.values():
+        rollup = _(ROLLUP_LABELS[ind.rollup])
+        if ind.weight_by:
+            rollup = _("{rollup} theo {field}").format(rollup=rollup, field=ind.weight_by)
+        table.add_row(
+            ind.code, ind.name, target_text(ind, ind.target), _(KIND_LABELS[ind.kind]), rollup
+        )
+    return table
+
+
+def units_json(plan: Plan) -> list[dict[str, Any]]:
+    """The signatories for scripts; the ward has no block."""
+    return [
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "block": unit.block,
+            "indicators": list(unit.agreement),
+            "targets": unit.agreement,
+        }
+        for unit in listed_units(plan)
+    ]
+
+
+def listed_units(plan: Plan) -> list[Unit]:
+    """The signatories as lists show them: the ward, then each block in plan order with its
+    units in Vietnamese alphabetical order (Khóm 2 before Khóm 10)."""
+    ward = [unit for unit in plan.units.values() if unit.block is None]
+    members = [sorted(plan.members(code), key=lambda u: sort_key(u.name)) for code in plan.blocks]
+    return ward + [unit for block in members for unit in block]
+
+
+def units_table(plan: Plan) -> Table:
+    """The signatories and their agreements for people."""
+    headings = (_("Mã"), _("Đơn vị"), _("Khối thi đua"), _("Chỉ tiêu giao ước"))
+    title = _("Đơn vị ký giao ước thi đua năm {year}").format(year=plan.year)
+    table = new_table(title, headings, codes=list(plan.units))
+    for unit in listed_units(plan):
+        block = (
+            _("— (phường, không xếp hạng)") if unit.block is None else plan.blocks[unit.block].name
+        )
+        signed = []
+        for code, target in unit.agreement.items():
+            own = target != plan.indicators[code].target
+            signed.append(f"{code} ({format_number(target)})" if own else code)
+        table.add_row(unit.code, unit.name, block, ", ".join(signed))
+    return table
+
+
+# --------------------------------------------------------------------------- status
+
+
+def review_json(plan: Plan, review: Review) -> dict[str, Any]:
+    """The fields every review output starts with."""
+    return {
+        "year": plan.year,
+        "as_of": review.as_of.isoformat(),
+        "period": review.period.label if review.period else None,
+    }
+
+
+def review_title(review: Review) -> str:
+    """``kỳ 2026-H1 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
+    day = format_date(review.as_of)
+    if review.period:
+        return _("kỳ {period} (đến {day})").format(period=review.period.label, day=day)
+    return _("đến ngày {day}").format(day=day)
+
+
+def status_json(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> dict[str, Any]:
+    """The ward's progress for scripts."""
+    return {
+        **review_json(plan, review),
+        "indicators": [
+            {
+                "code": row.indicator.code,
+                "name": row.indicator.name,
+                "measure": row.indicator.measure,
+                "comparator": row.indicator.comparator,
+                "kind": row.indicator.kind,
+                **assessment_json(row.assessment),
+                "source": row.ward.source,
+                "units_reported": row.ward.units_reported,
+                "units_expected": row.ward.units_expected,
+            }
+            for row in rows
+        ],
+    }
+
+
+def assessment_json(judged: Assessment) -> dict[str, Any]:
+    """A value judged against its target, for scripts."""
+    return {
+        "target": judged.target,
+        "value": rounded(judged.value),
+        "attainment": rounded(judged.attainment),
+        "state": judged.state,
+        "expected": rounded(judged.expected),
+        "basis": judged.basis,
+        "progress": rounded(judged.progress),
+        "projection": rounded(judged.projection),
+        "needed_per_month": rounded(judged.needed_per_month),
+    }
+
+
+def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
+    """The ward's progress for people."""
+    from rich.text import Text
+
+    done_heading, rate_heading, expected_heading = (
+        _("Thực hiện"),
+        _("Tỷ lệ"),
+        _("Dự kiến đến nay"),
+    )
+    table = new_table(
+        plan.title + "\n" + _("Tiến độ {review}").format(review=review_title(review)),
+        (
+            _("Chỉ tiêu"),
+            _("Chỉ tiêu giao"),
+            done_heading,
+            rate_heading,
+            expected_heading,
+            _("Tình trạng"),
+        ),
+        numeric=(done_heading, rate_heading, expected_heading),
+    )
+    table.columns[0].min_width = max(len(code) for code in plan.indicators)
+    for row in rows:
+        ind, judged, ward = row.indicator, row.assessment, row.ward
+        done = format_quantity(judged.value, ind.measure)
+        if ward.source != "none" or ward.units_expected:
+            source = _(SOURCE_LABELS[ward.source])
+            if ward.units_expected:
+                source = _("{source} {reported}/{expected} đơn vị").format(
+                    source=source, reported=ward.units_reported, expected=ward.units_expected
+                )
+            done += f"\n({source})"
+        expected = ""
+        if judged.expected is not None:
+            how = basis_label(judged.basis)
+            if judged.progress is not None:
+                how = _("{basis}, đạt {progress}").format(
+                    basis=how, progress=format_percent(judged.progress)
+                )
+            expected = f"{format_quantity(judged.expected, ind.measure)}\n({how})"
+        table.add_row(
+            Text.assemble((ind.code, "bold"), "\n", ind.name),
+            target_text(ind, judged.target),
+            done,
+            f"{format_percent(judged.attainment)}\n{_bar(judged.attainment)}",
+            expected,
+            state_text(judged.state),
+        )
+    table.caption = _(
+        "Tỷ lệ: so với chỉ tiêu năm. Chỉ tiêu cộng dồn còn được so với kế hoạch đến ngày xét "
+        "(chia đều theo ngày, hoặc theo mốc quý nếu kế hoạch có)."
+    )
+    return table
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def figure_json(figure: Figure) -> dict[str, Any]:
+    """A stored figure with everything the audit trail keeps about it."""
+    return {
+        "id": figure.id,
+        "year": figure.year,
+        "unit": figure.unit,
+        "indicator": figure.indicator,
+        "value": rounded(figure.value),  # the decimals typed, as every JSON number
+        "numerator": rounded(figure.numerator),
+        "denominator": rounded(figure.denominator),
+        "reported_total": rounded(figure.reported_total),
+        "date": figure.ref_date.isoformat(),
+        "recorded_at": utc_iso(figure.recorded_at),
+        "recorded_by": figure.recorded_by,
+        "note": figure.note,
+        "origin": figure.origin,
+        "supersedes": figure.supersedes,
+        "key": figure.key,
+    }
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC (stored times are UTC, with or without their zone)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+def recorded_json(recorded: Recorded) -> dict[str, Any]:
+    """The stored figure with its id, and the unit's standing after it."""
+    return {
+        **figure_json(recorded.figure),
+        "year_to_date": rounded(recorded.year_to_date),
+        "standing": assessment_json(recorded.standing),
+        "duplicate": recorded.duplicate,
+    }
+
+
+def recorded_line(recorded: Recorded) -> str:
+    """One line: what was recorded and where the unit stands on that indicator now."""
+    figure, ind, judged = recorded.figure, recorded.indicator, recorded.standing
+    what = f"{recorded.value_as_read} {ind.measure}"
+    if figure.reported_total is not None:
+        what = _("lũy kế {value} (phát sinh {increment})").format(
+            value=what, increment=format_number(figure.value)
+        )
+    done = _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.").format(
+        id=figure.id,
+        unit=recorded.unit.name,
+        indicator=ind.name,
+        what=what,
+        date=format_date(figure.ref_date),
+        by=figure.recorded_by,
+    )
+    cumulative = ind.kind == "cumulative"
+    if judged.expected is None:
+        standing = (
+            _("Lũy kế {value} / {target} ({attainment}): {state}.")
+            if cumulative
+            else _("Hiện tại {value} / {target} ({attainment}): {state}.")
+        )
+    else:
+        standing = (
+            _("Lũy kế {value} / {target} ({attainment}), dự kiến đến ngày {expected}: {state}.")
+            if cumulative
+            else _(
+                "Hiện tại {value} / {target} ({attainment}), dự kiến đến ngày {expected}: {state}."
+            )
+        )
+    standing = standing.format(
+        value=format_quantity(judged.value, ind.measure),
+        target=target_text(ind, judged.target),
+        attainment=format_percent(judged.attainment, fixed=False),
+        expected=format_quantity(judged.expected, ind.measure),
+        state=_(STATE_LABELS[judged.state]).lower(),
+    )
+    return f"{done} {standing}"
+
+
+def init_line(result: InitResult) -> str:
+    """What ``thidua init`` did, in one line (changes follow, one per line)."""
+    plan = result.plan
+    if result.outcome == "loaded":
+        n_indicators, n_blocks, n_units = len(plan.indicators), len(plan.blocks), len(plan.units)
+        sizes = ", ".join(
+            (
+                ngettext("{n} chỉ tiêu", "{n} chỉ tiêu", n_indicators).format(n=n_indicators),
+                ngettext("{n} khối", "{n} khối", n_blocks).format(n=n_blocks),
+                ngettext("{n} đơn vị", "{n} đơn vị", n_units).format(n=n_units),
+            )
+        )
+        return _("Đã nạp kế hoạch {year} từ {source}: {sizes}.").format(
+            year=plan.year, source=result.source, sizes=sizes
+        )
+    if result.outcome == "replaced":
+        return _(
+            "Đã thay kế hoạch {year} lưu trong cơ sở dữ liệu (không đọc được) bằng {source}; "
+            "không so được thay đổi với kế hoạch cũ."
+        ).format(year=plan.year, source=result.source)
+    if result.outcome == "unchanged":
+        return _("Kế hoạch {year} không thay đổi ({source}).").format(
+            year=plan.year, source=result.source
+        )
+    listed = "; ".join(result.changes)
+    return _("Đã cập nhật kế hoạch {year} từ {source}: {changes}.").format(
+        year=plan.year, source=result.source, changes=listed
+    )
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that writes plain text when not on a terminal or when NO_COLOR is set."""
+    plain = bool(os.environ.get("NO_COLOR"))
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")

@@ -1,0 +1,287 @@
+"""Output of the audit trail: history, corrections, retractions, imports and exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from thiduaCLI.actions import ImportResult
+from thiduaCLI.cli.render import figure_json, new_table, utc_iso
+from thiduaCLI.domain.plan_history import PlanChange
+from thiduaCLI.storage.models import Figure, TargetChange
+from thiduaCLI.storage.store import HistoryEntry
+from thiduaCLI.text.dates import format_date
+from thiduaCLI.text.i18n import N_, _, ngettext
+from thiduaCLI.text.numbers import format_number
+
+STANDING_LABELS = {
+    "active": N_("đang tính"),
+    "superseded": N_("đã được sửa"),
+    "retracted": N_("đã rút"),
+}
+
+
+def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    """Figures newest first, each with its standing and, if retracted, why."""
+    return [
+        {
+            **figure_json(entry.figure),
+            "standing": entry.standing,
+            "superseded_by": entry.superseded_by,
+            "retraction": None
+            if entry.retraction is None
+            else {
+                "reason": entry.retraction.reason,
+                "at": utc_iso(entry.retraction.retracted_at),
+                "by": entry.retraction.retracted_by,
+            },
+        }
+        for entry in entries
+    ]
+
+
+def _value_text(figure: Figure) -> str:
+    if figure.denominator is not None:
+        return f"{format_number(figure.numerator or 0, 6)}/{format_number(figure.denominator, 6)}"
+    return format_number(figure.value, 6)
+
+
+def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
+    """The audit trail for people."""
+    number_heading, value_heading = _("Số"), _("Giá trị")
+    table = new_table(
+        _("Lịch sử số liệu năm {year} (mới nhất trước)").format(year=year),
+        (
+            number_heading,
+            _("Ghi lúc (UTC)"),
+            _("Người nhập"),
+            _("Mã"),
+            _("Chỉ tiêu"),
+            value_heading,
+            _("Ngày số liệu"),
+            _("Tình trạng"),
+            _("Ghi chú / nguồn"),
+        ),
+        numeric=(number_heading, value_heading),
+        codes=[entry.figure.unit for entry in entries],
+    )
+    for entry in entries:
+        figure = entry.figure
+        state = _(STANDING_LABELS[entry.standing])
+        if entry.superseded_by:
+            state = _("{state} bởi #{id}").format(state=state, id=entry.superseded_by)
+        if entry.retraction is not None:
+            state += f": {entry.retraction.reason} ({entry.retraction.retracted_by})"
+        notes = [figure.note or "", figure.origin if figure.origin != "cli" else ""]
+        if figure.supersedes:
+            notes.insert(0, _("sửa #{id}").format(id=figure.supersedes))
+        table.add_row(
+            f"#{figure.id}",
+            utc_iso(figure.recorded_at)[:16].replace("T", " "),
+            figure.recorded_by,
+            figure.unit,
+            figure.indicator,
+            _value_text(figure),
+            format_date(figure.ref_date),
+            state,
+            "; ".join(note for note in notes if note),
+        )
+    return table
+
+
+TARGET_CHANGE_COLUMNS = ("unit", "indicator", "old_target", "new_target", "changed_at", "source")
+HISTORY_COLUMNS = (
+    "id",
+    "year",
+    "unit",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "reported_total",
+    "date",
+    "recorded_at",
+    "recorded_by",
+    "note",
+    "origin",
+    "supersedes",
+    "key",
+    "standing",
+    "superseded_by",
+)
+
+
+def target_changes_json(changes: Sequence[TargetChange]) -> list[dict[str, Any]]:
+    """Targets changed by re-syncing the plan, newest first."""
+    return [
+        {
+            "unit": change.unit,
+            "indicator": change.indicator,
+            "old_target": change.old_target,
+            "new_target": change.new_target,
+            "changed_at": utc_iso(change.changed_at),
+            "source": change.source,
+        }
+        for change in changes
+    ]
+
+
+def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
+    """Target changes for people."""
+    old_heading, new_heading = _("Cũ"), _("Mới")
+    table = new_table(
+        _("Các lần đổi chỉ tiêu năm {year} (mới nhất trước)").format(year=year),
+        (_("Lúc (UTC)"), _("Mã"), _("Chỉ tiêu"), old_heading, new_heading, _("Từ tệp")),
+        numeric=(old_heading, new_heading),
+        codes=[change.unit for change in changes],
+    )
+    for change in changes:
+        table.add_row(
+            utc_iso(change.changed_at)[:16].replace("T", " "),
+            change.unit,
+            change.indicator,
+            "—" if change.old_target is None else format_number(change.old_target),
+            "—" if change.new_target is None else format_number(change.new_target),
+            change.source,
+        )
+    return table
+
+
+PLAN_CHANGE_COLUMNS = (
+    "version",
+    "year",
+    "loaded_at",
+    "loaded_by",
+    "source",
+    "field",
+    "before",
+    "after",
+)
+
+
+def plan_changes_json(changes: Sequence[PlanChange]) -> list[dict[str, Any]]:
+    """Each change a plan version made, newest first (``field`` null: the year's first
+    version, loaded whole)."""
+    return [
+        {
+            "version": change.version.id,
+            "year": change.version.year,
+            "loaded_at": _stored_utc(change.version.loaded_at),
+            "loaded_by": change.version.loaded_by,
+            "source": change.version.source,
+            "field": change.field,
+            "before": change.before,
+            "after": change.after,
+        }
+        for change in changes
+    ]
+
+
+def _stored_utc(stored: str) -> str:
+    """``2026-03-31 08:15:00.000000`` as ISO 8601 UTC, like every other time thidua prints."""
+    return stored[:19].replace(" ", "T") + "Z"
+
+
+def _plan_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return format_number(value, 9)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
+    """Plan versions and what each changed, for people."""
+    table = new_table(
+        _("Các phiên bản kế hoạch năm {year} và thay đổi (mới nhất trước)").format(year=year),
+        (
+            _("Phiên bản"),
+            _("Lúc (UTC)"),
+            _("Người nạp"),
+            _("Từ tệp"),
+            _("Mục"),
+            _("Trước"),
+            _("Sau"),
+        ),
+        numeric=(_("Phiên bản"),),
+    )
+    for change in changes:
+        version = change.version
+        table.add_row(
+            str(version.id),
+            version.loaded_at[:16],
+            version.loaded_by,
+            version.source,
+            _("(nạp lần đầu)") if change.field is None else change.field,
+            "" if change.field is None else _plan_value(change.before),
+            "" if change.field is None else _plan_value(change.after),
+        )
+    return table
+
+
+def retracted_line(figure: Figure, reason: str) -> str:
+    """What ``retract`` did."""
+    done = _("Đã rút số liệu #{id} ({unit} – {indicator}: {value}, ngày {date}): {reason}.")
+    return " ".join(
+        (
+            done.format(
+                id=figure.id,
+                unit=figure.unit,
+                indicator=figure.indicator,
+                value=_value_text(figure),
+                date=format_date(figure.ref_date),
+                reason=reason,
+            ),
+            _("Số liệu vẫn còn trong lịch sử nhưng không được tính."),
+        )
+    )
+
+
+def import_line(result: ImportResult) -> str:
+    """What ``import`` did, or would do."""
+    if result.dry_run:
+        checked = (
+            _(
+                "Kiểm tra {source}: {rows} dòng hợp lệ, sẽ ghi {recorded}, bỏ qua {skipped} dòng "
+                "đã nhập trước đó."
+            )
+            if result.skipped
+            else _("Kiểm tra {source}: {rows} dòng hợp lệ, sẽ ghi {recorded}.")
+        )
+        checked = checked.format(
+            source=result.source,
+            rows=result.rows,
+            recorded=result.recorded,
+            skipped=result.skipped,
+        )
+        return " ".join((checked, _("Chưa ghi gì (--dry-run).")))
+    done = (
+        ngettext(
+            "Đã nhập {recorded} số liệu từ {source}, bỏ qua {skipped} dòng đã nhập trước đó.",
+            "Đã nhập {recorded} số liệu từ {source}, bỏ qua {skipped} dòng đã nhập trước đó.",
+            result.recorded,
+        )
+        if result.skipped
+        else ngettext(
+            "Đã nhập {recorded} số liệu từ {source}.",
+            "Đã nhập {recorded} số liệu từ {source}.",
+            result.recorded,
+        )
+    )
+    return done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
+
+
+def import_json(result: ImportResult) -> dict[str, Any]:
+    """What ``import`` did, for scripts."""
+    return {
+        "source": result.source,
+        "rows": result.rows,
+        "recorded": result.recorded,
+        "skipped": result.skipped,
+        "dry_run": result.dry_run,
+    }

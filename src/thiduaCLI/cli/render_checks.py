@@ -1,0 +1,160 @@
+"""Output of the checks cron runs and of the reporting rates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from thiduaCLI.actions import CheckResult, Review
+from thiduaCLI.cli.render import new_table, review_json, review_title, rounded, utc_iso
+from thiduaCLI.domain.calendar import local_day
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.timeliness import Finding, ReportingRate
+from thiduaCLI.text.dates import format_date
+from thiduaCLI.text.i18n import N_, _, ngettext
+from thiduaCLI.text.numbers import format_number, format_percent
+
+CHECK_LABELS = {
+    "behind": N_("chậm tiến độ"),
+    "overdue": N_("quá hạn báo cáo"),
+    "missing": N_("thiếu báo cáo kỳ vừa qua"),
+    "below": N_("điểm thấp"),
+}
+
+
+FINDING_COLUMNS = ("check", "unit", "name", "indicator", "value", "threshold", "state")
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One problem found."""
+    return {
+        "check": finding.check,
+        "unit": finding.unit,
+        "name": finding.name,
+        "indicator": finding.indicator,
+        "value": rounded(finding.value),
+        "threshold": rounded(finding.threshold),
+        "state": finding.state,
+    }
+
+
+def check_json(plan: Plan, review: Review, result: CheckResult) -> dict[str, Any]:
+    """What ``check`` found, for scripts."""
+    return {
+        **review_json(plan, review),
+        "checks": result.checks,
+        "found": len(result.findings),
+        "findings": [finding_json(f) for f in result.findings],
+    }
+
+
+def _finding_text(finding: Finding) -> str:
+    if finding.check == "behind":
+        return _("{state}: {value} so với {expected}").format(
+            state=finding.state,
+            value=format_number(finding.value) if finding.value is not None else "—",
+            expected=format_number(finding.threshold or 0),
+        )
+    if finding.check == "missing":
+        return _("chưa có số liệu kỳ {period} (đã quá hạn)").format(period=f"{finding.value:g}")
+    if finding.check == "overdue":
+        if finding.value is None:
+            return _("chưa từng báo cáo")
+        limit = format_number(finding.threshold or 0)
+        days = ngettext(
+            "{days} ngày chưa báo cáo (quá {limit})",
+            "{days} ngày chưa báo cáo (quá {limit})",
+            int(finding.value),
+        )
+        return days.format(days=format_number(finding.value), limit=limit)
+    return _("{score} điểm < {threshold}").format(
+        score=format_number(finding.value or 0, fixed=True),  # a score: as every score shows
+        threshold=format_number(finding.threshold or 0),
+    )
+
+
+def check_table(plan: Plan, review: Review, result: CheckResult) -> Table:
+    """What ``check`` found, for people."""
+    title = _("Kiểm tra ({checks}) {review}").format(
+        checks=", ".join(_(CHECK_LABELS[c]) for c in result.checks), review=review_title(review)
+    )
+    table = new_table(
+        title,
+        (_("Kiểm tra"), _("Mã"), _("Đơn vị"), _("Chỉ tiêu"), _("Chi tiết")),
+        codes=[finding.unit for finding in result.findings],
+    )
+    for finding in result.findings:
+        table.add_row(
+            _(CHECK_LABELS[finding.check]),
+            finding.unit,
+            finding.name,
+            finding.indicator or "",
+            _finding_text(finding),
+        )
+    found = len(result.findings)
+    table.caption = (
+        ngettext("Tìm thấy {n} vấn đề.", "Tìm thấy {n} vấn đề.", found).format(n=found)
+        if found
+        else _("Không có vấn đề nào.")
+    )
+    return table
+
+
+def rates_json(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> dict[str, Any]:
+    """Reporting rates for scripts."""
+    return {
+        **review_json(plan, review),
+        "reporting_cycle": plan.reporting_cycle,
+        "due_days": plan.due_days,
+        "units": [
+            {
+                "unit": rate.unit.code,
+                "name": rate.unit.name,
+                "block": rate.unit.block,
+                "expected": rate.expected,
+                "received": rate.received,
+                "on_time": rate.on_time,
+                "received_rate": rounded(rate.received_rate),
+                "on_time_rate": rounded(rate.on_time_rate),
+                "last_report": None if rate.last_report is None else utc_iso(rate.last_report),
+            }
+            for rate in rates
+        ],
+    }
+
+
+def rates_table(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> Table:
+    """Reporting rates for people: the "kịp thời" half of the movement."""
+    title = (
+        ngettext(
+            "Tình hình báo cáo (hằng tháng, hạn {days} ngày sau kỳ) {review}",
+            "Tình hình báo cáo (hằng tháng, hạn {days} ngày sau kỳ) {review}",
+            plan.due_days,
+        )
+        if plan.reporting_cycle == "monthly"
+        else ngettext(
+            "Tình hình báo cáo (hằng quý, hạn {days} ngày sau kỳ) {review}",
+            "Tình hình báo cáo (hằng quý, hạn {days} ngày sau kỳ) {review}",
+            plan.due_days,
+        )
+    )
+    numeric = (_("Phải nộp"), _("Đã nộp"), _("Đúng hạn"), _("Tỷ lệ đúng hạn"))
+    table = new_table(
+        title.format(days=plan.due_days, review=review_title(review)),
+        (_("Mã"), _("Đơn vị"), *numeric, _("Báo cáo gần nhất")),
+        numeric=numeric,
+        codes=[rate.unit.code for rate in rates],
+    )
+    for rate in rates:
+        table.add_row(
+            rate.unit.code,
+            rate.unit.name,
+            str(rate.expected),
+            str(rate.received),
+            str(rate.on_time),
+            format_percent(rate.on_time_rate),
+            "—" if rate.last_report is None else format_date(local_day(rate.last_report)),
+        )
+    return table

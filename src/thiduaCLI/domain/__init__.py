@@ -1,0 +1,1 @@
+"""The rules of the emulation movement: plans, periods, attainment, scores (pure)."""

@@ -1,0 +1,1 @@
+"""Documents in and out: spreadsheets read and written, new files written whole."""

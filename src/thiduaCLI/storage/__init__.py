@@ -1,0 +1,1 @@
+"""The database: tables, schema upgrades, month-by-month rows, queries."""

@@ -1,0 +1,201 @@
+"""Schema upgrades: each step takes a database from one recorded version to the next.
+
+Applied by :func:`thiduaCLI.storage.store.open_database` inside one transaction, after a copy of the
+file has been kept; every step is tested against a committed database of the older schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+from thiduaCLI.storage.models import (
+    FIGURE_INDEX,
+    FIGURE_INDEX_COLUMNS,
+    SCHEMA_VERSION,
+    audit_chain_table,
+    figure_months_table,
+    plan_unit_table,
+    plan_version_table,
+    retraction_table,
+    schema_migration_table,
+    target_change_table,
+    utc_now,
+)
+
+
+def _to_v2(connection: Connection) -> None:
+    """Audit trail: where each figure came from, corrections, retractions, target changes."""
+    for statement in (
+        "ALTER TABLE figure ADD COLUMN origin VARCHAR DEFAULT 'cli' NOT NULL",
+        "ALTER TABLE figure ADD COLUMN supersedes INTEGER REFERENCES figure (id)",
+        'ALTER TABLE figure ADD COLUMN "key" VARCHAR',
+        "CREATE INDEX ix_figure_supersedes ON figure (supersedes)",
+        'CREATE UNIQUE INDEX ix_figure_key ON figure ("key")',
+    ):
+        connection.exec_driver_sql(statement)
+    tables = [retraction_table, target_change_table, schema_migration_table]
+    SQLModel.metadata.create_all(connection, tables=tables)
+
+
+# The covering index as schemas 3 to 5 had it (6 rebuilds it with FIGURE_INDEX_COLUMNS).
+_INDEX_COLUMNS_V3 = (
+    "year",
+    "unit",
+    "indicator",
+    "ref_date",
+    "id",
+    "value",
+    "recorded_at",
+    "supersedes",
+)
+
+
+def _to_v3(connection: Connection) -> None:
+    """Status and rank add up a year's figures from one index that holds what they read."""
+    columns = ", ".join(f'"{column}"' for column in _INDEX_COLUMNS_V3)
+    for statement in (
+        "DROP INDEX IF EXISTS ix_figure_year_unit_indicator_date",
+        f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})",
+    ):
+        connection.exec_driver_sql(statement)
+
+
+def _to_v4(connection: Connection) -> None:
+    """Each plan's units move to rows of their own, so that a command naming one unit reads
+    that one. The documents are rewritten as JSON, without validating them: a plan this
+    version cannot read stays unreadable, and says so when used, as before."""
+    SQLModel.metadata.create_all(connection, tables=[plan_unit_table])
+    plans = connection.exec_driver_sql("SELECT year, document FROM plan").fetchall()
+    for year, document in plans:
+        try:
+            plan = json.loads(document)
+        except ValueError:
+            continue  # not a plan this version wrote: left for load_plan to refuse
+        units = plan.get("units") if isinstance(plan, dict) else None
+        if not isinstance(units, dict) or not all(isinstance(u, dict) for u in units.values()):
+            continue
+        if not units:
+            continue  # nothing to move
+        plan["units"] = {}
+        connection.exec_driver_sql(
+            "UPDATE plan SET document = ? WHERE year = ?", (_compact(plan), year)
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
+            [
+                (year, str(code), position, _searchable(unit.get("name")), _compact(unit))
+                for position, (code, unit) in enumerate(units.items())
+            ],
+        )
+
+
+def _to_v5(connection: Connection) -> None:
+    """Status and rank read month-by-month totals instead of adding up every figure (built
+    by the next step, whose rows hold exact sums)."""
+
+
+def _to_v6(connection: Connection) -> None:
+    """Exact sums and one lateness rule: each figure gains its value as whole units and
+    billionths (thiduaCLI.domain.exact) and the time its content was first filed (a correction's is
+    the corrected figure's); the covering index and the month-by-month rows are rebuilt from
+    them (a month's sum as two integers, its delay by filing time)."""
+    from thiduaCLI.domain.exact import parts
+    from thiduaCLI.storage import months
+
+    for statement in (
+        "ALTER TABLE figure ADD COLUMN filed_at DATETIME",
+        "ALTER TABLE figure ADD COLUMN whole INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE figure ADD COLUMN nano INTEGER NOT NULL DEFAULT 0",
+        "UPDATE figure SET filed_at = recorded_at WHERE supersedes IS NULL",
+    ):
+        connection.exec_driver_sql(statement)
+    while connection.exec_driver_sql(  # down each chain of corrections, one link a pass
+        "UPDATE figure SET filed_at = (SELECT p.filed_at FROM figure p"
+        " WHERE p.id = figure.supersedes) WHERE filed_at IS NULL AND"
+        " (SELECT p.filed_at FROM figure p WHERE p.id = figure.supersedes) IS NOT NULL"
+    ).rowcount:
+        pass
+    values = connection.exec_driver_sql("SELECT DISTINCT value FROM figure").fetchall()
+    if values:
+        connection.exec_driver_sql(
+            "UPDATE figure SET whole = ?, nano = ? WHERE value = ?",
+            [(*parts(value), value) for (value,) in values],
+        )
+    columns = ", ".join(f'"{column}"' for column in FIGURE_INDEX_COLUMNS)
+    connection.exec_driver_sql(f"DROP INDEX IF EXISTS {FIGURE_INDEX}")
+    connection.exec_driver_sql(f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})")
+    connection.exec_driver_sql("DROP TABLE IF EXISTS figure_months")
+    SQLModel.metadata.create_all(connection, tables=[figure_months_table])
+    months.rebuild(connection)
+
+
+def _audit_chain(connection: Connection) -> None:
+    """Plan versions and the audit chain: each year's stored plan becomes its first version,
+    and the figures, retractions and versions already there are chained (the figures as one
+    entry), so that ``thidua verify`` vouches for them from now on."""
+    from thiduaCLI.domain import audit
+    from thiduaCLI.domain.plan_history import plan_document
+    from thiduaCLI.storage.plan_rows import read_plan
+
+    SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection has its driver's
+    now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    plans = driver.execute("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
+    for year, source, loaded_at, document in plans.fetchall():
+        rows = driver.execute(
+            "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
+        ).fetchall()
+        rows.sort(key=lambda row: row[1])
+        try:
+            plan = read_plan(document, rows, "")
+            text = plan_document(plan)
+        except Exception:  # a plan this version cannot read: its next init makes a version
+            continue
+        driver.execute(
+            "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (year, loaded_at, "không rõ", source, text),  # i18n: data (who is not known)
+        )
+    first, last = driver.execute("SELECT min(id), max(id) FROM figure").fetchone()
+    if first is not None:
+        audit.append(driver, "figures", first, last, now)
+    for (figure_id,) in driver.execute(
+        "SELECT figure_id FROM retraction ORDER BY retracted_at, figure_id"
+    ).fetchall():
+        audit.append(driver, "retraction", figure_id, figure_id, now)
+    for (version,) in driver.execute("SELECT id FROM plan_version ORDER BY id").fetchall():
+        audit.append(driver, "plan", version, version, now)
+
+
+def _compact(value: object) -> str:
+    """JSON without spaces, in ASCII: whatever text a document held (even half of a
+    surrogate pair) is stored as it was, escaped."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _searchable(name: object) -> str:
+    """A unit's name for the lookup column, as text SQLite can store."""
+    return str(name or "").encode("utf-8", "replace").decode("utf-8")
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+    6: _to_v6,
+    7: _audit_chain,
+}
+
+
+def upgrade(connection: Connection, from_version: int) -> None:
+    """Apply every step after ``from_version`` and record each one (caller holds the lock)."""
+    for version in range(from_version + 1, SCHEMA_VERSION + 1):
+        STEPS[version](connection)
+        connection.execute(schema_migration_table.insert().values(version=version))
+    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,518 @@
+"""Month-by-month totals kept beside the figures, and the observations read from them.
+
+A province's year holds a million figures; ``status`` and ``rank`` must not add them all up
+again each time. ``figure_months`` holds a row per (year, unit, indicator) with, for each month
+of the year, what the pair's counted figures dated in that month add up to: the exact sum (as
+whole units and billionths, :mod:`thiduaCLI.domain.exact`), the count, when the last was
+recorded, the
+most days one was first filed after the month's end, and the month's latest figure. It is
+derived data, never the record: the figures stay append-only, and the months a figure, a
+correction or a retraction touches are recomputed from the figures in the write's own
+transaction (:func:`refresh`).
+
+A day's observation is then each pair's months that ended by that day, added up within the
+row, plus, for a day inside a month, that month's figures dated up to the day, read from the
+figures themselves. Whether a figure came late is judged at reading, against the plan's due
+days (:func:`thiduaCLI.domain.calendar.grace_days`): a month keeps only how late its latest-filed
+figure came.
+
+Every rule these queries apply (which figures count, the day in Vietnam, a month's end,
+lateness) is a SQLAlchemy expression from :mod:`thiduaCLI.domain.calendar`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    tuple_,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.schema import CreateTable
+
+from thiduaCLI.domain import calendar
+from thiduaCLI.domain.attainment import Observation
+from thiduaCLI.domain.exact import from_parts
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.storage.models import MONTH_SLOT, figure_months_table, figure_table, retraction_table
+from thiduaCLI.text.numbers import stored_decimal
+
+MONTHS = calendar.MONTHS
+SLOT_COLUMNS = tuple(name for name, _ in MONTH_SLOT)  # of each month, as {name}_{month}
+
+FIGURE = figure_table
+RETRACTION = retraction_table
+ROWS = figure_months_table
+PAIR = ("year", "unit", "indicator")
+
+
+def _counted(figure: Any = FIGURE) -> ColumnElement[bool]:
+    return calendar.sql_counted(figure, RETRACTION)
+
+
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A stored date or time as the text it is stored as (compared and copied as such)."""
+    return type_coerce(column, String)
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def _with_latest(sums: Any, columns: list[Any]) -> Select[Any]:
+    """``columns`` of a subquery of sums, then the value, numerator, denominator, date and
+    recorder of the figure its ``latest`` column names."""
+    latest = FIGURE.alias("l")
+    return select(
+        *columns,
+        latest.c.value,
+        latest.c.numerator,
+        latest.c.denominator,
+        _text(latest.c.ref_date),
+        latest.c.recorded_by,
+    ).join(latest, latest.c.id == sums.c.latest)
+
+
+# What a change brings to each month it touches: a temporary table of this connection.
+_SLOTS = Table(
+    "month_slot",
+    MetaData(),
+    Column("year", Integer),
+    Column("unit", String),
+    Column("indicator", String),
+    Column("month", Integer),
+    *(Column(name, kind) for name, kind in MONTH_SLOT[: SLOT_COLUMNS.index("latest") + 1]),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _sums(figure: Any, group: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+    """What a group of figures (``group``: year, unit, indicator and month columns) adds up
+    to, in SLOT_COLUMNS order up to the latest figure's id (an empty group: count 0, the
+    rest NULL)."""
+    year, month = group[0], group[3]
+    latest = func.max(_text(figure.c.ref_date).concat(func.printf(literal("%020d"), figure.c.id)))
+    return [
+        *group,
+        func.sum(figure.c.whole),
+        func.sum(figure.c.nano),
+        func.count(figure.c.id),
+        _text(func.max(figure.c.recorded_at)),
+        calendar.sql_days_after_month_end(func.max(figure.c.filed_at), year, month),
+        cast(func.substr(latest, 11), Integer),
+    ]
+
+
+def _month_of(figure: Any) -> list[ColumnElement[Any]]:
+    return [
+        figure.c.year,
+        figure.c.unit,
+        figure.c.indicator,
+        calendar.sql_month(figure.c.ref_date),
+    ]
+
+
+def _fill(conn: Connection, query: Select[Any]) -> None:
+    """Put the month sums a query gives (:func:`_sums` order) into ``month_slot``."""
+    conn.execute(CreateTable(_SLOTS, if_not_exists=True))
+    conn.execute(delete(_SLOTS))
+    conn.execute(insert(_SLOTS).from_select([column.name for column in _SLOTS.c], query))
+
+
+def refresh(conn: Connection, chosen: ColumnElement[bool]) -> None:
+    """Recompute the months of the figures ``chosen`` selects (a condition on the ``figure``
+    table) and of the figures they correct, inside the caller's transaction."""
+    corrected = select(FIGURE.c.supersedes).where(chosen, FIGURE.c.supersedes.is_not(None))
+    touched = (
+        select(*(column.label(name) for column, name in zip(_month_of(FIGURE), _KEY, strict=True)))
+        .where(or_(chosen, FIGURE.c.id.in_(corrected.scalar_subquery())))
+        .distinct()
+        .cte("touched")
+    )
+    f = FIGURE.alias("f")
+    group = [touched.c[name] for name in _KEY]
+    figures_of_the_month = and_(
+        f.c.year == touched.c.year,
+        f.c.unit == touched.c.unit,
+        f.c.indicator == touched.c.indicator,
+        f.c.ref_date >= calendar.sql_month_first(touched.c.year, touched.c.month),
+        f.c.ref_date <= calendar.sql_month_last(touched.c.year, touched.c.month),
+        _counted(f),
+    )
+    query = (
+        select(*_sums(f, group))
+        .select_from(touched.outerjoin(f, figures_of_the_month))
+        .group_by(*group)
+    )
+    _fill(conn, query)
+    _store(conn, added=False)
+    everything_empty = and_(*(ROWS.c[f"count_{m}"].is_(None) for m in MONTHS))
+    slot_pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator)
+    conn.execute(
+        delete(ROWS).where(tuple_(*(ROWS.c[n] for n in PAIR)).in_(slot_pairs), everything_empty)
+    )
+
+
+_KEY = ("year", "unit", "indicator", "month")
+
+
+def refresh_figures(conn: Connection, ids: Sequence[int]) -> None:
+    """Recompute the months of these figures and of the figures they correct."""
+    refresh(conn, FIGURE.c.id.in_(list(ids)))
+
+
+def add_after(conn: Connection, last_id: int) -> None:
+    """Add the figures inserted after ``last_id`` (a bulk insert) to their months.
+
+    New figures that correct none change no other figure's standing: what they add up to is
+    added to what their months hold, without adding up the months' older figures again (the
+    sums are integers: the result is exact). With a correction among the new figures, their
+    months are recomputed instead.
+    """
+    new = FIGURE.c.id > last_id
+    correction = select(FIGURE.c.id).where(new, FIGURE.c.supersedes.is_not(None)).limit(1)
+    if conn.execute(correction).first() is not None:
+        refresh(conn, new)
+        return
+    group = _month_of(FIGURE)
+    _fill(conn, select(*_sums(FIGURE, group)).where(new).group_by(*group))
+    _store(conn, added=True)
+
+
+def _store(conn: Connection, *, added: bool) -> None:
+    """Write ``month_slot`` into the pairs' rows, each row once: every month with a slot
+    from the slot (``added``: the slot added to what the month held), the others as they were.
+    """
+    months = [m for (m,) in conn.execute(select(_SLOTS.c.month).distinct())]
+    if not months:
+        return
+    pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator).distinct()
+    # (a SELECT before ON CONFLICT needs a WHERE, or SQLite cannot parse it)
+    conn.execute(insert(ROWS).from_select(list(PAIR), pairs.where(true())).on_conflict_do_nothing())
+    t = pairs.subquery("t")
+    joined: Any = t
+    columns: list[ColumnElement[Any]] = [t.c.year, t.c.unit, t.c.indicator]
+    for m in months:
+        s, latest = _SLOTS.alias(f"s{m}"), FIGURE.alias(f"l{m}")
+        joined = joined.outerjoin(
+            s,
+            and_(
+                s.c.month == m,
+                s.c.year == t.c.year,
+                s.c.unit == t.c.unit,
+                s.c.indicator == t.c.indicator,
+            ),
+        ).outerjoin(latest, latest.c.id == s.c.latest)
+        columns += [s.c.month.label(f"month{m}")]
+        columns += [s.c[name].label(f"{name}{m}") for name in SLOT_COLUMNS[:6]]
+        details = (latest.c.value, latest.c.numerator, latest.c.denominator)
+        columns += [column.label(f"{column.name}{m}") for column in details]
+        columns += [_text(latest.c.ref_date).label(f"date{m}")]
+        columns += [latest.c.recorded_by.label(f"by{m}")]
+    j = select(*columns).select_from(joined).subquery("j")
+    values: dict[str, ColumnElement[Any]] = {}
+    for m in months:
+        held = {name: ROWS.c[f"{name}_{m}"] for name in SLOT_COLUMNS}
+        new = {name: j.c[f"{name}{m}"] for name in SLOT_COLUMNS}
+        computed = _added(held, new) if added else {**new, "count": func.nullif(new["count"], 0)}
+        for name in SLOT_COLUMNS:
+            values[f"{name}_{m}"] = case(
+                (j.c[f"month{m}"].is_(None), held[name]), else_=computed[name]
+            )
+    conn.execute(
+        update(ROWS)
+        .values(values)
+        .where(ROWS.c.year == j.c.year, ROWS.c.unit == j.c.unit, ROWS.c.indicator == j.c.indicator)
+    )
+
+
+def _added(
+    held: Mapping[str, ColumnElement[Any]], new: Mapping[str, ColumnElement[Any]]
+) -> dict[str, ColumnElement[Any]]:
+    """A month as it was with more figures added to it: the latest figure is the added one
+    unless the month's own is dated later."""
+    later = or_(
+        held["count"].is_(None),
+        tuple_(new["date"], new["latest"]) > tuple_(held["date"], held["latest"]),
+    )
+    return {
+        "whole": func.coalesce(held["whole"], 0) + new["whole"],
+        "nano": func.coalesce(held["nano"], 0) + new["nano"],
+        "count": func.coalesce(held["count"], 0) + new["count"],
+        "recorded": func.max(func.coalesce(held["recorded"], ""), new["recorded"]),
+        "delay": func.max(func.coalesce(held["delay"], new["delay"]), new["delay"]),
+        **{name: case((later, new[name]), else_=held[name]) for name in SLOT_COLUMNS[5:]},
+    }
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every month of every year (a new table, or one to check)."""
+    conn.execute(delete(ROWS))
+    f = FIGURE.alias("f")
+    group = _month_of(f)
+    _fill(conn, select(*_sums(f, group)).where(_counted(f)).group_by(*group))
+    _store(conn, added=False)
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def observations_at(
+    conn: Connection,
+    plan: Plan,
+    days: Sequence[date],
+    unit: str | None = None,
+    *,
+    timeliness: bool = True,
+) -> list[dict[tuple[str, str], Observation]]:
+    """Per day, per (unit, indicator): the year-to-date sum and count of the counted figures
+    dated up to the day, the latest of them, whether one was filed after its due date, and
+    when the last one was recorded (without ``timeliness``: not late, recorded None).
+
+    The months that ended by each day are added up in one query for every day, a row per
+    pair, and so is the month a day falls inside for the pairs whose figures that month are
+    all dated by then (a review of today, say); for the others, that month's figures dated up
+    to the day are added up from the figures themselves.
+    """
+    found = _whole_months(conn, plan, days, unit, timeliness)
+    for sums, day in zip(found, days, strict=True):
+        partial = calendar.partial_month(plan.year, day)
+        if partial is not None:
+            _add(sums, _days_of_month(conn, plan, partial, day, unit, timeliness))
+    decimals = _Decimals()  # the days share their figures: each value read once
+    return [_observations(sums, decimals) for sums in found]
+
+
+# A pair's sums: whole, nano, count, late, last recorded, then its latest figure's value,
+# numerator, denominator, date and recorder.
+_Sums = dict[tuple[str, str], list[Any]]
+_DETAILS = ("value", "numerator", "denominator", "date", "by")
+_WIDTH = 5 + len(_DETAILS)
+
+
+def _whole_months(
+    conn: Connection,
+    plan: Plan,
+    days: Sequence[date],
+    unit: str | None,
+    timeliness: bool,
+) -> list[_Sums]:
+    """Per day, the sums of the months that ended by it, and of the month it falls inside
+    where that month's figures are all dated by then, in one query: each pair's months added
+    up within its row."""
+    columns: list[ColumnElement[Any]] = []
+    for day in days:
+        taken: dict[int, ColumnElement[bool] | None] = {
+            m: None for m in range(1, calendar.months_ended(plan.year, day) + 1)
+        }
+        partial = calendar.partial_month(plan.year, day)
+        if partial is not None:  # the month, where nothing in it is dated after the day
+            month = partial[0]
+            taken[month] = ROWS.c[f"date_{month}"] <= day.isoformat()
+        columns += _day_columns(plan, taken, timeliness)
+    if not columns:
+        return [{} for _ in days]
+    query = select(ROWS.c.unit, ROWS.c.indicator, *columns).where(ROWS.c.year == plan.year)
+    if unit is not None:
+        query = query.where(ROWS.c.unit == unit)
+    found: list[_Sums] = [{} for _ in days]
+    for row in conn.execute(query):
+        pair = row[0], row[1]
+        for k in range(len(days)):
+            at = 2 + _WIDTH * k
+            if row[at + 2]:  # figures by that day
+                found[k][pair] = list(row[at : at + _WIDTH])
+    return found
+
+
+def _day_columns(
+    plan: Plan, taken: dict[int, ColumnElement[bool] | None], timeliness: bool
+) -> list[ColumnElement[Any]]:
+    """The columns of one day from the months it takes (``taken``: per month, None for the
+    whole month, or the condition under which it counts)."""
+    if not taken:
+        return [literal(0), literal(0), literal(0), literal(0), *[null()] * (_WIDTH - 4)]
+    months = sorted(taken)
+
+    def slot(name: str, month: int) -> ColumnElement[Any]:
+        column = ROWS.c[f"{name}_{month}"]
+        condition = taken[month]
+        return column if condition is None else case((condition, column))
+
+    def added(name: str) -> ColumnElement[Any]:
+        terms = [func.coalesce(slot(name, m), 0) for m in months]
+        total: ColumnElement[Any] = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    late: ColumnElement[Any] = literal(0)
+    recorded: ColumnElement[Any] = null()
+    if timeliness:
+        late = func.coalesce(
+            or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in months)), 0
+        )
+        stamps = [func.coalesce(slot("recorded", m), "") for m in months]
+        recorded = (
+            func.nullif(func.max(*stamps), "") if len(stamps) > 1 else slot("recorded", months[0])
+        )
+    details = [
+        case(*((slot("count", m).is_not(None), slot(name, m)) for m in reversed(months)))
+        for name in _DETAILS
+    ]
+    return [added("whole"), added("nano"), added("count"), late, recorded, *details]
+
+
+def _days_of_month(
+    conn: Connection,
+    plan: Plan,
+    partial: tuple[int, date],
+    day: date,
+    unit: str | None,
+    timeliness: bool,
+) -> _Sums:
+    """The sums of a month's figures dated from its first day to ``day``, for the pairs with
+    a figure dated after the day that month (``_whole_months`` took the month whole for the
+    others)."""
+    month, first = partial
+    f, b = FIGURE.alias("f"), ROWS.alias("b")
+    late: ColumnElement[Any] = literal(0)
+    recorded: ColumnElement[Any] = null()
+    if timeliness:  # as a month's delay is judged in _whole_months
+        delay = calendar.sql_days_after_month_end(func.max(f.c.filed_at), plan.year, month)
+        late = delay > calendar.grace_days(plan, month)
+        recorded = _text(func.max(f.c.recorded_at))
+    latest = func.max(_text(f.c.ref_date).concat(func.printf(literal("%020d"), f.c.id)))
+    sums = (
+        select(
+            b.c.unit,
+            b.c.indicator,
+            func.sum(f.c.whole).label("whole"),
+            func.sum(f.c.nano).label("nano"),
+            func.count().label("count"),
+            late.label("late"),
+            recorded.label("recorded"),
+            cast(func.substr(latest, 11), Integer).label("latest"),
+        )
+        .select_from(
+            b.join(
+                f,
+                and_(
+                    f.c.year == b.c.year,
+                    f.c.unit == b.c.unit,
+                    f.c.indicator == b.c.indicator,
+                    f.c.ref_date >= first.isoformat(),
+                    f.c.ref_date <= day.isoformat(),
+                ),
+            )
+        )
+        .where(b.c.year == plan.year, b.c[f"date_{month}"] > day.isoformat(), _counted(f))
+        .group_by(b.c.unit, b.c.indicator)
+    )
+    if unit is not None:
+        sums = sums.where(b.c.unit == unit)
+    s = sums.subquery("s")
+    query = _with_latest(s, [column for column in s.c if column.name != "latest"])
+    return {(row[0], row[1]): list(row[2:]) for row in conn.execute(query)}
+
+
+def _add(sums: _Sums, later: _Sums) -> None:
+    """Add the sums of later figures to the sums so far: the latest figure is the later one."""
+    for pair, (whole, nano, count, late, recorded, *latest) in later.items():
+        so_far = sums.get(pair)
+        if so_far is None:
+            sums[pair] = [whole, nano, count, late, recorded, *latest]
+        else:
+            recorded = max(filter(None, (so_far[4], recorded)), default=None)
+            sums[pair] = [
+                so_far[0] + whole,
+                so_far[1] + nano,
+                so_far[2] + count,
+                so_far[3] or late,
+                recorded,
+                *latest,
+            ]
+
+
+def _observations(
+    sums: _Sums, decimals: _Decimals | None = None
+) -> dict[tuple[str, str], Observation]:
+    """The observations of the pairs, their values the decimals typed (:func:`to_decimal`)."""
+    dates = _Dates()
+    decimal = decimals if decimals is not None else _Decimals()
+    found = {}
+    for (code, indicator), entry in sums.items():
+        whole, nano, count, late, recorded, value, numerator, denominator, ref_date, by = entry
+        found[code, indicator] = Observation(
+            code,
+            indicator,
+            from_parts(whole, nano),
+            count,
+            decimal[value],
+            None if numerator is None else decimal[numerator],
+            None if denominator is None else decimal[denominator],
+            dates[ref_date],
+            by,
+            bool(late),
+            None if recorded is None else datetime.fromisoformat(recorded),
+        )
+    return found
+
+
+class _Decimals(dict[float, Decimal]):
+    """Stored values read once each as the decimals typed: a ranking reads 150,000 of them,
+    many the same (a month's latest share on both review days, a denominator every month)."""
+
+    def __missing__(self, value: float) -> Decimal:
+        self[value] = number = stored_decimal(repr(value))
+        return number
+
+
+class _Dates(dict[str, date]):
+    """Stored dates read once each: a year has 365 of them, a ranking 50,000 figures."""
+
+    def __missing__(self, text: str) -> date:
+        self[text] = day = date.fromisoformat(text)
+        return day
+
+
+# ------------------------------------------------------------------ reporting periods
+
+
+MonthFilings = dict[tuple[str, str], list[tuple[int | None, int | None]]]
+
+
+def month_filings(conn: Connection, plan: Plan) -> MonthFilings:
+    """Per (unit, indicator) of the plan year, per month: how many counted figures are dated
+    in it and the most days one was first filed after the month's end (None, None: none)."""
+    query = select(
+        ROWS.c.unit,
+        ROWS.c.indicator,
+        *(ROWS.c[f"{name}_{m}"] for m in MONTHS for name in ("count", "delay")),
+    ).where(ROWS.c.year == plan.year)
+    return {
+        (unit, indicator): list(zip(values[::2], values[1::2], strict=True))
+        for unit, indicator, *values in conn.execute(query)
+    }

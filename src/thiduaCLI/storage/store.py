@@ -1,0 +1,869 @@
+"""The SQLite file: opening it safely, transactions, and the queries the core needs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    and_,
+    event,
+    func,
+    type_coerce,
+)
+from sqlalchemy import select as core_select
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, SQLModel, col, create_engine, select
+
+from thiduaCLI.domain import audit, calendar
+from thiduaCLI.domain.attainment import Observation
+from thiduaCLI.domain.exact import from_parts, parts
+from thiduaCLI.domain.plan import Plan
+from thiduaCLI.errors import StoreError
+from thiduaCLI.files.atomic import link_into_place, refuse_existing
+from thiduaCLI.storage import migrations, months
+from thiduaCLI.storage.models import (
+    SCHEMA_VERSION,
+    Figure,
+    Retraction,
+    TargetChange,
+    figure_table,
+    plan_version_table,
+    retraction_table,
+    schema_migration_table,
+    utc_now,
+)
+from thiduaCLI.storage.plan_rows import header_document, read_plan, unit_rows
+from thiduaCLI.text.i18n import _
+
+if TYPE_CHECKING:
+    from thiduaCLI.domain.plan_history import PlanVersion
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_path() -> Path:
+    """The database in the user's data directory (``~/.local/share/thidua`` on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("thidua", appauthor=False) / "thidua.sqlite3"
+
+
+@dataclass
+class Database:
+    """An open database file, whether this process created it, and any upgrade it made."""
+
+    path: Path
+    engine: Engine
+    created: bool
+    upgraded_from: int | None = None
+    backup: Path | None = None
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        Writers take the write lock at BEGIN, so what they read stays true until they commit.
+        """
+        try:
+            with self.engine.connect() as connection:
+                connection.info["immediate"] = write
+                with connection.begin(), Session(bind=connection) as session:
+                    yield session
+                    session.flush()
+        except DBAPIError as exc:
+            raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
+        except sqlite3.Error as exc:  # from the driver itself (see _driver)
+            raise StoreError(describe_sqlite_error(self.path, exc)) from None
+
+
+@contextmanager
+def open_database(
+    path: Path, seed: Seed | None = None, *, create: bool = True
+) -> Iterator[Database]:
+    """Open the database file, making it thidua's when it is new and upgrading it when old.
+
+    Whether the file is new, old or current is settled inside one write transaction, so that
+    several processes opening it at once create or upgrade it exactly once; a new file gets
+    its schema and the ``seed`` (the shipped plan) in that same transaction. A database once
+    created stays, even if the command that created it then fails: another process may
+    already be writing to it. Without ``create`` a missing file is an error (``--dry-run``
+    writes nothing, not even a new file).
+
+    A symbolic link is followed to the file it names, which is made owner-only. A file that
+    cannot be written, or sits in a folder that cannot be, is opened read-only: reading works,
+    a write is one clear error. Every open checks that the file is a sound thidua database
+    (:func:`check_sound`).
+    """
+    path = _resolved(path)
+    if path.is_dir():
+        raise StoreError(
+            _("{path}: là một thư mục, không phải tệp cơ sở dữ liệu").format(path=path)
+        )
+    if path.exists():
+        _check_header(path)
+    elif not create:
+        raise StoreError(
+            _(
+                "{path}: chưa có cơ sở dữ liệu; lệnh này không tạo tệp mới (chạy thidua init)"
+            ).format(path=path)
+        )
+    else:
+        _create_private_file(path)
+    engine = _engine(path)
+    database = Database(path, engine, created=False)
+    try:
+        try:
+            with database.session() as session:
+                version, tables = _schema_state(path, session.connection())
+        except StoreError:
+            if not _cannot_open_for_writing(path):
+                raise
+            engine.dispose()
+            engine = database.engine = _engine(path, read_only=True)
+            with database.session() as session:
+                version, tables = _schema_state(path, session.connection())
+        if not tables or version < SCHEMA_VERSION:
+            _make_current(database, seed)
+        with database.session() as session:
+            check_sound(path, _driver(session))
+        yield database
+    finally:
+        database.engine.dispose()
+
+
+def _resolved(path: Path) -> Path:
+    """The file a path names: a symbolic link (even one whose file does not exist yet) is
+    followed, and the file it names is made readable and writable by its owner only."""
+    if not path.is_symlink():
+        return path
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError) as error:  # a loop of links
+        raise StoreError(
+            _("{path}: liên kết tượng trưng không dẫn tới tệp nào ({reason})").format(
+                path=path, reason=error
+            )
+        ) from None
+    if target.exists():
+        with contextlib.suppress(OSError):  # not ours to change: opened as it is
+            if target.stat().st_uid == os.geteuid():
+                target.chmod(0o600)
+    return target
+
+
+def _cannot_open_for_writing(path: Path) -> bool:
+    """Whether the file or its folder refuses writing (SQLite then needs a read-only open)."""
+    for place in (path, path.parent):
+        try:
+            probe = os.open(place, os.O_RDONLY)
+        except OSError:
+            return True
+        os.close(probe)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    try:  # root passes os.access; an immutable folder still refuses a new file
+        probe_path = path.parent / f".{path.name}.probe-{os.getpid()}"
+        os.close(os.open(probe_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        probe_path.unlink()
+    except OSError:
+        return True
+    try:
+        with path.open("r+b"):
+            pass
+    except OSError:
+        return True
+    return False
+
+
+Seed = Callable[[Session], None]
+
+
+def _expected_tables() -> dict[str, set[str]]:
+    """The tables a current thidua database has, and the columns each must have."""
+    return {
+        name: {column.name for column in table.columns}
+        for name, table in SQLModel.metadata.tables.items()
+    }
+
+
+def check_sound(path: Path, driver: sqlite3.Connection) -> None:
+    """A quick look that the file is a sound thidua database: every table of the schema is
+    there with its columns, and the first page of each can be read (a page overwritten by
+    another program is found here; a full check is ``backup``'s, ``export``'s and
+    ``verify``'s: :func:`integrity_problem`)."""
+    try:
+        (version,) = driver.execute("PRAGMA user_version").fetchone()
+        present = {
+            name: sql
+            for name, sql in driver.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+        if version == SCHEMA_VERSION:
+            for name, columns in _expected_tables().items():
+                if name not in present:
+                    raise StoreError(
+                        _(
+                            "{path}: thiếu bảng {table}: không phải cơ sở dữ liệu thidua còn nguyên"
+                        ).format(path=path, table=name)
+                    )
+                have = {row[1] for row in driver.execute(f'PRAGMA table_info("{name}")')}
+                if not columns <= have:
+                    raise StoreError(
+                        _(
+                            "{path}: bảng {table} thiếu cột {columns}: không phải cơ sở dữ "
+                            "liệu thidua còn nguyên"
+                        ).format(path=path, table=name, columns=", ".join(sorted(columns - have)))
+                    )
+        for name in present:
+            driver.execute(f'SELECT * FROM "{name}" LIMIT 1').fetchall()
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+
+
+def check_integrity(session: Session, path: Path) -> None:
+    """Refuse a database that fails SQLite's full integrity check (what ``backup`` and
+    ``export`` read must be whole)."""
+    try:
+        problem = integrity_problem(_driver(session))
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+    if problem is not None:
+        raise StoreError(
+            _("{path}: cơ sở dữ liệu bị hỏng ({problem}); chạy thidua verify").format(
+                path=path, problem=problem
+            )
+        )
+
+
+def integrity_problem(connection: sqlite3.Connection) -> str | None:
+    """SQLite's full integrity check: None when it holds, else its first finding."""
+    rows = connection.execute("PRAGMA integrity_check(1)").fetchall()
+    first = rows[0][0] if rows else "?"
+    return None if first == "ok" else " ".join(str(first).split())
+
+
+def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
+    """The file's schema version and table count; refuse a file not thidua's, or too new."""
+    version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+    tables = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+    ).scalar_one()
+    if version == 0 and tables:
+        raise StoreError(_("{path}: cơ sở dữ liệu này không phải của thidua").format(path=path))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            _(
+                "{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
+                "(lược đồ {version}); hãy cập nhật thidua"
+            ).format(path=path, version=version)
+        )
+    return version, tables
+
+
+def _make_current(database: Database, seed: Seed | None) -> None:
+    """Under the write lock, look again: create the schema and seed it, or upgrade it."""
+    with database.session(write=True) as session:
+        connection = session.connection()
+        version, tables = _schema_state(database.path, connection)
+        if not tables:
+            SQLModel.metadata.create_all(connection)
+            connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if seed is not None:
+                seed(session)
+            database.created = True
+        elif version < SCHEMA_VERSION:
+            database.backup = backup(database.path, _free_name(database.path, version))
+            migrations.upgrade(connection, version)
+            database.upgraded_from = version
+
+
+def _free_name(path: Path, version: int) -> Path:
+    """``thidua.sqlite3.v1.bak``, or ``….v1.2.bak`` and so on if that exists."""
+    target, number = path.with_name(f"{path.name}.v{version}.bak"), 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.v{version}.{number}.bak")
+    return target
+
+
+def _create_private_file(path: Path, *, exist_ok: bool = True) -> None:
+    """Create an empty file readable and writable by its owner only."""
+    if not path.parent.exists():
+        raise StoreError(
+            _("{path}: thư mục {folder} không tồn tại").format(path=path, folder=path.parent)
+        )
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if not exist_ok:
+            raise StoreError(
+                _("{path}: tệp đã có, chọn tên khác để không ghi đè").format(path=path)
+            ) from None
+    except OSError as exc:
+        raise StoreError(
+            _("{path}: không tạo được tệp cơ sở dữ liệu ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            _("{path}: không đọc được tệp cơ sở dữ liệu ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            _("{path}: tệp không phải cơ sở dữ liệu SQLite (hỏng hoặc nhầm tệp?)").format(path=path)
+        )
+
+
+def _engine(path: Path, *, read_only: bool = False) -> Engine:
+    if read_only:  # immutable when no write-ahead log can exist: nobody can write it then
+        wal = Path(f"{path}-wal")
+        mode = "ro" if wal.exists() else "ro&immutable=1"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its mode
+            # WAL: readers never block the writer, and writers queue on the busy timeout.
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        immediate = connection.info.get("immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def check_is_database(path: Path) -> None:
+    """Refuse a file that is not a thidua database, without changing it."""
+    _check_header(path)
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(path, error)) from None
+    if not tables or not version:
+        raise StoreError(
+            _("{path}: không phải cơ sở dữ liệu thidua (chưa có dữ liệu để sao lưu)").format(
+                path=path
+            )
+        )
+
+
+def backup(source: Path, target: Path) -> Path:
+    """A consistent, owner-only copy made with SQLite's online backup API, even while others
+    write. The copy is written to a temporary file beside the target, checked whole
+    (``PRAGMA integrity_check``) and only then linked into place: a backup killed or failed
+    half-way leaves no target, a corrupt database is refused, and an existing target is
+    never overwritten."""
+    import tempfile
+
+    folder = target.parent
+    refuse_existing(target)
+    if not folder.is_dir():
+        raise StoreError(
+            _("{path}: thư mục {folder} không tồn tại").format(path=target, folder=folder)
+        )
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(
+            _("{path}: không tạo được tệp sao lưu ({reason})").format(
+                path=target, reason=exc.strerror
+            )
+        ) from None
+    os.close(handle)  # mkstemp makes it owner-only
+    temporary = Path(name)
+    try:
+        try:
+            live = sqlite3.connect(
+                f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            with contextlib.closing(live), contextlib.closing(sqlite3.connect(temporary)) as copy:
+                live.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
+                problem = integrity_problem(copy)
+        except sqlite3.Error as error:
+            raise StoreError(describe_sqlite_error(source, error)) from None
+        if problem is not None:
+            raise StoreError(
+                _(
+                    "{path}: cơ sở dữ liệu bị hỏng, không sao lưu ({problem}); giữ lại các bản "
+                    "sao lưu cũ, chạy thidua verify"
+                ).format(path=source, problem=problem)
+            )
+        link_into_place(temporary, target, _("{path}: không ghi được tệp sao lưu ({reason})"))
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}-journal").unlink(missing_ok=True)
+    return target
+
+
+def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
+    """One line for an SQLite failure."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        message = _("{path}: tệp cơ sở dữ liệu bị hỏng hoặc không phải SQLite ({reason})")
+    elif "readonly" in text:
+        message = _("{path}: cơ sở dữ liệu chỉ đọc, không ghi được ({reason})")
+    elif "locked" in text or "busy" in text:
+        message = _(
+            "{path}: cơ sở dữ liệu đang bị khóa bởi tiến trình khác, thử lại sau ({reason})"
+        )
+    elif "full" in text or "disk I/O" in text:
+        message = _("{path}: ổ đĩa đầy hoặc lỗi ghi đĩa, không ghi được; chưa ghi gì ({reason})")
+    else:
+        message = _("{path}: lỗi cơ sở dữ liệu ({reason})")
+    return message.format(path=path, reason=text)
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def _driver(session: Session) -> sqlite3.Connection:
+    """The session's own sqlite3 connection, in its transaction: for the plain queries every
+    command runs first, which SQLAlchemy would compile and wrap at a cost ``thidua report``
+    notices."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
+def plan_years(session: Session) -> list[int]:
+    """Years that have a plan, oldest first."""
+    return [year for (year,) in _driver(session).execute("SELECT year FROM plan ORDER BY year")]
+
+
+def load_plan(session: Session, year: int) -> Plan | None:
+    """The stored plan of a year, if any; its units are read when first asked for."""
+    driver = _driver(session)
+    record = driver.execute("SELECT source, document FROM plan WHERE year = ?", (year,)).fetchone()
+    if record is None:
+        return None
+    source, document = record
+    rows = driver.execute(
+        "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
+    ).fetchall()
+    rows.sort(key=itemgetter(1))  # in plan order; quicker here than a sort in SQL
+    unreadable = _(
+        "kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
+        "khác ghi?); nạp lại bằng: thidua init {source}"
+    ).format(year=year, source=source)
+    return read_plan(document, rows, unreadable)
+
+
+UNKNOWN_LOADER = "không rõ"  # i18n: data (stored as who loaded a plan, when nobody is named)
+
+
+def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADER) -> None:
+    """Store or replace the plan of its year, and keep it as a new plan version (chained)."""
+    from thiduaCLI.domain.plan_history import plan_document
+
+    driver = _driver(session)
+    now = stored_datetime(utc_now())
+    cursor = driver.execute(
+        "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (plan.year, now, by, source, plan_document(plan)),
+    )
+    version = cursor.lastrowid
+    assert version is not None  # an INSERT's row id
+    audit.append(driver, "plan", version, version, now)
+    driver.execute(
+        "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
+        " loaded_at = excluded.loaded_at, document = excluded.document",
+        (plan.year, plan.title, source, stored_datetime(utc_now()), header_document(plan)),
+    )
+    driver.execute("DELETE FROM plan_unit WHERE year = ?", (plan.year,))
+    driver.executemany(
+        "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
+        [(plan.year, *row) for row in unit_rows(plan)],
+    )
+
+
+def plan_versions(session: Session, year: int) -> list[PlanVersion]:
+    """Every stored version of a year's plan, oldest first."""
+    from thiduaCLI.domain.plan_history import PlanVersion
+
+    rows = _driver(session).execute(
+        "SELECT id, year, loaded_at, loaded_by, source, document FROM plan_version"
+        " WHERE year = ? ORDER BY id",
+        (year,),
+    )
+    return [PlanVersion(*row) for row in rows]
+
+
+def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | None:
+    """The version of a year's plan in force on ``day`` (Vietnam time): the last one loaded
+    on or before that day."""
+    from thiduaCLI.domain.plan_history import PlanVersion
+
+    version = plan_version_table
+    loaded_at: ColumnElement[str] = type_coerce(version.c.loaded_at, String)  # as stored
+    query = (
+        core_select(
+            version.c.id,
+            version.c.year,
+            loaded_at,
+            version.c.loaded_by,
+            version.c.source,
+            version.c.document,
+        )
+        .where(version.c.year == year, calendar.sql_local_day(loaded_at) <= day.isoformat())
+        .order_by(version.c.id.desc())
+        .limit(1)
+    )
+    row = session.connection().execute(query).first()
+    return None if row is None else PlanVersion(*row)
+
+
+def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
+    """How many figures each (unit, indicator) pair of a year has."""
+    query = (
+        select(Figure.unit, Figure.indicator, func.count())
+        .where(Figure.year == year)
+        .group_by(Figure.unit, Figure.indicator)
+    )
+    return {(unit, indicator): n for unit, indicator, n in session.exec(query)}
+
+
+# ------------------------------------------------------------------------- the figures
+
+
+def add_figure(session: Session, figure: Figure) -> Figure:
+    """Append a figure and return it with its id; its month's totals follow.
+
+    Its exact parts are taken from its value, and its filing time is its own recording time,
+    or for a correction the filing time of the figure it corrects
+    (:mod:`thiduaCLI.domain.calendar`).
+    """
+    figure.whole, figure.nano = parts(figure.value)
+    if figure.filed_at is None:
+        earlier = _filed_at(session, [figure.supersedes]) if figure.supersedes else {}
+        figure.filed_at = earlier.get(figure.supersedes, figure.recorded_at)
+    session.add(figure)
+    session.flush()
+    session.refresh(figure)
+    months.refresh_figures(session.connection(), [figure.id])  # type: ignore[list-item]
+    audit.append(_driver(session), "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
+    return figure
+
+
+def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, datetime]:
+    """When each of these figures was first filed, as stored."""
+    query = select(Figure.id, Figure.filed_at).where(col(Figure.id).in_(ids))
+    return {figure_id: filed for figure_id, filed in session.connection().execute(query)}
+
+
+# The columns :func:`add_figures` fills, in the order of its rows.
+FIGURE_COLUMNS = (
+    "year",
+    "unit",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "reported_total",
+    "ref_date",
+    "recorded_by",
+    "note",
+    "recorded_at",
+    "origin",
+    "supersedes",
+    "key",
+)
+_STORED_COLUMNS = (*FIGURE_COLUMNS, "whole", "nano", "filed_at")  # the last three derived
+# FIGURE_COLUMNS puts recorded_at after note; the table (and the audit chain) before
+# recorded_by: where to move it.
+_RECORDED_BY, _RECORDED_AT = (
+    FIGURE_COLUMNS.index("recorded_by"),
+    FIGURE_COLUMNS.index("recorded_at"),
+)
+assert FIGURE_COLUMNS[_RECORDED_BY : _RECORDED_AT + 1] == ("recorded_by", "note", "recorded_at")
+_INSERT_FIGURES = "INSERT INTO figure ({}) VALUES ({})".format(
+    ", ".join(f'"{column}"' for column in _STORED_COLUMNS), ", ".join("?" * len(_STORED_COLUMNS))
+)
+_VALUE, _RECORDED_AT, _SUPERSEDES = (
+    FIGURE_COLUMNS.index(name) for name in ("value", "recorded_at", "supersedes")
+)
+
+
+def stored_date(day: date) -> str:
+    """A date as the ``figure`` table holds it (SQLAlchemy's SQLite text): ``2026-03-31``."""
+    return day.isoformat()
+
+
+def stored_datetime(moment: datetime) -> str:
+    """A time as the table holds it (SQLAlchemy's SQLite text, the zone dropped):
+    ``2026-03-31 08:15:00.000000``."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """Append many figures at once: tuples in :data:`FIGURE_COLUMNS` order, dates and times
+    already as :func:`stored_date` and :func:`stored_datetime` text (one driver executemany,
+    measured in bench/run.py: an import's insert through SQLAlchemy costs twice as much).
+
+    Each row gains its exact parts and its filing time as :func:`add_figure` gives them."""
+    if not rows:
+        return
+    driver = _driver(session)
+    (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
+    corrected = [cast(int, row[_SUPERSEDES]) for row in rows if row[_SUPERSEDES] is not None]
+    earlier = _filed_at(session, corrected) if corrected else {}
+    split: dict[object, tuple[int, int]] = {}
+    complete = []
+    for row in rows:
+        value = row[_VALUE]
+        exact = split.get(value)
+        if exact is None:
+            exact = split[value] = parts(value)  # type: ignore[arg-type]
+        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
+        if isinstance(filed, datetime):  # a correction's: as the table holds it
+            filed = stored_datetime(filed)
+        complete.append((*row, *exact, filed))
+    driver.executemany(_INSERT_FIGURES, complete)
+    months.add_after(session.connection(), last_id)
+    (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
+    at = stored_datetime(utc_now())
+    if new_last - last_id == len(rows):  # ids given in order: hash what was inserted
+        chained = (
+            (
+                number,
+                *row[:_RECORDED_BY],
+                row[_RECORDED_AT],
+                *row[_RECORDED_BY:_RECORDED_AT],
+                *row[_RECORDED_AT + 1 :],
+            )
+            for number, row in enumerate(complete, last_id + 1)
+        )
+        audit.append_rows(driver, "figures", last_id + 1, new_last, chained, at)
+    else:
+        audit.append(driver, "figures", last_id + 1, new_last, at)
+
+
+def get_figure(session: Session, figure_id: int) -> Figure | None:
+    """A figure by id, whatever its standing."""
+    return session.get(Figure, figure_id)
+
+
+def standing(session: Session, figure_id: int) -> str:
+    """``active``, ``superseded`` or ``retracted``."""
+    if session.get(Retraction, figure_id) is not None:
+        return "retracted"
+    counted = select(Figure.id).where(Figure.id == figure_id, active())
+    return "active" if session.exec(counted).first() is not None else "superseded"
+
+
+def add_retraction(session: Session, retraction: Retraction) -> Retraction:
+    """Take a figure out of every computation; the figure itself stays."""
+    session.add(retraction)
+    session.flush()
+    months.refresh_figures(session.connection(), [retraction.figure_id])
+    figure_id = retraction.figure_id
+    audit.append(_driver(session), "retraction", figure_id, figure_id, stored_datetime(utc_now()))
+    return retraction
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A figure as the audit trail shows it."""
+
+    figure: Figure
+    standing: str
+    superseded_by: int | None
+    retraction: Retraction | None
+
+
+def history(
+    session: Session,
+    year: int,
+    unit: str | None = None,
+    indicator: str | None = None,
+    since: date | None = None,
+) -> list[HistoryEntry]:
+    """Figures of a year, newest recorded first, each with its standing."""
+    correction = _FIGURE.alias("correction")
+    query = (
+        select(Figure, Retraction, func.max(correction.c.id))
+        .outerjoin(Retraction, Retraction.figure_id == Figure.id)  # type: ignore[arg-type]
+        .outerjoin(
+            correction,
+            and_(
+                correction.c.supersedes == Figure.id,
+                ~calendar.sql_retracted(correction, _RETRACTION),
+            ),
+        )
+        .where(Figure.year == year)
+        .group_by(col(Figure.id))
+        .order_by(col(Figure.recorded_at).desc(), col(Figure.id).desc())
+    )
+    if unit is not None:
+        query = query.where(Figure.unit == unit)
+    if indicator is not None:
+        query = query.where(Figure.indicator == indicator)
+    if since is not None:
+        query = query.where(calendar.sql_local_day(_FIGURE.c.recorded_at) >= since.isoformat())
+    entries = []
+    for figure, retraction, superseded_by in session.exec(query):
+        state = "retracted" if retraction else "superseded" if superseded_by else "active"
+        entries.append(HistoryEntry(figure, state, superseded_by, retraction))
+    return entries
+
+
+def add_target_changes(session: Session, changes: list[TargetChange]) -> None:
+    """Record targets changed by re-syncing the plan."""
+    session.add_all(changes)
+
+
+def target_changes(
+    session: Session, year: int, unit: str | None = None, indicator: str | None = None
+) -> list[TargetChange]:
+    """Recorded target changes, newest first."""
+    query = select(TargetChange).where(TargetChange.year == year)
+    if unit is not None:
+        query = query.where(TargetChange.unit == unit)
+    if indicator is not None:
+        query = query.where(TargetChange.indicator == indicator)
+    order = (col(TargetChange.changed_at).desc(), col(TargetChange.id).desc())
+    return list(session.exec(query.order_by(*order)))
+
+
+def imported_fingerprints(
+    session: Session, year: int, first: str, last: str
+) -> Counter[tuple[object, ...]]:
+    """How many imported figures there are of each (unit, indicator, date, value, numerator,
+    denominator), the date as stored text, between the :func:`stored_date` days ``first`` and
+    ``last``; corrected or retracted ones too.
+
+    One pass over the table: ``+year`` keeps SQLite off the (year, unit…) index, which would
+    fetch every figure of the year row by row to read its origin, ten times slower.
+    """
+    rows = session.connection().exec_driver_sql(
+        "SELECT unit, indicator, ref_date, value, numerator, denominator FROM figure"
+        " WHERE +year = ? AND ref_date >= ? AND ref_date <= ?"
+        " AND origin >= 'import:' AND origin < 'import;'",  # origin starts with 'import:'
+        (year, first, last),
+    )
+    return Counter(map(tuple, rows))
+
+
+def active_figures(session: Session, year: int) -> list[Figure]:
+    """Every counted figure of a year, by date then id (for export)."""
+    query = select(Figure).where(Figure.year == year, active())
+    return list(session.exec(query.order_by(col(Figure.ref_date), col(Figure.id))))
+
+
+_FIGURE = figure_table
+_RETRACTION = retraction_table
+
+
+def active() -> ColumnElement[bool]:
+    """SQL: the figure counts (:func:`thiduaCLI.domain.calendar.sql_counted`)."""
+    return calendar.sql_counted(_FIGURE, _RETRACTION)
+
+
+def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> Decimal:
+    """Exact sum of a unit's counted figures on an indicator dated up to ``as_of``."""
+    query = select(func.sum(Figure.whole), func.sum(Figure.nano)).where(
+        Figure.year == year,
+        Figure.unit == unit,
+        Figure.indicator == indicator,
+        Figure.ref_date <= as_of,
+        active(),
+    )
+    whole, nano = session.connection().execute(query).one()
+    return from_parts(whole, nano)
+
+
+def observations(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    unit: str | None = None,
+    *,
+    timeliness: bool = True,
+) -> dict[tuple[str, str], Observation]:
+    """Per (unit, indicator): year-to-date sum, count, latest figure, how many figures were
+    recorded after their due date, and when the last one was recorded (see
+    :func:`observations_at`)."""
+    return observations_at(session, plan, [as_of], unit, timeliness=timeliness)[0]
+
+
+def observations_at(
+    session: Session,
+    plan: Plan,
+    days: Sequence[date],
+    unit: str | None = None,
+    *,
+    timeliness: bool = True,
+) -> list[dict[tuple[str, str], Observation]]:
+    """:func:`observations` of the plan year as of each of ``days``, read from the monthly
+    totals (:func:`thiduaCLI.storage.months.observations_at`); without ``timeliness``, leaves out
+    whether figures came late and when the last one came (``late`` False,
+    ``last_recorded_at`` None), which is quicker."""
+    return months.observations_at(session.connection(), plan, days, unit, timeliness=timeliness)
+
+
+def month_filings(session: Session, plan: Plan) -> months.MonthFilings:
+    """Per (unit, indicator) and month of the plan year: how many counted figures, and how
+    many days after the month's end the latest-filed came (see :mod:`thiduaCLI.storage.months`)."""
+    return months.month_filings(session.connection(), plan)
+
+
+def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime]:
+    """When each unit last recorded a counted figure of the year, up to ``as_of``."""
+    query = (
+        select(Figure.unit, func.max(Figure.recorded_at))
+        .where(
+            Figure.year == year,
+            calendar.sql_recorded_by(_FIGURE.c.recorded_at, as_of),
+            active(),
+        )
+        .group_by(Figure.unit)
+    )
+    return {unit: _as_datetime(last) for unit, last in session.exec(query)}
+
+
+def _as_datetime(value: object) -> datetime:
+    """An aggregate of a datetime column comes back as text from SQLite."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def figure_by_key(session: Session, key: str) -> Figure | None:
+    """The figure recorded with an idempotency key, if any."""
+    return session.exec(select(Figure).where(Figure.key == key)).first()

@@ -1,0 +1,1 @@
+"""What people type and read: numbers, dates, names, languages, safe text."""

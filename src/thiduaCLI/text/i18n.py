@@ -1,0 +1,57 @@
+"""The language users read: Vietnamese by default, English on request, through gettext.
+
+Messages are written in Vietnamese in the code (the ward's language is the source language);
+``locale/<lang>/LC_MESSAGES/thidua.po`` holds each language's wording and the compiled
+``thidua.mo`` next to it is what runs. ``tools/catalogues.py`` extracts, updates and compiles
+them with Babel's tooling.
+
+Wrap every message a user reads in ``_()`` (``N_()`` marks a message translated later, at
+use), with named ``{placeholders}`` filled in after translation::
+
+    _("không có đơn vị '{query}'").format(query=query)
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+DOMAIN = "thidua"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+
+_state: dict[str, object] = {
+    "language": DEFAULT_LANGUAGE,
+    "translation": gettext.NullTranslations(),
+}
+
+
+def use(language: str) -> None:
+    """Read every following message in ``language`` (one of :data:`LANGUAGES`)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    _state["translation"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    _state["language"] = language
+
+
+def language() -> str:
+    """The language messages are currently read in: ``vi`` or ``en``."""
+    return str(_state["language"])
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    translation: gettext.NullTranslations = _state["translation"]  # type: ignore[assignment]
+    return translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message that suits ``count`` (Vietnamese has one form, English two)."""
+    translation: gettext.NullTranslations = _state["translation"]  # type: ignore[assignment]
+    return translation.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogues; it is translated later, where it is shown."""
+    return message
