@@ -100,7 +100,7 @@ def rendered(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     catalog.creation_date = catalog.revision_date = FIXED_DATE
     catalog.fuzzy = False
-    write_po(buffer, catalog, width=100, omit_header=False, sort_output=True)
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
     return buffer.getvalue()
 
 

@@ -706,16 +706,15 @@ def verify(db_path: Path) -> Verification:
 
     from sqlalchemy import create_engine
 
-    from thiduaCLI.domain import audit
     from thiduaCLI.domain.plan_history import plan_document
-    from thiduaCLI.storage import months
+    from thiduaCLI.storage import chain, months
 
     with store.open_database(db_path, create=False) as database:
         path = database.path
         with database.session() as session:
             driver = store._driver(session)
             store.check_integrity(session, path)
-            state = audit.walk(driver)
+            state = chain.walk(session.connection())
             if state.broken is not None:
                 raise VerifyFailed(_broken_line(path, state.broken))
             for year in store.plan_years(session):

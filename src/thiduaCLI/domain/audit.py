@@ -1,5 +1,6 @@
-"""The audit chain: every stored figure, correction, retraction and plan version is an entry
-of one hash chain, as a transparency log keeps one, and ``thidua verify`` checks it.
+"""The audit chain's rules (pure; its queries are :mod:`thiduaCLI.storage.chain`): every
+stored figure, correction, retraction and plan version is an entry of one hash chain, as a
+transparency log keeps one, and ``thidua verify`` checks it.
 
 Each entry's digest is SHA-256 over the digest of the entry before it and the canonical text
 of what it covers (:func:`canonical_number` is the one place a number becomes text): a figure
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,18 +47,6 @@ FIGURE_FIELDS = (
 )
 RETRACTION_FIELDS = ("figure_id", "reason", "retracted_at", "retracted_by")
 PLAN_VERSION_FIELDS = ("id", "year", "loaded_at", "loaded_by", "source", "document")
-
-_SELECT = {
-    "figures": "SELECT {} FROM figure WHERE id BETWEEN ? AND ? ORDER BY id".format(
-        ", ".join(f'"{name}"' for name in FIGURE_FIELDS)
-    ),
-    "retraction": "SELECT {} FROM retraction WHERE figure_id BETWEEN ? AND ?".format(
-        ", ".join(RETRACTION_FIELDS)
-    ),
-    "plan": "SELECT {} FROM plan_version WHERE id BETWEEN ? AND ?".format(
-        ", ".join(PLAN_VERSION_FIELDS)
-    ),
-}
 
 
 def canonical_number(value: object) -> object:
@@ -113,44 +101,6 @@ def digest(
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def rows_of(
-    driver: sqlite3.Connection, kind: str, first: int, last: int
-) -> list[tuple[object, ...]]:
-    """What an entry covers, as stored now."""
-    return driver.execute(_SELECT[kind], (first, last)).fetchall()
-
-
-def head(driver: sqlite3.Connection) -> str:
-    """The digest of the last entry (the chain's head), or :data:`GENESIS`."""
-    found = driver.execute("SELECT digest FROM audit_chain ORDER BY seq DESC LIMIT 1").fetchone()
-    return GENESIS if found is None else found[0]
-
-
-def append(driver: sqlite3.Connection, kind: str, first: int, last: int, at: str) -> None:
-    """Add the entry for rows ``first``..``last`` of ``kind``, as stored (caller holds the
-    write lock)."""
-    append_rows(driver, kind, first, last, rows_of(driver, kind, first, last), at)
-
-
-def append_rows(
-    driver: sqlite3.Connection,
-    kind: str,
-    first: int,
-    last: int,
-    rows: Iterable[Sequence[object]],
-    at: str,
-) -> None:
-    """Add the entry for ``rows``, the rows ``first``..``last`` of ``kind`` just written, in
-    table order with the values stored (an import hashes what it inserted without reading it
-    back)."""
-    value = digest(head(driver), kind, first, last, rows)
-    driver.execute(
-        "INSERT INTO audit_chain (kind, first_id, last_id, recorded_at, digest)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (kind, first, last, at, value),
-    )
-
-
 @dataclass(frozen=True)
 class Broken:
     """The first entry that does not hold, and what is wrong with it."""
@@ -172,52 +122,3 @@ class ChainState:
     versions: int
     head: str
     broken: Broken | None
-
-
-def walk(driver: sqlite3.Connection) -> ChainState:
-    """Recompute every entry in order, then look for rows no entry covers."""
-    previous = GENESIS
-    counts = {"figures": 0, "retraction": 0, "plan": 0}
-    ranges: dict[str, list[tuple[int, int]]] = {kind: [] for kind in counts}
-    entries = 0
-    broken: Broken | None = None
-    for seq, kind, first, last, stored in driver.execute(
-        "SELECT seq, kind, first_id, last_id, digest FROM audit_chain ORDER BY seq"
-    ).fetchall():
-        entries += 1
-        if kind not in _SELECT:
-            broken = broken or Broken(seq, kind, first, last, "changed")
-            continue
-        rows = rows_of(driver, kind, first, last)
-        counts[kind] += len(rows)
-        ranges[kind].append((first, last))
-        if broken is None and digest(previous, kind, first, last, rows) != stored:
-            broken = Broken(seq, kind, first, last, "changed")
-        previous = stored
-    if broken is None:
-        broken = _unchained(driver, ranges)
-    return ChainState(
-        entries, counts["figures"], counts["retraction"], counts["plan"], previous, broken
-    )
-
-
-_IDS = {
-    "figures": "SELECT id FROM figure ORDER BY id",
-    "retraction": "SELECT figure_id FROM retraction ORDER BY figure_id",
-    "plan": "SELECT id FROM plan_version ORDER BY id",
-}
-
-
-def _unchained(
-    driver: sqlite3.Connection, ranges: dict[str, list[tuple[int, int]]]
-) -> Broken | None:
-    """The first row no entry covers (added with another program), if any."""
-    for kind, query in _IDS.items():
-        spans = sorted(ranges[kind])
-        index = 0
-        for (row_id,) in driver.execute(query):
-            while index < len(spans) and spans[index][1] < row_id:
-                index += 1
-            if index == len(spans) or row_id < spans[index][0]:
-                return Broken(None, kind, row_id, row_id, "unchained")
-    return None

@@ -137,8 +137,8 @@ def _audit_chain(connection: Connection) -> None:
     """Plan versions and the audit chain: each year's stored plan becomes its first version,
     and the figures, retractions and versions already there are chained (the figures as one
     entry), so that ``thidua verify`` vouches for them from now on."""
-    from thiduaCLI.domain import audit
     from thiduaCLI.domain.plan_history import plan_document
+    from thiduaCLI.storage import chain
     from thiduaCLI.storage.plan_rows import read_plan
 
     SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
@@ -161,15 +161,15 @@ def _audit_chain(connection: Connection) -> None:
             " VALUES (?, ?, ?, ?, ?)",
             (year, loaded_at, "không rõ", source, text),  # i18n: data (who is not known)
         )
-    first, last = driver.execute("SELECT min(id), max(id) FROM figure").fetchone()
-    if first is not None:
-        audit.append(driver, "figures", first, last, now)
+    first, last = chain.span(connection, "figures")
+    if first is not None and last is not None:
+        chain.append(connection, "figures", first, last, now)
     for (figure_id,) in driver.execute(
         "SELECT figure_id FROM retraction ORDER BY retracted_at, figure_id"
     ).fetchall():
-        audit.append(driver, "retraction", figure_id, figure_id, now)
+        chain.append(connection, "retraction", figure_id, figure_id, now)
     for (version,) in driver.execute("SELECT id FROM plan_version ORDER BY id").fetchall():
-        audit.append(driver, "plan", version, version, now)
+        chain.append(connection, "plan", version, version, now)
 
 
 def _compact(value: object) -> str:

@@ -21,27 +21,31 @@ from sqlalchemy import (
     Engine,
     String,
     and_,
+    delete,
     event,
     func,
+    insert,
     type_coerce,
 )
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from thiduaCLI.domain import audit, calendar
+from thiduaCLI.domain import calendar
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.exact import from_parts, parts
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.errors import StoreError
 from thiduaCLI.files.atomic import link_into_place, refuse_existing
-from thiduaCLI.storage import migrations, months
+from thiduaCLI.storage import chain, migrations, months
 from thiduaCLI.storage.models import (
     SCHEMA_VERSION,
     Figure,
     Retraction,
     TargetChange,
     figure_table,
+    plan_table,
+    plan_unit_table,
     plan_version_table,
     retraction_table,
     schema_migration_table,
@@ -456,27 +460,33 @@ def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
 
 
 def _driver(session: Session) -> sqlite3.Connection:
-    """The session's own sqlite3 connection, in its transaction: for the plain queries every
-    command runs first, which SQLAlchemy would compile and wrap at a cost ``thidua report``
-    notices."""
+    """The session's own sqlite3 connection, in its transaction: only for what SQLite alone
+    offers (its integrity check, the backup API) and :func:`add_figures`' one executemany."""
     return session.connection().connection.driver_connection  # type: ignore[return-value]
 
 
 def plan_years(session: Session) -> list[int]:
     """Years that have a plan, oldest first."""
-    return [year for (year,) in _driver(session).execute("SELECT year FROM plan ORDER BY year")]
+    query = core_select(plan_table.c.year).order_by(plan_table.c.year)
+    return list(session.connection().execute(query).scalars())
 
 
 def load_plan(session: Session, year: int) -> Plan | None:
     """The stored plan of a year, if any; its units are read when first asked for."""
-    driver = _driver(session)
-    record = driver.execute("SELECT source, document FROM plan WHERE year = ?", (year,)).fetchone()
+    conn = session.connection()
+    record = conn.execute(
+        core_select(plan_table.c.source, plan_table.c.document).where(plan_table.c.year == year)
+    ).first()
     if record is None:
         return None
     source, document = record
-    rows = driver.execute(
-        "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
-    ).fetchall()
+    unit = plan_unit_table.c
+    rows = [
+        tuple(row)
+        for row in conn.execute(
+            core_select(unit.code, unit.position, unit.name, unit.document).where(unit.year == year)
+        )
+    ]
     rows.sort(key=itemgetter(1))  # in plan order; quicker here than a sort in SQL
     unreadable = _(
         "kế hoạch năm {year} lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua "
@@ -490,28 +500,42 @@ UNKNOWN_LOADER = "không rõ"  # i18n: data (stored as who loaded a plan, when n
 
 def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADER) -> None:
     """Store or replace the plan of its year, and keep it as a new plan version (chained)."""
+    from sqlalchemy.dialects.sqlite import insert as upsert
+
     from thiduaCLI.domain.plan_history import plan_document
 
-    driver = _driver(session)
-    now = stored_datetime(utc_now())
-    cursor = driver.execute(
-        "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (plan.year, now, by, source, plan_document(plan)),
+    conn = session.connection()
+    moment = utc_now().replace(tzinfo=None)
+    version = conn.execute(
+        insert(plan_version_table)
+        .values(
+            year=plan.year,
+            loaded_at=moment,
+            loaded_by=by,
+            source=source,
+            document=plan_document(plan),
+        )
+        .returning(plan_version_table.c.id)
+    ).scalar_one()
+    chain.append(conn, "plan", version, version, stored_datetime(moment))
+    header = {
+        "title": plan.title,
+        "source": source,
+        "loaded_at": utc_now().replace(tzinfo=None),
+        "document": header_document(plan),
+    }
+    conn.execute(
+        upsert(plan_table)
+        .values(year=plan.year, **header)
+        .on_conflict_do_update(index_elements=["year"], set_=header)
     )
-    version = cursor.lastrowid
-    assert version is not None  # an INSERT's row id
-    audit.append(driver, "plan", version, version, now)
-    driver.execute(
-        "INSERT INTO plan (year, title, source, loaded_at, document) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (year) DO UPDATE SET title = excluded.title, source = excluded.source,"
-        " loaded_at = excluded.loaded_at, document = excluded.document",
-        (plan.year, plan.title, source, stored_datetime(utc_now()), header_document(plan)),
-    )
-    driver.execute("DELETE FROM plan_unit WHERE year = ?", (plan.year,))
-    driver.executemany(
-        "INSERT INTO plan_unit (year, code, position, name, document) VALUES (?, ?, ?, ?, ?)",
-        [(plan.year, *row) for row in unit_rows(plan)],
+    conn.execute(delete(plan_unit_table).where(plan_unit_table.c.year == plan.year))
+    conn.execute(
+        insert(plan_unit_table),
+        [
+            {"year": plan.year, "code": code, "position": position, "name": name, "document": doc}
+            for code, position, name, doc in unit_rows(plan)
+        ],
     )
 
 
@@ -519,12 +543,16 @@ def plan_versions(session: Session, year: int) -> list[PlanVersion]:
     """Every stored version of a year's plan, oldest first."""
     from thiduaCLI.domain.plan_history import PlanVersion
 
-    rows = _driver(session).execute(
-        "SELECT id, year, loaded_at, loaded_by, source, document FROM plan_version"
-        " WHERE year = ? ORDER BY id",
-        (year,),
+    version = plan_version_table.c
+    loaded_at: ColumnElement[str] = type_coerce(version.loaded_at, String)  # as stored
+    query = (
+        core_select(
+            version.id, version.year, loaded_at, version.loaded_by, version.source, version.document
+        )
+        .where(version.year == year)
+        .order_by(version.id)
     )
-    return [PlanVersion(*row) for row in rows]
+    return [PlanVersion(*row) for row in session.connection().execute(query)]
 
 
 def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | None:
@@ -579,7 +607,7 @@ def add_figure(session: Session, figure: Figure) -> Figure:
     session.flush()
     session.refresh(figure)
     months.refresh_figures(session.connection(), [figure.id])  # type: ignore[list-item]
-    audit.append(_driver(session), "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
+    chain.append(session.connection(), "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
     return figure
 
 
@@ -671,9 +699,9 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
             )
             for number, row in enumerate(complete, last_id + 1)
         )
-        audit.append_rows(driver, "figures", last_id + 1, new_last, chained, at)
+        chain.append_rows(session.connection(), "figures", last_id + 1, new_last, chained, at)
     else:
-        audit.append(driver, "figures", last_id + 1, new_last, at)
+        chain.append(session.connection(), "figures", last_id + 1, new_last, at)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -695,7 +723,9 @@ def add_retraction(session: Session, retraction: Retraction) -> Retraction:
     session.flush()
     months.refresh_figures(session.connection(), [retraction.figure_id])
     figure_id = retraction.figure_id
-    audit.append(_driver(session), "retraction", figure_id, figure_id, stored_datetime(utc_now()))
+    chain.append(
+        session.connection(), "retraction", figure_id, figure_id, stored_datetime(utc_now())
+    )
     return retraction
 
 
