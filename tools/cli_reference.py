@@ -49,7 +49,8 @@ CONTENTS = {"vi": "## Các lệnh\n", "en": "## Commands\n"}
 
 def command_paths() -> list[tuple[str, ...]]:
     """Every command of the app, depth first in declaration order: ``()`` is ``thidua``."""
-    sys.path.insert(0, str(SOURCE))
+    if str(SOURCE) not in sys.path:
+        sys.path.insert(0, str(SOURCE))
     import typer
 
     from thiduaCLI.cli.app import app
