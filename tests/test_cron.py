@@ -1,4 +1,4 @@
-"""The crontab in the README, run line by line as cron would (with a stand-in ``mail``)."""
+"""The crontab in docs/cron.md, run line by line as cron would (with a stand-in ``mail``)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 from helpers import figure_count
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+CRON_PAGE = Path(__file__).resolve().parents[1] / "docs" / "cron.md"
 
 
 def _crontab() -> tuple[dict[str, str], list[str]]:
-    """The README's crontab: its environment lines and the commands of its schedule lines."""
-    text = README.read_text(encoding="utf-8")
+    """The documented crontab: its environment lines and the commands of its schedule lines."""
+    text = CRON_PAGE.read_text(encoding="utf-8")
     block = re.search(r"<!-- crontab -->\n```crontab\n(.*?)```", text, re.S)
-    assert block, "the README has a crontab block"
+    assert block, "docs/cron.md has a crontab block"
     environment, commands = {}, []
     for line in block.group(1).splitlines():
         if not line.strip() or line.startswith("#"):
