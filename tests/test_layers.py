@@ -16,7 +16,7 @@ LAYERS = {
     "files": 3,
     "storage": 4,
     "ledger": 5,
-    "actions": 5,
+    "results": 5,
     "cli": 6,
 }
 

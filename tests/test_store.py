@@ -270,19 +270,19 @@ def test_a_stored_plan_writes_out_as_the_plan_it_was(database, small_plan: Plan)
 
 
 def test_without_a_year_commands_use_this_years_plan_else_the_newest(db: Path) -> None:
-    from thiduaCLI import actions
+    from thiduaCLI import open_ledger
 
     later = parse_plan(SMALL_PLAN.replace("year = 2026", "year = 2027"), "2027.toml")
-    with actions.opened(db, None) as opened, opened.database.session(write=True) as session:
+    with open_ledger(db) as ledger, ledger._database.session(write=True) as session:
         store.save_plan(session, later, "2027.toml")
-    with actions.opened(db, None, today=date(2026, 11, 25)) as opened:
-        assert opened.plan.year == 2026
-    with actions.opened(db, None, today=date(2027, 2, 1)) as opened:
-        assert opened.plan.year == 2027
-    with actions.opened(db, None, today=date(2030, 2, 1)) as opened:
-        assert opened.plan.year == 2027  # no 2030 plan: the newest
-    with actions.opened(db, 2026, today=date(2027, 2, 1)) as opened:
-        assert opened.plan.year == 2026
+    with open_ledger(db, today=date(2026, 11, 25)) as ledger:
+        assert ledger.plan.year == 2026
+    with open_ledger(db, today=date(2027, 2, 1)) as ledger:
+        assert ledger.plan.year == 2027
+    with open_ledger(db, today=date(2030, 2, 1)) as ledger:
+        assert ledger.plan.year == 2027  # no 2030 plan: the newest
+    with open_ledger(db, year=2026, today=date(2027, 2, 1)) as ledger:
+        assert ledger.plan.year == 2026
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import SMALL_PLAN
-from thiduaCLI import actions
+from thiduaCLI import open_ledger
 from thiduaCLI.domain.calendar import due_date, periods_due
 from thiduaCLI.domain.plan import Deductions
 from thiduaCLI.domain.plan_file import parse_plan
@@ -46,8 +46,8 @@ def _record(db: Path, plan, *rows: tuple[str, str, date, datetime, int | None]) 
 
 
 def _rates(db: Path, as_of: date):
-    with actions.opened(db, 2026) as opened:
-        rates = actions.reporting_rates(opened, actions.Review(as_of))
+    with open_ledger(db, year=2026) as ledger:
+        rates = ledger.overdue(as_of).answer
     return {rate.unit.code: rate for rate in rates}
 
 
@@ -115,15 +115,8 @@ def test_check_missing_looks_at_the_last_period_due(
         ("B1", "NS", date(2026, 3, 31), datetime(2026, 4, 2), None),
         ("B1", "NS", date(2026, 4, 30), datetime(2026, 5, 2), None),
     )
-    with actions.opened(db, 2026) as opened:
-        result = actions.check(
-            opened,
-            actions.Review(as_of),
-            behind=False,
-            overdue_days=None,
-            below_score=None,
-            missing=True,
-        )
+    with open_ledger(db, year=2026) as ledger:
+        result = ledger.check(as_of, missing=True)
     found = {(f.unit, f.indicator): f.value for f in result.findings}
     assert ("B1", "NS") not in found  # both March and April came in
     assert found[("B2", "NS")] == missing_period
@@ -146,14 +139,12 @@ def test_a_late_figure_is_late_for_scoring_overdue_and_check_alike(
     if corrected:
         rows.append(("B1", "NS", date(2026, 1, 20), datetime(2026, 2, 21, 3), 1))
     _record(db, plan, *rows)
-    with actions.opened(db, 2026) as opened:
-        review = actions.Review(date(2026, 2, 28))
-        card = actions.show(opened, review, "B1")
-        rates = {r.unit.code: r for r in actions.reporting_rates(opened, review)}
-        check = actions.check(
-            opened, review, behind=False, overdue_days=None, below_score=None, missing=True
-        )
-    part = next(p for p in card.result.parts if p.indicator == "NS")
-    assert (part.late, part.deduction, card.result.deduction) == (True, 2, 2)
+    with open_ledger(db, year=2026) as ledger:
+        as_of = date(2026, 2, 28)
+        card = ledger.scorecard("B1", as_of)
+        rates = {r.unit: r for r in ledger.overdue(as_of).units}
+        check = ledger.check(as_of, missing=True)
+    part = next(p for p in card.parts if p.indicator == "NS")
+    assert (part.late, part.deduction, card.deduction) == (True, 2, 2)
     assert (rates["B1"].received, rates["B1"].on_time) == (1, 0)
     assert ("B1", "NS") not in {(f.unit, f.indicator) for f in check.findings}

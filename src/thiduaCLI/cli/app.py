@@ -1,4 +1,4 @@
-"""The command line: parse options, call :mod:`thiduaCLI.actions`, hand results to render.
+"""The command line: parse what was typed, call the :class:`~thiduaCLI.ledger.Ledger`, render.
 
 Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands, so that
 ``thidua --help`` and ``thidua --version`` start fast.
@@ -7,7 +7,6 @@ Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands
 # No ``from __future__ import annotations`` here: Typer reads the commands' annotations on
 # every run, and evaluating them as strings costs ``thidua --help`` several milliseconds.
 import contextlib
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -25,8 +24,10 @@ from thiduaCLI.text.conventions import current as current_conventions
 from thiduaCLI.text.i18n import _
 
 if TYPE_CHECKING:
-    from thiduaCLI.actions import Opened, Review
+    from pydantic import BaseModel
+
     from thiduaCLI.domain.periods import Period
+    from thiduaCLI.ledger import Ledger
 
 HELP_WIDTH = 100  # help fills the terminal up to this many columns
 
@@ -66,32 +67,10 @@ class Settings:
         """:attr:`db_location`, its data directory made (owner-only) when it is the default."""
         path = self.db_location
         if self.db is None:
-            _private_folders(path.parent)
+            from thiduaCLI.storage.store import private_folders
+
+            private_folders(path.parent)
         return path
-
-
-def _private_folders(folder: Path) -> None:
-    """Make ``folder`` and the parents it lacks, each readable by its owner only (0700,
-    whatever the umask), or one error naming the folder that cannot be made and why."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-            os.chmod(path, 0o700)
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise ThiduaError(
-                _(
-                    "không tạo được thư mục dữ liệu {folder} ({why}); chọn tệp cơ sở dữ liệu "
-                    "khác bằng --db hoặc THIDUA_DB"
-                ).format(folder=path, why=error.strerror)
-            ) from None
 
 
 def _version(show: bool) -> None:
@@ -220,19 +199,25 @@ def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) ->
 def _show(
     fmt: str,
     table: Callable[[], object],
-    data: Callable[[], Any],
-    records: Callable[[Any], list[dict[str, Any]]],
+    result: "BaseModel",
+    rows: str | None = None,
     columns: tuple[str, ...] = (),
 ) -> None:
-    """Print the answer: Rich tables for people, or the data in a script's format
-    (``columns``: the CSV header when there may be no row)."""
+    """Print the answer: Rich tables for people, or the result in a script's format: JSON is
+    ``result.model_dump(mode="json")``, the other formats the rows of its dump (``rows``: the
+    field holding them, None when the result is a list; ``columns``: the CSV header when there
+    may be no row)."""
     if fmt == "table":
         _emit(table(), as_json=False)
         return
     from thiduaCLI.files.formats import write
 
-    answer = data()
-    write(sys.stdout, fmt, answer, lambda: records(answer), columns)
+    def records() -> list[dict[str, Any]]:
+        dumped: Any = result.model_dump()  # Decimals kept: a cell shows the JSON's digits
+        return dumped if rows is None else dumped[rows]
+
+    data = result.model_dump(mode="json") if fmt == "json" else None
+    write(sys.stdout, fmt, data, records, columns)
 
 
 def _notes(notes: list[str], quiet: bool = False) -> None:
@@ -275,11 +260,11 @@ def init(
     quiet: QuietOption = False,
 ) -> None:
     """Load the plan, or update the loaded plan when its file changed."""
-    from thiduaCLI import actions
+    from thiduaCLI import ledger
     from thiduaCLI.cli.render import init_line
 
     settings: Settings = context.obj
-    result = actions.init(settings.db_path, plan, by or _os_user())
+    result = ledger.init(settings.db_path, plan, by or ledger.os_user())
     if result.created_database:
         _notes([_("Đã tạo cơ sở dữ liệu mới {path}").format(path=settings.db_path)], quiet)
     _notes(result.notes, quiet)
@@ -329,45 +314,30 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Record one unit's figure for one indicator."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render import recorded_json, recorded_line
+    from thiduaCLI.cli.render import recorded_line
+    from thiduaCLI.ledger import open_ledger
     from thiduaCLI.text.dates import parse_date
+    from thiduaCLI.text.numbers import parse_value
 
     settings: Settings = context.obj
     ref_date = parse_date(on) if on is not None else None
-    with actions.opened(settings.db_path, settings.year) as opened:
-        recorded = actions.report(
-            opened,
-            unit_query=unit,
-            indicator_query=indicator,
-            value_text=value,
-            ref_date=ref_date,
-            today=date.today(),
-            by=by or _os_user(),
-            note=note,
-            total=total,
-            key=key,
-            number_format=current_conventions().typed_numbers,
+    reading = parse_value(value, current_conventions().typed_numbers)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        recorded = ledger.record(
+            unit, indicator, reading, on=ref_date, by=by, note=note, total=total, key=key
         )
-    _notes(opened.notes, quiet)
+    _notes(ledger.notes, quiet)
     if as_json:
-        _emit(recorded_json(recorded), as_json)
+        _emit(recorded.model_dump(mode="json"), as_json)
     elif recorded.duplicate:
         _say(
             _("Đã có số liệu #{id} với khóa '{key}'; không ghi lại.").format(
-                id=recorded.figure.id, key=key
+                id=recorded.id, key=key
             ),
             quiet,
         )
     else:
-        _say(recorded_line(recorded), quiet)
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "không rõ"  # i18n: data (stored as who recorded the figure)
+        _say(recorded_line(ledger.plan, recorded, reading), quiet)
 
 
 PeriodOption = Annotated[
@@ -404,46 +374,31 @@ def _parse_review(as_of: str | None, period: str | None) -> "tuple[date | None, 
     )
 
 
-@contextmanager
-def _reviewing(
-    settings: Settings, as_of: str | None, period: str | None, plan_as_of: str | None = None
-) -> "Iterator[tuple[Opened, Review]]":
-    """Open the database on the plan year a review needs (the version of its plan in force
-    on ``plan_as_of``, if given), and settle its date."""
-    from thiduaCLI import actions
-    from thiduaCLI.text.dates import parse_date
-
-    day, chosen = _parse_review(as_of, period)
-    in_force = None if plan_as_of is None else parse_date(plan_as_of)
-    year = actions.plan_year_for(settings.year, chosen)
-    with actions.opened(settings.db_path, year, plan_as_of=in_force) as opened:
-        yield opened, actions.review_for(opened.plan, day, chosen, date.today())
-    _notes(opened.notes)
-
-
 def _review_command(
     context: typer.Context,
     as_of: str | None,
     period: str | None,
     fmt: str,
-    compute: "Callable[[Opened, Review], Any]",
-    views: tuple[Callable[..., object], Callable[..., Any]],
-    rows: Callable[[Any], list[dict[str, Any]]],
+    compute: "Callable[[Ledger, date | None, Period | None], Any]",
+    table: Callable[..., object],
+    rows: str,
     columns: tuple[str, ...] = (),
     plan_as_of: str | None = None,
 ) -> Any:
-    """A review command: open the year it needs, compute, print the table or the data."""
-    with _reviewing(context.obj, as_of, period, plan_as_of) as (opened, review):
-        result = compute(opened, review)
-    plan = opened.plan
-    table, data = views
-    _show(
-        fmt,
-        lambda: table(plan, review, result),
-        lambda: data(plan, review, result),
-        rows,
-        columns,
-    )
+    """A review command: open the plan year it needs (the version of its plan in force on
+    ``plan_as_of``, if given), ask the ledger, print the table or the result."""
+    from thiduaCLI.ledger import open_ledger, plan_year_for
+    from thiduaCLI.text.dates import parse_date
+
+    settings: Settings = context.obj
+    day, chosen = _parse_review(as_of, period)
+    in_force = None if plan_as_of is None else parse_date(plan_as_of)
+    year = plan_year_for(settings.year, chosen)
+    with open_ledger(settings.db_path, year=year, plan_as_of=in_force) as ledger:
+        result = compute(ledger, day, chosen)
+    _notes(ledger.notes)
+    plan = ledger.plan
+    _show(fmt, lambda: table(plan, result.review, result.answer), result, rows, columns)
     return result
 
 
@@ -464,8 +419,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """The ward's progress on every indicator."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render import status_json, status_table
+    from thiduaCLI.cli.render import status_table
 
     fmt = _format(fmt, as_json)
     _review_command(
@@ -473,9 +427,9 @@ def status(
         as_of,
         period,
         fmt,
-        actions.status,
-        (status_table, status_json),
-        lambda data: data["indicators"],
+        lambda ledger, day, chosen: ledger.status(day, chosen),
+        status_table,
+        "indicators",
         plan_as_of=plan_as_of,
     )
 
@@ -506,20 +460,18 @@ def rank(
     as_json: JsonOption = False,
 ) -> None:
     """Rank the units of each emulation block."""
-    from thiduaCLI import actions
     from thiduaCLI.cli import render_scores as view
 
     fmt = _format(fmt, as_json)
-    compute = lambda opened, review: actions.rank(opened, review, block)  # noqa: E731
     if shortlist:
         _review_command(
             context,
             as_of,
             period,
             fmt,
-            compute,
-            (view.shortlist_table, view.shortlist_json),
-            lambda data: data["proposals"],
+            lambda ledger, day, chosen: ledger.shortlist(day, chosen, block),
+            view.shortlist_table,
+            "proposals",
             view.PROPOSAL_COLUMNS,
             plan_as_of=plan_as_of,
         )
@@ -529,9 +481,9 @@ def rank(
             as_of,
             period,
             fmt,
-            compute,
-            (view.rank_tables, view.rank_json),
-            lambda data: data["rows"],
+            lambda ledger, day, chosen: ledger.rank(day, chosen, block),
+            view.rank_tables,
+            "rows",
             plan_as_of=plan_as_of,
         )
 
@@ -553,7 +505,6 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One unit's scorecard."""
-    from thiduaCLI import actions
     from thiduaCLI.cli import render_scores as view
 
     fmt = _format(fmt, as_json)
@@ -562,9 +513,9 @@ def show(
         as_of,
         period,
         fmt,
-        lambda opened, review: actions.show(opened, review, unit),
-        (view.scorecard_view, view.scorecard_json),
-        lambda data: data["parts"],
+        lambda ledger, day, chosen: ledger.scorecard(unit, day, chosen),
+        view.scorecard_view,
+        "parts",
         plan_as_of=plan_as_of,
     )
 
@@ -577,15 +528,16 @@ def indicators(
     context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False
 ) -> None:
     """List the plan's indicators."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render import indicators_json, indicators_table
+    from thiduaCLI.cli.render import indicators_table
+    from thiduaCLI.ledger import open_ledger
 
     fmt = _format(fmt, as_json)
     settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        plan = opened.plan
-    _notes(opened.notes)
-    _show(fmt, lambda: indicators_table(plan), lambda: indicators_json(plan), lambda d: d)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        result = ledger.indicators()
+    _notes(ledger.notes)
+    plan = ledger.plan
+    _show(fmt, lambda: indicators_table(plan), result)
 
 
 @app.command(
@@ -596,15 +548,16 @@ def indicators(
 )
 def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
     """List the units, their blocks and their indicators."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render import units_json, units_table
+    from thiduaCLI.cli.render import units_table
+    from thiduaCLI.ledger import open_ledger
 
     fmt = _format(fmt, as_json)
     settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        plan = opened.plan
-    _notes(opened.notes)
-    _show(fmt, lambda: units_table(plan), lambda: units_json(plan), lambda d: d)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        result = ledger.units()
+    _notes(ledger.notes)
+    plan = ledger.plan
+    _show(fmt, lambda: units_table(plan), result)
 
 
 @app.command(
@@ -643,8 +596,7 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Checks for cron: exit 3 when something is found, 0 otherwise."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render_checks import FINDING_COLUMNS, check_json, check_table
+    from thiduaCLI.cli.render_checks import FINDING_COLUMNS, check_table
 
     fmt = _format(fmt, as_json)
     if not behind and not missing and overdue is None and below is None:
@@ -656,20 +608,15 @@ def check(
         as_of,
         period,
         fmt,
-        lambda opened, review: actions.check(
-            opened,
-            review,
-            behind=behind,
-            overdue_days=overdue,
-            below_score=below,
-            missing=missing,
+        lambda ledger, day, chosen: ledger.check(
+            day, chosen, behind=behind, overdue=overdue, below=below, missing=missing
         ),
-        (check_table, check_json),
-        lambda data: data["findings"],
+        check_table,
+        "findings",
         FINDING_COLUMNS,
         plan_as_of=plan_as_of,
     )
-    if result.findings:
+    if result.found:
         raise typer.Exit(FOUND_PROBLEMS)
 
 
@@ -689,8 +636,7 @@ def overdue(
     as_json: JsonOption = False,
 ) -> None:
     """How each unit reports: due, sent, on time, last report."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render_checks import rates_json, rates_table
+    from thiduaCLI.cli.render_checks import rates_table
 
     fmt = _format(fmt, as_json)
     _review_command(
@@ -698,9 +644,9 @@ def overdue(
         as_of,
         period,
         fmt,
-        actions.reporting_rates,
-        (rates_table, rates_json),
-        lambda data: data["units"],
+        lambda ledger, day, chosen: ledger.overdue(day, chosen),
+        rates_table,
+        "units",
         plan_as_of=plan_as_of,
     )
 
@@ -737,26 +683,21 @@ def correct(
     as_json: JsonOption = False,
 ) -> None:
     """Correct a figure by recording a replacement; the old one stays in the history."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render import recorded_json, recorded_line
+    from thiduaCLI.cli.render import recorded_line
+    from thiduaCLI.ledger import open_ledger
+    from thiduaCLI.text.numbers import parse_value
 
     settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        recorded = actions.correct(
-            opened,
-            figure_id,
-            value,
-            reason,
-            by or _os_user(),
-            number_format=current_conventions().typed_numbers,
-        )
-    _notes(opened.notes, quiet)
+    reading = parse_value(value, current_conventions().typed_numbers)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        corrected = ledger.correct(figure_id, reading, reason=reason, by=by)
+    _notes(ledger.notes, quiet)
     if as_json:
-        _emit(recorded_json(recorded), as_json)
+        _emit(corrected.model_dump(mode="json"), as_json)
     else:
         _say(
             _("Thay số liệu #{id}. {recorded}").format(
-                id=figure_id, recorded=recorded_line(recorded)
+                id=figure_id, recorded=recorded_line(ledger.plan, corrected, reading)
             ),
             quiet,
         )
@@ -779,14 +720,14 @@ def retract(
     quiet: QuietOption = False,
 ) -> None:
     """Retract a figure from every calculation; it stays in the history."""
-    from thiduaCLI import actions
     from thiduaCLI.cli.render_audit import retracted_line
+    from thiduaCLI.ledger import open_ledger
 
     settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        figure = actions.retract(opened, figure_id, reason, by or _os_user())
-    _notes(opened.notes, quiet)
-    _say(retracted_line(figure, reason), quiet)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        retracted = ledger.retract(figure_id, reason=reason, by=by)
+    _notes(ledger.notes, quiet)
+    _say(retracted_line(retracted), quiet)
 
 
 @app.command(
@@ -817,8 +758,8 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """The history of figures, newest first."""
-    from thiduaCLI import actions
     from thiduaCLI.cli import render_audit as view
+    from thiduaCLI.ledger import open_ledger
     from thiduaCLI.text.dates import parse_date
 
     fmt = _format(fmt, as_json, (*READ_FORMATS, "ndjson"))
@@ -826,34 +767,32 @@ def history(
     day = None if since is None else parse_date(since)
     if targets and plan_changes:
         raise UsageProblem(_("chỉ dùng một trong --targets và --plan"))
-    with actions.opened(settings.db_path, settings.year) as opened:
-        entries, changes = actions.history(opened, unit, indicator, day)
-        versions = actions.plan_history(opened) if plan_changes else []
-    _notes(opened.notes)
-    year = opened.plan.year
-    if plan_changes:
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        entries = ledger.history(unit, indicator, day)
+        changes = ledger.target_changes(unit, indicator)
+        versions = ledger.plan_changes() if plan_changes else None
+    _notes(ledger.notes)
+    year = ledger.plan.year
+    if versions is not None:
         _show(
             fmt,
-            lambda: view.plan_changes_table(year, versions),
-            lambda: view.plan_changes_json(versions),
-            lambda data: data,
-            view.PLAN_CHANGE_COLUMNS,
+            lambda: view.plan_changes_table(year, versions.answer),
+            versions,
+            columns=view.PLAN_CHANGE_COLUMNS,
         )
     elif targets:
         _show(
             fmt,
-            lambda: view.target_changes_table(year, changes),
-            lambda: view.target_changes_json(changes),
-            lambda data: data,
-            view.TARGET_CHANGE_COLUMNS,
+            lambda: view.target_changes_table(year, changes.answer),
+            changes,
+            columns=view.TARGET_CHANGE_COLUMNS,
         )
     else:
         _show(
             fmt,
-            lambda: view.history_table(year, entries),
-            lambda: view.history_json(entries),
-            lambda data: data,
-            view.HISTORY_COLUMNS,
+            lambda: view.history_table(year, entries.answer),
+            entries,
+            columns=view.HISTORY_COLUMNS,
         )
 
 
@@ -882,29 +821,28 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import many figures from a CSV or Excel file, all or none."""
-    from thiduaCLI import actions
-    from thiduaCLI.cli.render_audit import import_json, import_line
+    from thiduaCLI.cli.render_audit import import_line
+    from thiduaCLI.ledger import ImportRefused, open_ledger
 
     settings: Settings = context.obj
     path = None if file == "-" else Path(file)
     stream = sys.stdin.buffer if path is None else None
-    with actions.opened(settings.db_path, settings.year, create=not dry_run) as opened:
+    with open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger:
         try:
-            result = actions.import_figures(
-                opened,
+            result = ledger.import_file(
                 path,
                 stream=stream,
-                by=by or _os_user(),
+                by=by,
                 dry_run=dry_run,
                 number_format=current_conventions().typed_numbers,
             )
-        except actions.ImportRefused as refused:
+        except ImportRefused as refused:
             for error in refused.errors:
                 _fail(str(error))
             raise
-    _notes(opened.notes, quiet)
+    _notes(ledger.notes, quiet)
     if as_json:
-        _emit(import_json(result), as_json)
+        _emit(result.model_dump(mode="json"), as_json)
     else:
         _say(import_line(result), quiet)
 
@@ -930,8 +868,8 @@ def export(
     ] = None,
 ) -> None:
     """Export the counted figures with the import columns."""
-    from thiduaCLI import actions
     from thiduaCLI.files import tabular
+    from thiduaCLI.ledger import open_ledger
 
     if output_format is not None and output_format not in EXPORT_FORMATS:
         raise UsageProblem(
@@ -941,9 +879,9 @@ def export(
     if output_format == "xlsx" and output is None:
         raise UsageProblem(_("--format xlsx cần --output TỆP.xlsx"))
     settings: Settings = context.obj
-    with actions.opened(settings.db_path, settings.year) as opened:
-        rows = actions.export_rows(opened)
-    _notes(opened.notes)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        rows = ledger.export_rows()
+    _notes(ledger.notes)
     if output_format == "xlsx":
         with _new_file(output) as handle:  # type: ignore[arg-type]
             tabular.write_xlsx(rows, handle)
@@ -1017,10 +955,10 @@ def backup(
     quiet: QuietOption = False,
 ) -> None:
     """Make a consistent backup of the database."""
-    from thiduaCLI import actions
+    from thiduaCLI import ledger
 
     settings: Settings = context.obj
-    made = actions.backup(settings.db_path, target)
+    made = ledger.backup(settings.db_path, target)
     _say(_("Đã sao lưu {path} vào {target}.").format(path=settings.db_path, target=made), quiet)
 
 
@@ -1036,24 +974,12 @@ def backup(
 )
 def verify(context: typer.Context, quiet: QuietOption = False, as_json: JsonOption = False) -> None:
     """Check that the database is as thidua left it."""
-    from thiduaCLI import actions
+    from thiduaCLI import ledger
 
     settings: Settings = context.obj
-    done = actions.verify(settings.db_path)
+    done = ledger.verify(settings.db_path)
     if as_json:
-        _emit(
-            {
-                "path": str(done.path),
-                "ok": True,
-                "entries": done.entries,
-                "figures": done.figures,
-                "retractions": done.retractions,
-                "plan_versions": done.plan_versions,
-                "month_rows": done.month_rows,
-                "head": done.head,
-            },
-            as_json,
-        )
+        _emit(done.model_dump(mode="json"), as_json)
         return
     _say(
         _(

@@ -1,27 +1,29 @@
-"""Turning results into what people and scripts read: Rich tables, one-line messages, JSON."""
+"""Turning results into what people read: Rich tables and one-line messages.
+
+What scripts read is the result models' own dump (:mod:`thiduaCLI.results`)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from thiduaCLI.actions import InitResult, Recorded, Review
-from thiduaCLI.domain.attainment import Assessment, IndicatorStatus, State
+from thiduaCLI.domain.attainment import IndicatorStatus, State
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
-from thiduaCLI.storage.models import Figure
+from thiduaCLI.ledger import InitResult
+from thiduaCLI.results import Recorded, Review
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.lookup import sort_key
 from thiduaCLI.text.numbers import (
     ONE,
     ZERO,
+    Reading,
     format_number,
     format_percent,
     format_quantity,
-    to_decimal,
+    in_measure,
 )
 
 # Rich is imported where a table is drawn: thidua report prints one line and never needs it.
@@ -54,12 +56,6 @@ ROLLUP_LABELS = {
 }
 SOURCE_LABELS = {"ward": N_("phường báo cáo"), "units": N_("tổng hợp"), "none": N_("chưa có")}
 BAR_WIDTH = 8
-
-
-def rounded(value: Decimal | float | None) -> Decimal | None:
-    """A number for JSON as the Decimal it stands for (a stored float by its shortest
-    ``repr``); the JSON writer turns it into a plain number exact to nine places."""
-    return None if value is None else to_decimal(value)
 
 
 def target_text(indicator: Indicator, target: Decimal) -> str:
@@ -108,27 +104,6 @@ def _bar(ratio: Decimal | None) -> str:
 # ------------------------------------------------------------------------ the plan
 
 
-def indicators_json(plan: Plan) -> list[dict[str, Any]]:
-    """The plan's indicators for scripts."""
-    return [
-        {
-            "code": ind.code,
-            "name": ind.name,
-            "measure": ind.measure,
-            "target": ind.target,
-            "comparator": ind.comparator,
-            "kind": ind.kind,
-            "share": ind.share,
-            "rollup": ind.rollup,
-            "weight_by": ind.weight_by,
-            "tolerance": ind.tolerance,
-            "weight": ind.weight,
-            "milestones": list(ind.milestones) if ind.milestones else None,
-        }
-        for ind in plan.indicators.values()
-    ]
-
-
 def indicators_table(plan: Plan) -> Table:
     """The plan's indicators for people."""
     headings = (_("Mã"), _("Chỉ tiêu"), _("Chỉ tiêu giao"), _("Loại"), _("Tổng hợp"))
@@ -142,20 +117,6 @@ def indicators_table(plan: Plan) -> Table:
             ind.code, ind.name, target_text(ind, ind.target), _(KIND_LABELS[ind.kind]), rollup
         )
     return table
-
-
-def units_json(plan: Plan) -> list[dict[str, Any]]:
-    """The signatories for scripts; the ward has no block."""
-    return [
-        {
-            "code": unit.code,
-            "name": unit.name,
-            "block": unit.block,
-            "indicators": list(unit.agreement),
-            "targets": unit.agreement,
-        }
-        for unit in listed_units(plan)
-    ]
 
 
 def listed_units(plan: Plan) -> list[Unit]:
@@ -186,57 +147,12 @@ def units_table(plan: Plan) -> Table:
 # --------------------------------------------------------------------------- status
 
 
-def review_json(plan: Plan, review: Review) -> dict[str, Any]:
-    """The fields every review output starts with."""
-    return {
-        "year": plan.year,
-        "as_of": review.as_of.isoformat(),
-        "period": review.period.label if review.period else None,
-    }
-
-
 def review_title(review: Review) -> str:
     """``kỳ 2026-H1 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
     day = format_date(review.as_of)
     if review.period:
         return _("kỳ {period} (đến {day})").format(period=review.period.label, day=day)
     return _("đến ngày {day}").format(day=day)
-
-
-def status_json(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> dict[str, Any]:
-    """The ward's progress for scripts."""
-    return {
-        **review_json(plan, review),
-        "indicators": [
-            {
-                "code": row.indicator.code,
-                "name": row.indicator.name,
-                "measure": row.indicator.measure,
-                "comparator": row.indicator.comparator,
-                "kind": row.indicator.kind,
-                **assessment_json(row.assessment),
-                "source": row.ward.source,
-                "units_reported": row.ward.units_reported,
-                "units_expected": row.ward.units_expected,
-            }
-            for row in rows
-        ],
-    }
-
-
-def assessment_json(judged: Assessment) -> dict[str, Any]:
-    """A value judged against its target, for scripts."""
-    return {
-        "target": judged.target,
-        "value": rounded(judged.value),
-        "attainment": rounded(judged.attainment),
-        "state": judged.state,
-        "expected": rounded(judged.expected),
-        "basis": judged.basis,
-        "progress": rounded(judged.progress),
-        "projection": rounded(judged.projection),
-        "needed_per_month": rounded(judged.needed_per_month),
-    }
 
 
 def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) -> Table:
@@ -297,58 +213,32 @@ def status_table(plan: Plan, review: Review, rows: Sequence[IndicatorStatus]) ->
 # ---------------------------------------------------------------------------- report
 
 
-def figure_json(figure: Figure) -> dict[str, Any]:
-    """A stored figure with everything the audit trail keeps about it."""
-    return {
-        "id": figure.id,
-        "year": figure.year,
-        "unit": figure.unit,
-        "indicator": figure.indicator,
-        "value": rounded(figure.value),  # the decimals typed, as every JSON number
-        "numerator": rounded(figure.numerator),
-        "denominator": rounded(figure.denominator),
-        "reported_total": rounded(figure.reported_total),
-        "date": figure.ref_date.isoformat(),
-        "recorded_at": utc_iso(figure.recorded_at),
-        "recorded_by": figure.recorded_by,
-        "note": figure.note,
-        "origin": figure.origin,
-        "supersedes": figure.supersedes,
-        "key": figure.key,
-    }
+def as_read(reading: Reading) -> str:
+    """The value as it was read, for the confirmation line."""
+    if reading.numerator is not None and reading.denominator is not None:
+        fraction = f"{format_number(reading.numerator)}/{format_number(reading.denominator)}"
+        return f"{fraction} = {format_number(reading.value)}"
+    if reading.converted:  # 850 triệu = 0,85 (tỷ đồng)
+        return f"{reading.typed} = {format_number(reading.value, 9)}"
+    return format_number(reading.value, 9)
 
 
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC (stored times are UTC, with or without their zone)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat()
-
-
-def recorded_json(recorded: Recorded) -> dict[str, Any]:
-    """The stored figure with its id, and the unit's standing after it."""
-    return {
-        **figure_json(recorded.figure),
-        "year_to_date": rounded(recorded.year_to_date),
-        "standing": assessment_json(recorded.standing),
-        "duplicate": recorded.duplicate,
-    }
-
-
-def recorded_line(recorded: Recorded) -> str:
-    """One line: what was recorded and where the unit stands on that indicator now."""
-    figure, ind, judged = recorded.figure, recorded.indicator, recorded.standing
-    what = f"{recorded.value_as_read} {ind.measure}"
-    if figure.reported_total is not None:
+def recorded_line(plan: Plan, recorded: Recorded, typed: Reading) -> str:
+    """One line: what was recorded (``typed``: the value as the command line read it) and
+    where the unit stands on that indicator now."""
+    ind, judged = plan.indicators[recorded.indicator], recorded.standing
+    what = f"{as_read(in_measure(typed, ind.measure))} {ind.measure}"
+    if recorded.reported_total is not None:
         what = _("lũy kế {value} (phát sinh {increment})").format(
-            value=what, increment=format_number(figure.value)
+            value=what, increment=format_number(recorded.value)
         )
     done = _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.").format(
-        id=figure.id,
-        unit=recorded.unit.name,
+        id=recorded.id,
+        unit=plan.units[recorded.unit].name,
         indicator=ind.name,
         what=what,
-        date=format_date(figure.ref_date),
-        by=figure.recorded_by,
+        date=format_date(recorded.date),
+        by=recorded.recorded_by,
     )
     cumulative = ind.kind == "cumulative"
     if judged.expected is None:

@@ -8,9 +8,9 @@ from typing import Any
 
 from rich.table import Table
 
-from thiduaCLI.actions import ImportResult
-from thiduaCLI.cli.render import figure_json, new_table, utc_iso
+from thiduaCLI.cli.render import new_table
 from thiduaCLI.domain.plan_history import PlanChange
+from thiduaCLI.results import ImportResult, Retracted, utc_iso
 from thiduaCLI.storage.models import Figure, TargetChange
 from thiduaCLI.storage.store import HistoryEntry
 from thiduaCLI.text.dates import format_date
@@ -24,26 +24,7 @@ STANDING_LABELS = {
 }
 
 
-def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
-    """Figures newest first, each with its standing and, if retracted, why."""
-    return [
-        {
-            **figure_json(entry.figure),
-            "standing": entry.standing,
-            "superseded_by": entry.superseded_by,
-            "retraction": None
-            if entry.retraction is None
-            else {
-                "reason": entry.retraction.reason,
-                "at": utc_iso(entry.retraction.retracted_at),
-                "by": entry.retraction.retracted_by,
-            },
-        }
-        for entry in entries
-    ]
-
-
-def _value_text(figure: Figure) -> str:
+def _value_text(figure: Figure | Retracted) -> str:
     if figure.denominator is not None:
         return f"{format_number(figure.numerator or 0, 6)}/{format_number(figure.denominator, 6)}"
     return format_number(figure.value, 6)
@@ -114,21 +95,6 @@ HISTORY_COLUMNS = (
 )
 
 
-def target_changes_json(changes: Sequence[TargetChange]) -> list[dict[str, Any]]:
-    """Targets changed by re-syncing the plan, newest first."""
-    return [
-        {
-            "unit": change.unit,
-            "indicator": change.indicator,
-            "old_target": change.old_target,
-            "new_target": change.new_target,
-            "changed_at": utc_iso(change.changed_at),
-            "source": change.source,
-        }
-        for change in changes
-    ]
-
-
 def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
     """Target changes for people."""
     old_heading, new_heading = _("Cũ"), _("Mới")
@@ -160,29 +126,6 @@ PLAN_CHANGE_COLUMNS = (
     "before",
     "after",
 )
-
-
-def plan_changes_json(changes: Sequence[PlanChange]) -> list[dict[str, Any]]:
-    """Each change a plan version made, newest first (``field`` null: the year's first
-    version, loaded whole)."""
-    return [
-        {
-            "version": change.version.id,
-            "year": change.version.year,
-            "loaded_at": _stored_utc(change.version.loaded_at),
-            "loaded_by": change.version.loaded_by,
-            "source": change.version.source,
-            "field": change.field,
-            "before": change.before,
-            "after": change.after,
-        }
-        for change in changes
-    ]
-
-
-def _stored_utc(stored: str) -> str:
-    """``2026-03-31 08:15:00.000000`` as ISO 8601 UTC, like every other time thidua prints."""
-    return stored[:19].replace(" ", "T") + "Z"
 
 
 def _plan_value(value: Any) -> str:
@@ -224,7 +167,7 @@ def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
     return table
 
 
-def retracted_line(figure: Figure, reason: str) -> str:
+def retracted_line(figure: Retracted) -> str:
     """What ``retract`` did."""
     done = _("Đã rút số liệu #{id} ({unit} – {indicator}: {value}, ngày {date}): {reason}.")
     return " ".join(
@@ -234,8 +177,8 @@ def retracted_line(figure: Figure, reason: str) -> str:
                 unit=figure.unit,
                 indicator=figure.indicator,
                 value=_value_text(figure),
-                date=format_date(figure.ref_date),
-                reason=reason,
+                date=format_date(figure.date),
+                reason=figure.reason,
             ),
             _("Số liệu vẫn còn trong lịch sử nhưng không được tính."),
         )
@@ -274,14 +217,3 @@ def import_line(result: ImportResult) -> str:
         )
     )
     return done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
-
-
-def import_json(result: ImportResult) -> dict[str, Any]:
-    """What ``import`` did, for scripts."""
-    return {
-        "source": result.source,
-        "rows": result.rows,
-        "recorded": result.recorded,
-        "skipped": result.skipped,
-        "dry_run": result.dry_run,
-    }

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.table import Table
 
-from thiduaCLI.actions import CheckResult, Review
-from thiduaCLI.cli.render import new_table, review_json, review_title, rounded, utc_iso
+from thiduaCLI.cli.render import new_table, review_title
 from thiduaCLI.domain.calendar import local_day
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.timeliness import Finding, ReportingRate
+from thiduaCLI.results import Review
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.numbers import format_number, format_percent
@@ -25,29 +24,6 @@ CHECK_LABELS = {
 
 
 FINDING_COLUMNS = ("check", "unit", "name", "indicator", "value", "threshold", "state")
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    """One problem found."""
-    return {
-        "check": finding.check,
-        "unit": finding.unit,
-        "name": finding.name,
-        "indicator": finding.indicator,
-        "value": rounded(finding.value),
-        "threshold": rounded(finding.threshold),
-        "state": finding.state,
-    }
-
-
-def check_json(plan: Plan, review: Review, result: CheckResult) -> dict[str, Any]:
-    """What ``check`` found, for scripts."""
-    return {
-        **review_json(plan, review),
-        "checks": result.checks,
-        "found": len(result.findings),
-        "findings": [finding_json(f) for f in result.findings],
-    }
 
 
 def _finding_text(finding: Finding) -> str:
@@ -75,17 +51,20 @@ def _finding_text(finding: Finding) -> str:
     )
 
 
-def check_table(plan: Plan, review: Review, result: CheckResult) -> Table:
-    """What ``check`` found, for people."""
+def check_table(
+    plan: Plan, review: Review, answer: tuple[Sequence[str], Sequence[Finding]]
+) -> Table:
+    """What ``check`` found (``answer``: the checks run, the findings), for people."""
+    checks, findings = answer
     title = _("Kiểm tra ({checks}) {review}").format(
-        checks=", ".join(_(CHECK_LABELS[c]) for c in result.checks), review=review_title(review)
+        checks=", ".join(_(CHECK_LABELS[c]) for c in checks), review=review_title(review)
     )
     table = new_table(
         title,
         (_("Kiểm tra"), _("Mã"), _("Đơn vị"), _("Chỉ tiêu"), _("Chi tiết")),
-        codes=[finding.unit for finding in result.findings],
+        codes=[finding.unit for finding in findings],
     )
-    for finding in result.findings:
+    for finding in findings:
         table.add_row(
             _(CHECK_LABELS[finding.check]),
             finding.unit,
@@ -93,36 +72,13 @@ def check_table(plan: Plan, review: Review, result: CheckResult) -> Table:
             finding.indicator or "",
             _finding_text(finding),
         )
-    found = len(result.findings)
+    found = len(findings)
     table.caption = (
         ngettext("Tìm thấy {n} vấn đề.", "Tìm thấy {n} vấn đề.", found).format(n=found)
         if found
         else _("Không có vấn đề nào.")
     )
     return table
-
-
-def rates_json(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> dict[str, Any]:
-    """Reporting rates for scripts."""
-    return {
-        **review_json(plan, review),
-        "reporting_cycle": plan.reporting_cycle,
-        "due_days": plan.due_days,
-        "units": [
-            {
-                "unit": rate.unit.code,
-                "name": rate.unit.name,
-                "block": rate.unit.block,
-                "expected": rate.expected,
-                "received": rate.received,
-                "on_time": rate.on_time,
-                "received_rate": rounded(rate.received_rate),
-                "on_time_rate": rounded(rate.on_time_rate),
-                "last_report": None if rate.last_report is None else utc_iso(rate.last_report),
-            }
-            for rate in rates
-        ],
-    }
 
 
 def rates_table(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> Table:

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from thiduaCLI.actions import Ranking, Review, Scorecard
 from thiduaCLI.cli.render import (
     COMPARATOR_SIGNS,
-    assessment_json,
     basis_label,
     new_table,
-    review_json,
     review_title,
-    rounded,
     state_text,
     target_text,
 )
 from thiduaCLI.domain.plan import Plan
-from thiduaCLI.domain.scoring import GradePath, NextGrade, Proposal, RankRow, ScorePart, UnitScore
+from thiduaCLI.domain.scoring import NextGrade
+from thiduaCLI.ledger import Card, Ranked
+from thiduaCLI.results import (
+    Review,
+    arithmetic,
+    movement,
+    proposal_reason,
+    score_text,
+)
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.literal import visible
@@ -31,100 +32,7 @@ from thiduaCLI.text.numbers import format_number, format_percent, format_quantit
 UNRANKED = N_("không xếp hạng (báo cáo quá ít chỉ tiêu)")
 
 
-def movement(row: RankRow) -> str:
-    """``↑2``, ``↓1``, ``=``, ``new`` (not ranked before), or empty when not ranked now."""
-    if row.rank is None:
-        return ""
-    if row.previous_rank is None:
-        return "new"
-    if row.move == 0:
-        return "="
-    return f"↑{row.move}" if (row.move or 0) > 0 else f"↓{-(row.move or 0)}"
-
-
-def part_json(part: ScorePart) -> dict[str, Any]:
-    """One indicator's contribution, with everything needed to recompute it."""
-    judged, observation = part.assessment, part.observation
-    return {
-        "indicator": part.indicator,
-        **assessment_json(judged),
-        "attainment": judged.attainment,  # unrounded: the score is recomputed from these
-        "progress": judged.progress,
-        "basis_target": judged.basis_target,
-        "capped": part.capped,
-        "weight": part.weight,
-        "points": part.points,
-        "bonus": part.bonus,
-        "deduction": part.deduction,
-        "met": judged.met,
-        "missing": part.missing,
-        "late": part.late,
-        "last_date": observation.last_date.isoformat() if observation else None,
-        "last_by": observation.last_by if observation else None,
-    }
-
-
-def score_json(result: UnitScore) -> dict[str, Any]:
-    """A unit's score and all of its parts."""
-    return {
-        "unit": result.unit.code,
-        "name": result.unit.name,
-        "block": result.unit.block,
-        "score": result.score,
-        "grade": result.grade,
-        "eligible": result.eligible,
-        "reported": result.reported,
-        "expected": result.expected,
-        "achieved": result.achieved,
-        "missing": result.missing,
-        "base": result.base,
-        "bonus": result.bonus,
-        "deduction": result.deduction,
-        "parts": [part_json(part) for part in result.parts],
-    }
-
-
-def rank_row_json(row: RankRow) -> dict[str, Any]:
-    """A ranked row: the unit's score, its place, and its place before."""
-    return {
-        "block": row.block,
-        "rank": row.rank,
-        "previous_rank": row.previous_rank,
-        "previous_score": row.previous_score,
-        "move": row.move,
-        "movement": movement(row),
-        **score_json(row.result),
-    }
-
-
-def scoring_json(plan: Plan) -> dict[str, Any]:
-    """The plan's rules a script needs to recompute a score from its parts."""
-    rules = plan.scoring
-    return {
-        "cap": rules.cap,
-        "decimals": rules.decimals,
-        "strict_penalty": rules.strict_penalty,
-        "bonus_per_indicator": rules.bonus.per_indicator,
-        "bonus_max": rules.bonus.max,
-        "deduction_missing": rules.deductions.missing,
-        "deduction_late": rules.deductions.late,
-        "deduction_max": rules.deductions.max,
-        "min_reported": rules.min_reported,
-    }
-
-
-def rank_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
-    """Units ranked within their blocks, for scripts."""
-    return {
-        **review_json(plan, review),
-        "scoring": scoring_json(plan),
-        "previous_as_of": ranking.previous_end.isoformat(),
-        "previous_ranked": ranking.previous_available,
-        "rows": [rank_row_json(row) for row in ranking.rows],
-    }
-
-
-def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
+def rank_tables(plan: Plan, review: Review, ranking: Ranked) -> list[Table]:
     """One table per block, for people."""
     tables: dict[str, Table] = {}
     codes: dict[str | None, list[str]] = {}  # each block's unit codes, for the code column
@@ -193,27 +101,6 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranking) -> list[Table]:
 # --------------------------------------------------------------------------- shortlist
 
 
-def proposal_reason(plan: Plan, proposal: Proposal) -> str:
-    """Why a unit qualifies, in the words of the meeting."""
-    row, rule = proposal.row, proposal.commendation
-    block = plan.blocks[row.block].name
-    reason = _("hạng {rank}/{size} {block}, {score} điểm, {grade}").format(
-        rank=row.rank,
-        size=proposal.block_size,
-        block=block.lower(),
-        score=score_text(plan, row.result.score),
-        grade=row.result.grade.lower(),
-    )
-    needs = [_("từ {grade}").format(grade=rule.grade.lower())]
-    if rule.top is not None:
-        needs.append(_("hạng ≤ {top}").format(top=rule.top))
-    if rule.complete:
-        needs.append(_("đủ số liệu mọi chỉ tiêu"))
-    return _("{reason} (điều kiện: {conditions})").format(
-        reason=reason, conditions=", ".join(needs)
-    )
-
-
 PROPOSAL_COLUMNS = (
     "block",
     "unit",
@@ -227,28 +114,7 @@ PROPOSAL_COLUMNS = (
 )
 
 
-def shortlist_json(plan: Plan, review: Review, ranking: Ranking) -> dict[str, Any]:
-    """The commendation shortlist for scripts."""
-    return {
-        **review_json(plan, review),
-        "proposals": [
-            {
-                "block": p.row.block,
-                "unit": p.row.result.unit.code,
-                "name": p.row.result.unit.name,
-                "rank": p.row.rank,
-                "block_size": p.block_size,
-                "score": p.row.result.score,
-                "grade": p.row.result.grade,
-                "commendation": p.commendation.name,
-                "reason": proposal_reason(plan, p),
-            }
-            for p in ranking.proposals
-        ],
-    }
-
-
-def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
+def shortlist_table(plan: Plan, review: Review, ranking: Ranked) -> Table:
     """The commendation shortlist for people."""
     title = _("Danh sách đề nghị khen thưởng {review}").format(review=review_title(review))
     codes = [proposal.row.result.unit.code for proposal in ranking.proposals]
@@ -271,74 +137,7 @@ def shortlist_table(plan: Plan, review: Review, ranking: Ranking) -> Table:
 # --------------------------------------------------------------------------- scorecard
 
 
-def score_text(plan: Plan, score: Decimal) -> str:
-    """A score as every column of scores shows it: the plan's decimals, always all of them
-    (95,87 / 98,20 / 68,00)."""
-    return format_number(score, plan.scoring.decimals, fixed=True)
-
-
-def arithmetic(plan: Plan, result: UnitScore) -> str:
-    """How the score was computed, as a line a person can check with a calculator: the exact
-    sum (to four more places than the score) and the score it rounds to, half up."""
-    weight = sum(part.weight for part in result.parts)
-    terms = " + ".join(
-        f"{format_number(part.weight)} × {format_percent(part.capped, 2, fixed=False)}"
-        for part in result.parts
-    )
-    places = plan.scoring.decimals + EXTRA_PLACES
-    line = f"({terms}) / {format_number(weight)} × 100 = {format_number(result.base, places)}"
-    if result.bonus or result.deduction:
-        line += _("; + {bonus} điểm thưởng − {deduction} điểm trừ = {exact}").format(
-            bonus=format_number(result.bonus),
-            deduction=format_number(result.deduction),
-            exact=format_number(result.exact, places),
-        )
-    return _("{line} → {score} điểm: {grade}").format(
-        line=line, score=score_text(plan, result.score), grade=result.grade
-    )
-
-
-EXTRA_PLACES = 4  # the arithmetic's exact sum: four places beyond the score's
-
-
-def path_json(path: GradePath) -> dict[str, Any]:
-    """One way to reach the next grade."""
-    return {
-        "indicator": path.indicator,
-        "value_needed": rounded(path.value_needed),
-        "change": rounded(path.change),
-        "by_year_end": rounded(path.by_year_end),
-        "per_month": rounded(path.per_month),
-        "beyond": path.beyond,
-    }
-
-
-def next_grade_json(step: NextGrade | None) -> dict[str, Any] | None:
-    """The next grade and the ways to it, for scripts."""
-    if step is None:
-        return None
-    return {
-        "grade": step.grade.name,
-        "min": step.grade.min,
-        "gap": rounded(step.gap),
-        "paths": [path_json(path) for path in step.paths],
-    }
-
-
-def scorecard_json(plan: Plan, review: Review, card: Scorecard) -> dict[str, Any]:
-    """A unit's scorecard for scripts."""
-    row = card.rank
-    return {
-        **review_json(plan, review),
-        "scoring": scoring_json(plan),
-        **score_json(card.result),
-        "rank": row.rank if row else None,
-        "arithmetic": arithmetic(plan, card.result),
-        "next_grade": next_grade_json(card.next),
-    }
-
-
-def scorecard_view(plan: Plan, review: Review, card: Scorecard) -> Group:
+def scorecard_view(plan: Plan, review: Review, card: Card) -> Group:
     """A unit's scorecard for people: a table of parts, then the arithmetic and the way up."""
     result = card.result
     columns = {  # heading: right-aligned?

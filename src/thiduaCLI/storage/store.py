@@ -35,7 +35,7 @@ from thiduaCLI.domain import calendar
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.exact import from_parts, parts
 from thiduaCLI.domain.plan import Plan
-from thiduaCLI.errors import StoreError
+from thiduaCLI.errors import StoreError, ThiduaError
 from thiduaCLI.files.atomic import link_into_place, refuse_existing
 from thiduaCLI.storage import chain, migrations, months
 from thiduaCLI.storage.models import (
@@ -66,6 +66,30 @@ def default_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("thidua", appauthor=False) / "thidua.sqlite3"
+
+
+def private_folders(folder: Path) -> None:
+    """Make ``folder`` and the parents it lacks, each readable by its owner only (0700,
+    whatever the umask), or one error naming the folder that cannot be made and why."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+            os.chmod(path, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise ThiduaError(
+                _(
+                    "không tạo được thư mục dữ liệu {folder} ({why}); chọn tệp cơ sở dữ liệu "
+                    "khác bằng --db hoặc THIDUA_DB"
+                ).format(folder=path, why=error.strerror)
+            ) from None
 
 
 @dataclass

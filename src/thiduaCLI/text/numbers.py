@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -260,18 +261,7 @@ def parse_value(text: str, number_format: str = "vi") -> Reading:
         top, _slash, bottom = cleaned.partition("/")
         numerator = parse_number(top, number_format)
         denominator = parse_number(bottom, number_format)
-        if denominator <= 0:
-            raise InputError(_("'{text}': mẫu số phải lớn hơn 0").format(text=text))
-        if numerator < 0:
-            raise InputError(_("'{text}': tử số không được âm").format(text=text))
-        if numerator > denominator:
-            raise InputError(_("'{text}': tử số không được lớn hơn mẫu số").format(text=text))
-        return Reading(
-            value=numerator * 100 / denominator,
-            numerator=numerator,
-            denominator=denominator,
-            typed=cleaned,
-        )
+        return fraction(numerator, denominator, text, cleaned)
     words = _WORDS.match(cleaned)
     scale = None if words is None else _scale(words["words"])
     if words is None or scale is None:
@@ -282,6 +272,58 @@ def parse_value(text: str, number_format: str = "vi") -> Reading:
     return Reading(
         value=value, grouped=grouped, magnitude=magnitude, currency=currency, typed=cleaned
     )
+
+
+def fraction(numerator: Decimal, denominator: Decimal, text: str, typed: str = "") -> Reading:
+    """A share given as numerator and denominator (``text``: how it was written, for errors)."""
+    if denominator <= 0:
+        raise InputError(_("'{text}': mẫu số phải lớn hơn 0").format(text=text))
+    if numerator < 0:
+        raise InputError(_("'{text}': tử số không được âm").format(text=text))
+    if numerator > denominator:
+        raise InputError(_("'{text}': tử số không được lớn hơn mẫu số").format(text=text))
+    return Reading(
+        value=numerator * 100 / denominator,
+        numerator=numerator,
+        denominator=denominator,
+        typed=typed or text,
+    )
+
+
+# A value a program passes (rather than a person types): a number, or a share as a
+# (numerator, denominator) pair; a :class:`Reading` is a value already read from text.
+Value = Decimal | int | float | tuple[Decimal | int | float, Decimal | int | float]
+
+
+def reading_of(value: Reading | Value) -> Reading:
+    """A value given as a number (``Decimal('12.5')``, ``1400``) or a share as a pair
+    (``(Decimal(4850), Decimal(5000))``), held to the limits typed text is held to."""
+    if isinstance(value, Reading):
+        return value
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=value))
+        numerator, denominator = (exact_number(part) for part in value)
+        text = f"{plain_decimal(numerator)}/{plain_decimal(denominator)}"
+        return fraction(numerator, denominator, text)
+    number = exact_number(value)
+    return Reading(value=number, typed=plain_decimal(number))
+
+
+def exact_number(value: object) -> Decimal:
+    """A number a program gave, as a Decimal (a float by its shortest ``repr``), refused when
+    it is not finite, too large, or has more places or digits than a typed value may."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=value))
+        value = Decimal(repr(value))
+    number = Decimal(value)
+    if not number.is_finite():
+        raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=value))
+    _check_size(str(value), number)
+    return number + 0
 
 
 def _scale(words: str) -> tuple[int | None, bool] | None:

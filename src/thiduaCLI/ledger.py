@@ -1,0 +1,1238 @@
+"""The library: a :class:`Ledger` over one database, with typed methods and pydantic results.
+
+::
+
+    from datetime import date
+    from decimal import Decimal
+    from thiduaCLI import open_ledger
+
+    with open_ledger("thidua.sqlite3") as ledger:
+        ledger.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by="Lan")
+        ranking = ledger.rank(as_of=date(2026, 3, 31))
+        print(ranking.model_dump(mode="json"))
+
+Arguments are values, never the shell's text: numbers are ``Decimal`` (or ``int``), a share
+may be a ``(numerator, denominator)`` pair, days are ``date``, periods
+:class:`~thiduaCLI.domain.periods.Period`, units, indicators and blocks their codes or names.
+Reading what a person typed (``12,5``, ``4850/5000``, ``31/03/2026``) is the command line's
+business (:mod:`thiduaCLI.text`). Every problem is a :class:`~thiduaCLI.errors.ThiduaError`
+with one line to show. Results are the models of :mod:`thiduaCLI.results`; a command's
+``--json`` prints ``result.model_dump(mode="json")``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from operator import itemgetter
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
+
+from thiduaCLI.domain.attainment import Observation, assess, ward_status
+from thiduaCLI.domain.periods import Period
+from thiduaCLI.domain.plan import Indicator, Plan, Unit
+from thiduaCLI.domain.recording import check_reading, increment_from_total
+from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
+from thiduaCLI.results import (
+    Checks,
+    Corrected,
+    History,
+    ImportResult,
+    Indicators,
+    PlanChanges,
+    Ranking,
+    Recorded,
+    ReportingRates,
+    Retracted,
+    Review,
+    Scorecard,
+    Shortlist,
+    Status,
+    TargetChanges,
+    Units,
+    Verification,
+)
+from thiduaCLI.storage import store
+from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
+from thiduaCLI.storage.plan_rows import unit_names
+from thiduaCLI.text.dates import check_in_year, format_date, parse_date
+from thiduaCLI.text.i18n import N_, _, ngettext
+from thiduaCLI.text.literal import NAME_LIMIT, NOTE_LIMIT, check_length
+from thiduaCLI.text.lookup import Index, resolve
+from thiduaCLI.text.numbers import (
+    DIGITS,
+    LARGEST,
+    Reading,
+    Value,
+    format_number,
+    in_measure,
+    parse_value,
+    reading_of,
+    significant_digits,
+    to_decimal,
+)
+
+# Imported where they are used, so that ``thidua report`` does not load them.
+if TYPE_CHECKING:
+    from thiduaCLI.domain import audit
+    from thiduaCLI.domain.scoring import NextGrade, Proposal, RankRow, UnitScore
+    from thiduaCLI.files.tabular import Row
+
+UNKNOWN_USER = "không rõ"  # i18n: data (stored as who recorded the figure)
+
+
+def os_user() -> str:
+    """Who is recording, when no one is named: the computer account."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return UNKNOWN_USER
+
+
+def database_path(path_or_url: str | Path | None) -> Path:
+    """The database file: a path, a ``sqlite:///`` URL, or None for the user's data
+    directory (made, readable by its owner only, when missing)."""
+    if path_or_url is None:
+        path = store.default_path()
+        store.private_folders(path.parent)
+        return path
+    text = str(path_or_url)
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///"))
+    if "://" in text:
+        raise InputError(
+            _("{url}: chỉ hỗ trợ tệp SQLite (đường dẫn hoặc sqlite:///TỆP)").format(url=text)
+        )
+    return Path(path_or_url)
+
+
+def open_ledger(
+    path_or_url: str | Path | None = None,
+    *,
+    year: int | None = None,
+    create: bool = True,
+    plan_as_of: date | None = None,
+    today: date | None = None,
+) -> Ledger:
+    """Open a database as a :class:`Ledger` (close it, or use it in a ``with`` block).
+
+    ``path_or_url``: a file or ``sqlite:///FILE``; None is the command line's default, the
+    user's data directory. A missing file is created with the shipped plan unless not
+    ``create``. ``year``: the plan year to work on (default: this year's plan if there is
+    one, else the newest). ``plan_as_of``: judge by the version of that plan in force on
+    that day. ``today``: the day taken as today (for tests and replays).
+    """
+    path = database_path(path_or_url)
+    stack = ExitStack()
+    try:
+        opened = stack.enter_context(
+            _opened(path, year, today, create=create, plan_as_of=plan_as_of)
+        )
+    except BaseException:
+        stack.close()
+        raise
+    return Ledger(opened, stack, today)
+
+
+@dataclass
+class _Opened:
+    """A database opened, the plan year it works on, and notes for the reader."""
+
+    database: store.Database
+    plan: Plan
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _opened(
+    db_path: Path,
+    year: int | None,
+    today: date | None = None,
+    *,
+    create: bool = True,
+    plan_as_of: date | None = None,
+) -> Iterator[_Opened]:
+    """Open the database, creating it with the shipped plan when it is missing (unless not
+    ``create``: a dry run writes nothing, not even a new file)."""
+    shipped: list[tuple[Plan, Path]] = []
+
+    def seed(session: store.Session) -> None:
+        from thiduaCLI.domain.plan_file import load_plan, shipped_plan_path
+
+        source = shipped_plan_path()
+        shipped.append((load_plan(source), source))
+        store.save_plan(session, shipped[0][0], str(source))
+
+    with store.open_database(db_path, seed, create=create) as database:
+        notes = []
+        if database.created:
+            notes.append(
+                _(
+                    "Đã tạo cơ sở dữ liệu mới {path} và nạp kế hoạch {year} có sẵn ({source})"
+                ).format(path=db_path, year=shipped[0][0].year, source=shipped[0][1].name)
+            )
+        notes += upgrade_notes(database)
+        with database.session() as session:
+            plan = _plan_for_year(session, year, today or date.today())
+            if plan_as_of is not None:
+                plan, note = _plan_in_force(session, plan.year, plan_as_of)
+                notes.append(note)
+        yield _Opened(database, plan, notes)
+
+
+def _plan_in_force(session: store.Session, year: int, day: date) -> tuple[Plan, str]:
+    """The version of a year's plan in force on ``day``, and a note saying which it is."""
+    version = store.plan_version_as_of(session, year, day)
+    if version is None:
+        versions = store.plan_versions(session, year)
+        first = _("chưa có phiên bản nào được ghi")
+        if versions:
+            loaded = format_date(_local_day(versions[0].loaded_at))
+            first = _("phiên bản đầu tiên nạp ngày {day}").format(day=loaded)
+        raise InputError(
+            _("ngày {day} chưa có kế hoạch năm {year} nào (--plan-as-of): {first}").format(
+                day=format_date(day), year=year, first=first
+            )
+        )
+    note = _("xét theo kế hoạch năm {year} phiên bản {id}, nạp lúc {at} (UTC) từ {source}").format(
+        year=year, id=version.id, at=version.loaded_at[:16], source=version.source
+    )
+    return version.plan(), note
+
+
+def _local_day(stored: str) -> date:
+    """The day in Vietnam a stored UTC time (as the table holds it) falls on."""
+    from thiduaCLI.domain.calendar import local_day
+
+    return local_day(datetime.fromisoformat(stored))
+
+
+def upgrade_notes(database: store.Database) -> list[str]:
+    """Say so when opening the file upgraded its schema, and where the old copy is."""
+    if database.upgraded_from is None:
+        return []
+    return [
+        _(
+            "Đã nâng cấp cơ sở dữ liệu {path} từ lược đồ {old} lên {new}; "
+            "bản sao trước khi nâng cấp: {backup}"
+        ).format(
+            path=database.path,
+            old=database.upgraded_from,
+            new=SCHEMA_VERSION,
+            backup=database.backup,
+        )
+    ]
+
+
+def _plan_for_year(session: store.Session, year: int | None, today: date) -> Plan:
+    years = store.plan_years(session)
+    if not years:
+        raise PlanError(_("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]"))
+    default = today.year if today.year in years else years[-1]
+    chosen = default if year is None else year
+    plan = store.load_plan(session, chosen)
+    if plan is None:
+        have = ", ".join(str(y) for y in years)
+        raise InputError(
+            _("chưa có kế hoạch năm {year} (đã có: {have}); chạy thidua init").format(
+                year=chosen, have=have
+            )
+        )
+    return plan
+
+
+def default_as_of(plan: Plan, today: date) -> date:
+    """Today, kept inside the plan year."""
+    return min(max(today, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+def review_for(plan: Plan, as_of: date | None, period: Period | None, today: date) -> Review:
+    """``period`` (judged at its last day), else ``as_of``, else today within the year."""
+    if as_of is not None and period is not None:
+        raise UsageProblem(_("chỉ dùng một trong --as-of và --period"))
+    if period is not None:
+        plan_year_for(plan.year, period)
+        return Review(period.end, period)
+    day = default_as_of(plan, today) if as_of is None else as_of
+    return Review(check_in_year(day, plan.year, _("ngày xem (--as-of)")))
+
+
+def plan_year_for(year: int | None, period: Period | None) -> int | None:
+    """The plan year a review works on: ``year``, else the period's year, else the newest."""
+    if year is not None and period is not None and period.year != year:
+        raise InputError(
+            _("kỳ {period} không thuộc năm kế hoạch {year} (--year)").format(
+                period=period.label, year=year
+            )
+        )
+    return year if year is not None else (period.year if period else None)
+
+
+@dataclass
+class Ranked:
+    """Ranked rows, what they were compared with, and the commendation shortlist."""
+
+    rows: list[RankRow]
+    previous_end: date
+    previous_available: bool
+    proposals: list[Proposal]
+
+
+@dataclass
+class Card:
+    """One unit's score explained: parts, arithmetic, rank and the way to the next grade."""
+
+    result: UnitScore
+    rank: RankRow | None
+    next: NextGrade | None
+
+
+class Ledger:
+    """One database and the plan year it works on: record, correct, retract, import, review.
+
+    Made by :func:`open_ledger`; a context manager that closes the database on leaving.
+    """
+
+    def __init__(self, opened: _Opened, stack: ExitStack, today: date | None = None) -> None:
+        self._opened = opened
+        self._stack = stack
+        self._today = today
+
+    # ------------------------------------------------------------------ the ledger itself
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database (again: nothing)."""
+        self._stack.close()
+
+    @property
+    def plan(self) -> Plan:
+        """The plan the ledger works on."""
+        return self._opened.plan
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._opened.database.path
+
+    @property
+    def notes(self) -> list[str]:
+        """What opening did that a reader should know: a file created, a schema upgraded,
+        the version of the plan in force."""
+        return self._opened.notes
+
+    @property
+    def _database(self) -> store.Database:
+        return self._opened.database
+
+    def today(self) -> date:
+        """The day taken as today."""
+        return self._today or date.today()
+
+    def unit(self, query: str | Unit) -> Unit:
+        """A unit by code or name (diacritics and case ignored)."""
+        if isinstance(query, Unit):
+            query = query.code
+        return unit_index(self.plan).find(query)
+
+    def indicator(self, query: str | Indicator) -> Indicator:
+        """An indicator by code or name (diacritics and case ignored)."""
+        if isinstance(query, Indicator):
+            query = query.code
+        return indicator_index(self.plan).find(query)
+
+    def block(self, query: str) -> str:
+        """A block's code, by code or name."""
+        plan = self.plan
+        names = {code: block.name for code, block in plan.blocks.items()}
+        return resolve(query, plan.blocks, names, _("khối thi đua")).code
+
+    def review(self, as_of: date | None = None, period: Period | None = None) -> Review:
+        """The day a review judges at: ``period``'s last day, else ``as_of``, else today
+        within the plan year."""
+        return review_for(self.plan, as_of, period, self.today())
+
+    # ---------------------------------------------------------------------------- writes
+
+    def record(
+        self,
+        unit: str | Unit,
+        indicator: str | Indicator,
+        value: Value | Reading,
+        *,
+        on: date | None = None,
+        by: str | None = None,
+        note: str | None = None,
+        total: bool = False,
+        key: str | None = None,
+    ) -> Recorded:
+        """Check and append one figure, in one write transaction.
+
+        ``value``: a number in the indicator's measure, or for a share a ``(numerator,
+        denominator)`` pair; ``on``: the day it refers to (default today, which must then
+        be in the plan year); ``total``: ``value`` is the year-to-date total of a cumulative
+        indicator, the figure stored is what it adds. With a ``key`` already recorded,
+        nothing is written and the earlier figure is returned, marked ``duplicate``.
+        """
+        plan = self.plan
+        by = os_user() if by is None else by
+        check_length(note, NOTE_LIMIT, _("ghi chú (--note)"))
+        check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+        check_length(key, NAME_LIMIT, _("khóa (--key)"))
+        found_unit = self.unit(unit)
+        found_indicator = self.indicator(indicator)
+        reading = in_measure(reading_of(value), found_indicator.measure)
+        check_reading(found_indicator, found_unit, reading)
+        today = self.today()
+        if on is None and today.year != plan.year:
+            raise InputError(
+                _(
+                    "hôm nay ({today}) không thuộc năm kế hoạch {year}: ghi rõ --date YYYY-MM-DD"
+                ).format(today=format_date(today), year=plan.year)
+            )
+        ref_date = check_in_year(on or today, plan.year)
+        if key is not None:
+            key = key.strip()
+            if not key:
+                raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
+        with self._database.session(write=True) as session:
+            earlier = None if key is None else store.figure_by_key(session, key)
+            if earlier is not None:
+                same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
+                    found_unit.code,
+                    found_indicator.code,
+                    ref_date,
+                )
+                if not same or (not total and earlier.value != float(reading.value)):
+                    raise InputError(
+                        _(
+                            "khóa '{key}' đã dùng cho số liệu #{id} khác ({unit} {indicator} "
+                            "{value} ngày {date}); dùng khóa khác"
+                        ).format(
+                            key=key,
+                            id=earlier.id,
+                            unit=earlier.unit,
+                            indicator=earlier.indicator,
+                            value=format_number(earlier.value),
+                            date=format_date(earlier.ref_date),
+                        )
+                    )
+                observed = store.observations(
+                    session, plan, earlier.ref_date, unit=earlier.unit, timeliness=False
+                )
+                found = observed.get((earlier.unit, earlier.indicator))
+                return _recorded(Recorded, plan, earlier, found, duplicate=True)
+            value_stored = float(reading.value)
+            reported_total = None
+            if total:
+                so_far = store.year_to_date(
+                    session, plan.year, found_unit.code, found_indicator.code, ref_date
+                )
+                value_stored = float(increment_from_total(found_indicator, reading.value, so_far))
+                reported_total = float(reading.value)
+            figure = store.add_figure(
+                session,
+                _figure(
+                    plan,
+                    found_unit,
+                    found_indicator,
+                    reading,
+                    value_stored,
+                    reported_total,
+                    ref_date,
+                    by,
+                    note,
+                    key=key,
+                ),
+            )
+            observation = store.observations(
+                session, plan, ref_date, unit=found_unit.code, timeliness=False
+            ).get((found_unit.code, found_indicator.code))
+        return _recorded(Recorded, plan, figure, observation)
+
+    def correct(
+        self, figure_id: int, value: Value | Reading, *, reason: str, by: str | None = None
+    ) -> Corrected:
+        """Record a new figure that supersedes figure ``figure_id`` (which stays in the
+        history); a figure entered as a year-to-date total is corrected with a total."""
+        plan = self.plan
+        reason = _reason(reason)
+        by = os_user() if by is None else by
+        check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+        typed = reading_of(value)
+        with self._database.session(write=True) as session:
+            old = _counted_figure(session, figure_id, "correct")
+            if old.year != plan.year:
+                raise InputError(
+                    _("số liệu #{id} thuộc năm {year}; dùng --year {year}").format(
+                        id=figure_id, year=old.year
+                    )
+                )
+            unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
+            reading = in_measure(typed, indicator.measure)
+            check_reading(indicator, unit, reading)
+            value_stored, reported_total = float(reading.value), None
+            if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
+                before = store.year_to_date(
+                    session, plan.year, unit.code, indicator.code, old.ref_date
+                ) - to_decimal(old.value)
+                increment = increment_from_total(indicator, reading.value, before)
+                value_stored, reported_total = float(increment), value_stored
+            figure = store.add_figure(
+                session,
+                _figure(
+                    plan,
+                    unit,
+                    indicator,
+                    reading,
+                    value_stored,
+                    reported_total,
+                    old.ref_date,
+                    by,
+                    reason,
+                    supersedes=old.id,
+                ),
+            )
+            observation = store.observations(
+                session, plan, old.ref_date, unit=unit.code, timeliness=False
+            ).get((unit.code, indicator.code))
+        return _recorded(Corrected, plan, figure, observation)
+
+    def retract(self, figure_id: int, *, reason: str, by: str | None = None) -> Retracted:
+        """Take a figure out of every computation, keeping it and the reason in history."""
+        reason = _reason(reason)
+        by = os_user() if by is None else by
+        check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+        with self._database.session(write=True) as session:
+            figure = _counted_figure(session, figure_id, "retract")
+            store.add_retraction(
+                session, Retraction(figure_id=figure_id, reason=reason, retracted_by=by)
+            )
+        return Retracted.of(figure, reason, by)
+
+    def import_rows(
+        self,
+        rows: Iterable[Row | Mapping[str, object]],
+        *,
+        source: str = "-",
+        by: str | None = None,
+        dry_run: bool = False,
+        number_format: str = "vi",
+    ) -> ImportResult:
+        """Check every row, then record them all in one transaction, or none if any is bad
+        (:class:`ImportRefused` lists every bad row).
+
+        A row has the columns ``unit``, ``indicator``, ``value``, ``date`` and optionally
+        ``note`` and ``by``: values as numbers, pairs or (from a file) text written with
+        ``number_format``; dates as ``date`` or text. Rows already recorded by an earlier
+        import (same unit, indicator, date and value) are skipped, as many times as they
+        were recorded before. ``source`` names the rows in each figure's origin.
+        """
+        plan = self.plan
+        figures: list[tuple[object, ...]] = []
+        errors = []
+        parse = _RowReader(plan, os_user() if by is None else by, number_format)
+        with _collector_paused():
+            for row in _numbered(rows):
+                try:
+                    figures.append(parse(row, f"import:{source}:{row.line}"))
+                except ThiduaError as error:
+                    errors.append(_("dòng {line}: {error}").format(line=row.line, error=error))
+        if errors:
+            raise ImportRefused(errors)
+        with self._database.session(write=True) as session:
+            fresh = figures
+            if figures:
+                days = [str(figure[_REF_DATE]) for figure in figures]
+                seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
+                if seen:
+                    fresh = []
+                    for figure in figures:
+                        fingerprint = _fingerprint(figure)
+                        if seen[fingerprint]:
+                            seen[fingerprint] -= 1
+                        else:
+                            fresh.append(figure)
+            if not dry_run:
+                store.add_figures(session, fresh)
+        return ImportResult(
+            source=source,
+            rows=len(figures),
+            recorded=len(fresh),
+            skipped=len(figures) - len(fresh),
+            dry_run=dry_run,
+        )
+
+    def import_file(
+        self,
+        path: Path | None,
+        *,
+        stream: object = None,
+        by: str | None = None,
+        dry_run: bool = False,
+        number_format: str = "vi",
+    ) -> ImportResult:
+        """:meth:`import_rows` of a ``.csv`` or ``.xlsx`` file (or CSV bytes from
+        ``stream`` when ``path`` is None)."""
+        from thiduaCLI.files.tabular import read_rows
+
+        return self.import_rows(
+            read_rows(path, stream),  # type: ignore[arg-type]
+            source="-" if path is None else path.name,
+            by=by,
+            dry_run=dry_run,
+            number_format=number_format,
+        )
+
+    # ----------------------------------------------------------------------------- reads
+
+    def status(self, as_of: date | None = None, period: Period | None = None) -> Status:
+        """The ward's progress on every indicator at a review date."""
+        plan, review = self.plan, self.review(as_of, period)
+        # values only: status shows no timeliness
+        with _collector_paused(), self._database.session() as session:
+            observed = store.observations(session, plan, review.as_of, timeliness=False)
+        return Status.of(plan, review, ward_status(plan, observed, review.as_of))
+
+    def rank(
+        self, as_of: date | None = None, period: Period | None = None, block: str | None = None
+    ) -> Ranking:
+        """Units ranked within their blocks (or one block), with their move since the
+        previous period of the same length."""
+        review = self.review(as_of, period)
+        return Ranking.of(self.plan, review, self._ranked(review, block))
+
+    def shortlist(
+        self, as_of: date | None = None, period: Period | None = None, block: str | None = None
+    ) -> Shortlist:
+        """The units the plan's commendation rules propose, from the ranking."""
+        review = self.review(as_of, period)
+        return Shortlist.of(self.plan, review, self._ranked(review, block))
+
+    def _ranked(self, review: Review, block_query: str | None) -> Ranked:
+        from thiduaCLI.domain.scoring import rank_units, shortlist, with_movement
+
+        plan = self.plan
+        block = None if block_query is None else self.block(block_query)
+        previous_end = review.previous_end
+        earlier_plan: Plan | None = plan
+        before: dict[tuple[str, str], Observation] = {}
+        with _collector_paused(), self._database.session() as session:
+            if previous_end.year == plan.year:  # both days in one pass over the figures
+                observed, before = store.observations_at(
+                    session, plan, [review.as_of, previous_end]
+                )
+            else:
+                observed = store.observations(session, plan, review.as_of)
+                earlier_plan = store.load_plan(session, previous_end.year)
+                if earlier_plan is not None:
+                    before = store.observations(session, earlier_plan, previous_end)
+        with _collector_paused():
+            rows = rank_units(plan, observed, review.as_of, block)
+            earlier: list[RankRow] = []
+            if earlier_plan is not None:
+                # the same plan keeps every unit in its block; another year's may not
+                earlier_block = block if earlier_plan is plan else None
+                earlier = rank_units(earlier_plan, before, previous_end, earlier_block)
+            rows = with_movement(rows, earlier)
+        return Ranked(rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
+
+    def scorecard(
+        self, unit: str | Unit, as_of: date | None = None, period: Period | None = None
+    ) -> Scorecard:
+        """A unit's score explained at a review date: its parts, the arithmetic, its rank
+        and what it takes to reach the next grade."""
+        from thiduaCLI.domain.scoring import next_grade, rank_units
+
+        plan = self.plan
+        found = self.unit(unit)
+        if found.is_ward:
+            raise InputError(
+                _("{unit} ({name}) là phường, không chấm điểm; xem thidua status").format(
+                    unit=found.code, name=found.name
+                )
+            )
+        review = self.review(as_of, period)
+        with self._database.session() as session:
+            observed = store.observations(session, plan, review.as_of)
+        rows = rank_units(plan, observed, review.as_of, found.block)
+        row = next(r for r in rows if r.result.unit.code == found.code)
+        card = Card(row.result, row, next_grade(plan, row.result, review.as_of))
+        return Scorecard.of(plan, review, card)
+
+    def history(
+        self,
+        unit: str | Unit | None = None,
+        indicator: str | Indicator | None = None,
+        since: date | None = None,
+    ) -> History:
+        """The plan year's figures newest first, with their standing (of one unit, one
+        indicator, recorded since a day, when given)."""
+        plan = self.plan
+        unit_code = None if unit is None else self.unit(unit).code
+        code = None if indicator is None else self.indicator(indicator).code
+        with self._database.session() as session:
+            entries = store.history(session, plan.year, unit_code, code, since)
+        return History.of(entries)
+
+    def target_changes(
+        self, unit: str | Unit | None = None, indicator: str | Indicator | None = None
+    ) -> TargetChanges:
+        """Targets changed by re-syncing the plan, newest first."""
+        plan = self.plan
+        unit_code = None if unit is None else self.unit(unit).code
+        code = None if indicator is None else self.indicator(indicator).code
+        with self._database.session() as session:
+            changes = store.target_changes(session, plan.year, unit_code, code)
+        return TargetChanges.of(changes)
+
+    def plan_changes(self) -> PlanChanges:
+        """Every change each stored version of the plan made, newest first."""
+        from thiduaCLI.domain.plan_history import changes
+
+        with self._database.session() as session:
+            versions = store.plan_versions(session, self.plan.year)
+        return PlanChanges.of(changes(versions))
+
+    def overdue(self, as_of: date | None = None, period: Period | None = None) -> ReportingRates:
+        """Per unit: figures due so far in the reporting cycle, received, received on time,
+        and the last report."""
+        from thiduaCLI.domain import timeliness
+
+        plan, review = self.plan, self.review(as_of, period)
+        with self._database.session() as session:
+            filings = store.month_filings(session, plan)
+            lasts = store.last_reports(session, plan.year, review.as_of)
+        rates = timeliness.reporting_rates(plan, filings, lasts, review.as_of)
+        return ReportingRates.of(plan, review, rates)
+
+    def check(
+        self,
+        as_of: date | None = None,
+        period: Period | None = None,
+        *,
+        behind: bool = False,
+        overdue: int | None = None,
+        below: Decimal | int | float | None = None,
+        missing: bool = False,
+    ) -> Checks:
+        """The checks asked for: ward indicators behind, units with no report for
+        ``overdue`` days, units missing the last period's report, units scoring ``below``."""
+        from thiduaCLI.domain import timeliness
+        from thiduaCLI.domain.scoring import rank_units
+
+        plan = self.plan
+        if not behind and not missing and overdue is None and below is None:
+            raise UsageProblem(
+                _("chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE")
+            )
+        if below is not None and not math.isfinite(below):
+            raise UsageProblem(_("--below {value}: cần một số điểm, ví dụ 50").format(value=below))
+        review = self.review(as_of, period)
+        with self._database.session() as session:
+            observed = store.observations(session, plan, review.as_of)
+            filings = store.month_filings(session, plan) if missing else {}
+        findings: list[timeliness.Finding] = []
+        checks = []
+        if behind:
+            checks.append("behind")
+            year_over = review.as_of >= date(plan.year, 12, 31)
+            statuses = ward_status(plan, observed, review.as_of)
+            findings += timeliness.behind(statuses, plan.ward, year_over)
+        if overdue is not None:
+            checks.append("overdue")
+            findings += timeliness.overdue(plan, observed, review.as_of, overdue)
+        if missing:
+            checks.append("missing")
+            findings += timeliness.missing(plan, filings, review.as_of)
+        if below is not None:
+            checks.append("below")
+            threshold = to_decimal(below)
+            findings += timeliness.below(rank_units(plan, observed, review.as_of), threshold)
+        return Checks.of(plan, review, checks, findings)
+
+    def indicators(self) -> Indicators:
+        """The plan's indicators."""
+        return Indicators.of(self.plan)
+
+    def units(self) -> Units:
+        """The signatories, their blocks and their agreements."""
+        return Units.of(self.plan)
+
+    def export_rows(self) -> list[dict[str, object]]:
+        """Every counted figure of the year, in the import columns."""
+        from thiduaCLI.files.tabular import plain_number
+
+        with self._database.session() as session:
+            store.check_integrity(session, self.path)  # an export is read whole
+            figures = store.active_figures(session, self.plan.year)
+        return [
+            {
+                "unit": figure.unit,
+                "indicator": figure.indicator,
+                "value": figure.value
+                if figure.denominator is None
+                else f"{plain_number(figure.numerator or 0)}/{plain_number(figure.denominator)}",
+                "date": figure.ref_date,
+                "note": figure.note,
+                "by": figure.recorded_by,
+            }
+            for figure in figures
+        ]
+
+    def verify(self) -> Verification:
+        """:func:`verify` of this ledger's file."""
+        return verify(self.path)
+
+
+def unit_index(plan: Plan) -> Index[Unit]:
+    """The plan's units by code and name, for finding many (an import's rows)."""
+    return Index(plan.units, unit_names(plan), _("đơn vị"))
+
+
+def indicator_index(plan: Plan) -> Index[Indicator]:
+    """The plan's indicators by code and name, for finding many."""
+    names = {code: indicator.name for code, indicator in plan.indicators.items()}
+    return Index(plan.indicators, names, _("chỉ tiêu"))
+
+
+def _figure(
+    plan: Plan,
+    unit: Unit,
+    indicator: Indicator,
+    reading: Reading,
+    value: float,
+    reported_total: float | None,
+    ref_date: date,
+    by: str,
+    note: str | None,
+    *,
+    key: str | None = None,
+    supersedes: int | None = None,
+) -> Figure:
+    """A figure not stored yet, with its idempotency ``key`` or the figure it ``supersedes``."""
+    return Figure(
+        year=plan.year,
+        unit=unit.code,
+        indicator=indicator.code,
+        value=value,
+        numerator=_float(reading.numerator),
+        denominator=_float(reading.denominator),
+        reported_total=reported_total,
+        ref_date=ref_date,
+        recorded_by=by,
+        note=note,
+        key=key,
+        supersedes=supersedes,
+    )
+
+
+def _recorded(
+    kind: type[R],
+    plan: Plan,
+    figure: Figure,
+    observation: Observation | None,
+    duplicate: bool = False,
+) -> R:
+    """A stored figure with the unit's standing on its indicator right after it."""
+    unit, indicator = plan.units[figure.unit], plan.indicators[figure.indicator]
+    current = observation.value(indicator) if observation else None
+    target = unit.agreement[indicator.code]
+    standing = assess(indicator, target, current, figure.ref_date, plan.year)
+    ytd = current if indicator.kind == "cumulative" else None
+    return kind.of(figure, ytd, standing, duplicate)  # type: ignore[return-value]
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+def _float(number: object) -> float | None:
+    return None if number is None else float(number)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ audit: fix and retract
+
+
+# Why a figure can no longer be corrected or retracted: (its standing, the change asked for).
+_NOT_COUNTED = {
+    ("superseded", "correct"): N_(
+        "số liệu #{id} đã bị thay bằng số liệu sửa, không sửa được nữa; xem thidua history"
+    ),
+    ("superseded", "retract"): N_(
+        "số liệu #{id} đã bị thay bằng số liệu sửa, không rút được nữa; xem thidua history"
+    ),
+    ("retracted", "correct"): N_("số liệu #{id} đã bị rút, không sửa được nữa; xem thidua history"),
+    ("retracted", "retract"): N_("số liệu #{id} đã bị rút, không rút được nữa; xem thidua history"),
+}
+
+
+def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figure:
+    """A figure that still counts, or an error saying why it cannot be changed.
+
+    ``change`` is ``"correct"`` or ``"retract"``.
+    """
+    figure = store.get_figure(session, figure_id)
+    if figure is None:
+        raise InputError(
+            _("không có số liệu #{id}; xem mã số bằng: thidua history").format(id=figure_id)
+        )
+    state = store.standing(session, figure_id)
+    if state != "active":
+        said = "superseded" if state == "superseded" else "retracted"
+        raise InputError(_(_NOT_COUNTED[said, change]).format(id=figure_id))
+    return figure
+
+
+def _reason(text: str) -> str:
+    check_length(text, NOTE_LIMIT, _("lý do (--reason)"))
+    reason = text.strip()
+    if not reason:
+        raise InputError(_("--reason không được để trống: ghi lý do để lịch sử giải thích được"))
+    return reason
+
+
+# -------------------------------------------------------------------------------- init
+
+
+@dataclass
+class InitResult:
+    """What ``thidua init`` did."""
+
+    plan: Plan
+    source: Path
+    outcome: str  # "loaded", "updated", "unchanged" or "replaced" (the stored one unreadable)
+    changes: list[str]
+    created_database: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def init(db_path: Path, plan_path: Path | None, by: str = store.UNKNOWN_LOADER) -> InitResult:
+    """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
+    from thiduaCLI.domain.plan_file import load_plan, shipped_plan_path
+    from thiduaCLI.domain.resync import (
+        check_figures_kept,
+        check_resync,
+        describe_changes,
+        target_differences,
+    )
+
+    source = plan_path or shipped_plan_path()
+    plan = load_plan(source)
+    with store.open_database(db_path) as database, database.session(write=True) as session:
+        old, unreadable = _stored_plan(session, plan.year)
+        pairs = store.reported_pairs(session, plan.year)
+        if old is not None:
+            check_resync(old, plan, pairs, source)
+        elif unreadable:  # replaced whole: no figure may lose its unit or indicator
+            check_figures_kept(plan, pairs, source)
+        changes = [] if old is None else describe_changes(old, plan)
+        if unreadable:
+            outcome = "replaced"
+        elif old is None:
+            outcome = "loaded"
+        elif old == plan and not changes:  # equal plans may still list in another order
+            outcome = "unchanged"
+        else:
+            outcome = "updated"
+        if outcome != "unchanged":
+            check_length(by, NAME_LIMIT, _("người nạp (--by)"))
+            store.save_plan(session, plan, str(source), by)
+        if old is not None:
+            store.add_target_changes(
+                session,
+                [
+                    TargetChange(
+                        year=plan.year,
+                        unit=unit,
+                        indicator=code,
+                        old_target=None if was is None else float(was),
+                        new_target=None if now is None else float(now),
+                        source=str(source),
+                    )
+                    for unit, code, was, now in target_differences(old, plan)
+                ],
+            )
+        notes = upgrade_notes(database)
+        return InitResult(plan, source, outcome, changes, database.created, notes)
+
+
+def _stored_plan(session: store.Session, year: int) -> tuple[Plan | None, bool]:
+    """The stored plan of a year with every unit read, and whether it could not be read
+    (``thidua init`` then replaces it: the way out the error message names)."""
+    try:
+        old = store.load_plan(session, year)
+        if old is not None:
+            old.units.values()  # a unit this version cannot read is found now, not later
+    except StoreError:
+        return None, True
+    return old, False
+
+
+# ---------------------------------------------------------------------- verify, backup
+
+
+class VerifyFailed(StoreError):
+    """The database is not as thidua left it."""
+
+
+def verify(db_path: Path) -> Verification:
+    """SQLite's integrity check, the audit chain entry by entry, every row chained, each
+    stored plan equal to its last version, and the month-by-month rows equal to a rebuild
+    from the figures (on a copy in memory, so that nothing is written)."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    from thiduaCLI.domain.plan_history import plan_document
+    from thiduaCLI.storage import chain, months
+
+    with store.open_database(db_path, create=False) as database:
+        path = database.path
+        with database.session() as session:
+            driver = store._driver(session)
+            store.check_integrity(session, path)
+            state = chain.walk(session.connection())
+            if state.broken is not None:
+                raise VerifyFailed(_broken_line(path, state.broken))
+            for year in store.plan_years(session):
+                versions = store.plan_versions(session, year)
+                current = store.load_plan(session, year)
+                if current is None or not versions:
+                    continue
+                (title,) = driver.execute(
+                    "SELECT title FROM plan WHERE year = ?", (year,)
+                ).fetchone()
+                if plan_document(current) != versions[-1].document or title != current.title:
+                    raise VerifyFailed(
+                        _(
+                            "{path}: kế hoạch năm {year} đang lưu khác phiên bản {id} trong "
+                            "chuỗi kiểm chứng: đã bị sửa ngoài thidua"
+                        ).format(path=path, year=year, id=versions[-1].id)
+                    )
+            query = "SELECT * FROM figure_months ORDER BY year, unit, indicator"
+            stored = driver.execute(query).fetchall()
+            copy = sqlite3.connect(":memory:")
+            engine = create_engine("sqlite://", creator=lambda: copy)
+            try:
+                driver.backup(copy)
+                with engine.begin() as connection:
+                    months.rebuild(connection)
+                    rebuilt = connection.exec_driver_sql(query).fetchall()
+            finally:
+                engine.dispose()
+                copy.close()
+    if stored != rebuilt:
+        year, unit, indicator = next(
+            (a[:3] for a, b in zip(stored, rebuilt, strict=False) if a != b),
+            (stored or rebuilt)[min(len(stored), len(rebuilt)) :][0][:3]
+            if len(stored) != len(rebuilt)
+            else ("?", "?", "?"),
+        )
+        raise VerifyFailed(
+            _(
+                "{path}: số liệu theo tháng (figure_months) không khớp với các số liệu ở "
+                "{unit} – {indicator} năm {year}: đã bị sửa ngoài thidua"
+            ).format(path=path, unit=unit, indicator=indicator, year=year)
+        )
+    return Verification(
+        path=str(path),
+        entries=state.entries,
+        figures=state.figures,
+        retractions=state.retractions,
+        plan_versions=state.versions,
+        month_rows=len(stored),
+        head=state.head,
+    )
+
+
+_BROKEN = {
+    ("figures", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: số liệu #{first} đã bị sửa hoặc xóa ngoài thidua"
+    ),
+    ("figures", "changed", False): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: một trong các số liệu #{first}–#{last} (một "
+        "lần nhập) đã bị sửa hoặc xóa ngoài thidua"
+    ),
+    ("retraction", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: lần rút số liệu #{first} đã bị sửa hoặc xóa "
+        "ngoài thidua"
+    ),
+    ("plan", "changed", True): N_(
+        "{path}: chuỗi kiểm chứng đứt ở mục {seq}: phiên bản kế hoạch {first} đã bị sửa hoặc "
+        "xóa ngoài thidua"
+    ),
+    ("figures", "unchained", True): N_(
+        "{path}: số liệu #{first} không có trong chuỗi kiểm chứng: đã được thêm ngoài thidua"
+    ),
+    ("retraction", "unchained", True): N_(
+        "{path}: lần rút số liệu #{first} không có trong chuỗi kiểm chứng: đã được thêm ngoài "
+        "thidua"
+    ),
+    ("plan", "unchained", True): N_(
+        "{path}: phiên bản kế hoạch {first} không có trong chuỗi kiểm chứng: đã được thêm ngoài "
+        "thidua"
+    ),
+}
+
+
+def _broken_line(path: Path, broken: audit.Broken) -> str:
+    key = (broken.kind, broken.problem, broken.first == broken.last)
+    template = _BROKEN.get(key) or _BROKEN.get((broken.kind, broken.problem, True))
+    if template is None:
+        template = N_("{path}: chuỗi kiểm chứng đứt ở mục {seq}: mục lạ (đã bị sửa ngoài thidua)")
+    return _(template).format(path=path, seq=broken.seq, first=broken.first, last=broken.last)
+
+
+def backup(db_path: Path, target: Path) -> Path:
+    """A consistent copy of the database file, made while others may be writing."""
+    if not db_path.exists():
+        raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
+    store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
+    return store.backup(db_path, target)
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def _numbered(rows: Iterable[Row | Mapping[str, object]]) -> Iterator[Row]:
+    """Rows as a file gives them; a program's mappings numbered as a file's lines would be
+    (the header is line 1)."""
+    from thiduaCLI.files.tabular import Row
+
+    for number, row in enumerate(rows, 2):
+        yield row if isinstance(row, Row) else Row(number, dict(row))
+
+
+# What makes an imported row the same as one imported before, as store.imported_fingerprints
+# gives it: unit, indicator, date (as stored), value, numerator, denominator.
+FINGERPRINT = ("unit", "indicator", "ref_date", "value", "numerator", "denominator")
+_fingerprint = itemgetter(*(store.FIGURE_COLUMNS.index(column) for column in FINGERPRINT))
+_REF_DATE = store.FIGURE_COLUMNS.index("ref_date")
+
+
+class ImportRefused(InputError):
+    """Some rows of an import file are bad; nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        count = len(errors)
+        super().__init__(
+            ngettext(
+                "{n} dòng không hợp lệ; không ghi số liệu nào",
+                "{n} dòng không hợp lệ; không ghi số liệu nào",
+                count,
+            ).format(n=count)
+        )
+        self.errors = errors
+
+
+class _RowReader:
+    """Turns one import row into a row for :func:`store.add_figures`, remembering the names,
+    values and dates it has already read (a file repeats them: 3,000 units, 12 dates)."""
+
+    def __init__(self, plan: Plan, by: str, number_format: str) -> None:
+        self.plan, self.by, self.number_format = plan, by, number_format
+        self.units, self.indicators = unit_index(plan), indicator_index(plan)
+        self.readings: dict[tuple[type, object], Reading] = {}
+        self.days: dict[tuple[type, object], str] = {}
+        self.recorded_at = store.stored_datetime(utc_now())
+
+    def __call__(self, row: Row, origin: str) -> tuple[object, ...]:
+        cells = row.cells
+        for column in ("unit", "indicator", "value", "date"):
+            if cells.get(column) is None:
+                from thiduaCLI.files.tabular import VIETNAMESE
+
+                raise InputError(
+                    _("thiếu {column} ({code})").format(column=_(VIETNAMESE[column]), code=column)
+                )
+        unit = self.units.find(str(cells["unit"]))
+        indicator = self.indicators.find(str(cells["indicator"]))
+        reading = in_measure(self._reading(cells["value"]), indicator.measure)
+        check_reading(indicator, unit, reading)
+        day = self._day(cells["date"])
+        note = cells.get("note")
+        note = None if note is None else str(note)
+        by = str(cells.get("by") or self.by)
+        check_length(note, NOTE_LIMIT, _("ghi chú"))
+        check_length(by, NAME_LIMIT, _("người nhập"))
+        return (  # in store.FIGURE_COLUMNS order
+            self.plan.year,
+            unit.code,
+            indicator.code,
+            float(reading.value),
+            _float(reading.numerator),
+            _float(reading.denominator),
+            None,  # reported_total
+            day,
+            by,
+            note,
+            self.recorded_at,
+            origin,
+            None,  # supersedes
+            None,  # key
+        )
+
+    def _reading(self, cell: object) -> Reading:
+        key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same reading
+        reading = self.readings.get(key)
+        if reading is None:
+            reading = self.readings[key] = _reading(cell, self.number_format)
+        return reading
+
+    def _day(self, cell: object) -> str:
+        """The date as stored; one outside the plan year is refused."""
+        key = (type(cell), cell)
+        day = self.days.get(key)
+        if day is None:
+            if isinstance(cell, datetime):
+                cell = cell.date()
+            elif not isinstance(cell, date):
+                cell = parse_date(str(cell))
+            day = self.days[key] = store.stored_date(check_in_year(cell, self.plan.year))
+        return day
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rows are read: the rows kept make it run again and
+    again (a tenth of a 100,000-row import's time) for little to free; it runs again after."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _reading(cell: object, number_format: str) -> Reading:
+    """A spreadsheet number is taken as it is (a program's Decimal or pair too); text is read
+    with the number convention."""
+    if isinstance(cell, Decimal | tuple):
+        return reading_of(cell)
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if not math.isfinite(cell) or abs(cell) >= LARGEST:
+            raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=cell))
+        number = Decimal(repr(cell)) + 0
+        if significant_digits(number) > DIGITS:  # 0,1 + 0,2 in a cell: Excel shows 15 digits
+            number = round(number, DIGITS - 1 - number.adjusted()).normalize()
+        return Reading(value=number)
+    return parse_value(str(cell), number_format)
