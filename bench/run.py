@@ -8,10 +8,10 @@ Usage::
 It benchmarks the ``thidua`` script installed next to the interpreter that runs it
 (``/tmp/dev/bin/python bench/run.py`` measures that virtualenv). It generates a plan of
 102 blocks and 3,000 units that each sign the nine ward indicators, lets ``thidua init``
-create the database, inserts 1,000,000 figures over 2026 with ``sqlite3`` in one
-transaction (with the month-by-month rows thidua keeps beside them, built by
-:func:`thiduaCLI.storage.months.rebuild`), and writes a 100,000-row Vietnamese CSV for
-``thidua import``. Every command is timed as a whole process; its median is compared with a
+create the database, writes 1,000,000 figures over 2026 in one transaction through thidua's
+one writer of figures (:func:`thiduaCLI.storage.store.add_figures`, which keeps the
+month-by-month rows and the audit chain as ``report`` and ``import`` do; about a minute), and
+writes a 100,000-row Vietnamese CSV for ``thidua import``. Every command is timed as a whole process; its median is compared with a
 floor measured in the same run:
 
 * ``--help``, ``--version``: at most 1.5 x ``python -c "import typer"``, and SQLAlchemy and
@@ -70,7 +70,7 @@ IMPORT_ROWS = 100_000
 CORRECTIONS = 1_000  # of the figures, how many correct an earlier one (``supersedes``)
 RETRACTIONS = 200
 SEED = 2026
-DATA_VERSION = 4  # bump when the generated data changes shape
+DATA_VERSION = 5  # bump when the generated data changes shape
 AS_OF = f"{YEAR}-12-31"  # status and rank judge every figure of the year
 BYTES_PER_MB = 1024 * 1024
 
@@ -295,10 +295,6 @@ def month_ends(year: int) -> list[date]:
     return [month_end(year, month) for month in range(1, 13)]
 
 
-FIGURE_COLUMNS = (
-    "id, year, unit, indicator, value, numerator, denominator, reported_total, ref_date,"
-    " recorded_by, note, recorded_at, origin, supersedes, key, whole, nano, filed_at"
-)
 MICROSECONDS_A_DAY = 86_400_000_000
 YEAR_START = datetime(YEAR, 1, 1, tzinfo=UTC)
 
@@ -343,16 +339,12 @@ def figure_rows(
     ids = [0] * len(drafts)
     for position, index in enumerate(order):
         ids[index] = position + 1
-    from thiduaCLI.domain.exact import parts
-
     rows: list[tuple[object, ...]] = []
     for index in order:
         moment, code, population, indicator, day, original = drafts[index]
         value, numerator, denominator = stored(draw(rng, indicator, population))
-        filed = moment if original < 0 else drafts[original][0]  # a correction: the original's
-        rows.append(
+        rows.append(  # in store.FIGURE_COLUMNS order; ids follow from the order
             (
-                ids[index],
                 YEAR,
                 code,
                 indicator,
@@ -367,8 +359,6 @@ def figure_rows(
                 "cli",
                 None if original < 0 else ids[original],
                 None,  # key
-                *parts(value),
-                recorded_at(filed),
             )
         )
     corrected = {ids[original] for original in originals}
@@ -384,38 +374,26 @@ def figure_rows(
 def insert_figures(
     database: Path, rows: list[tuple[object, ...]], retractions: list[tuple[object, ...]]
 ) -> None:
-    """Insert in one transaction; the figure indexes are dropped and rebuilt with their own
-    SQL (building an index once is far faster than updating it a million times), then the
-    month-by-month rows are built from the figures, as thidua keeps them."""
-    from sqlalchemy import create_engine
+    """Write the figures through thidua's one writer of figures
+    (:func:`thiduaCLI.storage.store.add_figures`: exact parts, filing times, month-by-month
+    rows and the audit chain as ``report`` and ``import`` keep them) in one transaction, and
+    the retractions as ``retract`` does."""
+    from thiduaCLI.storage import store
+    from thiduaCLI.storage.models import Retraction
 
-    from thiduaCLI.storage import months
-
-    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("PRAGMA cache_size = -200000")
-        connection.execute("BEGIN IMMEDIATE")
-        indexes = connection.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'figure' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _ in indexes:
-            connection.execute(f'DROP INDEX "{name}"')
-        connection.executemany(
-            f"INSERT INTO figure ({FIGURE_COLUMNS}) VALUES ({', '.join('?' * 18)})", rows
-        )
-        connection.executemany(
-            "INSERT INTO retraction (figure_id, reason, retracted_at, retracted_by)"
-            " VALUES (?, ?, ?, ?)",
-            retractions,
-        )
-        for _, sql in indexes:
-            connection.execute(sql)
-        connection.execute("COMMIT")
-    engine = create_engine(f"sqlite:///{database}")
-    with engine.begin() as connection:
-        months.rebuild(connection)
-    engine.dispose()
+    with (
+        store.open_database(database, create=False) as opened,
+        opened.session(write=True) as session,
+    ):
+        driver = store._driver(session)
+        driver.execute("PRAGMA cache_size = -200000")
+        store.add_figures(session, rows)
+        for figure_id, reason, when, by in retractions:
+            retracted_at = datetime.fromisoformat(str(when)).replace(tzinfo=UTC)
+            retraction = Retraction(
+                figure_id=figure_id, reason=reason, retracted_at=retracted_at, retracted_by=by
+            )
+            store.add_retraction(session, retraction)
     with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -334,7 +334,7 @@ def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
         with opened.session(write=True) as session:
             original = _figure("B1", "NS", 90, date(2026, 3, 15))
             original.recorded_at = datetime(2026, 4, 2, tzinfo=UTC)  # on time
-            store.add_figure(session, original)
+            original = store.add_figure(session, original)  # now with its id
             fix = _figure("B1", "NS", 95, date(2026, 3, 15), supersedes=original.id)
             fix.recorded_at = datetime(2026, 9, 1, tzinfo=UTC)  # a typo fixed months later
             store.add_figure(session, fix)

@@ -617,22 +617,33 @@ def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
 
 
 def add_figure(session: Session, figure: Figure) -> Figure:
-    """Append a figure and return it with its id; its month's totals follow.
+    """Append one figure (a batch of one for :func:`add_figures`, the one writer of figures)
+    and return it as stored, with its id."""
+    (figure_id,) = add_figures(session, [figure_row(figure)])
+    stored = session.get(Figure, figure_id)
+    assert stored is not None
+    return stored
 
-    Its exact parts are taken from its value, and its filing time is its own recording time,
-    or for a correction the filing time of the figure it corrects
-    (:mod:`thiduaCLI.domain.calendar`).
-    """
-    figure.whole, figure.nano = parts(figure.value)
-    if figure.filed_at is None:
-        earlier = _filed_at(session, [figure.supersedes]) if figure.supersedes else {}
-        figure.filed_at = earlier.get(figure.supersedes, figure.recorded_at)
-    session.add(figure)
-    session.flush()
-    session.refresh(figure)
-    months.refresh_figures(session.connection(), [figure.id])  # type: ignore[list-item]
-    chain.append(session.connection(), "figures", figure.id, figure.id, stored_datetime(utc_now()))  # type: ignore[arg-type]
-    return figure
+
+def figure_row(figure: Figure) -> tuple[object, ...]:
+    """A figure not stored yet as a row for :func:`add_figures` (its recording time: now,
+    unless it has one)."""
+    return (
+        figure.year,
+        figure.unit,
+        figure.indicator,
+        figure.value,
+        figure.numerator,
+        figure.denominator,
+        figure.reported_total,
+        stored_date(figure.ref_date),
+        figure.recorded_by,
+        figure.note,
+        stored_datetime(figure.recorded_at or utc_now()),
+        figure.origin or "cli",
+        figure.supersedes,
+        figure.key,
+    )
 
 
 def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, datetime]:
@@ -685,28 +696,42 @@ def stored_datetime(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
-    """Append many figures at once: tuples in :data:`FIGURE_COLUMNS` order, dates and times
-    already as :func:`stored_date` and :func:`stored_datetime` text (one driver executemany,
-    measured in bench/run.py: an import's insert through SQLAlchemy costs twice as much).
+def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
+    """The one writer of figures: append them (one for ``report``, a file's worth for
+    ``import``) and return their ids. Rows are tuples in :data:`FIGURE_COLUMNS` order, dates
+    and times already as :func:`stored_date` and :func:`stored_datetime` text
+    (:func:`figure_row` makes one from a :class:`Figure`).
 
-    Each row gains its exact parts and its filing time as :func:`add_figure` gives them."""
+    Each row gains its exact parts (:func:`~thiduaCLI.domain.exact.parts`) and its filing
+    time: its own recording time, or for a correction the filing time of the figure it
+    corrects (stored before, or earlier in ``rows``) (:mod:`thiduaCLI.domain.calendar`). The
+    months they touch are brought up to date and one audit-chain entry covers them all.
+
+    One driver ``executemany``: measured in bench/run.py, an import's insert through
+    SQLAlchemy costs twice as much, and a 100,000-row import must stay within 3 x a plain
+    csv + executemany script."""
     if not rows:
-        return
+        return range(0)
     driver = _driver(session)
     (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
     corrected = [cast(int, row[_SUPERSEDES]) for row in rows if row[_SUPERSEDES] is not None]
-    earlier = _filed_at(session, corrected) if corrected else {}
+    before = [figure_id for figure_id in corrected if figure_id <= last_id]
+    filed_of: dict[object, object] = {}
+    if before:
+        filed_of.update(_filed_at(session, before).items())
+    in_batch = any(figure_id > last_id for figure_id in corrected)  # ids follow last_id
     split: dict[object, tuple[int, int]] = {}
     complete = []
-    for row in rows:
+    for number, row in enumerate(rows, last_id + 1):
         value = row[_VALUE]
         exact = split.get(value)
         if exact is None:
             exact = split[value] = parts(value)  # type: ignore[arg-type]
-        filed = earlier.get(row[_SUPERSEDES], row[_RECORDED_AT])  # type: ignore[call-overload]
+        filed = filed_of.get(row[_SUPERSEDES], row[_RECORDED_AT])
         if isinstance(filed, datetime):  # a correction's: as the table holds it
             filed = stored_datetime(filed)
+        if in_batch:
+            filed_of[number] = filed
         complete.append((*row, *exact, filed))
     driver.executemany(_INSERT_FIGURES, complete)
     months.add_after(session.connection(), last_id)
@@ -726,6 +751,7 @@ def add_figures(session: Session, rows: list[tuple[object, ...]]) -> None:
         chain.append_rows(session.connection(), "figures", last_id + 1, new_last, chained, at)
     else:
         chain.append(session.connection(), "figures", last_id + 1, new_last, at)
+    return range(last_id + 1, new_last + 1)
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
