@@ -276,8 +276,11 @@ def plan_year_for(year: int | None, period: Period | None) -> int | None:
 
 @dataclass
 class Ranked:
-    """Ranked rows, what they were compared with, and the commendation shortlist."""
+    """Ranked rows (the scoring module's, with every part of every score), what they were
+    compared with, and the commendation shortlist: what :meth:`Ledger.rank` and
+    :meth:`Ledger.shortlist` are built from."""
 
+    review: Review
     rows: list[RankRow]
     previous_end: date
     previous_available: bool
@@ -615,20 +618,25 @@ class Ledger:
     ) -> Ranking:
         """Units ranked within their blocks (or one block), with their move since the
         previous period of the same length."""
-        review = self.review(as_of, period)
-        return Ranking.of(self.plan, review, self._ranked(review, block))
+        ranked = self.ranked(as_of, period, block)
+        return Ranking.of(self.plan, ranked.review, ranked)
 
     def shortlist(
         self, as_of: date | None = None, period: Period | None = None, block: str | None = None
     ) -> Shortlist:
         """The units the plan's commendation rules propose, from the ranking."""
-        review = self.review(as_of, period)
-        return Shortlist.of(self.plan, review, self._ranked(review, block))
+        ranked = self.ranked(as_of, period, block)
+        return Shortlist.of(self.plan, ranked.review, ranked)
 
-    def _ranked(self, review: Review, block_query: str | None) -> Ranked:
+    def ranked(
+        self, as_of: date | None = None, period: Period | None = None, block: str | None = None
+    ) -> Ranked:
+        """The ranking as the scoring rules compute it, before it is made a result: for a
+        renderer that needs no model (building one for 3,000 units costs a third of a
+        second, which ``thidua rank``'s table cannot spare)."""
         from thiduaCLI.domain.scoring import rank_units, shortlist, with_movement
 
-        plan = self.plan
+        plan, review, block_query = self.plan, self.review(as_of, period), block
         block = None if block_query is None else self.block(block_query)
         previous_end = review.previous_end
         earlier_plan: Plan | None = plan
@@ -651,7 +659,7 @@ class Ledger:
                 earlier_block = block if earlier_plan is plan else None
                 earlier = rank_units(earlier_plan, before, previous_end, earlier_block)
             rows = with_movement(rows, earlier)
-        return Ranked(rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
+        return Ranked(review, rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
 
     def scorecard(
         self, unit: str | Unit, as_of: date | None = None, period: Period | None = None

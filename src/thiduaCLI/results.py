@@ -13,8 +13,6 @@ The read results also keep, unserialised, the domain answer they were built from
 (:attr:`Answer.answer`) and the review they judge at, for the command line's tables.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
 
 
 def _json_number(value: Decimal) -> int | float:
+
     return json_number(value)
 
 
@@ -79,7 +78,7 @@ def number(value: Decimal | float | int | None) -> Decimal | None:
 class Result(BaseModel):
     """Every result: its JSON is its JSON-mode dump."""
 
-    model_config = ConfigDict(frozen=False)
+    model_config = ConfigDict(defer_build=True)
 
 
 class Answer(Result):
@@ -94,7 +93,7 @@ class Answer(Result):
         return self._answer
 
     @property
-    def review(self) -> Review:
+    def review(self) -> "Review":
         """The day (and period) this result judges at."""
         return self._review
 
@@ -118,7 +117,8 @@ class Review:
         return period.previous().end
 
 
-def _review_fields(plan: Plan, review: Review) -> dict[str, Any]:
+def _review_fields(plan: "Plan", review: "Review") -> dict[str, Any]:
+
     period = review.period
     return {"year": plan.year, "as_of": review.as_of, "period": period.label if period else None}
 
@@ -137,7 +137,8 @@ class Judged(Result):
     needed_per_month: Number | None
 
 
-def _judged(judged: Assessment) -> dict[str, Any]:
+def _judged(judged: "Assessment") -> dict[str, Any]:
+
     return {
         "target": judged.target,
         "value": judged.value,
@@ -165,7 +166,7 @@ class ScoringRules(Result):
     min_reported: Number
 
     @classmethod
-    def of(cls, plan: Plan) -> ScoringRules:
+    def of(cls, plan: "Plan") -> "ScoringRules":
         rules = plan.scoring
         return cls(
             cap=rules.cap,
@@ -203,7 +204,8 @@ class FigureRecord(Result):
     key: str | None
 
 
-def _figure(figure: Figure) -> dict[str, Any]:
+def _figure(figure: "Figure") -> dict[str, Any]:
+
     return {
         "id": figure.id,
         "year": figure.year,
@@ -238,11 +240,11 @@ class Recorded(FigureRecord):
     @classmethod
     def of(
         cls,
-        figure: Figure,
+        figure: "Figure",
         year_to_date: Decimal | None,
-        standing: Assessment,
+        standing: "Assessment",
         duplicate: bool = False,
-    ) -> Recorded:
+    ) -> "Recorded":
         return cls(
             **_figure(figure),
             year_to_date=year_to_date,
@@ -263,7 +265,7 @@ class Retracted(FigureRecord):
     retracted_by: str
 
     @classmethod
-    def of(cls, figure: Figure, reason: str, by: str) -> Retracted:
+    def of(cls, figure: "Figure", reason: str, by: str) -> "Retracted":
         return cls(**_figure(figure), reason=reason, retracted_by=by)
 
 
@@ -311,7 +313,7 @@ class Status(Answer):
     indicators: list[IndicatorProgress]
 
     @classmethod
-    def of(cls, plan: Plan, review: Review, rows: list[IndicatorStatus]) -> Status:
+    def of(cls, plan: "Plan", review: "Review", rows: "list[IndicatorStatus]") -> "Status":
         result = cls(
             **_review_fields(plan, review),
             indicators=[
@@ -335,7 +337,7 @@ class Status(Answer):
 A = TypeVar("A", bound=Answer)
 
 
-def _keep(result: A, answer: object, review: Review | None) -> A:
+def _keep(result: A, answer: object, review: "Review | None") -> "A":
     result._answer = answer
     result._review = review
     return result
@@ -370,7 +372,7 @@ class ScorePartResult(Result):
     last_by: str | None
 
 
-def _part(part: ScorePart) -> ScorePartResult:
+def _part(part: "ScorePart") -> "ScorePartResult":
     judged, observation = part.assessment, part.observation
     return ScorePartResult(
         indicator=part.indicator,
@@ -408,7 +410,8 @@ class UnitScoreResult(Result):
     parts: list[ScorePartResult]
 
 
-def _score(result: UnitScore) -> dict[str, Any]:
+def _score(result: "UnitScore") -> dict[str, Any]:
+
     return {
         "unit": result.unit.code,
         "name": result.unit.name,
@@ -427,7 +430,7 @@ def _score(result: UnitScore) -> dict[str, Any]:
     }
 
 
-def movement(row: RankRow) -> str:
+def movement(row: "RankRow") -> str:
     """``↑2``, ``↓1``, ``=``, ``new`` (not ranked before), or empty when not ranked now."""
     if row.rank is None:
         return ""
@@ -465,7 +468,7 @@ class Ranking(Answer):
     rows: list[RankedUnit]
 
     @classmethod
-    def of(cls, plan: Plan, review: Review, ranking: Any) -> Ranking:
+    def of(cls, plan: "Plan", review: "Review", ranking: Any) -> "Ranking":
         result = cls(
             **_review_fields(plan, review),
             scoring=ScoringRules.of(plan),
@@ -489,13 +492,13 @@ class Ranking(Answer):
 # ----------------------------------------------------------------------- shortlist
 
 
-def score_text(plan: Plan, score: Decimal) -> str:
+def score_text(plan: "Plan", score: Decimal) -> str:
     """A score as every column of scores shows it: the plan's decimals, always all of them
     (95,87 / 98,20 / 68,00)."""
     return format_number(score, plan.scoring.decimals, fixed=True)
 
 
-def proposal_reason(plan: Plan, proposal: Proposal) -> str:
+def proposal_reason(plan: "Plan", proposal: "Proposal") -> str:
     """Why a unit qualifies, in the words of the meeting."""
     row, rule = proposal.row, proposal.commendation
     block = plan.blocks[row.block].name
@@ -539,7 +542,7 @@ class Shortlist(Answer):
     proposals: list[ProposalResult]
 
     @classmethod
-    def of(cls, plan: Plan, review: Review, ranking: Any) -> Shortlist:
+    def of(cls, plan: "Plan", review: "Review", ranking: Any) -> "Shortlist":
         result = cls(
             **_review_fields(plan, review),
             proposals=[
@@ -565,7 +568,7 @@ class Shortlist(Answer):
 EXTRA_PLACES = 4  # the arithmetic's exact sum: four places beyond the score's
 
 
-def arithmetic(plan: Plan, result: UnitScore) -> str:
+def arithmetic(plan: "Plan", result: "UnitScore") -> str:
     """How the score was computed, as a line a person can check with a calculator: the exact
     sum (to four more places than the score) and the score it rounds to, half up."""
     weight = sum(part.weight for part in result.parts)
@@ -606,7 +609,7 @@ class NextGradeResult(Result):
     paths: list[GradePathResult]
 
     @classmethod
-    def of(cls, step: NextGrade | None) -> NextGradeResult | None:
+    def of(cls, step: "NextGrade | None") -> "NextGradeResult | None":
         if step is None:
             return None
         return cls(
@@ -617,7 +620,7 @@ class NextGradeResult(Result):
         )
 
 
-def _path(path: GradePath) -> GradePathResult:
+def _path(path: "GradePath") -> "GradePathResult":
     return GradePathResult(
         indicator=path.indicator,
         value_needed=path.value_needed,
@@ -645,7 +648,7 @@ class Scorecard(Answer, UnitScoreResult, _ScoredAt):
     next_grade: NextGradeResult | None
 
     @classmethod
-    def of(cls, plan: Plan, review: Review, card: Any) -> Scorecard:
+    def of(cls, plan: "Plan", review: "Review", card: Any) -> "Scorecard":
         row = card.rank
         result = cls(
             **_review_fields(plan, review),
@@ -680,14 +683,17 @@ class HistoryEntry(FigureRecord):
 class History(RootModel[list[HistoryEntry]]):
     """``history``: figures newest first, each with its standing and, if retracted, why."""
 
+    model_config = ConfigDict(defer_build=True)
+
     _answer: Any = PrivateAttr(default=None)
 
     @property
     def answer(self) -> Any:
+
         return self._answer
 
     @classmethod
-    def of(cls, entries: list[StoredEntry]) -> History:
+    def of(cls, entries: "list[StoredEntry]") -> "History":
         result = cls(
             [
                 HistoryEntry(
@@ -723,14 +729,17 @@ class TargetChangeResult(Result):
 class TargetChanges(RootModel[list[TargetChangeResult]]):
     """``history --targets``: targets changed by re-syncing the plan, newest first."""
 
+    model_config = ConfigDict(defer_build=True)
+
     _answer: Any = PrivateAttr(default=None)
 
     @property
     def answer(self) -> Any:
+
         return self._answer
 
     @classmethod
-    def of(cls, changes: list[TargetChange]) -> TargetChanges:
+    def of(cls, changes: "list[TargetChange]") -> "TargetChanges":
         result = cls(
             [
                 TargetChangeResult(
@@ -769,14 +778,17 @@ def _stored_utc(stored: str) -> str:
 class PlanChanges(RootModel[list[PlanChangeResult]]):
     """``history --plan``: every change each stored version of the plan made, newest first."""
 
+    model_config = ConfigDict(defer_build=True)
+
     _answer: Any = PrivateAttr(default=None)
 
     @property
     def answer(self) -> Any:
+
         return self._answer
 
     @classmethod
-    def of(cls, changes: list[DomainPlanChange]) -> PlanChanges:
+    def of(cls, changes: "list[DomainPlanChange]") -> "PlanChanges":
         result = cls(
             [
                 PlanChangeResult(
@@ -823,8 +835,8 @@ class Checks(Answer):
 
     @classmethod
     def of(
-        cls, plan: Plan, review: Review, checks: list[str], findings: list[DomainFinding]
-    ) -> Checks:
+        cls, plan: "Plan", review: "Review", checks: list[str], findings: "list[DomainFinding]"
+    ) -> "Checks":
         result = cls(
             **_review_fields(plan, review),
             checks=checks,
@@ -870,7 +882,7 @@ class ReportingRates(Answer):
     units: list[ReportingRateResult]
 
     @classmethod
-    def of(cls, plan: Plan, review: Review, rates: list[ReportingRate]) -> ReportingRates:
+    def of(cls, plan: "Plan", review: "Review", rates: "list[ReportingRate]") -> "ReportingRates":
         result = cls(
             **_review_fields(plan, review),
             reporting_cycle=plan.reporting_cycle,
@@ -916,8 +928,10 @@ class IndicatorInfo(Result):
 class Indicators(RootModel[list[IndicatorInfo]]):
     """``indicators``: the plan's indicators."""
 
+    model_config = ConfigDict(defer_build=True)
+
     @classmethod
-    def of(cls, plan: Plan) -> Indicators:
+    def of(cls, plan: "Plan") -> "Indicators":
         return cls(
             [
                 IndicatorInfo(
@@ -952,8 +966,10 @@ class UnitInfo(Result):
 class Units(RootModel[list[UnitInfo]]):
     """``units``: the signatories, the ward first, then each block's units."""
 
+    model_config = ConfigDict(defer_build=True)
+
     @classmethod
-    def of(cls, plan: Plan) -> Units:
+    def of(cls, plan: "Plan") -> "Units":
         from thiduaCLI.text.lookup import sort_key
 
         ward = [unit for unit in plan.units.values() if unit.block is None]
@@ -989,6 +1005,7 @@ class Verification(Result):
 
     @property
     def file(self) -> Path:
+
         return Path(self.path)
 
 

@@ -384,9 +384,12 @@ def _review_command(
     rows: str,
     columns: tuple[str, ...] = (),
     plan_as_of: str | None = None,
+    view: "Callable[[Ledger, date | None, Period | None], Any] | None" = None,
 ) -> Any:
     """A review command: open the plan year it needs (the version of its plan in force on
-    ``plan_as_of``, if given), ask the ledger, print the table or the result."""
+    ``plan_as_of``, if given), ask the ledger, print the table or the result. ``view``: what
+    the table is drawn from, when the ledger gives it more cheaply than the result (with a
+    ``review``); the table then gets it whole, and None is returned."""
     from thiduaCLI.ledger import open_ledger, plan_year_for
     from thiduaCLI.text.dates import parse_date
 
@@ -395,9 +398,16 @@ def _review_command(
     in_force = None if plan_as_of is None else parse_date(plan_as_of)
     year = plan_year_for(settings.year, chosen)
     with open_ledger(settings.db_path, year=year, plan_as_of=in_force) as ledger:
-        result = compute(ledger, day, chosen)
+        if fmt == "table" and view is not None:
+            seen = view(ledger, day, chosen)
+            result = None
+        else:
+            result = compute(ledger, day, chosen)
     _notes(ledger.notes)
     plan = ledger.plan
+    if result is None:
+        _emit(table(plan, seen.review, seen), as_json=False)
+        return None
     _show(fmt, lambda: table(plan, result.review, result.answer), result, rows, columns)
     return result
 
@@ -485,6 +495,7 @@ def rank(
             view.rank_tables,
             "rows",
             plan_as_of=plan_as_of,
+            view=lambda ledger, day, chosen: ledger.ranked(day, chosen, block),
         )
 
 
