@@ -10,9 +10,9 @@ It benchmarks the ``thidua`` script installed next to the interpreter that runs 
 102 blocks and 3,000 units that each sign the nine ward indicators, lets ``thidua init``
 create the database, writes 1,000,000 figures over 2026 in one transaction through thidua's
 one writer of figures (:func:`thiduaCLI.storage.store.add_figures`, which keeps the
-month-by-month rows and the audit chain as ``report`` and ``import`` do; about a minute), and
-writes a 100,000-row Vietnamese CSV for ``thidua import``. Every command is timed as a whole process; its median is compared with a
-floor measured in the same run:
+month-by-month rows and the audit chain as ``report`` and ``import`` do; a minute or two), and
+writes a 100,000-row Vietnamese CSV for ``thidua import``. Every command is timed as a whole
+process; its median is compared with a floor measured in the same run:
 
 * ``--help``, ``--version``: at most 1.5 x ``python -c "import typer"``, and SQLAlchemy and
   SQLModel must not be imported at all (checked with ``python -X importtime``);

@@ -287,3 +287,25 @@ def test_every_read_command_has_a_schema() -> None:
     commands = {args[0] for _, args in READS}
     named = {name.split("-")[0] for name in results.SCHEMAS}
     assert commands <= named
+
+
+def test_the_package_exports_the_library_without_loading_it() -> None:
+    """``import thiduaCLI`` (and so ``thidua --help``) loads no database or model code; the
+    first use of ``open_ledger`` does."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, thiduaCLI\n"
+        "from thiduaCLI.cli import launcher\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'pydantic', 'thiduaCLI.ledger')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+        "from thiduaCLI import open_ledger, Ledger\n"
+        "assert open_ledger.__module__ == Ledger.__module__ == 'thiduaCLI.ledger'\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines() == [
+        "[]",
+        "['pydantic', 'sqlalchemy', 'sqlmodel', 'thiduaCLI.ledger']",
+    ]

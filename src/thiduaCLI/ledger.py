@@ -32,7 +32,7 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
 from thiduaCLI.domain.periods import Period
@@ -586,7 +586,7 @@ class Ledger:
         self,
         path: Path | None,
         *,
-        stream: object = None,
+        stream: IO[bytes] | None = None,
         by: str | None = None,
         dry_run: bool = False,
         number_format: str = "vi",
@@ -596,7 +596,7 @@ class Ledger:
         from thiduaCLI.files.tabular import read_rows
 
         return self.import_rows(
-            read_rows(path, stream),  # type: ignore[arg-type]
+            read_rows(path, stream),
             source="-" if path is None else path.name,
             by=by,
             dry_run=dry_run,
