@@ -134,3 +134,18 @@ def test_the_link_check_sees_a_broken_link(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _broken(page) == ["b.md#part", "#nowhere", "a.md#bad"]
+
+
+def test_the_library_page_example_runs_and_prints_what_it_says(tmp_path, capsys) -> None:
+    """docs/library.md's example, run as written (on a database in a temporary folder)."""
+    page = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", page, re.S)
+    assert code is not None
+    said = re.search(r"prints `([^`]+)`", page)
+    assert said is not None
+    database = tmp_path / "lib.sqlite3"
+    exec(
+        compile(code.group(1).replace("/tmp/lib.sqlite3", str(database)), "library.md", "exec"), {}
+    )
+    assert capsys.readouterr().out.strip() == said.group(1)
+    assert database.exists()
