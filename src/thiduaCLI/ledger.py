@@ -1159,6 +1159,7 @@ class _RowReader:
         self.readings: dict[tuple[type, object], Reading] = {}
         self.days: dict[tuple[type, object], str] = {}
         self.recorded_at = store.stored_datetime(utc_now())
+        self.note_label, self.by_label = _("ghi chú"), _("người nhập")
 
     def __call__(self, row: Row, origin: str) -> tuple[object, ...]:
         cells = row.cells
@@ -1177,8 +1178,8 @@ class _RowReader:
         note = cells.get("note")
         note = None if note is None else str(note)
         by = str(cells.get("by") or self.by)
-        check_length(note, NOTE_LIMIT, _("ghi chú"))
-        check_length(by, NAME_LIMIT, _("người nhập"))
+        check_length(note, NOTE_LIMIT, self.note_label)
+        check_length(by, NAME_LIMIT, self.by_label)
         return (  # in store.FIGURE_COLUMNS order
             self.plan.year,
             unit.code,

@@ -97,13 +97,14 @@ def _read_csv(name: str, text: str) -> Iterator[Row]:
         width = len(header or [])
         first_line = records.line_num + 1
         count = 0
+        cells = _Cells(columns)
         for record in records:
             if any(map(str.strip, record)):
                 count += 1
                 if count > MAX_ROWS:
                     raise InputError(_too_many_rows(name, first_line))
                 _check_spill(name, first_line, records.line_num, record, dialect, width)
-                yield Row(first_line, _cells(columns, record))  # where the record starts
+                yield Row(first_line, cells(record))  # where the record starts
             first_line = records.line_num + 1
     except csv.Error as error:
         raise InputError(_csv_problem(name, first_line, str(error))) from None
@@ -242,6 +243,7 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
         header = next(values, None)
         columns = _map_header(str(path), ["" if c is None else str(c) for c in header or []])
         count = 0
+        cells = _Cells(columns)
         for number, record in enumerate(values, start=2):
             if any(cell not in (None, "") for cell in record):
                 count += 1
@@ -254,7 +256,7 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
                                 file=path, line=number, limit=f"{MAX_CELL:,}".replace(",", ".")
                             )
                         )
-                yield Row(number, _cells(columns, list(record)))
+                yield Row(number, cells(list(record)))
     except ThiduaError:
         raise
     except Exception as error:  # any failure of the reader, in one line
@@ -313,17 +315,40 @@ def _map_header(name: str, header: Sequence[str]) -> dict[str, int]:
 _ESCAPED = frozenset(f"'{start}" for start in FORMULA_STARTS)  # what export made safe
 
 
-def _cells(columns: dict[str, int], record: Sequence[object]) -> dict[str, object]:
-    cells: dict[str, object] = {}
-    size = len(record)
-    for column, position in columns.items():
-        cell = record[position] if position < size else None
-        if isinstance(cell, str):
-            cell = nfc(cell.strip())  # stored in NFC, whatever form the file used
-            if cell[:2] in _ESCAPED:
-                cell = cell[1:]  # written safe for spreadsheets by export
-        cells[column] = None if cell == "" else cell
-    return cells
+class _Cells:
+    """A record's cells by column, text cells stripped, in NFC and without the apostrophe
+    export put before a formula; each distinct text is cleaned once (a file repeats its
+    codes, values and dates row after row)."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.columns = list(columns.items())
+        self.cleaned: dict[str, object] = {}
+
+    def __call__(self, record: Sequence[object]) -> dict[str, object]:
+        cells: dict[str, object] = {}
+        size = len(record)
+        cleaned = self.cleaned
+        for column, position in self.columns:
+            cell = record[position] if position < size else None
+            if isinstance(cell, str):
+                text = cell
+                cell = cleaned.get(text, _UNSEEN)
+                if cell is _UNSEEN:
+                    cell = cleaned[text] = _clean(text)
+            cells[column] = cell
+        return cells
+
+
+_UNSEEN = object()
+
+
+def _clean(text: str) -> object:
+    """A text cell as imported: stripped, NFC, without export's formula apostrophe; None
+    when empty."""
+    cell = nfc(text.strip())  # stored in NFC, whatever form the file used
+    if cell[:2] in _ESCAPED:
+        cell = cell[1:]  # written safe for spreadsheets by export
+    return None if cell == "" else cell
 
 
 # ------------------------------------------------------------------------------ writing
