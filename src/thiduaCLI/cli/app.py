@@ -9,19 +9,21 @@ Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from thiduaCLI import __version__
 from thiduaCLI.cli.typer_words import LocalisedCommand, LocalisedGroup, help_hint, usage_error
 from thiduaCLI.errors import ThiduaError, UsageProblem
+from thiduaCLI.text.conventions import adopted, settle
 from thiduaCLI.text.conventions import current as current_conventions
-from thiduaCLI.text.i18n import _
+from thiduaCLI.text.i18n import N_, _
+from thiduaCLI.text.lookup import nfc
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -31,10 +33,32 @@ if TYPE_CHECKING:
 
 HELP_WIDTH = 100  # help fills the terminal up to this many columns
 
+
+class _Thidua(LocalisedGroup):
+    """The ``thidua`` group. Run as a program (Click's ``standalone_mode``, as Typer's
+    ``CliRunner`` and ``Typer.__call__`` run it) it is :func:`main`: conventions settled,
+    errors as one line and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if standalone_mode:
+            main(args, prog_name)
+        return super().main(
+            args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra
+        )
+
+
 app = typer.Typer(
     name="thidua",
-    cls=LocalisedGroup,
-    help=_(
+    cls=_Thidua,
+    help=N_(
         "Theo dõi phong trào thi đua của phường: chỉ tiêu, số liệu báo cáo, tiến độ và xếp "
         "hạng.\n\nVí dụ: thidua report K03 VIEC_LAM 25 --date 2026-03-31; thidua status"
     ),
@@ -87,7 +111,7 @@ def _options(
         typer.Option(
             "--db",
             envvar="THIDUA_DB",
-            help=_("Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)."),
+            help=N_("Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)."),
         ),
     ] = None,
     year: Annotated[
@@ -97,13 +121,13 @@ def _options(
             envvar="THIDUA_YEAR",
             min=2000,
             max=2100,
-            help=_("Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất)."),
+            help=N_("Năm kế hoạch (mặc định: năm nay nếu đã có kế hoạch, nếu không năm mới nhất)."),
         ),
     ] = None,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help=_("In phiên bản rồi thoát.")
+            "--version", callback=_version, is_eager=True, help=N_("In phiên bản rồi thoát.")
         ),
     ] = False,
     lang: Annotated[
@@ -111,7 +135,7 @@ def _options(
         typer.Option(
             "--lang",
             envvar="THIDUA_LANG",
-            help=_("Ngôn ngữ: vi (mặc định) hoặc en. Đặt được ở bất cứ đâu trên dòng lệnh."),
+            help=N_("Ngôn ngữ: vi (mặc định) hoặc en. Đặt được ở bất cứ đâu trên dòng lệnh."),
         ),
     ] = "vi",
     number_format: Annotated[
@@ -120,7 +144,7 @@ def _options(
             "--number-format",
             envvar="THIDUA_NUMBER_FORMAT",
             show_default=False,
-            help=_(
+            help=N_(
                 "Cách đọc số gõ vào: vi (1.400 = 1400; 12,5) hoặc en (1,400 = 1400; 12.5). "
                 "Mặc định: theo ngôn ngữ."
             ),
@@ -131,10 +155,10 @@ def _options(
     context.obj = Settings(db, year)
 
 
-JsonOption = Annotated[bool, typer.Option("--json", help=_("In JSON cho máy đọc."))]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("In JSON cho máy đọc."))]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help=_("Xem số liệu đến ngày này (YYYY-MM-DD hoặc dd/mm/yyyy).")),
+    typer.Option("--as-of", help=N_("Xem số liệu đến ngày này (YYYY-MM-DD hoặc dd/mm/yyyy).")),
 ]
 
 
@@ -158,19 +182,19 @@ def _emit(data: object, as_json: bool) -> None:
 
 QuietOption = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help=_("Không in gì khi thành công (lỗi vẫn in ra stderr).")),
+    typer.Option("--quiet", "-q", help=N_("Không in gì khi thành công (lỗi vẫn in ra stderr).")),
 ]
 KeyOption = Annotated[
     str | None,
     typer.Option(
-        "--key", help=_("Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron).")
+        "--key", help=N_("Khóa duy nhất: gửi lại cùng khóa thì không ghi lần nữa (cho cron).")
     ),
 ]
 
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help=_("table (mặc định), json, csv hoặc markdown (history: cả ndjson).")
+        "--format", "-f", help=N_("table (mặc định), json, csv hoặc markdown (history: cả ndjson).")
     ),
 ]
 READ_FORMATS = ("table", "json", "csv", "markdown")
@@ -238,7 +262,7 @@ def _say(text: str, quiet: bool) -> None:
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Nạp kế hoạch thi đua, hoặc cập nhật kế hoạch đã nạp khi tệp thay đổi.\n\n"
         "Cập nhật không bao giờ xóa số liệu đã báo cáo và từ chối thay đổi làm mất chỗ của "
         "số liệu.\n\n"
@@ -249,12 +273,12 @@ def init(
     context: typer.Context,
     plan: Annotated[
         Path | None,
-        typer.Argument(help=_("Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).")),
+        typer.Argument(help=N_("Tệp kế hoạch TOML (mặc định: kế hoạch có sẵn 2026).")),
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", envvar="THIDUA_USER", help=_("Người nạp (mặc định: tài khoản máy tính).")
+            "--by", envvar="THIDUA_USER", help=N_("Người nạp (mặc định: tài khoản máy tính).")
         ),
     ] = None,
     quiet: QuietOption = False,
@@ -275,7 +299,7 @@ def init(
 @app.command(
     cls=LocalisedCommand,
     context_settings={"ignore_unknown_options": True},
-    help=_(
+    help=N_(
         "Ghi một số liệu báo cáo của một đơn vị cho một chỉ tiêu.\n\n"
         "Với chỉ tiêu cộng dồn, mỗi số là phần phát sinh trong kỳ; --total ghi tổng lũy kế.\n\n"
         'Ví dụ: thidua report "khom 3" "viec lam" 25 --date 2026-03-31 --by "Nguyễn Văn A"'
@@ -284,30 +308,31 @@ def init(
 def report(
     context: typer.Context,
     unit: Annotated[
-        str, typer.Argument(help=_("Đơn vị: mã hoặc tên (có dấu hay không đều được)."))
+        str, typer.Argument(help=N_("Đơn vị: mã hoặc tên (có dấu hay không đều được)."))
     ],
-    indicator: Annotated[str, typer.Argument(help=_("Chỉ tiêu: mã hoặc tên."))],
+    indicator: Annotated[str, typer.Argument(help=N_("Chỉ tiêu: mã hoặc tên."))],
     value: Annotated[
-        str, typer.Argument(help=_("Giá trị: 12,5 hoặc 12.5; tỷ lệ có thể ghi 4850/5000 hoặc 97%."))
+        str,
+        typer.Argument(help=N_("Giá trị: 12,5 hoặc 12.5; tỷ lệ có thể ghi 4850/5000 hoặc 97%.")),
     ],
     on: Annotated[
         str | None,
         typer.Option(
-            "--date", help=_("Ngày số liệu (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
+            "--date", help=N_("Ngày số liệu (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
         ),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", help=_("Ghi chú hoặc nguồn số liệu."))
+        str | None, typer.Option("--note", help=N_("Ghi chú hoặc nguồn số liệu."))
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
+            "--by", envvar="THIDUA_USER", help=N_("Người nhập (mặc định: tài khoản máy tính).")
         ),
     ] = None,
     total: Annotated[
         bool,
-        typer.Option("--total", help=_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
+        typer.Option("--total", help=N_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
     ] = False,
     key: KeyOption = None,
     quiet: QuietOption = False,
@@ -344,7 +369,7 @@ PeriodOption = Annotated[
     str | None,
     typer.Option(
         "--period",
-        help=_("Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm)."),
+        help=N_("Kỳ xét: 2026-03 (tháng), 2026-Q2 (quý), 2026-H1 (6 tháng), 2026 (cả năm)."),
     ),
 ]
 
@@ -353,7 +378,7 @@ PlanAsOfOption = Annotated[
     str | None,
     typer.Option(
         "--plan-as-of",
-        help=_(
+        help=N_(
             "Xét theo phiên bản kế hoạch đang có hiệu lực ngày này (mặc định: kế hoạch mới "
             "nhất); xem thidua history --plan."
         ),
@@ -414,7 +439,7 @@ def _review_command(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Tiến độ các chỉ tiêu của phường: chỉ tiêu, thực hiện, tỷ lệ, tình trạng.\n\n"
         "Chỉ tiêu cộng dồn được so với kế hoạch đến ngày xét (cuối kỳ khi dùng --period).\n\n"
         "Ví dụ: thidua status --period 2026-H1"
@@ -446,7 +471,7 @@ def status(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Xếp hạng các đơn vị trong từng khối thi đua, so với kỳ trước.\n\n"
         "Điểm là bình quân gia quyền tỷ lệ hoàn thành (có trần) các chỉ tiêu của giao ước, "
         "cộng điểm "
@@ -457,14 +482,14 @@ def status(
 def rank(
     context: typer.Context,
     block: Annotated[
-        str | None, typer.Option("--block", help=_("Chỉ xếp hạng một khối (mã hoặc tên)."))
+        str | None, typer.Option("--block", help=N_("Chỉ xếp hạng một khối (mã hoặc tên)."))
     ] = None,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     plan_as_of: PlanAsOfOption = None,
     shortlist: Annotated[
         bool,
-        typer.Option("--shortlist", help=_("Danh sách đơn vị đủ điều kiện đề nghị khen thưởng.")),
+        typer.Option("--shortlist", help=N_("Danh sách đơn vị đủ điều kiện đề nghị khen thưởng.")),
     ] = False,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
@@ -501,14 +526,14 @@ def rank(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Bảng điểm của một đơn vị: từng chỉ tiêu, cách tính điểm, còn thiếu gì để lên loại.\n\n"
         'Ví dụ: thidua show "khom 3" --period 2026-H1'
     ),
 )
 def show(
     context: typer.Context,
-    unit: Annotated[str, typer.Argument(help=_("Đơn vị: mã hoặc tên."))],
+    unit: Annotated[str, typer.Argument(help=N_("Đơn vị: mã hoặc tên."))],
     as_of: AsOfOption = None,
     period: PeriodOption = None,
     plan_as_of: PlanAsOfOption = None,
@@ -533,7 +558,7 @@ def show(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_("Các chỉ tiêu của kế hoạch.\n\nVí dụ: thidua indicators --json"),
+    help=N_("Các chỉ tiêu của kế hoạch.\n\nVí dụ: thidua indicators --json"),
 )
 def indicators(
     context: typer.Context, fmt: FormatOption = "table", as_json: JsonOption = False
@@ -553,7 +578,7 @@ def indicators(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Các đơn vị ký giao ước, khối thi đua và chỉ tiêu của từng đơn vị.\n\nVí dụ: thidua units"
     ),
 )
@@ -573,7 +598,7 @@ def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOpti
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Kiểm tra cho cron: thoát với mã 3 khi tìm thấy vấn đề, 0 khi không có.\n\n"
         "Ví dụ: thidua check --behind --overdue 35 --below 50 --format markdown"
     ),
@@ -581,7 +606,7 @@ def units(context: typer.Context, fmt: FormatOption = "table", as_json: JsonOpti
 def check(
     context: typer.Context,
     behind: Annotated[
-        bool, typer.Option("--behind", help=_("Chỉ tiêu của phường chậm so với dự kiến."))
+        bool, typer.Option("--behind", help=N_("Chỉ tiêu của phường chậm so với dự kiến."))
     ] = False,
     overdue: Annotated[
         int | None,
@@ -589,16 +614,16 @@ def check(
             "--overdue",
             min=0,
             metavar="DAYS",
-            help=_("Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua."),
+            help=N_("Đơn vị có chỉ tiêu không báo cáo trong DAYS ngày qua."),
         ),
     ] = None,
     below: Annotated[
         float | None,
-        typer.Option("--below", metavar="SCORE", help=_("Đơn vị có điểm dưới SCORE.")),
+        typer.Option("--below", metavar="SCORE", help=N_("Đơn vị có điểm dưới SCORE.")),
     ] = None,
     missing: Annotated[
         bool,
-        typer.Option("--missing", help=_("Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn.")),
+        typer.Option("--missing", help=N_("Đơn vị chưa có số liệu của kỳ báo cáo vừa quá hạn.")),
     ] = False,
     as_of: AsOfOption = None,
     period: PeriodOption = None,
@@ -633,7 +658,7 @@ def check(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Tình hình báo cáo từng đơn vị: phải nộp, đã nộp, đúng hạn, lần báo cáo gần nhất.\n\n"
         "Ví dụ: thidua overdue --format csv"
     ),
@@ -663,12 +688,12 @@ def overdue(
 
 
 ReasonOption = Annotated[
-    str, typer.Option("--reason", help=_("Lý do (bắt buộc, được lưu trong lịch sử)."))
+    str, typer.Option("--reason", help=N_("Lý do (bắt buộc, được lưu trong lịch sử)."))
 ]
 ByOption = Annotated[
     str | None,
     typer.Option(
-        "--by", envvar="THIDUA_USER", help=_("Người nhập (mặc định: tài khoản máy tính).")
+        "--by", envvar="THIDUA_USER", help=N_("Người nhập (mặc định: tài khoản máy tính).")
     ),
 ]
 
@@ -677,7 +702,7 @@ ByOption = Annotated[
 @app.command(
     cls=LocalisedCommand,
     context_settings={"ignore_unknown_options": True},
-    help=_(
+    help=N_(
         "Sửa một số liệu: ghi số liệu mới thay thế, số liệu cũ vẫn còn trong lịch sử.\n\n"
         'Ví dụ: thidua correct 12 30 --reason "nhầm số tháng 3"'
     ),
@@ -685,9 +710,9 @@ ByOption = Annotated[
 def correct(
     context: typer.Context,
     figure_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần sửa."))
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=N_("Mã số của số liệu cần sửa."))
     ],
-    value: Annotated[str, typer.Argument(help=_("Giá trị đúng (như khi báo cáo)."))],
+    value: Annotated[str, typer.Argument(help=N_("Giá trị đúng (như khi báo cáo)."))],
     reason: ReasonOption,
     by: ByOption = None,
     quiet: QuietOption = False,
@@ -716,7 +741,7 @@ def correct(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.\n\n"
         'Ví dụ: thidua retract 12 --reason "báo cáo trùng"'
     ),
@@ -724,7 +749,7 @@ def correct(
 def retract(
     context: typer.Context,
     figure_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=_("Mã số của số liệu cần rút."))
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=N_("Mã số của số liệu cần rút."))
     ],
     reason: ReasonOption,
     by: ByOption = None,
@@ -743,26 +768,26 @@ def retract(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Lịch sử số liệu, mới nhất trước: ai ghi, lúc nào, từ đâu, còn tính hay đã sửa/rút.\n\n"
         "Ví dụ: thidua history K03 VIEC_LAM --since 2026-06-01"
     ),
 )
 def history(
     context: typer.Context,
-    unit: Annotated[str | None, typer.Argument(help=_("Đơn vị (mã hoặc tên)."))] = None,
-    indicator: Annotated[str | None, typer.Argument(help=_("Chỉ tiêu (mã hoặc tên)."))] = None,
+    unit: Annotated[str | None, typer.Argument(help=N_("Đơn vị (mã hoặc tên)."))] = None,
+    indicator: Annotated[str | None, typer.Argument(help=N_("Chỉ tiêu (mã hoặc tên)."))] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help=_("Chỉ số liệu ghi từ ngày này."))
+        str | None, typer.Option("--since", help=N_("Chỉ số liệu ghi từ ngày này."))
     ] = None,
     targets: Annotated[
-        bool, typer.Option("--targets", help=_("Các lần đổi chỉ tiêu khi cập nhật kế hoạch."))
+        bool, typer.Option("--targets", help=N_("Các lần đổi chỉ tiêu khi cập nhật kế hoạch."))
     ] = False,
     plan_changes: Annotated[
         bool,
         typer.Option(
             "--plan",
-            help=_("Mọi thay đổi của kế hoạch: ai nạp, lúc nào, mục nào, trước và sau."),
+            help=N_("Mọi thay đổi của kế hoạch: ai nạp, lúc nào, mục nào, trước và sau."),
         ),
     ] = False,
     fmt: FormatOption = "table",
@@ -810,7 +835,7 @@ def history(
 @app.command(
     cls=LocalisedCommand,
     name="import",
-    help=_(
+    help=N_(
         "Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.\n\n"
         "Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, "
         "value, "
@@ -822,10 +847,10 @@ def import_(
     context: typer.Context,
     file: Annotated[
         str,
-        typer.Argument(metavar="FILE", help=_("Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")),
+        typer.Argument(metavar="FILE", help=N_("Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Chỉ kiểm tra, không ghi gì."))
+        bool, typer.Option("--dry-run", help=N_("Chỉ kiểm tra, không ghi gì."))
     ] = False,
     by: ByOption = None,
     quiet: QuietOption = False,
@@ -860,7 +885,7 @@ def import_(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Xuất các số liệu đang tính, cùng các cột như khi nhập, để nhập lại nơi khác.\n\n"
         "Ví dụ: thidua export --format xlsx -o so-lieu-2026.xlsx"
     ),
@@ -871,11 +896,13 @@ def export(
         str | None,
         typer.Option(
             "--format",
-            help=_("csv, xlsx hoặc json (mặc định: theo đuôi tệp của --output, không có thì csv)."),
+            help=N_(
+                "csv, xlsx hoặc json (mặc định: theo đuôi tệp của --output, không có thì csv)."
+            ),
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help=_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
+        Path | None, typer.Option("--output", "-o", help=N_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
     ] = None,
 ) -> None:
     """Export the counted figures with the import columns."""
@@ -955,14 +982,14 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
         "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3"
     ),
 )
 def backup(
     context: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="PATH", help=_("Tệp sao lưu (chưa có)."))],
+    target: Annotated[Path, typer.Argument(metavar="PATH", help=N_("Tệp sao lưu (chưa có)."))],
     quiet: QuietOption = False,
 ) -> None:
     """Make a consistent backup of the database."""
@@ -975,7 +1002,7 @@ def backup(
 
 @app.command(
     cls=LocalisedCommand,
-    help=_(
+    help=N_(
         "Kiểm tra cơ sở dữ liệu còn nguyên như thidua đã ghi: kiểm tra toàn vẹn của SQLite, "
         "chuỗi kiểm chứng của các số liệu, lần rút và phiên bản kế hoạch, và số liệu theo "
         "tháng tính lại từ các số liệu. Thoát 0 khi tất cả khớp, 1 khi có gì bị sửa ngoài "
@@ -1012,7 +1039,7 @@ def verify(context: typer.Context, quiet: QuietOption = False, as_json: JsonOpti
 
 db_app = typer.Typer(
     cls=LocalisedGroup,
-    help=_("Về tệp cơ sở dữ liệu.\n\nVí dụ: thidua db path"),
+    help=N_("Về tệp cơ sở dữ liệu.\n\nVí dụ: thidua db path"),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -1022,7 +1049,7 @@ app.add_typer(db_app, name="db")
 @db_app.command(
     "path",
     cls=LocalisedCommand,
-    help=_("In đường dẫn tệp cơ sở dữ liệu đang dùng.\n\nVí dụ: thidua db path"),
+    help=N_("In đường dẫn tệp cơ sở dữ liệu đang dùng.\n\nVí dụ: thidua db path"),
 )
 def db_path(context: typer.Context) -> None:
     """Print the path of the database file in use."""
@@ -1030,13 +1057,34 @@ def db_path(context: typer.Context) -> None:
     typer.echo(str(settings.db_location))
 
 
-def main() -> None:
-    """Entry point: every failure ends as one line on stderr and a meaningful exit code.
+def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> None:
+    """Run ``thidua`` with ``args`` (default: this process's arguments); every failure ends as
+    one line on stderr and a meaningful exit code, through :class:`SystemExit`.
 
     0 success, 1 an error in the input or the data, 2 a command-line usage error.
+
+    Each call settles its own language and number convention (``--lang`` anywhere on the line,
+    else ``THIDUA_LANG``) and holds them while the command runs and its help is drawn, so two
+    calls in one process may speak two languages. What was typed, and the ``THIDUA_``
+    variables, reach the commands in Unicode NFC, the one form thidua stores.
     """
+    typed = sys.argv[1:] if args is None else list(args)
     try:
-        code = app(standalone_mode=False)
+        chosen, rest = settle([nfc(arg) for arg in typed], os.environ)
+    except UsageProblem as error:
+        _fail(str(error))
+        sys.exit(2)
+    for name, value in [(n, v) for n, v in os.environ.items() if n.startswith("THIDUA_")]:
+        if nfc(value) != value:
+            os.environ[name] = nfc(value)
+    with adopted(chosen):
+        _run(rest, prog_name)
+
+
+def _run(args: list[str], prog_name: str | None) -> NoReturn:
+    """:func:`main` once the conventions are settled."""
+    try:
+        code = app(args, prog_name=prog_name, standalone_mode=False)
     except UsageProblem as error:
         _fail(str(error))
         sys.exit(2)
@@ -1073,7 +1121,7 @@ def _fail(message: str) -> None:
     typer.echo(visible(_("Lỗi: {message}").format(message=message)), err=True)
 
 
-def _stdout_failed(error: OSError) -> None:
+def _stdout_failed(error: OSError) -> NoReturn:
     """One line when the output cannot be written (a closed pipe, a full disk)."""
     with contextlib.suppress(OSError):
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the old one

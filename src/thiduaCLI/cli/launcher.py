@@ -1,9 +1,7 @@
-"""The ``thidua`` command's entry point: settle the language, then run the command line.
+"""The ``thidua`` command's entry point: :func:`thiduaCLI.cli.app.main`, then out.
 
-Whatever was typed reaches the commands in Unicode NFC, the one form thidua stores.
-
-The language has to be known before :mod:`thiduaCLI.cli.app` is imported, because Typer reads
-every help text when the commands are declared.
+The language, the number convention and the NFC form of what was typed are settled by
+:func:`~thiduaCLI.cli.app.main` for each invocation; this module only ends the process.
 """
 
 from __future__ import annotations
@@ -13,25 +11,9 @@ import os
 import sys
 from typing import NoReturn
 
-from thiduaCLI.errors import UsageProblem
-from thiduaCLI.text import conventions, i18n
-from thiduaCLI.text.i18n import _
-from thiduaCLI.text.lookup import nfc
-
 
 def main() -> None:
     """Run ``thidua`` with the arguments and environment of this process."""
-    try:
-        chosen, rest = conventions.settle(sys.argv[1:], os.environ)
-    except UsageProblem as error:
-        sys.stderr.write(_("Lỗi: {message}").format(message=error) + "\n")
-        sys.exit(2)
-    i18n.use(chosen.language)
-    conventions.adopt(chosen)
-    sys.argv[1:] = [nfc(arg) for arg in rest]
-    for name, value in os.environ.items():
-        if name.startswith("THIDUA_"):
-            os.environ[name] = nfc(value)
     from thiduaCLI.cli.app import main as run
 
     run()

@@ -1,17 +1,19 @@
 """How the person at the keyboard writes and reads: the language and the number convention.
 
-Both are settled before the command line is parsed, so that help texts are already in the
-chosen language: ``--lang`` and ``--number-format`` are taken out of the arguments wherever
-they stand (before a ``--``), else read from ``THIDUA_LANG`` and ``THIDUA_NUMBER_FORMAT``.
+Both are settled for each invocation, before the command line is parsed: ``--lang`` and
+``--number-format`` are taken out of the arguments wherever they stand (before a ``--``), else
+read from ``THIDUA_LANG`` and ``THIDUA_NUMBER_FORMAT``; :func:`adopted` holds them while the
+command runs and its help is drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from thiduaCLI.errors import UsageProblem
-from thiduaCLI.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
+from thiduaCLI.text.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, speaking
 
 NUMBER_FORMATS = ("vi", "en")
 OPTIONS = {"--lang": "THIDUA_LANG", "--number-format": "THIDUA_NUMBER_FORMAT"}
@@ -38,13 +40,25 @@ _current = [Conventions()]
 
 
 def current() -> Conventions:
-    """The conventions of this process."""
+    """The conventions of the invocation running now."""
     return _current[0]
 
 
 def adopt(conventions: Conventions) -> None:
     """Make ``conventions`` the ones this process uses."""
     _current[0] = conventions
+
+
+@contextmanager
+def adopted(conventions: Conventions) -> Iterator[None]:
+    """``conventions`` (and their language) inside the ``with`` block, then the ones before."""
+    before = current()
+    adopt(conventions)
+    try:
+        with speaking(conventions.language):
+            yield
+    finally:
+        adopt(before)
 
 
 def settle(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[Conventions, list[str]]:

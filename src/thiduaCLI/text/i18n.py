@@ -14,6 +14,8 @@ use), with named ``{placeholders}`` filled in after translation::
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LANGUAGES = ("vi", "en")
@@ -33,6 +35,21 @@ def use(language: str) -> None:
         raise ValueError(f"unknown language {language!r}")
     _state["translation"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
     _state["language"] = language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Read messages in ``language`` inside the ``with`` block, then in the one before.
+
+    One invocation of the command line speaks one language; the next one in the same process
+    (a test, a script calling :func:`thiduaCLI.cli.app.main` twice) chooses again.
+    """
+    before = dict(_state)
+    use(language)
+    try:
+        yield
+    finally:
+        _state.update(before)
 
 
 def language() -> str:
