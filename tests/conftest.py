@@ -1,17 +1,21 @@
-"""Shared fixtures: a small hand-made plan, and the real CLI run on a temporary database."""
+"""Shared fixtures: a small hand-made plan, and the CLI run on a temporary database (in this
+process through Typer's ``CliRunner``; in a child process where a process is the point)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from helpers import SMALL_PLAN
 from thiduaCLI.domain.plan import Plan
@@ -45,17 +49,52 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "thidua.sqlite3"
 
 
+# The environment every run starts from: no THIDUA_ variable or colour switch of the person
+# running the tests, a wide terminal, a known user.
+_CLEARED = ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def _environment(db: Path, env: dict[str, str] | None) -> dict[str, str | None]:
+    """The variables a run sees that differ from this process's: ``None`` removes one."""
+    changes: dict[str, str | None] = {
+        key: None for key in os.environ if key.startswith("THIDUA_") or key in _CLEARED
+    }
+    changes.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
+    changes.update(env or {})
+    return changes
+
+
 def run_thidua(
     db: Path, cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> Run:
-    """Run the installed ``thidua`` command as a user would, on the given database."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("THIDUA_") and key not in ("NO_COLOR", "FORCE_COLOR")
-    }
-    environment.update({"THIDUA_DB": str(db), "COLUMNS": "200", "THIDUA_USER": "tester"})
-    environment.update(env or {})
+    """Run ``thidua`` in this process, as a user would run the command, on the given database.
+
+    Typer's ``CliRunner`` gives the program its own stdin, stdout and stderr and the
+    environment asked for, and restores this process's afterwards; the working directory is
+    ``cwd`` for the run. The app's group is :func:`thiduaCLI.cli.app.main` when run this way:
+    language settled from the arguments, errors as one line and an exit code. A crash (an
+    exception that is not an exit) fails the test with its traceback.
+    """
+    from thiduaCLI.cli.app import app
+
+    with contextlib.chdir(cwd):
+        done = CliRunner().invoke(app, list(args), env=_environment(db, env), input=stdin)
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        raise done.exception
+    return Run(done.exit_code, done.stdout, done.stderr)
+
+
+def run_process(
+    db: Path, cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Run:
+    """Run the installed ``thidua`` command in a child process, on the given database: for
+    what only a process shows (its exit status, signals, several writers at once)."""
+    environment = dict(os.environ)
+    for key, value in _environment(db, env).items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     done = subprocess.run(
         [*thidua_command(), *args],
         capture_output=True,
@@ -70,13 +109,28 @@ def run_thidua(
 
 @pytest.fixture
 def thidua(db: Path, tmp_path: Path) -> Callable[..., Run]:
-    """``thidua(*args)`` runs the real command on the test's database."""
+    """``thidua(*args)`` runs the command, in this process, on the test's database."""
     return functools.partial(run_thidua, db, tmp_path)
+
+
+@pytest.fixture
+def process(db: Path, tmp_path: Path) -> Callable[..., Run]:
+    """``process(*args)`` runs the installed command in a child process on the test's
+    database (tests that use it are marked ``process``)."""
+    return functools.partial(run_process, db, tmp_path)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts the real program is marked ``process``: ``-m "not process"`` runs
+    the rest in a few seconds."""
+    for item in items:
+        if "process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.process)
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database made once by the real command's first run: the shipped plan, no figures."""
+    """A database made once by the command's first run: the shipped plan, no figures."""
     folder = tmp_path_factory.mktemp("template")
     path = folder / "thidua.sqlite3"
     assert run_thidua(path, folder, "indicators").code == 0
@@ -88,3 +142,15 @@ def ready(thidua: Callable[..., Run], db: Path, template_db: Path) -> Callable[.
     """``thidua`` on a database that already holds the shipped plan and no figures."""
     shutil.copy2(template_db, db)
     return thidua
+
+
+@pytest.fixture(autouse=True)
+def _nothing_leaks_between_tests() -> Iterator[None]:
+    """The CLI runs in the tests' own process: after each test the language, the number
+    convention, the working directory and the garbage collector are as they were before."""
+    from thiduaCLI.text import conventions, i18n
+
+    before = (os.getcwd(), gc.isenabled(), i18n.language(), conventions.current())
+    yield
+    after = (os.getcwd(), gc.isenabled(), i18n.language(), conventions.current())
+    assert after == before, "a test or the command it ran left the process changed"

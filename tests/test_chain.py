@@ -1,9 +1,10 @@
 """An audit trail that sees every change (issue 14, item 4 and F11): plan versions,
-``history --plan``, ``--plan-as-of``, the hash chain and ``thidua verify``. Real processes;
-the database edited behind thidua's back with the ``sqlite3`` program."""
+``history --plan``, ``--plan-as-of``, the hash chain and ``thidua verify``; the database
+edited behind thidua's back with the ``sqlite3`` program."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_thidua
 from helpers import plan_copy
 from thiduaCLI.domain import audit
 
@@ -30,24 +32,36 @@ def _sqlite3(db: Path, sql: str) -> None:
 VIEC_LAM_COMPARATOR = ('target = 1400\ncomparator = "~"', 'target = 1400\ncomparator = ">="')
 
 
-@pytest.fixture
-def recorded(ready, db: Path, tmp_path: Path):
-    """Figures of every kind: reported, corrected, retracted, imported."""
+@pytest.fixture(scope="session")
+def recorded_template(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Figures of every kind: reported, corrected, retracted, imported (made once)."""
+    folder = tmp_path_factory.mktemp("recorded")
+    db = folder / "thidua.sqlite3"
+    shutil.copy2(template_db, db)
+    run = functools.partial(run_thidua, db, folder)
     for args in (
         ("K01", "VIEC_LAM", "3", "--date", "2026-01-31"),
         ("K02", "VIEC_LAM", "4", "--date", "2026-02-28", "--note", "tháng 2"),
         ("K03", "BHYT", "3000/3200", "--date", "2026-03-31"),
     ):
-        assert ready("report", *args).code == 0
-    assert ready("correct", "1", "5", "--reason", "nhầm").code == 0
-    assert ready("retract", "3", "--reason", "trùng").code == 0
-    source = tmp_path / "a.csv"
+        assert run("report", *args).code == 0
+    assert run("correct", "1", "5", "--reason", "nhầm").code == 0
+    assert run("retract", "3", "--reason", "trùng").code == 0
+    source = folder / "a.csv"
     source.write_text(
         "unit,indicator,value,date\nK04,VIEC_LAM,1,2026-04-30\nK05,VIEC_LAM,2,2026-04-30\n",
         encoding="utf-8",
     )
-    assert ready("import", str(source)).code == 0
-    return ready
+    assert run("import", str(source)).code == 0
+    assert [path.name for path in folder.glob("thidua.sqlite3*")] == ["thidua.sqlite3"]
+    return db
+
+
+@pytest.fixture
+def recorded(thidua, db: Path, recorded_template: Path):
+    """``thidua`` on a copy of :func:`recorded_template`."""
+    shutil.copy2(recorded_template, db)
+    return thidua
 
 
 def test_verify_holds_on_what_thidua_wrote(recorded, db: Path) -> None:

@@ -57,6 +57,7 @@ def test_every_command_explains_itself_with_an_example(thidua, command: str) -> 
     assert "Ví dụ: thidua " + command in " ".join(result.out.split())
 
 
+@pytest.mark.process
 def test_python_dash_m_runs_the_same_program(thidua) -> None:
     import subprocess
     import sys
@@ -518,6 +519,7 @@ def test_init_replaces_a_stored_plan_this_version_cannot_read(
     assert ready("rank").code == 0 and figure_count(db) == 2
 
 
+@pytest.mark.process
 def test_report_loads_neither_rich_tables_nor_the_plan_file_reader(ready, db: Path) -> None:
     """What keeps ``thidua report`` quick to start (bench/run.py measures how quick)."""
     probe = (
@@ -917,6 +919,7 @@ def test_movement_reaches_back_into_last_years_plan(ready, tmp_path: Path) -> No
     assert rows["K02"]["previous_rank"] == 1
 
 
+@pytest.mark.process
 def test_the_program_leaves_with_the_exit_code_and_all_its_output(ready, db: Path) -> None:
     """``python -m thiduaCLI`` runs launcher.entry, which flushes and leaves without the
     interpreter's teardown: every line of a long answer arrives, and the code is kept."""

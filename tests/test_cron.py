@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from helpers import figure_count
 
 CRON_PAGE = Path(__file__).resolve().parents[1] / "docs" / "cron.md"
@@ -31,6 +33,7 @@ def _crontab() -> tuple[dict[str, str], list[str]]:
     return environment, commands
 
 
+@pytest.mark.process
 def test_the_readme_crontab_runs_as_written(ready, db: Path, tmp_path: Path) -> None:
     environment, commands = _crontab()
     assert set(environment) == {"THIDUA_DB", "PATH"}

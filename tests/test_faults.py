@@ -72,6 +72,7 @@ def _big(ready, db: Path) -> None:
         connection.executemany(f"INSERT INTO figure VALUES ({marks})", rows)
 
 
+@pytest.mark.process
 def test_a_backup_killed_half_way_leaves_no_target(ready, db: Path, tmp_path: Path) -> None:
     """F4: a zero-headed target was left behind, refused by the next backup and opened later
     as a new empty database."""
@@ -204,6 +205,7 @@ def _closed_dump(db: Path) -> list[str]:
         connection.close()
 
 
+@pytest.mark.process
 def test_a_read_only_home_names_the_real_cause(tmp_path: Path, immutable) -> None:
     """C4: with HOME read-only, ``db path`` said "không ghi được đầu ra"."""
     home = tmp_path / "home"
@@ -224,6 +226,7 @@ def test_a_read_only_home_names_the_real_cause(tmp_path: Path, immutable) -> Non
     assert list(home.iterdir()) == []
 
 
+@pytest.mark.process
 def test_the_data_folders_are_made_owner_only_whatever_the_umask(tmp_path: Path) -> None:
     """F10: under umask 000 the data folder was 0777."""
     home = tmp_path / "home"
@@ -246,6 +249,7 @@ def test_the_data_folders_are_made_owner_only_whatever_the_umask(tmp_path: Path)
 # ---------------------------------------------------------------------- symbolic links
 
 
+@pytest.mark.process
 def test_a_dangling_symlink_is_followed_and_the_file_made_owner_only(tmp_path: Path) -> None:
     """F10: a dangling symlink as the database path made the database at its target with
     mode 0644 (and 0666 under umask 000)."""

@@ -1,5 +1,6 @@
 """Figures survive whatever happens: many writers, a killed import, a full disk, a read-only
-file, an old schema, a backup taken while others write. Real processes, real files."""
+file, an old schema, a backup taken while others write. Real files; real processes where
+several run at once, one is killed or its output is closed (marked ``process``)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ def _report_together(db: Path, count: int) -> list[tuple[int, str]]:
     return [(p.wait(timeout=120), p.stderr.read()) for p in processes]
 
 
+@pytest.mark.process
 def test_thirty_writers_at_once_all_land(ready, db: Path, tmp_path: Path) -> None:
     results = _report_together(db, 30)
     assert [code for code, _ in results] == [0] * 30, [err for _, err in results if err]
@@ -94,6 +96,7 @@ def _holds_write_lock(db: Path) -> bool:
         connection.close()
 
 
+@pytest.mark.process
 def test_an_import_killed_while_writing_leaves_the_database_as_it_was(ready, db, tmp_path):
     ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
     before = dump(db)
@@ -119,6 +122,7 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(ready, db,
     assert run_thidua(db, tmp_path, "status", "--json").code == 0
 
 
+@pytest.mark.process
 def test_a_full_disk_is_one_clear_line_and_nothing_half_written(ready, db, tmp_path):
     ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
     before = dump(db)
@@ -435,6 +439,7 @@ def test_the_fourth_schema_upgrade_takes_unusual_plan_documents_in_its_stride(
     assert name == "Khóm ?"  # the lookup column; the unit's own JSON keeps the escape
 
 
+@pytest.mark.process
 def test_a_backup_taken_while_others_write_is_consistent(ready, db: Path, tmp_path: Path) -> None:
     env = _environment(db)
     writers = [
@@ -470,6 +475,7 @@ def test_db_path_says_where_the_database_is(thidua, db: Path, tmp_path: Path) ->
     assert thidua("--db", str(other), "db", "path").out == f"{other}\n"
 
 
+@pytest.mark.process
 def test_many_first_commands_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "moi.sqlite3"
     results = _report_together(db, 12)
@@ -480,6 +486,7 @@ def test_many_first_commands_at_once_lose_nothing(tmp_path: Path) -> None:
     assert _integrity(db) == "ok"
 
 
+@pytest.mark.process
 def test_many_commands_opening_an_old_database_upgrade_it_once(tmp_path: Path) -> None:
     db = tmp_path / "cu.sqlite3"
     shutil.copy(FIXTURE_V1, db)
@@ -502,6 +509,7 @@ def test_many_commands_opening_an_old_database_upgrade_it_once(tmp_path: Path) -
     assert figure_count(db) == 5
 
 
+@pytest.mark.process
 def test_a_full_output_is_one_line_and_the_figure_stays(ready, db: Path) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run(
@@ -517,6 +525,7 @@ def test_a_full_output_is_one_line_and_the_figure_stays(ready, db: Path) -> None
     assert figure_count(db) == 1  # recorded before the confirmation could not be printed
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "command", [["units", "--json"], ["units"], ["report", "K01", "VIEC_LAM", "2"]]
 )

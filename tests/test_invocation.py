@@ -1,0 +1,66 @@
+"""One process, many invocations: the language is chosen when text is shown, per call; and
+what only the real program shows (its start-up), in a child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from thiduaCLI.text import conventions, i18n
+
+
+def test_two_invocations_in_one_process_speak_two_languages(thidua: Callable[..., Run]) -> None:
+    english = thidua("--lang", "en", "report", "--help")
+    vietnamese = thidua("report", "--help")
+    assert english.out.startswith("Usage: thidua report [OPTIONS]")
+    assert "[required]" in english.out and "Options:" in english.out
+    assert vietnamese.out.startswith("Cách dùng: thidua report [OPTIONS]")
+    assert "[bắt buộc]" in vietnamese.out and "Tùy chọn:" in vietnamese.out
+    assert thidua("--lang", "en", "report").err == (
+        "Error: missing argument unit (see: thidua report --help)\n"
+    )
+    assert thidua("report").err == "Lỗi: thiếu đối số unit (xem: thidua report --help)\n"
+
+
+def test_the_conventions_hold_for_the_call_and_are_given_back(
+    thidua: Callable[..., Run],
+) -> None:
+    done = thidua("--lang", "en", "--number-format", "vi", "--version")
+    assert done.code == 0
+    assert (i18n.language(), conventions.current()) == ("vi", conventions.Conventions())
+
+
+def test_a_thidua_variable_typed_in_nfd_reaches_the_command_in_nfc(
+    thidua: Callable[..., Run], tmp_path: Path
+) -> None:
+    decomposed = tmp_path / "cơ sở.sqlite3"
+    done = thidua("db", "path", env={"THIDUA_DB": unicodedata.normalize("NFD", str(decomposed))})
+    assert done.out == f"{decomposed}\n"
+    assert unicodedata.is_normalized("NFC", done.out)
+
+
+@pytest.mark.process
+def test_help_starts_without_the_database_layer_or_rich(tmp_path: Path) -> None:
+    """What keeps ``thidua --help`` quick to start: no SQLAlchemy, SQLModel or Rich
+    (bench/run.py measures how quick)."""
+    probe = (
+        "import sys\n"
+        "from thiduaCLI.cli.launcher import main\n"
+        "sys.argv = ['thidua', '--lang', 'en', 'report', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'rich', 'thiduaCLI.actions')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("THIDUA_")}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert ran.stdout.startswith("Usage: thidua report"), ran.stderr
+    assert ran.stdout.splitlines()[-1] == "[]", ran.stderr
