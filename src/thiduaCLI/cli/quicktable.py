@@ -8,15 +8,22 @@ Rich render the title, the header and the caption, and lays out the body rows wi
 own wrapping rules (:func:`rich._wrap.divide_line`, :func:`rich.cells.set_cell_size`).
 Anything else goes through Rich unchanged. ``tests/test_quicktable.py`` checks that both
 ways print the same.
+
+Three names here are Rich's private ones: the ``Table._calculate_column_widths`` and
+``Table._render`` this class overrides (and calls), and ``rich._wrap.divide_line``. Rich is
+pinned below its next major version in ``pyproject.toml``, and ``tests/test_contracts.py``
+fails, naming the one that changed, if any of them goes or takes other arguments. Everything
+else is Rich's public API (``Column.cells``, ``Column.copy``, ``Table.add_row``,
+:func:`rich.cells.get_character_cell_size`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from copy import copy
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from rich.box import Box
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
@@ -39,20 +46,23 @@ except ImportError:  # pragma: no cover - depends on the installed Rich
 _NOT_PLAIN = re.compile(r"[\[:\x00-\x1f\x7f\x85\u2028\u2029]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
-# Characters Rich measures as one cell each: its own quick set, which leaves out Vietnamese
-# letters such as "ệ" (U+1EC7), plus those, the arrows and dashes a ranking prints, measured
-# by Rich once here. A text made of them only is as wide as it is long.
-try:  # a private set; without it every text is measured character by character, as Rich does
-    from rich.cells import _SINGLE_CELLS
-except ImportError:  # pragma: no cover - depends on the installed Rich
-    _SINGLE_CELLS = frozenset()
-_ONE_CELL = _SINGLE_CELLS | {
+# Characters one cell wide, each measured once by Rich (:func:`rich.cells.get_character_cell_size`):
+# Latin with the Vietnamese letters such as "ệ" (U+1EC7), Greek and Cyrillic, and the dashes,
+# arrows and box lines a ranking prints. A text made of them only is as wide as it is long.
+_ONE_CELL = frozenset(
     character
-    for character in map(
-        chr, [*range(0x1E00, 0x1F00), *range(0x2010, 0x2027), *range(0x2190, 0x2200)]
+    for first, last in (
+        (0x20, 0x7E),
+        (0xA0, 0x2FF),
+        (0x370, 0x482),
+        (0x1E00, 0x1EFF),
+        (0x2010, 0x2026),
+        (0x2190, 0x21FF),
+        (0x2500, 0x25FC),
     )
+    for character in map(chr, range(first, last + 1))
     if get_character_cell_size(character) == 1
-}
+)
 _all_one_cell = _ONE_CELL.issuperset
 
 
@@ -155,7 +165,7 @@ class QuickTable(Table):
         for column in narrow.columns:
             if type(column.header) is not str:
                 return None
-            widest = column._cells[0] if column._cells else None
+            widest = next(iter(column.cells), None)
             columns.append(
                 (
                     column.header,
@@ -272,29 +282,31 @@ class QuickTable(Table):
             and column.justify in ("left", "right")
             and column.overflow in ("fold", "crop", "ellipsis")
             and not column.highlight
-            and all(type(cell) is str and not _NOT_PLAIN.search(cell) for cell in column._cells)
+            and all(type(cell) is str and not _NOT_PLAIN.search(cell) for cell in column.cells)
             for column in self.columns
         )
 
     def _widest_cells(self) -> Table:
-        """A copy of the table whose columns hold only their widest cell."""
-        narrow = copy(self)
-        narrow.columns = [
-            _with_cells(column, [max(column._cells, key=_cell_len)] if column._cells else [])  # type: ignore[arg-type]
-            for column in self.columns
-        ]
+        """A copy of the table with one row: each column's widest cell (plain text)."""
+        narrow = self._without_rows()
+        if self.rows:
+            widest = [
+                max(cast("Iterable[str]", column.cells), key=_cell_len) for column in self.columns
+            ]
+            Table.add_row(narrow, *widest)
         return narrow
 
     def _without_rows(self) -> Table:
+        """A copy of the table with its columns and no row."""
         heading = copy(self)
-        heading.columns = [_with_cells(column, []) for column in self.columns]
+        heading.columns = [column.copy() for column in self.columns]
         heading.rows = []
         return heading
 
     def _body(self, widths: list[int], box: Box) -> Iterator[Segment]:
         """The body rows as lines of plain text, the last one between the box's foot edges."""
         layout = self._layout(widths)
-        rows = list(zip(*(column._cells for column in self.columns), strict=True))
+        rows = list(zip(*(column.cells for column in self.columns), strict=True))
         new_line = Segment.line()
         for number, cells in enumerate(rows, 1):
             if number < len(rows):
@@ -334,12 +346,6 @@ def _unstyled(style: StyleType | None) -> bool:
         except StyleSyntaxError:  # a theme's name
             return False
     return not style
-
-
-def _with_cells(column: Column, cells: list[object]) -> Column:
-    column = copy(column)
-    column._cells = cells  # type: ignore[assignment]
-    return column
 
 
 def _wrap(text: str, width: int, column: Column) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typer.core import TyperCommand, TyperGroup
 
@@ -136,7 +136,13 @@ def _as_typed(paragraph: str) -> str:
     return f"\b\n{paragraph}" if _EXAMPLE.match(paragraph) else paragraph
 
 
-class _Localised:
+if TYPE_CHECKING:  # the mixin is read as the command it is mixed into
+    _Command = TyperCommand
+else:
+    _Command = object
+
+
+class _Localised(_Command):
     """A command's help, its usage line and its help option, in our language.
 
     The help texts are declared in Vietnamese, marked with ``N_``, and translated here, when
@@ -149,11 +155,8 @@ class _Localised:
     that Typer still writes the notes :func:`parameter_help` reads.
     """
 
-    help: str | None
-    short_help: str | None
-
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Cách dùng: "))
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
@@ -171,7 +174,7 @@ class _Localised:
     def format_options(self, ctx: Any, formatter: Any) -> None:
         """The arguments and the options, each with its help in our language."""
         arguments, options = [], []
-        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+        for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
@@ -190,7 +193,7 @@ class _Localised:
                     formatter.write_dl(lines)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = N_("In hướng dẫn này rồi thoát.")
         return option
