@@ -49,7 +49,7 @@ class _Thidua(LocalisedGroup):
         **extra: Any,
     ) -> Any:
         if standalone_mode:
-            main(args, prog_name)
+            main(args, prog_name, group=self)
         return super().main(
             args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra
         )
@@ -1057,7 +1057,12 @@ def db_path(context: typer.Context) -> None:
     typer.echo(str(settings.db_location))
 
 
-def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> None:
+def main(
+    args: Sequence[str] | None = None,
+    prog_name: str | None = None,
+    *,
+    group: "_Thidua | None" = None,
+) -> None:
     """Run ``thidua`` with ``args`` (default: this process's arguments); every failure ends as
     one line on stderr and a meaningful exit code, through :class:`SystemExit`.
 
@@ -1067,6 +1072,9 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     else ``THIDUA_LANG``) and holds them while the command runs and its help is drawn, so two
     calls in one process may speak two languages. What was typed, and the ``THIDUA_``
     variables, reach the commands in Unicode NFC, the one form thidua stores.
+
+    ``group``: the Click group Typer made of :data:`app`, when the caller has it (a test
+    runner invoking the group); else it is made here.
     """
     typed = sys.argv[1:] if args is None else list(args)
     try:
@@ -1077,14 +1085,15 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     for name, value in [(n, v) for n, v in os.environ.items() if n.startswith("THIDUA_")]:
         if nfc(value) != value:
             os.environ[name] = nfc(value)
+    command = typer.main.get_command(app) if group is None else group
     with adopted(chosen):
-        _run(rest, prog_name)
+        _run(command.main, rest, prog_name)
 
 
-def _run(args: list[str], prog_name: str | None) -> NoReturn:
-    """:func:`main` once the conventions are settled."""
+def _run(run: Callable[..., Any], args: list[str], prog_name: str | None) -> NoReturn:
+    """:func:`main` once the conventions are settled: ``run`` is the group's ``main``."""
     try:
-        code = app(args, prog_name=prog_name, standalone_mode=False)
+        code = run(args, prog_name=prog_name, standalone_mode=False)
     except UsageProblem as error:
         _fail(str(error))
         sys.exit(2)
