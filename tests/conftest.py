@@ -54,7 +54,7 @@ def db(tmp_path: Path) -> Path:
 _CLEARED = ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 
 
-def _environment(db: Path, env: dict[str, str] | None) -> dict[str, str | None]:
+def _environment(db: Path, env: dict[str, str | None] | None) -> dict[str, str | None]:
     """The variables a run sees that differ from this process's: ``None`` removes one."""
     changes: dict[str, str | None] = {
         key: None for key in os.environ if key.startswith("THIDUA_") or key in _CLEARED
@@ -65,15 +65,20 @@ def _environment(db: Path, env: dict[str, str] | None) -> dict[str, str | None]:
 
 
 def run_thidua(
-    db: Path, cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    db: Path,
+    cwd: Path,
+    *args: str,
+    env: dict[str, str | None] | None = None,
+    stdin: str | None = None,
 ) -> Run:
-    """Run ``thidua`` in this process, as a user would run the command, on the given database.
+    """Run ``thidua`` in this process, as a user would run the command, on the given database
+    (``env``: variables to set, or with ``None`` to remove).
 
-    Typer's ``CliRunner`` gives the program its own stdin, stdout and stderr and the
-    environment asked for, and restores this process's afterwards; the working directory is
-    ``cwd`` for the run. The app's group is :func:`thiduaCLI.cli.app.main` when run this way:
-    language settled from the arguments, errors as one line and an exit code. A crash (an
-    exception that is not an exit) fails the test with its traceback.
+        Typer's ``CliRunner`` gives the program its own stdin, stdout and stderr and the
+        environment asked for, and restores this process's afterwards; the working directory is
+        ``cwd`` for the run. The app's group is :func:`thiduaCLI.cli.app.main` when run this way:
+        language settled from the arguments, errors as one line and an exit code. A crash (an
+        exception that is not an exit) fails the test with its traceback.
     """
     from thiduaCLI.cli.app import app
 
@@ -85,7 +90,11 @@ def run_thidua(
 
 
 def run_process(
-    db: Path, cwd: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    db: Path,
+    cwd: Path,
+    *args: str,
+    env: dict[str, str | None] | None = None,
+    stdin: str | None = None,
 ) -> Run:
     """Run the installed ``thidua`` command in a child process, on the given database: for
     what only a process shows (its exit status, signals, several writers at once)."""
@@ -121,11 +130,16 @@ def process(db: Path, tmp_path: Path) -> Callable[..., Run]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that starts the real program is marked ``process``: ``-m "not process"`` runs
-    the rest in a few seconds."""
+    """A test that starts the real program is marked ``process`` (``-m "not process"`` runs
+    the rest in one process). The ``process`` and ``slow`` tests run first: pytest-xdist
+    hands out the first quarter of the tests at once, so the long ones are shared between
+    the workers instead of left to one of them at the end."""
     for item in items:
         if "process" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.process)
+    items.sort(
+        key=lambda item: not (item.get_closest_marker("process") or item.get_closest_marker("slow"))
+    )
 
 
 @pytest.fixture(scope="session")
@@ -147,10 +161,16 @@ def ready(thidua: Callable[..., Run], db: Path, template_db: Path) -> Callable[.
 @pytest.fixture(autouse=True)
 def _nothing_leaks_between_tests() -> Iterator[None]:
     """The CLI runs in the tests' own process: after each test the language, the number
-    convention, the working directory and the garbage collector are as they were before."""
+    convention, the environment, the working directory, the standard streams and the garbage
+    collector are as they were before."""
     from thiduaCLI.text import conventions, i18n
 
-    before = (os.getcwd(), gc.isenabled(), i18n.language(), conventions.current())
+    def state() -> tuple[object, ...]:
+        streams = (sys.stdin, sys.stdout, sys.stderr, sys.excepthook)
+        environment = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+        place = (os.getcwd(), environment, gc.isenabled())
+        return (*place, *streams, i18n.language(), conventions.current())
+
+    before = state()
     yield
-    after = (os.getcwd(), gc.isenabled(), i18n.language(), conventions.current())
-    assert after == before, "a test or the command it ran left the process changed"
+    assert state() == before, "a test or the command it ran left the process changed"

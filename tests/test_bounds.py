@@ -104,6 +104,7 @@ def test_declared_dimensions_are_ignored(ready, db: Path, tmp_path: Path) -> Non
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.slow
 def test_far_away_cells_do_not_make_rows_wide(ready, db: Path, tmp_path: Path) -> None:
     """A cell in column XFD of row 1,048,576 is one cell, not a million padded rows."""
     path = _workbook(tmp_path / "xa.xlsx", GOOD_ROWS)

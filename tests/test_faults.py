@@ -205,24 +205,20 @@ def _closed_dump(db: Path) -> list[str]:
         connection.close()
 
 
-@pytest.mark.process
 def test_a_read_only_home_names_the_real_cause(tmp_path: Path, immutable) -> None:
     """C4: with HOME read-only, ``db path`` said "không ghi được đầu ra"."""
     home = tmp_path / "home"
     home.mkdir()
     immutable(home)
-    env = _environment(HOME=str(home))
+    no_data_home = {name: None for name in os.environ if name.startswith("XDG_")}
+    env = {"HOME": str(home), "THIDUA_DB": None, **no_data_home}
     where = home / ".local" / "share" / "thidua" / "thidua.sqlite3"
-    path = subprocess.run(
-        [*thidua_command(), "db", "path"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert (path.returncode, path.stdout, path.stderr) == (0, f"{where}\n", "")
-    status = subprocess.run(
-        [*thidua_command(), "status"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert status.returncode == 1 and status.stdout == ""
-    assert status.stderr.startswith(f"Lỗi: không tạo được thư mục dữ liệu {home / '.local'} (")
-    assert status.stderr.endswith("); chọn tệp cơ sở dữ liệu khác bằng --db hoặc THIDUA_DB\n")
+    path = run_thidua(tmp_path / "unused", tmp_path, "db", "path", env=env)
+    assert (path.code, path.out, path.err) == (0, f"{where}\n", "")
+    status = run_thidua(tmp_path / "unused", tmp_path, "status", env=env)
+    assert status.code == 1 and status.out == ""
+    assert status.err.startswith(f"Lỗi: không tạo được thư mục dữ liệu {home / '.local'} (")
+    assert status.err.endswith("); chọn tệp cơ sở dữ liệu khác bằng --db hoặc THIDUA_DB\n")
     assert list(home.iterdir()) == []
 
 

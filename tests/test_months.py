@@ -227,6 +227,7 @@ DAYS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("seed", "cycle", "due_days"),
     [(1, "monthly", 10), (2, "quarterly", 15), (3, "monthly", 0), (4, "quarterly", 0)],

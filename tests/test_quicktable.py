@@ -93,6 +93,7 @@ def _console(out: io.StringIO, width: int, color: bool) -> Console:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_plain_tables_print_as_rich_prints_them(seed: int) -> None:
     for quick, rich_table in _tables(seed):

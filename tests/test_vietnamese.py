@@ -206,6 +206,7 @@ def test_number_formatting_examples(value, decimals, vietnamese: str, english: s
         i18n.use("vi")
 
 
+@pytest.mark.slow
 def test_number_formatting_writes_what_babel_writes() -> None:
     """Our formatter takes only the symbols from Babel; the text must be Babel's own."""
     from babel.numbers import format_decimal
