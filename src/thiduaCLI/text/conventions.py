@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from thiduaCLI.errors import UsageProblem
@@ -36,29 +37,29 @@ class Conventions:
         return self.number_format or self.language
 
 
-_current = [Conventions()]
+# The conventions of the invocation running now (a frozen dataclass: safe as the default).
+_current: ContextVar[Conventions] = ContextVar("thidua_conventions", default=Conventions())  # noqa: B039
 
 
 def current() -> Conventions:
     """The conventions of the invocation running now."""
-    return _current[0]
+    return _current.get()
 
 
 def adopt(conventions: Conventions) -> None:
-    """Make ``conventions`` the ones this process uses."""
-    _current[0] = conventions
+    """Make ``conventions`` the ones that follow use (prefer :func:`adopted`)."""
+    _current.set(conventions)
 
 
 @contextmanager
 def adopted(conventions: Conventions) -> Iterator[None]:
     """``conventions`` (and their language) inside the ``with`` block, then the ones before."""
-    before = current()
-    adopt(conventions)
+    token = _current.set(conventions)
     try:
         with speaking(conventions.language):
             yield
     finally:
-        adopt(before)
+        _current.reset(token)
 
 
 def settle(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[Conventions, list[str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 LANGUAGES = ("vi", "en")
@@ -23,18 +24,23 @@ DEFAULT_LANGUAGE = "vi"
 DOMAIN = "thidua"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
-_state: dict[str, object] = {
-    "language": DEFAULT_LANGUAGE,
-    "translation": gettext.NullTranslations(),
-}
+# The language of what is being shown now, and its catalogue: one per invocation of the
+# command line (see :func:`speaking`), kept in a context variable so that a thread or a task
+# that chooses its own does not change anyone else's.
+_speaking: ContextVar[tuple[str, gettext.NullTranslations]] = ContextVar(
+    "thidua_language", default=(DEFAULT_LANGUAGE, gettext.NullTranslations())
+)
 
 
 def use(language: str) -> None:
     """Read every following message in ``language`` (one of :data:`LANGUAGES`)."""
+    _speaking.set(_catalogue(language))
+
+
+def _catalogue(language: str) -> tuple[str, gettext.NullTranslations]:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
-    _state["translation"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
-    _state["language"] = language
+    return language, gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
 
 
 @contextmanager
@@ -44,29 +50,26 @@ def speaking(language: str) -> Iterator[None]:
     One invocation of the command line speaks one language; the next one in the same process
     (a test, a script calling :func:`thiduaCLI.cli.app.main` twice) chooses again.
     """
-    before = dict(_state)
-    use(language)
+    token = _speaking.set(_catalogue(language))
     try:
         yield
     finally:
-        _state.update(before)
+        _speaking.reset(token)
 
 
 def language() -> str:
     """The language messages are currently read in: ``vi`` or ``en``."""
-    return str(_state["language"])
+    return _speaking.get()[0]
 
 
 def _(message: str) -> str:
     """``message`` in the current language."""
-    translation: gettext.NullTranslations = _state["translation"]  # type: ignore[assignment]
-    return translation.gettext(message)
+    return _speaking.get()[1].gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a message that suits ``count`` (Vietnamese has one form, English two)."""
-    translation: gettext.NullTranslations = _state["translation"]  # type: ignore[assignment]
-    return translation.ngettext(singular, plural, count)
+    return _speaking.get()[1].ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:
