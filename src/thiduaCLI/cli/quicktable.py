@@ -20,14 +20,14 @@ else is Rich's public API (``Column.cells``, ``Column.copy``, ``Table.add_row``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from itertools import pairwise
 from typing import Any, cast
 
 from rich.box import Box
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
 from rich.style import Style, StyleType
@@ -36,10 +36,13 @@ from rich.text import Text
 
 from thiduaCLI.text.literal import has_hidden, visible
 
-try:  # Rich's own line breaking; a private helper, so a Rich without it gets plain Rich tables
-    from rich._wrap import divide_line
+# Rich's own line breaking: a private helper (see the module's docstring), so a Rich without
+# it gets plain Rich tables.
+_divide_line: Callable[[str, int, bool], list[int]] | None
+try:
+    from rich._wrap import divide_line as _divide_line
 except ImportError:  # pragma: no cover - depends on the installed Rich
-    divide_line = None  # type: ignore[assignment]
+    _divide_line = None
 
 # What Rich would read differently from the plain text: markup, emoji codes, line breaks
 # and control characters.
@@ -80,7 +83,7 @@ _WIDTHS_KEPT = 256
 _MARKUP = re.compile(r"[\[:]")
 
 
-def _literal(cell: object) -> object:
+def _literal(cell: RenderableType | None) -> RenderableType | None:
     """A cell as data: control characters made visible (a line break stays one), markup and
     emoji codes left as they are written."""
     if isinstance(cell, str):
@@ -122,8 +125,8 @@ class QuickTable(Table):
     def caption(self, text: object) -> None:
         self._caption_text = text
 
-    def add_row(self, *renderables: object, **options: Any) -> None:
-        super().add_row(*(_literal(cell) for cell in renderables), **options)  # type: ignore[arg-type]
+    def add_row(self, *renderables: RenderableType | None, **options: Any) -> None:
+        super().add_row(*(_literal(cell) for cell in renderables), **options)
 
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
         if not self._plain():
@@ -169,7 +172,7 @@ class QuickTable(Table):
             columns.append(
                 (
                     column.header,
-                    None if widest is None else _cell_len(widest),  # type: ignore[arg-type]
+                    None if widest is None else _cell_len(cast(str, widest)),  # plain: a str
                     column.width,
                     column.min_width,
                     column.max_width,
@@ -206,7 +209,8 @@ class QuickTable(Table):
         yield from heading[:-2]
         # ...and the rows go in between.
         safe = console.safe_box if self.safe_box is None else self.safe_box
-        yield from self._body(widths, self.box.substitute(options, safe=safe))  # type: ignore[union-attr]
+        assert self.box is not None  # a plain table has one
+        yield from self._body(widths, self.box.substitute(options, safe=safe))
         yield from heading[-2:]
 
     def _heading_key(
@@ -260,7 +264,7 @@ class QuickTable(Table):
     def _plain_now(self) -> bool:
         top, _, bottom, _ = self.padding
         simple = (
-            divide_line is not None
+            _divide_line is not None
             and self.box is not None
             and self.show_edge
             and self.show_header
@@ -361,7 +365,8 @@ def _wrap(text: str, width: int, column: Column) -> list[str]:
     if column.no_wrap:
         pieces = [text]
     else:
-        offsets = divide_line(text, width, fold=overflow == "fold")
+        assert _divide_line is not None  # a table is plain only with it
+        offsets = _divide_line(text, width, overflow == "fold")
         bounds = [0, *offsets, len(text)]
         pieces = [_strip_beyond(text[a:b], width) for a, b in pairwise(bounds)]
     lines = []
