@@ -97,6 +97,34 @@ def _holds_write_lock(db: Path) -> bool:
 
 
 @pytest.mark.process
+def test_ctrl_c_during_an_import_stops_it_with_one_line_and_writes_nothing(ready, db, tmp_path):
+    """Ctrl-C (SIGINT) in the middle of an import: exit 130, "Đã dừng." and no traceback, and
+    the database as it was before the import."""
+    ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
+    before = dump(db)
+    source = _big_csv(tmp_path / "lon.csv", 100_000)
+    process = subprocess.Popen(
+        [*thidua_command(), "import", str(source)],
+        env=_environment(db),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    wal = Path(f"{db}-wal")
+    start = wal.stat().st_size if wal.exists() else 0
+    while not (_holds_write_lock(db) and wal.exists() and wal.stat().st_size > start + 1_000_000):
+        assert process.poll() is None, "the import ended before it was caught writing"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "Đã dừng.\n")
+    assert _integrity(db) == "ok"
+    assert dump(db) == before
+
+
+@pytest.mark.process
 def test_an_import_killed_while_writing_leaves_the_database_as_it_was(ready, db, tmp_path):
     ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-01-31")
     before = dump(db)

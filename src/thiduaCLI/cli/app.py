@@ -54,6 +54,14 @@ class _Thidua(LocalisedGroup):
             args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra
         )
 
+    def invoke(self, ctx: Any) -> Any:
+        """The command; Ctrl-C as :class:`typer.Abort`, which :func:`main` says in one line
+        (Typer would turn it into a silent exit 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise typer.Abort() from None
+
 
 app = typer.Typer(
     name="thidua",
