@@ -64,3 +64,22 @@ def test_help_starts_without_the_database_layer_or_rich(tmp_path: Path) -> None:
     )
     assert ran.stdout.startswith("Usage: thidua report"), ran.stderr
     assert ran.stdout.splitlines()[-1] == "[]", ran.stderr
+
+
+def test_typers_own_runner_runs_the_program_as_main_does(tmp_path: Path) -> None:
+    """``CliRunner().invoke(app, …)``, as Typer documents it, gets what a user gets: the
+    language of the call, one error line, the exit code."""
+    from typer.testing import CliRunner
+
+    from thiduaCLI.cli.app import app
+
+    runner = CliRunner()
+    env = {"THIDUA_DB": str(tmp_path / "thidua.sqlite3"), "THIDUA_LANG": None}
+    done = runner.invoke(app, ["--lang", "en", "report", "K01"], env=env)
+    assert (done.exit_code, done.stdout, done.stderr) == (
+        2,
+        "",
+        "Error: missing argument indicator (see: thidua report --help)\n",
+    )
+    done = runner.invoke(app, ["db", "path"], env=env)
+    assert (done.exit_code, done.stdout) == (0, f"{tmp_path / 'thidua.sqlite3'}\n")

@@ -151,7 +151,7 @@ class _Localised(_Command):
     does not import Rich, so ``thidua --help`` starts as fast as Typer itself.
 
     Only Click's public methods of a command are overridden (``format_*``,
-    ``get_short_help_str``, ``get_help_option``); ``tests/test_typer_contract.py`` checks
+    ``get_short_help_str``, ``get_help_option``); ``tests/test_contracts.py`` checks
     that Typer still writes the notes :func:`parameter_help` reads.
     """
 
