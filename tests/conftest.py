@@ -1,5 +1,7 @@
-"""Shared fixtures: a small hand-made plan, and the CLI run on a temporary database (in this
-process through Typer's ``CliRunner``; in a child process where a process is the point)."""
+"""Shared fixtures: a small hand-made plan, and the CLI run on a temporary database, in this
+process through Typer's ``CliRunner``. Tests that need a real process (exit status, signals,
+several writers, start-up) start :func:`thidua_command` themselves and are marked
+``process``."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import functools
 import gc
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -114,57 +115,18 @@ def _group() -> typer.core.TyperGroup:
     return group
 
 
-def run_process(
-    db: Path,
-    cwd: Path,
-    *args: str,
-    env: dict[str, str | None] | None = None,
-    stdin: str | None = None,
-) -> Run:
-    """Run the installed ``thidua`` command in a child process, on the given database: for
-    what only a process shows (its exit status, signals, several writers at once)."""
-    environment = dict(os.environ)
-    for key, value in _environment(db, env).items():
-        if value is None:
-            environment.pop(key, None)
-        else:
-            environment[key] = value
-    done = subprocess.run(
-        [*thidua_command(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        input=stdin,
-        timeout=60,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
-
-
 @pytest.fixture
 def thidua(db: Path, tmp_path: Path) -> Callable[..., Run]:
     """``thidua(*args)`` runs the command, in this process, on the test's database."""
     return functools.partial(run_thidua, db, tmp_path)
 
 
-@pytest.fixture
-def process(db: Path, tmp_path: Path) -> Callable[..., Run]:
-    """``process(*args)`` runs the installed command in a child process on the test's
-    database (tests that use it are marked ``process``)."""
-    return functools.partial(run_process, db, tmp_path)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that starts the real program is marked ``process`` (``-m "not process"`` runs
-    the rest in one process). The ``process`` and ``slow`` tests run first: pytest-xdist
-    hands out the first quarter of the tests at once, so the long ones are shared between
-    the workers instead of left to one of them at the end."""
-    for item in items:
-        if "process" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.process)
-    items.sort(
-        key=lambda item: not (item.get_closest_marker("process") or item.get_closest_marker("slow"))
-    )
+    """The tests marked ``process`` (they start the real program: ``-m "not process"`` runs
+    the rest in one process) or ``slow`` run first: pytest-xdist hands out the first quarter of
+    the tests at once, so the long ones are shared between the workers instead of left to one
+    of them at the end."""
+    items.sort(key=lambda item: not any(map(item.get_closest_marker, ("process", "slow"))))
 
 
 @pytest.fixture(scope="session")
