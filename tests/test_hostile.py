@@ -165,3 +165,31 @@ def test_export_csv_and_json_keep_the_text_for_import(hostile: Path, tmp_path) -
     done = run_thidua(hostile, tmp_path, "export", "--format", "json")
     notes = {row["note"] for row in json.loads(done.out)}
     assert "NUL\x00 và ESC\x1b" in notes and "ghi chú \x1b]0;pwned\x07\x1b[31m" in notes
+
+
+@pytest.mark.process
+def test_a_table_name_crafted_as_sql_is_never_run(ready, db: Path) -> None:
+    """A database file from someone else may hold a table whose name is SQL: opening the
+    file reads only thidua's own tables, quoted by SQLAlchemy, and never pastes a name in
+    (the name below, pasted into ``SELECT * FROM "…"``, counts forever)."""
+    import subprocess
+
+    from conftest import thidua_command
+
+    ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-03-31")
+    evil = (
+        't" JOIN (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) '
+        "SELECT x FROM c ORDER BY x) --"
+    )
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE t (x)")
+        connection.execute(f'CREATE TABLE "{evil.replace(chr(34), chr(34) * 2)}" (x)')
+    connection.close()
+    done = subprocess.run(
+        [*thidua_command(), "--db", str(db), "status", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["year"] == 2026

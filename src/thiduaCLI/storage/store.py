@@ -237,21 +237,17 @@ def check_sound(path: Path, driver: sqlite3.Connection) -> None:
     ``verify``'s: :func:`integrity_problem`)."""
     try:
         (version,) = driver.execute("PRAGMA user_version").fetchone()
-        present = {
-            name: sql
-            for name, sql in driver.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
-            )
-        }
+        present = {name for (name,) in driver.execute(_TABLE_NAMES)}
+        expected = _expected_tables()
         if version == SCHEMA_VERSION:
-            for name, columns in _expected_tables().items():
+            for name, columns in expected.items():
                 if name not in present:
                     raise StoreError(
                         _(
                             "{path}: thiếu bảng {table}: không phải cơ sở dữ liệu thidua còn nguyên"
                         ).format(path=path, table=name)
                     )
-                have = {row[1] for row in driver.execute(f'PRAGMA table_info("{name}")')}
+                have = {row[0] for row in driver.execute(_COLUMN_NAMES, (name,))}
                 if not columns <= have:
                     raise StoreError(
                         _(
@@ -259,10 +255,24 @@ def check_sound(path: Path, driver: sqlite3.Connection) -> None:
                             "liệu thidua còn nguyên"
                         ).format(path=path, table=name, columns=", ".join(sorted(columns - have)))
                     )
-        for name in present:
-            driver.execute(f'SELECT * FROM "{name}" LIMIT 1').fetchall()
+        for name in sorted(present & expected.keys()):  # a table of another program: not read
+            driver.execute(_first_row(name)).fetchall()
     except sqlite3.Error as error:
         raise StoreError(describe_sqlite_error(path, error)) from None
+
+
+_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_COLUMN_NAMES = "SELECT name FROM pragma_table_info(?)"
+
+
+def _first_row(name: str) -> str:
+    """``SELECT * FROM name LIMIT 1`` for one of the schema's own tables, as SQLAlchemy
+    writes it (the name quoted by the dialect, never pasted in)."""
+    from sqlalchemy import literal_column, table
+    from sqlalchemy.dialects import sqlite
+
+    query = core_select(literal_column("*")).select_from(table(name)).limit(1)
+    return str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
 def check_integrity(session: Session, path: Path) -> None:
