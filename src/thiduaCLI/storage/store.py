@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -268,10 +268,10 @@ _COLUMN_NAMES = "SELECT name FROM pragma_table_info(?)"
 def _first_row(name: str) -> str:
     """``SELECT * FROM name LIMIT 1`` for one of the schema's own tables, as SQLAlchemy
     writes it (the name quoted by the dialect, never pasted in)."""
-    from sqlalchemy import literal_column, table
+    from sqlalchemy import Select, literal_column, table
     from sqlalchemy.dialects import sqlite
 
-    query = core_select(literal_column("*")).select_from(table(name)).limit(1)
+    query: Select[Any] = core_select(literal_column("*")).select_from(table(name)).limit(1)
     return str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
