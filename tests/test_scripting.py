@@ -333,6 +333,22 @@ def test_a_key_reused_for_other_data_is_refused(ready, db: Path) -> None:
     )
 
 
+def test_a_key_with_a_total_compares_the_total_typed(ready, db: Path) -> None:
+    """A --total figure sent again with its key is a duplicate only when the total typed is
+    the same; another total (or the same number sent as an increment) is other data."""
+    args = ("report", "K01", "VIEC_LAM", "--date", "2026-05-31", "--key", "tk")
+    first = ready(*args[:3], "40", *args[3:], "--total")
+    assert first.code == 0
+    again = ready(*args[:3], "40", *args[3:], "--total", "--json")
+    assert json.loads(again.out)["duplicate"] is True
+    before = dump(db)
+    refused = (
+        "khóa 'tk' đã dùng cho số liệu #1 khác (K01 VIEC_LAM 40 ngày 31/05/2026); dùng khóa khác"
+    )
+    assert_refused(ready(*args[:3], "55", *args[3:], "--total"), refused, db, before)
+    assert_refused(ready(*args[:3], "40", *args[3:]), refused, db, before)
+
+
 def test_check_behind_counts_no_data_where_something_is_expected(ready) -> None:
     data = json.loads(ready("check", "--behind", "--as-of", "2026-06-30", "--json").out)
     found = {f["indicator"]: f["state"] for f in data["findings"]}

@@ -422,7 +422,9 @@ class Ledger:
                     found_indicator.code,
                     ref_date,
                 )
-                if not same or (not total and earlier.value != float(reading.value)):
+                typed = earlier.reported_total if total else earlier.value
+                was_total = earlier.reported_total is not None
+                if not same or was_total != total or typed != float(reading.value):
                     raise InputError(
                         _(
                             "khóa '{key}' đã dùng cho số liệu #{id} khác ({unit} {indicator} "
