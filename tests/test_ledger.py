@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from helpers import dump, figure_count
 from thiduaCLI import InputError, LookupFailed, UsageProblem, open_ledger, results
 from thiduaCLI.domain.periods import Period
 from thiduaCLI.ledger import ImportRefused, Ledger
+from thiduaCLI.text.numbers import Reading
 
 TODAY = date(2026, 5, 20)
 
@@ -169,6 +170,48 @@ def test_a_period_and_a_default_day(ledger: Ledger) -> None:
             "chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE",
             UsageProblem,
         ),
+        (
+            lambda ledger: ledger.correct(2**70, Decimal(1), reason="x"),
+            "không có số liệu #1180591620717411303424; xem mã số bằng: thidua history",
+            InputError,
+        ),
+        (
+            lambda ledger: ledger.retract("1", reason="x"),  # type: ignore[arg-type]
+            "không có số liệu #1; xem mã số bằng: thidua history",
+            InputError,
+        ),
+        (
+            lambda ledger: ledger.record("K03", "VIEC_LAM", 1, on=datetime(2026, 3, 31, 23, 30)),
+            "--date 2026-03-31 23:30:00: cần một ngày (date), ví dụ date(2026, 3, 31)",
+            InputError,
+        ),
+        (
+            lambda ledger: ledger.status(as_of=datetime(2026, 3, 31, 8, 0)),
+            "--as-of 2026-03-31 08:00:00: cần một ngày (date), ví dụ date(2026, 3, 31)",
+            InputError,
+        ),
+        (
+            lambda ledger: ledger.record(
+                "K03", "VIEC_LAM", Reading(value=Decimal("NaN"), typed="x"), on=date(2026, 3, 1)
+            ),
+            "'NaN' không phải là một số hợp lệ",
+            InputError,
+        ),
+        (
+            lambda ledger: ledger.check(below=Decimal("sNaN")),
+            "--below sNaN: cần một số điểm, ví dụ 50",
+            UsageProblem,
+        ),
+        (
+            lambda ledger: ledger.check(overdue=-5),
+            "--overdue -5: cần số ngày, một số nguyên từ 0, ví dụ 35",
+            UsageProblem,
+        ),
+        (
+            lambda ledger: ledger.import_rows([], number_format="xx"),
+            "--number-format xx: chọn một trong vi, en",
+            UsageProblem,
+        ),
     ],
 )
 def test_typed_arguments_are_checked_and_an_error_writes_nothing(
@@ -281,6 +324,50 @@ def test_every_read_result_dumps_exactly_what_its_command_prints(ledger_db: Path
     for result, args in answers:
         assert result.model_dump(mode="json") == _cli(ledger_db, *args, "--json"), args
     assert figure_count(ledger_db) == 9
+
+
+def test_every_write_result_dumps_what_its_command_prints(ledger_db: Path, tmp_path: Path) -> None:
+    """report, correct and a review under --plan-as-of: the library's result on one copy of a
+    database, the command's ``--json`` on another, equal but for the moment of recording."""
+    twin = tmp_path / "twin.sqlite3"
+    shutil.copy2(ledger_db, twin)
+    writes: list[tuple[Callable[[Ledger], Any], tuple[str, ...]]] = [
+        (
+            lambda x: x.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by="Lan"),
+            ("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31", "--by", "Lan"),
+        ),
+        (
+            lambda x: x.record(
+                "K01", "BHYT", (4850, 5000), on=date(2026, 3, 31), by="Lan", key="k1"
+            ),
+            ("report", "K01", "BHYT", "4850/5000", "--date", "2026-03-31", "--by", "Lan",
+             "--key", "k1"),
+        ),
+        (
+            lambda x: x.record("K03", "VIEC_LAM", 40, on=date(2026, 4, 30), by="Lan", total=True),
+            ("report", "K03", "VIEC_LAM", "40", "--total", "--date", "2026-04-30", "--by", "Lan"),
+        ),
+        (
+            lambda x: x.correct(1, Decimal(30), reason="nhầm", by="Lan"),
+            ("correct", "1", "30", "--reason", "nhầm", "--by", "Lan"),
+        ),
+    ]  # fmt: skip
+
+    def without_time(dumped: Any) -> Any:
+        return {k: v for k, v in dumped.items() if k != "recorded_at"}
+
+    for call, args in writes:
+        with open_ledger(ledger_db, today=TODAY) as ledger:
+            answer = call(ledger).model_dump(mode="json")
+        printed = _cli(twin, *args, "--json")
+        assert without_time(answer) == without_time(printed), args
+        assert ("recorded_at" in answer) == ("recorded_at" in printed)
+    assert figure_count(ledger_db) == figure_count(twin) == 4
+    later = date(2100, 1, 1)  # the plan version in force then: the last one loaded
+    with open_ledger(ledger_db, today=TODAY, plan_as_of=later) as ledger:
+        ranking = ledger.rank(as_of=date(2026, 4, 30)).model_dump(mode="json")
+    args = ("rank", "--as-of", "2026-04-30", "--plan-as-of", later.isoformat(), "--json")
+    assert ranking == _cli(twin, *args)
 
 
 def test_every_read_command_has_a_schema() -> None:

@@ -70,6 +70,7 @@ from thiduaCLI.text.numbers import (
     LARGEST,
     Reading,
     Value,
+    exact_number,
     format_number,
     in_measure,
     parse_value,
@@ -369,7 +370,7 @@ class Ledger:
     def review(self, as_of: date | None = None, period: Period | None = None) -> Review:
         """The day a review judges at: ``period``'s last day, else ``as_of``, else today
         within the plan year."""
-        return review_for(self.plan, as_of, period, self.today())
+        return review_for(self.plan, _day(as_of, "--as-of"), period, self.today())
 
     # ---------------------------------------------------------------------------- writes
 
@@ -409,7 +410,7 @@ class Ledger:
                     "hôm nay ({today}) không thuộc năm kế hoạch {year}: ghi rõ --date YYYY-MM-DD"
                 ).format(today=format_date(today), year=plan.year)
             )
-        ref_date = check_in_year(on or today, plan.year)
+        ref_date = check_in_year(_day(on, "--date") or today, plan.year)
         if key is not None:
             key = key.strip()
             if not key:
@@ -549,6 +550,12 @@ class Ledger:
         import (same unit, indicator, date and value) are skipped, as many times as they
         were recorded before. ``source`` names the rows in each figure's origin.
         """
+        if number_format not in NUMBER_FORMATS:
+            raise UsageProblem(
+                _("{option} {value}: chọn một trong {allowed}").format(
+                    option="--number-format", value=number_format, allowed=", ".join(NUMBER_FORMATS)
+                )
+            )
         plan = self.plan
         figures: list[tuple[object, ...]] = []
         errors = []
@@ -752,8 +759,21 @@ class Ledger:
             raise UsageProblem(
                 _("chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE")
             )
-        if below is not None and not math.isfinite(below):
-            raise UsageProblem(_("--below {value}: cần một số điểm, ví dụ 50").format(value=below))
+        if below is not None:
+            try:
+                below = exact_number(below)
+            except InputError:
+                raise UsageProblem(
+                    _("--below {value}: cần một số điểm, ví dụ 50").format(value=below)
+                ) from None
+        if overdue is not None and (
+            isinstance(overdue, bool) or not isinstance(overdue, int) or overdue < 0
+        ):
+            raise UsageProblem(
+                _("--overdue {value}: cần số ngày, một số nguyên từ 0, ví dụ 35").format(
+                    value=overdue
+                )
+            )
         review = self.review(as_of, period)
         with self._database.session() as session:
             observed = store.observations(session, plan, review.as_of)
@@ -892,12 +912,29 @@ _NOT_COUNTED = {
 }
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: no figure has an id beyond it
+NUMBER_FORMATS = ("vi", "en")  # how typed numbers are read: 1.400,5 or 1,400.5
+
+
+def _day(day: date | None, option: str) -> date | None:
+    """A day given to the library: a :class:`date`, never a moment (whose day would depend
+    on a time zone) nor text."""
+    if day is None or (isinstance(day, date) and not isinstance(day, datetime)):
+        return day
+    raise InputError(
+        _("{option} {value}: cần một ngày (date), ví dụ date(2026, 3, 31)").format(
+            option=option, value=day
+        )
+    )
+
+
 def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figure:
     """A figure that still counts, or an error saying why it cannot be changed.
 
     ``change`` is ``"correct"`` or ``"retract"``.
     """
-    figure = store.get_figure(session, figure_id)
+    known = isinstance(figure_id, int) and not isinstance(figure_id, bool)
+    figure = store.get_figure(session, figure_id) if known and 0 < figure_id <= MAX_ID else None
     if figure is None:
         raise InputError(
             _("không có số liệu #{id}; xem mã số bằng: thidua history").format(id=figure_id)

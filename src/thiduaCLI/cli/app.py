@@ -207,7 +207,7 @@ FormatOption = Annotated[
 ]
 READ_FORMATS = ("table", "json", "csv", "markdown")
 FOUND_PROBLEMS = 3  # exit code of a check that found something
-MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_ID = 2**63 - 1  # SQLite's largest integer (ledger.MAX_ID; not imported: --help stays light)
 
 
 def _format(fmt: str, as_json: bool, allowed: tuple[str, ...] = READ_FORMATS) -> str:

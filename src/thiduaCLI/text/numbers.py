@@ -299,6 +299,10 @@ def reading_of(value: Reading | Value) -> Reading:
     """A value given as a number (``Decimal('12.5')``, ``1400``) or a share as a pair
     (``(Decimal(4850), Decimal(5000))``), held to the limits typed text is held to."""
     if isinstance(value, Reading):
+        for part in (value.value, value.numerator, value.denominator):
+            if part is not None and not (part.is_finite() and abs(part) < LARGEST):
+                # a program's Reading: a share's quotient may have any places, never NaN
+                raise InputError(_("'{value}' không phải là một số hợp lệ").format(value=part))
         return value
     if isinstance(value, tuple):
         if len(value) != 2:
