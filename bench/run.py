@@ -377,7 +377,12 @@ def insert_figures(
     """Write the figures through thidua's one writer of figures
     (:func:`thiduaCLI.storage.store.add_figures`: exact parts, filing times, month-by-month
     rows and the audit chain as ``report`` and ``import`` keep them) in one transaction, and
-    the retractions as ``retract`` does."""
+    the retractions as ``retract`` does.
+
+    Not through the :class:`~thiduaCLI.ledger.Ledger`: the library records each figure at
+    the moment it is recorded, as it must, and a benchmark of a year needs a year of recording
+    times (lateness, timeliness, "last report" all read them). The writer below the library is
+    the same one the library calls."""
     from thiduaCLI.storage import store
     from thiduaCLI.storage.models import Retraction
 
@@ -385,8 +390,7 @@ def insert_figures(
         store.open_database(database, create=False) as opened,
         opened.session(write=True) as session,
     ):
-        driver = store._driver(session)
-        driver.execute("PRAGMA cache_size = -200000")
+        session.connection().exec_driver_sql("PRAGMA cache_size = -200000")
         store.add_figures(session, rows)
         for figure_id, reason, when, by in retractions:
             retracted_at = datetime.fromisoformat(str(when)).replace(tzinfo=UTC)

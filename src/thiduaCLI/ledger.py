@@ -1042,17 +1042,12 @@ def verify(db_path: Path) -> Verification:
     """SQLite's integrity check, the audit chain entry by entry, every row chained, each
     stored plan equal to its last version, and the month-by-month rows equal to a rebuild
     from the figures (on a copy in memory, so that nothing is written)."""
-    import sqlite3
-
-    from sqlalchemy import create_engine
-
     from thiduaCLI.domain.plan_history import plan_document
-    from thiduaCLI.storage import chain, months
+    from thiduaCLI.storage import chain
 
     with store.open_database(db_path, create=False) as database:
         path = database.path
         with database.session() as session:
-            driver = store._driver(session)
             store.check_integrity(session, path)
             state = chain.walk(session.connection())
             if state.broken is not None:
@@ -1062,9 +1057,7 @@ def verify(db_path: Path) -> Verification:
                 current = store.load_plan(session, year)
                 if current is None or not versions:
                     continue
-                (title,) = driver.execute(
-                    "SELECT title FROM plan WHERE year = ?", (year,)
-                ).fetchone()
+                title = store.plan_title(session, year)
                 if plan_document(current) != versions[-1].document or title != current.title:
                     raise VerifyFailed(
                         _(
@@ -1072,18 +1065,7 @@ def verify(db_path: Path) -> Verification:
                             "chuỗi kiểm chứng: đã bị sửa ngoài thidua"
                         ).format(path=path, year=year, id=versions[-1].id)
                     )
-            query = "SELECT * FROM figure_months ORDER BY year, unit, indicator"
-            stored = driver.execute(query).fetchall()
-            copy = sqlite3.connect(":memory:")
-            engine = create_engine("sqlite://", creator=lambda: copy)
-            try:
-                driver.backup(copy)
-                with engine.begin() as connection:
-                    months.rebuild(connection)
-                    rebuilt = connection.exec_driver_sql(query).fetchall()
-            finally:
-                engine.dispose()
-                copy.close()
+            stored, rebuilt = store.month_rows_and_rebuilt(session)
     if stored != rebuilt:
         year, unit, indicator = next(
             (a[:3] for a, b in zip(stored, rebuilt, strict=False) if a != b),

@@ -142,21 +142,23 @@ def _audit_chain(connection: Connection) -> None:
     from thiduaCLI.storage.plan_rows import read_plan
 
     SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
-    driver = connection.connection.driver_connection
-    assert driver is not None  # an open connection has its driver's
+    driver = connection.exec_driver_sql
     now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
-    plans = driver.execute("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
+    plans = driver("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
     for year, source, loaded_at, document in plans.fetchall():
-        rows = driver.execute(
-            "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
-        ).fetchall()
+        rows = [
+            tuple(row)
+            for row in driver(
+                "SELECT code, position, name, document FROM plan_unit WHERE year = ?", (year,)
+            )
+        ]
         rows.sort(key=lambda row: row[1])
         try:
             plan = read_plan(document, rows, "")
             text = plan_document(plan)
         except Exception:  # a plan this version cannot read: its next init makes a version
             continue
-        driver.execute(
+        driver(
             "INSERT INTO plan_version (year, loaded_at, loaded_by, source, document)"
             " VALUES (?, ?, ?, ?, ?)",
             (year, loaded_at, "không rõ", source, text),  # i18n: data (who is not known)
@@ -164,11 +166,11 @@ def _audit_chain(connection: Connection) -> None:
     first, last = chain.span(connection, "figures")
     if first is not None and last is not None:
         chain.append(connection, "figures", first, last, now)
-    for (figure_id,) in driver.execute(
+    for (figure_id,) in driver(
         "SELECT figure_id FROM retraction ORDER BY retracted_at, figure_id"
     ).fetchall():
         chain.append(connection, "retraction", figure_id, figure_id, now)
-    for (version,) in driver.execute("SELECT id FROM plan_version ORDER BY id").fetchall():
+    for (version,) in driver("SELECT id FROM plan_version ORDER BY id").fetchall():
         chain.append(connection, "plan", version, version, now)
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -43,6 +44,7 @@ from thiduaCLI.storage.models import (
     Figure,
     Retraction,
     TargetChange,
+    figure_months_table,
     figure_table,
     plan_table,
     plan_unit_table,
@@ -573,6 +575,40 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
     )
 
 
+def plan_title(session: Session, year: int) -> str | None:
+    """The stored title of a year's plan, if any."""
+    query = core_select(plan_table.c.title).where(plan_table.c.year == year)
+    return session.connection().execute(query).scalar()
+
+
+def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The month-by-month rows as stored, and as a rebuild from the figures makes them, on a
+    copy of the database in memory (nothing is written to the file).
+
+    The copy is made with SQLite's own backup API, which only the driver's connection
+    offers; copying table by table through SQLAlchemy would be slower and could miss what
+    the file holds beside thidua's tables."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    rows = core_select(figure_months_table).order_by(
+        *(figure_months_table.c[name] for name in ("year", "unit", "indicator"))
+    )
+    stored = [tuple(row) for row in session.connection().execute(rows)]
+    copy = sqlite3.connect(":memory:")
+    engine = create_engine("sqlite://", creator=lambda: copy)
+    try:
+        _driver(session).backup(copy)
+        with engine.begin() as connection:
+            months.rebuild(connection)
+            rebuilt = [tuple(row) for row in connection.execute(rows)]
+    finally:
+        engine.dispose()
+        copy.close()
+    return stored, rebuilt
+
+
 def plan_versions(session: Session, year: int) -> list[PlanVersion]:
     """Every stored version of a year's plan, oldest first."""
     from thiduaCLI.domain.plan_history import PlanVersion
@@ -687,9 +723,21 @@ _RECORDED_BY, _RECORDED_AT = (
     FIGURE_COLUMNS.index("recorded_at"),
 )
 assert FIGURE_COLUMNS[_RECORDED_BY : _RECORDED_AT + 1] == ("recorded_by", "note", "recorded_at")
-_INSERT_FIGURES = "INSERT INTO figure ({}) VALUES ({})".format(
-    ", ".join(f'"{column}"' for column in _STORED_COLUMNS), ", ".join("?" * len(_STORED_COLUMNS))
-)
+
+
+@cache
+def _insert_figures() -> str:
+    """The INSERT of one figure row in :data:`_STORED_COLUMNS` order, as SQLAlchemy writes it
+    for SQLite (``?`` placeholders), for the driver's executemany."""
+    from sqlalchemy import bindparam, column, table
+    from sqlalchemy.dialects import sqlite
+
+    stored = table("figure", *(column(name) for name in _STORED_COLUMNS))  # in this order
+    statement = insert(stored).values({c: bindparam(c) for c in _STORED_COLUMNS})
+    compiled = statement.compile(dialect=sqlite.dialect())
+    assert compiled.positiontup == list(_STORED_COLUMNS)  # the rows' order
+    return str(compiled)
+
 _VALUE, _RECORDED_AT, _SUPERSEDES = (
     FIGURE_COLUMNS.index(name) for name in ("value", "recorded_at", "supersedes")
 )
@@ -743,7 +791,7 @@ def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
         if in_batch:
             filed_of[number] = filed
         complete.append((*row, *exact, filed))
-    driver.executemany(_INSERT_FIGURES, complete)
+    driver.executemany(_insert_figures(), complete)
     months.add_after(session.connection(), last_id)
     (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
     at = stored_datetime(utc_now())
