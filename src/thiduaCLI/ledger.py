@@ -96,6 +96,12 @@ def os_user() -> str:
         return UNKNOWN_USER
 
 
+def default_location() -> Path:
+    """Where the database lives when none is named: the user's data directory (nothing is
+    created)."""
+    return store.default_path()
+
+
 def database_path(path_or_url: str | Path | None) -> Path:
     """The database file: a path, a ``sqlite:///`` URL, or None for the user's data
     directory (made, readable by its owner only, when missing)."""

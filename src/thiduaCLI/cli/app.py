@@ -90,19 +90,18 @@ class Settings:
         """``--db``, else ``THIDUA_DB``, else the user's data directory (nothing created)."""
         if self.db is not None:
             return self.db
-        from thiduaCLI.storage.store import default_path
+        from thiduaCLI.ledger import default_location
 
-        return default_path()
+        return default_location()
 
     @property
     def db_path(self) -> Path:
         """:attr:`db_location`, its data directory made (owner-only) when it is the default."""
-        path = self.db_location
         if self.db is None:
-            from thiduaCLI.storage.store import private_folders
+            from thiduaCLI.ledger import database_path
 
-            private_folders(path.parent)
-        return path
+            return database_path(None)
+        return self.db
 
 
 def _version(show: bool) -> None:
