@@ -28,15 +28,26 @@ def _layer(module: str) -> str | None:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every ``thiduaCLI`` module ``path`` imports, at the top, in functions or for typing."""
+    """Every ``thiduaCLI`` module ``path`` imports, at the top, in functions or for typing,
+    and every module named to ``import_module`` as a literal; a relative import is reported
+    as ``relative:`` (the package imports absolutely, so that this check sees everything)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            found.add(f"relative:{'.' * node.level}{node.module or ''}")
+        elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in found if name.startswith("thiduaCLI.")}
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.add(str(node.args[0].value))
+    return {name for name in found if name.startswith(("thiduaCLI.", "relative:"))}
 
 
 def _module_name(path: Path) -> str:
@@ -53,6 +64,9 @@ def layer_violations() -> list[str]:
         if own is None:
             continue
         for imported in sorted(_imports(path)):
+            if imported.startswith("relative:"):
+                found.append(f"{importer} -> {imported}")
+                continue
             other = _layer(imported)
             if other is not None and LAYERS[other] > LAYERS[own]:
                 found.append(f"{importer} -> {imported}")
@@ -74,8 +88,16 @@ def test_no_layer_imports_a_layer_above_it() -> None:
 
 
 def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
-    """The checker itself can fail: an import of the shell from the rules is caught."""
+    """The checker itself can fail: an import of the shell from the rules is caught, also
+    relative or through ``import_module``."""
     rule = tmp_path / "rule.py"
-    rule.write_text("def f():\n    from thiduaCLI.cli.app import app\n", encoding="utf-8")
-    assert "thiduaCLI.cli.app" in _imports(rule)
+    rule.write_text(
+        "import importlib\n"
+        "def f():\n    from thiduaCLI.cli.app import app\n"
+        "def g():\n    from ..cli import render\n"
+        "def h():\n    return importlib.import_module('thiduaCLI.cli.people')\n",
+        encoding="utf-8",
+    )
+    found = _imports(rule)
+    assert {"thiduaCLI.cli.app", "relative:..cli", "thiduaCLI.cli.people"} <= found
     assert LAYERS[_layer("thiduaCLI.cli.app") or ""] > LAYERS["domain"]
