@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -384,6 +384,7 @@ class Ledger:
         note: str | None = None,
         total: bool = False,
         key: str | None = None,
+        dry_run: bool = False,
     ) -> Recorded:
         """Check and append one figure, in one write transaction.
 
@@ -391,7 +392,9 @@ class Ledger:
         denominator)`` pair; ``on``: the day it refers to (default today, which must then
         be in the plan year); ``total``: ``value`` is the year-to-date total of a cumulative
         indicator, the figure stored is what it adds. With a ``key`` already recorded,
-        nothing is written and the earlier figure is returned, marked ``duplicate``.
+        nothing is written and the earlier figure is returned, marked ``duplicate``. With
+        ``dry_run`` everything is checked and the figure made as it would be (its id, the
+        standing after it), then the transaction is rolled back: nothing is written.
         """
         plan = self.plan
         by = os_user() if by is None else by
@@ -414,7 +417,7 @@ class Ledger:
             key = key.strip()
             if not key:
                 raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
-        with self._database.session(write=True) as session:
+        with self._database.session(write=True, keep=not dry_run) as session:
             earlier = None if key is None else store.figure_by_key(session, key)
             if earlier is not None:
                 same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
@@ -440,7 +443,7 @@ class Ledger:
                     session, plan, earlier.ref_date, unit=earlier.unit, timeliness=False
                 )
                 found = observed.get((earlier.unit, earlier.indicator))
-                return _recorded(Recorded, plan, earlier, found, duplicate=True)
+                return _recorded(Recorded, plan, earlier, found, duplicate=True, dry_run=dry_run)
             value_stored = float(reading.value)
             reported_total = None
             if total:
@@ -467,7 +470,7 @@ class Ledger:
             observation = store.observations(
                 session, plan, ref_date, unit=found_unit.code, timeliness=False
             ).get((found_unit.code, found_indicator.code))
-        return _recorded(Recorded, plan, figure, observation)
+        return _recorded(Recorded, plan, figure, observation, dry_run=dry_run)
 
     def correct(
         self, figure_id: int, value: Value | Reading, *, reason: str, by: str | None = None
@@ -857,6 +860,7 @@ def _recorded(
     figure: Figure,
     observation: Observation | None,
     duplicate: bool = False,
+    dry_run: bool = False,
 ) -> R:
     """A stored figure with the unit's standing on its indicator right after it."""
     unit, indicator = plan.units[figure.unit], plan.indicators[figure.indicator]
@@ -864,7 +868,7 @@ def _recorded(
     target = unit.agreement[indicator.code]
     standing = assess(indicator, target, current, figure.ref_date, plan.year)
     ytd = current if indicator.kind == "cumulative" else None
-    return kind.of(figure, ytd, standing, duplicate)  # type: ignore[return-value]
+    return kind.of(figure, ytd, standing, duplicate, dry_run)  # type: ignore[return-value]
 
 
 R = TypeVar("R", bound=Recorded)
@@ -1107,12 +1111,37 @@ def _broken_line(path: Path, broken: audit.Broken) -> str:
     return _(template).format(path=path, seq=broken.seq, first=broken.first, last=broken.last)
 
 
-def backup(db_path: Path, target: Path) -> Path:
-    """A consistent copy of the database file, made while others may be writing."""
+def backup(db_path: Path, target: Path | str, now: datetime | None = None) -> Path:
+    """A consistent copy of the database file, made while others may be writing.
+
+    ``target`` is a new file, or a folder (one that exists, or a path written with a final
+    ``/``): the copy is then ``thidua-YYYY-MM-DD-HHMMSS.sqlite3`` in it, at ``now`` (default:
+    the current time) in Vietnam's time, with ``-2``, ``-3``… added rather than overwrite a
+    copy made in the same second."""
     if not db_path.exists():
         raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
     store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
-    return store.backup(db_path, target)
+    return store.backup(db_path, backup_target(target, now))
+
+
+def backup_target(target: Path | str, now: datetime | None = None) -> Path:
+    """The file a backup writes: ``target``, or a dated name inside it when it is a folder."""
+    import os
+
+    from thiduaCLI.domain.calendar import LOCAL_OFFSET
+
+    text = str(target)
+    path = Path(target)
+    if not (text.endswith(("/", os.sep)) or path.is_dir()):
+        return path
+    local = (now or utc_now()).astimezone(UTC) + LOCAL_OFFSET
+    stem = f"thidua-{local:%Y-%m-%d-%H%M%S}"
+    made = path / f"{stem}.sqlite3"
+    number = 1
+    while made.exists() or made.is_symlink():
+        number += 1
+        made = path / f"{stem}-{number}.sqlite3"
+    return made
 
 
 # ------------------------------------------------------------------------------ import

@@ -343,6 +343,13 @@ def report(
         typer.Option("--total", help=N_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
     ] = False,
     key: KeyOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help=N_("Kiểm tra và cho xem số liệu sẽ được ghi thế nào, không ghi gì."),
+        ),
+    ] = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -355,9 +362,17 @@ def report(
     settings: Settings = context.obj
     ref_date = parse_date(on) if on is not None else None
     reading = parse_value(value, current_conventions().typed_numbers)
-    with open_ledger(settings.db_path, year=settings.year) as ledger:
+    with open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger:
         recorded = ledger.record(
-            unit, indicator, reading, on=ref_date, by=by, note=note, total=total, key=key
+            unit,
+            indicator,
+            reading,
+            on=ref_date,
+            by=by,
+            note=note,
+            total=total,
+            key=key,
+            dry_run=dry_run,
         )
     _notes(ledger.notes, quiet)
     if as_json:
@@ -992,12 +1007,20 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
     cls=LocalisedCommand,
     help=N_(
         "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
-        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3"
+        "PATH là một tệp chưa có, hoặc một thư mục (đã có, hoặc ghi với dấu / ở cuối): bản "
+        "sao lưu khi đó là thidua-YYYY-MM-DD-HHMMSS.sqlite3 trong thư mục, theo giờ Việt Nam; "
+        "không bao giờ ghi đè.\n\n"
+        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3; thidua backup /mnt/usb/"
     ),
 )
 def backup(
     context: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="PATH", help=N_("Tệp sao lưu (chưa có)."))],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH", help=N_("Tệp sao lưu (chưa có), hoặc thư mục để ghi bản có ngày giờ.")
+        ),
+    ],
     quiet: QuietOption = False,
 ) -> None:
     """Make a consistent backup of the database."""

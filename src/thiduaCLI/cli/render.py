@@ -232,7 +232,14 @@ def recorded_line(plan: Plan, recorded: Recorded, typed: Reading) -> str:
         what = _("lũy kế {value} (phát sinh {increment})").format(
             value=what, increment=format_number(recorded.value)
         )
-    done = _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.").format(
+    done = (
+        _(
+            "Chạy thử (--dry-run), chưa ghi gì: sẽ ghi #{id}: {unit} – {indicator}: {what}, "
+            "ngày {date}, người nhập {by}."
+        )
+        if recorded.dry_run
+        else _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.")
+    ).format(
         id=recorded.id,
         unit=plan.units[recorded.unit].name,
         indicator=ind.name,
