@@ -3,11 +3,16 @@ and the honest shortcuts for shares."""
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
-from helpers import assert_refused, dump
+import pytest
+
+from helpers import SMALL_PLAN, assert_refused, dump, figure_count
 from thiduaCLI.ledger import backup_target
 
 # ------------------------------------------------------------------------ backup DIR/
@@ -126,3 +131,177 @@ def test_the_library_dry_run_writes_nothing(ready, db: Path):
         tried = ledger.record("K03", "VIEC_LAM", Decimal(7), on=date(2026, 3, 31), dry_run=True)
     assert tried.dry_run and tried.value == 7 and tried.year_to_date == 7
     assert _untouched(db) == before
+
+
+# --------------------------------------------------------------------- shares as a percentage
+
+SHARE_PLAN = (
+    SMALL_PLAN.replace(
+        'A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 } }',
+        'A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 }, '
+        "denominators = { BH = 5000 } }",
+    ).replace(
+        'B1 = { name = "Khóm 1", block = "B", sizes = { population = 1000 } }',
+        'B1 = { name = "Khóm 1", block = "B", sizes = { population = 1000 }, '
+        'indicators = ["NS", "GQ"] }',
+    )
+    + """
+[indicators.GQ]
+name = "Giao quân"
+measure = "%"
+target = 100
+comparator = ">="
+kind = "level"
+share = true
+rollup = "ratio"
+"""
+)
+
+
+@pytest.fixture
+def shares(thidua, db: Path, tmp_path: Path):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN, encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0
+    return thidua
+
+
+def test_a_percentage_over_the_plans_denominator_rolls_up_exactly(shares, db: Path):
+    done = shares("report", "A1", "BH", "95,5", "--date", "2026-03-31")
+    assert done.code == 0, done.err
+    assert "95,5 % (= 4.775/5.000, mẫu số theo kế hoạch)" in done.out
+    assert shares("report", "A2", "BH", "1800/2000", "--date", "2026-03-31").code == 0
+    assert shares("report", "A3", "BH", "2850/3000", "--date", "2026-03-31").code == 0
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute(
+            "SELECT value, numerator, denominator FROM figure WHERE unit = 'A1'"
+        ).fetchone()
+    assert stored == (95.5, 4775.0, 5000.0)
+    status = json.loads(shares("status", "--as-of", "2026-03-31", "--json").out)
+    (bh,) = [row for row in status["indicators"] if row["code"] == "BH"]
+    # (4775 + 1800 + 2850) / (5000 + 2000 + 3000) = 9425 / 10000
+    assert (bh["value"], bh["source"], bh["units_reported"]) == (94.25, "units", 3)
+
+
+def test_the_sole_signatory_reports_a_percentage_and_it_is_the_wards(shares):
+    done = shares("report", "B1", "GQ", "100%", "--date", "2026-03-31", "--json")
+    assert done.code == 0, done.err
+    recorded = json.loads(done.out)
+    assert (recorded["value"], recorded["numerator"], recorded["denominator"]) == (100, None, None)
+    status = json.loads(shares("status", "--as-of", "2026-03-31", "--json").out)
+    (gq,) = [row for row in status["indicators"] if row["code"] == "GQ"]
+    assert (gq["value"], gq["state"], gq["units_reported"], gq["units_expected"]) == (
+        100,
+        "achieved",
+        1,
+        1,
+    )
+
+
+def test_elsewhere_a_percentage_is_refused_saying_what_to_type(shares, db: Path):
+    before = dump(db)
+    assert_refused(
+        shares("report", "A2", "BH", "97%", "--date", "2026-03-31"),
+        "BH (Bảo hiểm y tế) là tỷ lệ phường tính bằng cách cộng tử số và mẫu số của các đơn "
+        "vị: ghi dạng tử số/mẫu số, ví dụ 4850/5000, không ghi 97% (một tỷ lệ không có mẫu số "
+        "thì không cộng được); hoặc ghi mẫu số của đơn vị trong kế hoạch "
+        "(units.A2.denominators.BH) rồi chạy thidua init",
+        db,
+        before,
+    )
+
+
+def test_the_library_takes_a_percentage_too(shares, db: Path):
+    from datetime import date
+    from decimal import Decimal
+
+    from thiduaCLI import InputError, open_ledger
+
+    with open_ledger(db) as ledger:
+        made = ledger.record("A1", "BH", Decimal("33.3"), on=date(2026, 3, 31))
+        assert (made.numerator, made.denominator) == (Decimal(1665), Decimal(5000))
+        before = dump(db)
+        with pytest.raises(InputError, match=r"units\.A3\.denominators\.BH"):
+            ledger.record("A3", "BH", Decimal(95), on=date(2026, 3, 31))
+    assert dump(db) == before
+
+
+def test_an_import_row_takes_the_same_shortcuts(shares, db: Path, tmp_path: Path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "unit,indicator,value,date\nA1,BH,96,2026-03-31\nB1,GQ,90,2026-03-31\n", encoding="utf-8"
+    )
+    done = shares("import", str(rows))
+    assert done.code == 0, done.err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit,indicator,value,date\nA2,BH,96,2026-03-31\n", encoding="utf-8")
+    before = dump(db)
+    refused = shares("import", str(bad))
+    assert refused.code == 1
+    assert refused.err.startswith("Lỗi: dòng 2: BH (Bảo hiểm y tế) là tỷ lệ phường tính")
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "denominators = { VL = 10 }",
+            "units.A1.denominators.VL: mẫu số chỉ dùng cho chỉ tiêu tổng hợp bằng rollup = 'ratio'",
+        ),
+        (
+            "denominators = { NS = 10 }",
+            "units.A1.denominators.NS: chỉ tiêu này không thuộc giao ước của đơn vị",
+        ),
+        (
+            "denominators = { XX = 10 }",
+            "units.A1.denominators.XX: chỉ tiêu 'XX' không có trong [indicators]",
+        ),
+        (
+            "denominators = { BH = 0 }",
+            "units.A1.denominators.BH: mẫu số phải lớn hơn 0 (đang là 0)",
+        ),
+    ],
+)
+def test_a_wrong_denominator_in_the_plan_is_refused(
+    thidua, db: Path, tmp_path: Path, entry, message
+):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN.replace("denominators = { BH = 5000 }", entry), encoding="utf-8")
+    done = thidua("init", str(plan))
+    assert done.code == 1
+    assert done.err == f"Lỗi: {plan}: {message}\n"
+    assert not db.exists() or figure_count(db) == 0
+
+
+def test_a_unit_without_denominators_is_stored_as_before():
+    from thiduaCLI.domain.plan_file import parse_plan
+
+    plan = parse_plan(SHARE_PLAN)
+    assert "denominators" not in plan.units["A2"].model_dump()
+    assert plan.units["A1"].model_dump()["denominators"] == {"BH": Decimal(5000)}
+
+
+def test_on_the_shipped_plan_the_military_command_types_100(ready):
+    done = ready("report", "QUAN_SU", "GIAO_QUAN", "100", "--date", "2026-03-31")
+    assert done.code == 0, done.err
+    status = json.loads(ready("status", "--as-of", "2026-03-31", "--json").out)
+    (row,) = [row for row in status["indicators"] if row["code"] == "GIAO_QUAN"]
+    assert (row["value"], row["state"]) == (100, "achieved")
+    assert ready("report", "VH_XH", "HAI_LONG", "95", "--date", "2026-03-31").code == 1
+
+
+def test_a_percentage_whose_numerator_cannot_be_stored_exactly_is_refused(
+    thidua, db: Path, tmp_path: Path
+):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN.replace("BH = 5000", "BH = 3"), encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0
+    before = dump(db)
+    assert_refused(
+        thidua("report", "A1", "BH", "33,33333333", "--date", "2026-03-31"),
+        "BH: 33,33333333 % của mẫu số 3 trong kế hoạch là 0,9999999999, không lưu đúng được; "
+        "ghi dạng tử số/mẫu số",
+        db,
+        before,
+    )

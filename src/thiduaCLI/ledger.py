@@ -37,7 +37,12 @@ from typing import IO, TYPE_CHECKING, TypeVar
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
 from thiduaCLI.domain.periods import Period
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
-from thiduaCLI.domain.recording import check_reading, increment_from_total
+from thiduaCLI.domain.recording import (
+    check_reading,
+    increment_from_total,
+    settle_share,
+    sole_signatory,
+)
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.results import (
     Checks,
@@ -405,6 +410,12 @@ class Ledger:
         found_indicator = self.indicator(indicator)
         reading = in_measure(reading_of(value), found_indicator.measure)
         check_reading(found_indicator, found_unit, reading)
+        reading = settle_share(
+            found_indicator,
+            found_unit,
+            reading,
+            lambda: sole_signatory(plan, found_indicator, found_unit),
+        )
         today = self.today()
         if on is None and today.year != plan.year:
             raise InputError(
@@ -493,6 +504,9 @@ class Ledger:
             unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
             reading = in_measure(typed, indicator.measure)
             check_reading(indicator, unit, reading)
+            reading = settle_share(
+                indicator, unit, reading, lambda: sole_signatory(plan, indicator, unit)
+            )
             value_stored, reported_total = float(reading.value), None
             if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
                 before = store.year_to_date(
@@ -1187,6 +1201,7 @@ class _RowReader:
         self.units, self.indicators = unit_index(plan), indicator_index(plan)
         self.readings: dict[tuple[type, object], Reading] = {}
         self.days: dict[tuple[type, object], str] = {}
+        self.sole: dict[tuple[str, str], bool] = {}
         self.recorded_at = store.stored_datetime(utc_now())
         self.note_label, self.by_label = _("ghi chú"), _("người nhập")
 
@@ -1203,6 +1218,7 @@ class _RowReader:
         indicator = self.indicators.find(str(cells["indicator"]))
         reading = in_measure(self._reading(cells["value"]), indicator.measure)
         check_reading(indicator, unit, reading)
+        reading = settle_share(indicator, unit, reading, lambda: self._sole(indicator, unit))
         day = self._day(cells["date"])
         note = cells.get("note")
         note = None if note is None else str(note)
@@ -1225,6 +1241,14 @@ class _RowReader:
             None,  # supersedes
             None,  # key
         )
+
+    def _sole(self, indicator: Indicator, unit: Unit) -> bool:
+        """Whether the unit is the only signatory of the indicator (worked out once each)."""
+        key = (indicator.code, unit.code)
+        sole = self.sole.get(key)
+        if sole is None:
+            sole = self.sole[key] = sole_signatory(self.plan, indicator, unit)
+        return sole
 
     def _reading(self, cell: object) -> Reading:
         key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same reading

@@ -228,6 +228,12 @@ def recorded_line(plan: Plan, recorded: Recorded, typed: Reading) -> str:
     where the unit stands on that indicator now."""
     ind, judged = plan.indicators[recorded.indicator], recorded.standing
     what = f"{as_read(in_measure(typed, ind.measure))} {ind.measure}"
+    if recorded.denominator is not None and not typed.is_fraction:  # over the plan's size
+        what = _("{value} (= {numerator}/{denominator}, mẫu số theo kế hoạch)").format(
+            value=what,
+            numerator=format_number(recorded.numerator or 0, 9),
+            denominator=format_number(recorded.denominator, 9),
+        )
     if recorded.reported_total is not None:
         what = _("lũy kế {value} (phát sinh {increment})").format(
             value=what, increment=format_number(recorded.value)

@@ -45,6 +45,7 @@ class _UnitEntry(Strict):
     indicators: tuple[str, ...] | None = None
     targets: dict[str, NonNegative] = Field(default_factory=dict)
     sizes: dict[str, NonNegative] = Field(default_factory=dict)
+    denominators: dict[str, NonNegative] = Field(default_factory=dict)
 
 
 class _BlockEntry(Strict):
@@ -250,6 +251,23 @@ def _resolve_unit(
                     code=indicator_code, weight_by=weight_by
                 ),
             )
+    for indicator_code, size in entry.denominators.items():
+        location = f"{where}.denominators.{indicator_code}"
+        if indicator_code not in indicators:
+            raise _EntryError(
+                location,
+                _("chỉ tiêu '{code}' không có trong [indicators]").format(code=indicator_code),
+            )
+        if indicator_code not in signed:
+            raise _EntryError(location, _("chỉ tiêu này không thuộc giao ước của đơn vị"))
+        if indicators[indicator_code].rollup != "ratio":
+            raise _EntryError(
+                location, _("mẫu số chỉ dùng cho chỉ tiêu tổng hợp bằng rollup = 'ratio'")
+            )
+        if size <= 0:
+            raise _EntryError(
+                location, _("mẫu số phải lớn hơn 0 (đang là {value})").format(value=f"{size:g}")
+            )
     block = blocks[entry.block]
     weights = {c: block.weights.get(c, indicators[c].weight) for c in signed}
     if not any(weights.values()):
@@ -261,6 +279,7 @@ def _resolve_unit(
         agreement={c: entry.targets.get(c, indicators[c].target) for c in signed},
         weights=weights,
         sizes=entry.sizes,
+        denominators=entry.denominators,
     )
 
 
