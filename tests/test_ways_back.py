@@ -305,3 +305,108 @@ def test_a_percentage_whose_numerator_cannot_be_stored_exactly_is_refused(
         db,
         before,
     )
+
+
+# ------------------------------------------------------------------------------ plan dump
+
+FULL_PLAN = (
+    SHARE_PLAN.replace(
+        'title = "Kế hoạch thử"',
+        'title = "Kế hoạch thử \\"đủ\\" mọi trường"\nreporting_cycle = "quarterly"\ndue_days = 15',
+    )
+    .replace(
+        "[scoring]\ncap = 100",
+        """[scoring]
+cap = 120
+decimals = 3
+strict_penalty = 0.5
+min_reported = 40
+tie_breakers = ["reported", "achieved", "earliest"]
+grades = [{ min = 85.5, name = "Xuất sắc" }, { min = 0, name = "Chưa đạt" }]
+
+[scoring.bonus]
+per_indicator = 1.25
+max = 5
+
+[scoring.deductions]
+missing = 2
+late = 0.5
+max = 10
+
+[[scoring.commendations]]
+name = "Giấy khen"
+grade = "Xuất sắc"
+top = 2
+complete = true""",
+    )
+    .replace(
+        'target = 200\ncomparator = "~"',
+        'target = 200\nmilestones = [40, 90, 150]\nweight = 3\ncomparator = "~"',
+    )
+    .replace(
+        'indicators = ["BH", "VL"]', 'indicators = ["BH", "VL"]\nweights = { VL = 0.5, BH = 0 }'
+    )
+    .replace(
+        'A3 = { name = "Đơn vị A3", block = "A", targets = { VL = 100 } }',
+        'A3 = { name = "Đơn vị A3", block = "A", indicators = ["VL", "BH"], '
+        "targets = { VL = 0.000000001, BH = 92.125 } }",
+    )
+)
+
+
+def _round_trip(run, tmp_path: Path) -> str:
+    dumped = run("plan", "dump")
+    assert dumped.code == 0, dumped.err
+    again = tmp_path / "dumped.toml"
+    again.write_text(dumped.out, encoding="utf-8")
+    loaded = run("init", str(again))
+    assert loaded.code == 0, loaded.err
+    return loaded.out
+
+
+def test_the_shipped_plan_dumps_to_a_file_init_takes_back_unchanged(ready, tmp_path: Path):
+    assert (
+        _round_trip(ready, tmp_path)
+        == f"Kế hoạch 2026 không thay đổi ({tmp_path / 'dumped.toml'}).\n"
+    )
+
+
+def test_a_plan_with_every_optional_field_round_trips(thidua, db: Path, tmp_path: Path):
+    import tomllib
+
+    from thiduaCLI.domain.plan_file import parse_plan
+
+    plan = tmp_path / "full.toml"
+    plan.write_text(FULL_PLAN, encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0, thidua("init", str(plan)).err
+    written = tomllib.loads(thidua("plan", "dump").out)
+    assert written["units"]["A1"]["denominators"] == {"BH": 5000}
+    assert written["indicators"]["VL"]["milestones"] == [40, 90, 150]
+    assert "indicators" not in written["units"]["A1"]  # the block's, left to inherit
+    assert parse_plan(thidua("plan", "dump").out) == parse_plan(FULL_PLAN)
+    assert "không thay đổi" in _round_trip(thidua, tmp_path)
+
+
+def test_plan_dump_writes_a_new_file_and_never_overwrites(ready, db: Path, tmp_path: Path):
+    target = tmp_path / "kehoach.toml"
+    assert ready("plan", "dump", "-o", str(target)).code == 0
+    assert target.read_text(encoding="utf-8").startswith("# Kế hoạch năm 2026 lấy ra từ ")
+    before = dump(db)
+    assert_refused(
+        ready("plan", "dump", "-o", str(target)),
+        f"{target}: tệp đã có, chọn tên khác để không ghi đè",
+        db,
+        before,
+    )
+    assert_refused(
+        ready("plan", "dump", "--year", "2025"),
+        "chưa có kế hoạch năm 2025 (đã có: 2026); chạy thidua init",
+        db,
+        before,
+    )
+
+
+def test_plan_dump_on_a_missing_database_creates_nothing(thidua, db: Path):
+    done = thidua("plan", "dump")
+    assert done.code == 1
+    assert not db.exists()

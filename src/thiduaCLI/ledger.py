@@ -735,6 +735,27 @@ class Ledger:
             versions = store.plan_versions(session, self.plan.year)
         return PlanChanges.of(changes(versions))
 
+    def plan_toml(self) -> str:
+        """The plan this ledger works on as a plan file (TOML) that ``thidua init`` reads
+        back as unchanged, headed by comments naming its stored version."""
+        from thiduaCLI.domain.plan_file import dump_plan
+
+        plan = self.plan
+        with self._database.session() as session:
+            versions = store.plan_versions(session, plan.year)
+        header = _("Kế hoạch năm {year} lấy ra từ {path} (thidua plan dump).").format(
+            year=plan.year, path=self.path
+        )
+        if versions:
+            last = versions[-1]
+            header += "\n" + _("Phiên bản {id}, nạp lúc {at} (UTC) từ {source}.").format(
+                id=last.id, at=last.loaded_at[:16], source=last.source
+            )
+        header += "\n" + _(
+            "Các chú thích của tệp gốc không được lưu; nạp lại bằng: thidua init TỆP"
+        )
+        return dump_plan(plan, header)
+
     def overdue(self, as_of: date | None = None, period: Period | None = None) -> ReportingRates:
         """Per unit: figures due so far in the reporting cycle, received, received on time,
         and the last report."""

@@ -1077,6 +1077,59 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 
 
+plan_app = typer.Typer(
+    cls=LocalisedGroup,
+    help=N_("Về kế hoạch đã nạp.\n\nVí dụ: thidua plan dump -o kehoach-2026.toml"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command(
+    "dump",
+    cls=LocalisedCommand,
+    help=N_(
+        "In kế hoạch đang lưu (phiên bản mới nhất) dưới dạng tệp TOML mà thidua init nạp lại "
+        "được, không thay đổi gì. Các chú thích của tệp gốc không được lưu nên không có.\n\n"
+        "Ví dụ: thidua plan dump --year 2026 -o kehoach-2026.toml"
+    ),
+)
+def plan_dump(
+    context: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=2000,
+            max=2100,
+            help=N_("Năm kế hoạch (mặc định: như tùy chọn chung --year)."),
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=N_("Tệp ghi ra, chưa có (mặc định: đầu ra chuẩn).")),
+    ] = None,
+) -> None:
+    """Print the stored plan as TOML that ``thidua init`` takes back unchanged."""
+    from thiduaCLI.ledger import open_ledger
+
+    settings: Settings = context.obj
+    if output is not None:
+        from thiduaCLI.files.atomic import refuse_existing
+
+        refuse_existing(output)
+    chosen = year if year is not None else settings.year
+    with open_ledger(settings.db_path, year=chosen, create=False) as ledger:
+        text = ledger.plan_toml()
+    _notes(ledger.notes)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with _new_file(output) as handle:
+            handle.write(text.encode("utf-8"))
+
+
 @db_app.command(
     "path",
     cls=LocalisedCommand,
