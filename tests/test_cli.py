@@ -271,8 +271,10 @@ REFUSALS = [
     ),
     (
         ["K03", "BHYT", "97", "--date", "2026-03-31"],
-        "BHYT (Tỷ lệ người dân tham gia bảo hiểm y tế) được cộng tử số và mẫu số từ các đơn vị: "
-        "nhập dạng tử số/mẫu số, ví dụ 4850/5000",
+        "BHYT (Tỷ lệ người dân tham gia bảo hiểm y tế) là tỷ lệ phường tính bằng cách cộng tử "
+        "số và mẫu số của các đơn vị: ghi dạng tử số/mẫu số, ví dụ 4850/5000, không ghi 97 (một "
+        "tỷ lệ không có mẫu số thì không cộng được); hoặc ghi mẫu số của đơn vị trong kế hoạch "
+        "(units.K03.denominators.BHYT) rồi chạy thidua init",
     ),
     (
         ["K03", "VIEC_LAM", "3/4", "--date", "2026-03-31"],

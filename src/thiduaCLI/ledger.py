@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -37,7 +37,12 @@ from typing import IO, TYPE_CHECKING, TypeVar
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
 from thiduaCLI.domain.periods import Period
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
-from thiduaCLI.domain.recording import check_reading, increment_from_total
+from thiduaCLI.domain.recording import (
+    check_reading,
+    increment_from_total,
+    settle_share,
+    sole_signatory,
+)
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.results import (
     Checks,
@@ -391,6 +396,7 @@ class Ledger:
         note: str | None = None,
         total: bool = False,
         key: str | None = None,
+        dry_run: bool = False,
     ) -> Recorded:
         """Check and append one figure, in one write transaction.
 
@@ -398,7 +404,9 @@ class Ledger:
         denominator)`` pair; ``on``: the day it refers to (default today, which must then
         be in the plan year); ``total``: ``value`` is the year-to-date total of a cumulative
         indicator, the figure stored is what it adds. With a ``key`` already recorded,
-        nothing is written and the earlier figure is returned, marked ``duplicate``.
+        nothing is written and the earlier figure is returned, marked ``duplicate``. With
+        ``dry_run`` everything is checked and the figure made as it would be (its id, the
+        standing after it), then the transaction is rolled back: nothing is written.
         """
         plan = self.plan
         by = os_user() if by is None else by
@@ -409,6 +417,12 @@ class Ledger:
         found_indicator = self.indicator(indicator)
         reading = in_measure(reading_of(value), found_indicator.measure)
         check_reading(found_indicator, found_unit, reading)
+        reading = settle_share(
+            found_indicator,
+            found_unit,
+            reading,
+            lambda: sole_signatory(plan, found_indicator, found_unit),
+        )
         today = self.today()
         if on is None and today.year != plan.year:
             raise InputError(
@@ -421,7 +435,7 @@ class Ledger:
             key = key.strip()
             if not key:
                 raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
-        with self._database.session(write=True) as session:
+        with self._database.session(write=True, keep=not dry_run) as session:
             earlier = None if key is None else store.figure_by_key(session, key)
             if earlier is not None:
                 same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
@@ -449,7 +463,7 @@ class Ledger:
                     session, plan, earlier.ref_date, unit=earlier.unit, timeliness=False
                 )
                 found = observed.get((earlier.unit, earlier.indicator))
-                return _recorded(Recorded, plan, earlier, found, duplicate=True)
+                return _recorded(Recorded, plan, earlier, found, duplicate=True, dry_run=dry_run)
             value_stored = float(reading.value)
             reported_total = None
             if total:
@@ -476,7 +490,7 @@ class Ledger:
             observation = store.observations(
                 session, plan, ref_date, unit=found_unit.code, timeliness=False
             ).get((found_unit.code, found_indicator.code))
-        return _recorded(Recorded, plan, figure, observation)
+        return _recorded(Recorded, plan, figure, observation, dry_run=dry_run)
 
     def correct(
         self, figure_id: int, value: Value | Reading, *, reason: str, by: str | None = None
@@ -499,6 +513,9 @@ class Ledger:
             unit, indicator = plan.units[old.unit], plan.indicators[old.indicator]
             reading = in_measure(typed, indicator.measure)
             check_reading(indicator, unit, reading)
+            reading = settle_share(
+                indicator, unit, reading, lambda: sole_signatory(plan, indicator, unit)
+            )
             value_stored, reported_total = float(reading.value), None
             if old.reported_total is not None:  # entered as a year-to-date total: so is the fix
                 before = store.year_to_date(
@@ -733,6 +750,27 @@ class Ledger:
             versions = store.plan_versions(session, self.plan.year)
         return PlanChanges.of(changes(versions))
 
+    def plan_toml(self) -> str:
+        """The plan this ledger works on as a plan file (TOML) that ``thidua init`` reads
+        back as unchanged, headed by comments naming its stored version."""
+        from thiduaCLI.domain.plan_file import dump_plan
+
+        plan = self.plan
+        with self._database.session() as session:
+            versions = store.plan_versions(session, plan.year)
+        header = _("Kế hoạch năm {year} lấy ra từ {path} (thidua plan dump).").format(
+            year=plan.year, path=self.path
+        )
+        if versions:
+            last = versions[-1]
+            header += "\n" + _("Phiên bản {id}, nạp lúc {at} (UTC) từ {source}.").format(
+                id=last.id, at=last.loaded_at[:16], source=last.source
+            )
+        header += "\n" + _(
+            "Các chú thích của tệp gốc không được lưu; nạp lại bằng: thidua init TỆP"
+        )
+        return dump_plan(plan, header)
+
     def overdue(self, as_of: date | None = None, period: Period | None = None) -> ReportingRates:
         """Per unit: figures due so far in the reporting cycle, received, received on time,
         and the last report."""
@@ -885,6 +923,7 @@ def _recorded(
     figure: Figure,
     observation: Observation | None,
     duplicate: bool = False,
+    dry_run: bool = False,
 ) -> R:
     """A stored figure with the unit's standing on its indicator right after it."""
     unit, indicator = plan.units[figure.unit], plan.indicators[figure.indicator]
@@ -892,7 +931,7 @@ def _recorded(
     target = unit.agreement[indicator.code]
     standing = assess(indicator, target, current, figure.ref_date, plan.year)
     ytd = current if indicator.kind == "cumulative" else None
-    return kind.of(figure, ytd, standing, duplicate)  # type: ignore[return-value]
+    return kind.of(figure, ytd, standing, duplicate, dry_run)  # type: ignore[return-value]
 
 
 R = TypeVar("R", bound=Recorded)
@@ -1134,12 +1173,37 @@ def _broken_line(path: Path, broken: audit.Broken) -> str:
     return _(template).format(path=path, seq=broken.seq, first=broken.first, last=broken.last)
 
 
-def backup(db_path: Path, target: Path) -> Path:
-    """A consistent copy of the database file, made while others may be writing."""
+def backup(db_path: Path, target: Path | str, now: datetime | None = None) -> Path:
+    """A consistent copy of the database file, made while others may be writing.
+
+    ``target`` is a new file, or a folder (one that exists, or a path written with a final
+    ``/``): the copy is then ``thidua-YYYY-MM-DD-HHMMSS.sqlite3`` in it, at ``now`` (default:
+    the current time) in Vietnam's time, with ``-2``, ``-3``… added rather than overwrite a
+    copy made in the same second."""
     if not db_path.exists():
         raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
     store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
-    return store.backup(db_path, target)
+    return store.backup(db_path, backup_target(target, now))
+
+
+def backup_target(target: Path | str, now: datetime | None = None) -> Path:
+    """The file a backup writes: ``target``, or a dated name inside it when it is a folder."""
+    import os
+
+    from thiduaCLI.domain.calendar import LOCAL_OFFSET
+
+    text = str(target)
+    path = Path(target)
+    if not (text.endswith(("/", os.sep)) or path.is_dir()):
+        return path
+    local = (now or utc_now()).astimezone(UTC) + LOCAL_OFFSET
+    stem = f"thidua-{local:%Y-%m-%d-%H%M%S}"
+    made = path / f"{stem}.sqlite3"
+    number = 1
+    while made.exists() or made.is_symlink():
+        number += 1
+        made = path / f"{stem}-{number}.sqlite3"
+    return made
 
 
 # ------------------------------------------------------------------------------ import
@@ -1185,6 +1249,7 @@ class _RowReader:
         self.units, self.indicators = unit_index(plan), indicator_index(plan)
         self.readings: dict[tuple[type, object], Reading] = {}
         self.days: dict[tuple[type, object], str] = {}
+        self.sole: dict[tuple[str, str], bool] = {}
         self.recorded_at = store.stored_datetime(utc_now())
         self.note_label, self.by_label = _("ghi chú"), _("người nhập")
 
@@ -1201,6 +1266,7 @@ class _RowReader:
         indicator = self.indicators.find(str(cells["indicator"]))
         reading = in_measure(self._reading(cells["value"]), indicator.measure)
         check_reading(indicator, unit, reading)
+        reading = settle_share(indicator, unit, reading, lambda: self._sole(indicator, unit))
         day = self._day(cells["date"])
         note = cells.get("note")
         note = None if note is None else str(note)
@@ -1223,6 +1289,14 @@ class _RowReader:
             None,  # supersedes
             None,  # key
         )
+
+    def _sole(self, indicator: Indicator, unit: Unit) -> bool:
+        """Whether the unit is the only signatory of the indicator (worked out once each)."""
+        key = (indicator.code, unit.code)
+        sole = self.sole.get(key)
+        if sole is None:
+            sole = self.sole[key] = sole_signatory(self.plan, indicator, unit)
+        return sole
 
     def _reading(self, cell: object) -> Reading:
         key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same reading

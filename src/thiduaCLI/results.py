@@ -231,11 +231,14 @@ class Standing(Judged):
 
 class Recorded(FigureRecord):
     """``record``: the stored figure with its id, and the unit's standing after it
-    (``duplicate``: a figure with the same key was already recorded, nothing was written)."""
+    (``duplicate``: a figure with the same key was already recorded, nothing was written;
+    ``dry_run``: the figure as it would be recorded now, id included, but nothing was
+    written)."""
 
     year_to_date: Number | None
     standing: Standing
     duplicate: bool
+    dry_run: bool = False
 
     @classmethod
     def of(
@@ -244,12 +247,14 @@ class Recorded(FigureRecord):
         year_to_date: Decimal | None,
         standing: "Assessment",
         duplicate: bool = False,
+        dry_run: bool = False,
     ) -> "Recorded":
         return cls(
             **_figure(figure),
             year_to_date=year_to_date,
             standing=Standing(**_judged(standing)),
             duplicate=duplicate,
+            dry_run=dry_run,
         )
 
 

@@ -342,6 +342,13 @@ def report(
         typer.Option("--total", help=N_("Giá trị là tổng lũy kế từ đầu năm (chỉ tiêu cộng dồn).")),
     ] = False,
     key: KeyOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help=N_("Kiểm tra và cho xem số liệu sẽ được ghi thế nào, không ghi gì."),
+        ),
+    ] = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -354,9 +361,17 @@ def report(
     settings: Settings = context.obj
     ref_date = parse_date(on) if on is not None else None
     reading = parse_value(value, current_conventions().typed_numbers)
-    with open_ledger(settings.db_path, year=settings.year) as ledger:
+    with open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger:
         recorded = ledger.record(
-            unit, indicator, reading, on=ref_date, by=by, note=note, total=total, key=key
+            unit,
+            indicator,
+            reading,
+            on=ref_date,
+            by=by,
+            note=note,
+            total=total,
+            key=key,
+            dry_run=dry_run,
         )
     _notes(ledger.notes, quiet)
     if as_json:
@@ -991,12 +1006,20 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
     cls=LocalisedCommand,
     help=N_(
         "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
-        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3"
+        "PATH là một tệp chưa có, hoặc một thư mục (đã có, hoặc ghi với dấu / ở cuối): bản "
+        "sao lưu khi đó là thidua-YYYY-MM-DD-HHMMSS.sqlite3 trong thư mục, theo giờ Việt Nam; "
+        "không bao giờ ghi đè.\n\n"
+        "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3; thidua backup /mnt/usb/"
     ),
 )
 def backup(
     context: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="PATH", help=N_("Tệp sao lưu (chưa có)."))],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH", help=N_("Tệp sao lưu (chưa có), hoặc thư mục để ghi bản có ngày giờ.")
+        ),
+    ],
     quiet: QuietOption = False,
 ) -> None:
     """Make a consistent backup of the database."""
@@ -1051,6 +1074,59 @@ db_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(db_app, name="db")
+
+
+plan_app = typer.Typer(
+    cls=LocalisedGroup,
+    help=N_("Về kế hoạch đã nạp.\n\nVí dụ: thidua plan dump -o kehoach-2026.toml"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command(
+    "dump",
+    cls=LocalisedCommand,
+    help=N_(
+        "In kế hoạch đang lưu (phiên bản mới nhất) dưới dạng tệp TOML mà thidua init nạp lại "
+        "được, không thay đổi gì. Các chú thích của tệp gốc không được lưu nên không có.\n\n"
+        "Ví dụ: thidua plan dump --year 2026 -o kehoach-2026.toml"
+    ),
+)
+def plan_dump(
+    context: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=2000,
+            max=2100,
+            help=N_("Năm kế hoạch (mặc định: như tùy chọn chung --year)."),
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=N_("Tệp ghi ra, chưa có (mặc định: đầu ra chuẩn).")),
+    ] = None,
+) -> None:
+    """Print the stored plan as TOML that ``thidua init`` takes back unchanged."""
+    from thiduaCLI.ledger import open_ledger
+
+    settings: Settings = context.obj
+    if output is not None:
+        from thiduaCLI.files.atomic import refuse_existing
+
+        refuse_existing(output)
+    chosen = year if year is not None else settings.year
+    with open_ledger(settings.db_path, year=chosen, create=False) as ledger:
+        text = ledger.plan_toml()
+    _notes(ledger.notes)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with _new_file(output) as handle:
+            handle.write(text.encode("utf-8"))
 
 
 @db_app.command(

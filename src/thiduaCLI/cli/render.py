@@ -228,11 +228,24 @@ def recorded_line(plan: Plan, recorded: Recorded, typed: Reading) -> str:
     where the unit stands on that indicator now."""
     ind, judged = plan.indicators[recorded.indicator], recorded.standing
     what = f"{as_read(in_measure(typed, ind.measure))} {ind.measure}"
+    if recorded.denominator is not None and not typed.is_fraction:  # over the plan's size
+        what = _("{value} (= {numerator}/{denominator}, mẫu số theo kế hoạch)").format(
+            value=what,
+            numerator=format_number(recorded.numerator or 0, 9),
+            denominator=format_number(recorded.denominator, 9),
+        )
     if recorded.reported_total is not None:
         what = _("lũy kế {value} (phát sinh {increment})").format(
             value=what, increment=format_number(recorded.value)
         )
-    done = _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.").format(
+    done = (
+        _(
+            "Chạy thử (--dry-run), chưa ghi gì: sẽ ghi #{id}: {unit} – {indicator}: {what}, "
+            "ngày {date}, người nhập {by}."
+        )
+        if recorded.dry_run
+        else _("Đã ghi #{id}: {unit} – {indicator}: {what}, ngày {date}, người nhập {by}.")
+    ).format(
         id=recorded.id,
         unit=plan.units[recorded.unit].name,
         indicator=ind.name,

@@ -267,6 +267,13 @@ def ward_value(plan: Plan, indicator: Indicator, observations: Observations) -> 
     own = observations.get((plan.ward_code, indicator.code))
     if own is not None:
         return WardValue(own.value(indicator), "ward", len(reported), len(signatories))
+    if indicator.rollup == "ratio" and any(not obs.latest_denominator for obs in reported):
+        # a share given as a plain percentage: the sole signatory's share is the ward's;
+        # beside other units it cannot be added, and counts as not reported
+        if len(signatories) == 1:
+            (obs,) = reported
+            return WardValue(obs.value(indicator), "units", 1, 1)
+        reported = [obs for obs in reported if obs.latest_denominator]
     value = _roll_up(plan, indicator, reported)
     source: Literal["units", "none"] = "none" if value is None else "units"
     return WardValue(value, source, len(reported), len(signatories))

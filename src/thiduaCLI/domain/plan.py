@@ -14,8 +14,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_serializer,
+    model_serializer,
     model_validator,
 )
 
@@ -173,12 +175,24 @@ class Unit(Strict):
     agreement: dict[str, Decimal]
     weights: dict[str, Decimal]
     sizes: dict[str, Decimal] = {}
+    # per indicator rolled up as a ratio: the unit's denominator (its population, the
+    # surveys it runs), so that a plain percentage it reports adds up honestly
+    denominators: dict[str, Decimal] = {}
 
     @model_validator(mode="after")
     def _weights_match_agreement(self) -> Unit:
         if self.weights.keys() != self.agreement.keys():
             raise ValueError("weights and agreement name different indicators")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_denominators(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A unit without denominators is written as before they existed: a stored plan, and
+        the audit chain's plan versions, keep their exact text."""
+        dumped = handler(self)
+        if not self.denominators and isinstance(dumped, dict):
+            dumped.pop("denominators", None)
+        return dumped
 
     @property
     def is_ward(self) -> bool:

@@ -45,6 +45,7 @@ class _UnitEntry(Strict):
     indicators: tuple[str, ...] | None = None
     targets: dict[str, NonNegative] = Field(default_factory=dict)
     sizes: dict[str, NonNegative] = Field(default_factory=dict)
+    denominators: dict[str, NonNegative] = Field(default_factory=dict)
 
 
 class _BlockEntry(Strict):
@@ -250,6 +251,23 @@ def _resolve_unit(
                     code=indicator_code, weight_by=weight_by
                 ),
             )
+    for indicator_code, size in entry.denominators.items():
+        location = f"{where}.denominators.{indicator_code}"
+        if indicator_code not in indicators:
+            raise _EntryError(
+                location,
+                _("chỉ tiêu '{code}' không có trong [indicators]").format(code=indicator_code),
+            )
+        if indicator_code not in signed:
+            raise _EntryError(location, _("chỉ tiêu này không thuộc giao ước của đơn vị"))
+        if indicators[indicator_code].rollup != "ratio":
+            raise _EntryError(
+                location, _("mẫu số chỉ dùng cho chỉ tiêu tổng hợp bằng rollup = 'ratio'")
+            )
+        if size <= 0:
+            raise _EntryError(
+                location, _("mẫu số phải lớn hơn 0 (đang là {value})").format(value=f"{size:g}")
+            )
     block = blocks[entry.block]
     weights = {c: block.weights.get(c, indicators[c].weight) for c in signed}
     if not any(weights.values()):
@@ -261,6 +279,7 @@ def _resolve_unit(
         agreement={c: entry.targets.get(c, indicators[c].target) for c in signed},
         weights=weights,
         sizes=entry.sizes,
+        denominators=entry.denominators,
     )
 
 
@@ -356,6 +375,79 @@ def _check_known(location: str, codes: tuple[str, ...], indicators: dict[str, In
             raise _EntryError(
                 location, _("chỉ tiêu '{code}' không có trong [indicators]").format(code=code)
             )
+
+
+# ------------------------------------------------------------------------ writing back
+
+
+def plan_file_document(plan: Plan) -> dict[str, Any]:
+    """A plan as a plan file holds it (the inverse of :func:`parse_plan`): what the resolution
+    derives is left out (the ward's agreement, each unit's weights, a target or an agreement
+    equal to the one it would inherit), so that reading it back gives an equal plan."""
+    units = {}
+    for code, unit in plan.units.items():
+        if unit.is_ward:
+            continue
+        entry: dict[str, Any] = {"name": unit.name, "block": unit.block}
+        inherited = plan.blocks[unit.block].indicators if unit.block in plan.blocks else ()
+        if tuple(unit.agreement) != tuple(inherited):
+            entry["indicators"] = list(unit.agreement)
+        targets = {
+            indicator: target
+            for indicator, target in unit.agreement.items()
+            if target != plan.indicators[indicator].target
+        }
+        for key, value in (
+            ("targets", targets),
+            ("sizes", unit.sizes),
+            ("denominators", unit.denominators),
+        ):
+            if value:
+                entry[key] = dict(value)
+        units[code] = entry
+    blocks = {
+        code: {
+            "name": block.name,
+            **({"indicators": list(block.indicators)} if block.indicators else {}),
+            **({"weights": dict(block.weights)} if block.weights else {}),
+        }
+        for code, block in plan.blocks.items()
+    }
+    document = {
+        "year": plan.year,
+        "title": plan.title,
+        "reporting_cycle": plan.reporting_cycle,
+        "due_days": plan.due_days,
+        "ward": {"code": plan.ward_code, "name": plan.ward.name},
+        "scoring": plan.scoring.model_dump(exclude_none=True),
+        "indicators": {
+            code: indicator.model_dump(exclude={"code"}, exclude_none=True, exclude_defaults=True)
+            for code, indicator in plan.indicators.items()
+        },
+        "blocks": blocks,
+        "units": units,
+    }
+    return _tomlable(document)
+
+
+def _tomlable(value: Any) -> Any:
+    """Tuples as lists, and each number as written: a whole number without a decimal point."""
+    if isinstance(value, dict):
+        return {key: _tomlable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tomlable(item) for item in value]
+    if isinstance(value, Decimal) and not isinstance(value, bool):
+        return int(value) if value == value.to_integral_value() else value.normalize()
+    return value
+
+
+def dump_plan(plan: Plan, header: str = "") -> str:
+    """The plan as TOML text that :func:`parse_plan` reads back as an equal plan; ``header``:
+    comment lines put first."""
+    import tomli_w
+
+    comments = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return comments + ("\n" if comments else "") + tomli_w.dumps(plan_file_document(plan))
 
 
 # -------------------------------------------------------------------- error wording

@@ -105,17 +105,21 @@ class Database:
     backup: Path | None = None
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
+    def session(self, *, write: bool = False, keep: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error.
 
         Writers take the write lock at BEGIN, so what they read stays true until they commit.
+        Without ``keep`` the transaction is rolled back even on success: a dry run does the
+        whole write, reads what it would make, and leaves the database as it was.
         """
         try:
             with self.engine.connect() as connection:
                 connection.info["immediate"] = write
-                with connection.begin(), Session(bind=connection) as session:
+                with connection.begin() as transaction, Session(bind=connection) as session:
                     yield session
                     session.flush()
+                    if not keep:
+                        transaction.rollback()
         except DBAPIError as exc:
             raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
         except sqlite3.Error as exc:  # from the driver itself (see _driver)

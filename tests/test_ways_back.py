@@ -1,0 +1,412 @@
+"""Ways back (issue 16): backup into a folder, report --dry-run, retract --import, plan dump,
+and the honest shortcuts for shares."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers import SMALL_PLAN, assert_refused, dump, figure_count
+from thiduaCLI.ledger import backup_target
+
+# ------------------------------------------------------------------------ backup DIR/
+
+
+def test_backup_into_an_existing_folder_writes_a_dated_file(ready, db: Path, tmp_path: Path):
+    folder = tmp_path / "sao-luu"
+    folder.mkdir()
+    done = ready("backup", str(folder))
+    assert done.code == 0, done.err
+    (made,) = folder.iterdir()
+    assert made.name.startswith("thidua-") and made.name.endswith(".sqlite3")
+    assert made.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert str(made) in done.out
+    again = ready("backup", f"{folder}/")  # a second in the same second is not overwritten
+    assert again.code == 0, again.err
+    assert len(list(folder.iterdir())) == 2
+
+
+def test_a_folder_name_with_a_final_slash_that_does_not_exist_is_refused(
+    ready, db: Path, tmp_path: Path
+):
+    before = dump(db)
+    done = ready("backup", f"{tmp_path}/khong-co/")
+    assert done.code == 1
+    assert done.err.startswith(f"Lỗi: {tmp_path}/khong-co/thidua-")
+    assert done.err.endswith(f": thư mục {tmp_path}/khong-co không tồn tại\n")
+    assert not (tmp_path / "khong-co").exists()
+    assert dump(db) == before
+
+
+def test_the_dated_name_is_vietnam_time_and_never_taken(tmp_path: Path):
+    moment = datetime(2026, 11, 25, 20, 30, 5, tzinfo=UTC)  # 03:30:05 on the 26th in Vietnam
+    first = backup_target(tmp_path, moment)
+    assert first == tmp_path / "thidua-2026-11-26-033005.sqlite3"
+    first.write_bytes(b"")
+    second = backup_target(f"{tmp_path}{os.sep}", moment)
+    assert second == tmp_path / "thidua-2026-11-26-033005-2.sqlite3"
+    assert backup_target(tmp_path / "x.sqlite3", moment) == tmp_path / "x.sqlite3"
+
+
+def test_backup_to_an_existing_file_is_still_refused(ready, db: Path, tmp_path: Path):
+    target = tmp_path / "b.sqlite3"
+    target.write_bytes(b"cu")
+    before = dump(db)
+    assert_refused(
+        ready("backup", str(target)),
+        f"{target}: tệp đã có, chọn tên khác để không ghi đè",
+        db,
+        before,
+    )
+    assert target.read_bytes() == b"cu"
+
+
+# ------------------------------------------------------------------------ report --dry-run
+
+
+def _untouched(db: Path) -> tuple[bytes, int, list[str]]:
+    return db.read_bytes(), db.stat().st_mtime_ns, dump(db)
+
+
+def test_report_dry_run_shows_the_figure_and_writes_nothing(ready, db: Path):
+    assert ready("report", "K03", "VIEC_LAM", "20", "--date", "2026-03-31").code == 0
+    before = _untouched(db)
+    tried = ready("report", "K03", "VIEC_LAM", "5", "--date", "2026-04-30", "--dry-run")
+    assert tried.code == 0, tried.err
+    assert tried.out.startswith(
+        "Chạy thử (--dry-run), chưa ghi gì: sẽ ghi #2: Khóm 3 – Giải quyết việc làm: 5 lao động,"
+    )
+    assert "Lũy kế 25 lao động" in tried.out
+    assert _untouched(db) == before
+    as_json = ready("report", "K03", "VIEC_LAM", "5", "--date", "2026-04-30", "--dry-run", "--json")
+    real = ready("report", "K03", "VIEC_LAM", "5", "--date", "2026-04-30", "--json")
+    import json
+
+    tried_data, real_data = json.loads(as_json.out), json.loads(real.out)
+    assert tried_data.pop("dry_run") is True and real_data.pop("dry_run") is False
+    for moment in ("recorded_at", "filed_at"):
+        tried_data.pop(moment, None), real_data.pop(moment, None)
+    assert tried_data == real_data
+
+
+def test_report_dry_run_checks_as_a_real_report_does(ready, db: Path):
+    assert ready("report", "K03", "VIEC_LAM", "20", "--date", "2026-03-31", "--key", "k1").code == 0
+    before = dump(db)
+    assert_refused(
+        ready(
+            "report", "K03", "VIEC_LAM", "21", "--date", "2026-03-31", "--key", "k1", "--dry-run"
+        ),
+        "khóa 'k1' đã dùng cho số liệu #1 khác (K03 VIEC_LAM 20 ngày 31/03/2026); dùng khóa khác",
+        db,
+        before,
+    )
+    assert_refused(
+        ready("report", "K03", "VIEC_LAM", "5", "--date", "2025-12-31", "--dry-run"),
+        ready("report", "K03", "VIEC_LAM", "5", "--date", "2025-12-31").err[len("Lỗi: ") : -1],
+        db,
+        before,
+    )
+
+
+def test_report_dry_run_on_a_missing_database_creates_nothing(thidua, db: Path):
+    done = thidua("report", "K03", "VIEC_LAM", "5", "--dry-run")
+    assert done.code == 1
+    assert not db.exists()
+
+
+def test_the_library_dry_run_writes_nothing(ready, db: Path):
+    from datetime import date
+    from decimal import Decimal
+
+    from thiduaCLI import open_ledger
+
+    before = _untouched(db)
+    with open_ledger(db) as ledger:
+        tried = ledger.record("K03", "VIEC_LAM", Decimal(7), on=date(2026, 3, 31), dry_run=True)
+    assert tried.dry_run and tried.value == 7 and tried.year_to_date == 7
+    assert _untouched(db) == before
+
+
+# --------------------------------------------------------------------- shares as a percentage
+
+SHARE_PLAN = (
+    SMALL_PLAN.replace(
+        'A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 } }',
+        'A1 = { name = "Đơn vị A1", block = "A", targets = { VL = 100 }, '
+        "denominators = { BH = 5000 } }",
+    ).replace(
+        'B1 = { name = "Khóm 1", block = "B", sizes = { population = 1000 } }',
+        'B1 = { name = "Khóm 1", block = "B", sizes = { population = 1000 }, '
+        'indicators = ["NS", "GQ"] }',
+    )
+    + """
+[indicators.GQ]
+name = "Giao quân"
+measure = "%"
+target = 100
+comparator = ">="
+kind = "level"
+share = true
+rollup = "ratio"
+"""
+)
+
+
+@pytest.fixture
+def shares(thidua, db: Path, tmp_path: Path):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN, encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0
+    return thidua
+
+
+def test_a_percentage_over_the_plans_denominator_rolls_up_exactly(shares, db: Path):
+    done = shares("report", "A1", "BH", "95,5", "--date", "2026-03-31")
+    assert done.code == 0, done.err
+    assert "95,5 % (= 4.775/5.000, mẫu số theo kế hoạch)" in done.out
+    assert shares("report", "A2", "BH", "1800/2000", "--date", "2026-03-31").code == 0
+    assert shares("report", "A3", "BH", "2850/3000", "--date", "2026-03-31").code == 0
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute(
+            "SELECT value, numerator, denominator FROM figure WHERE unit = 'A1'"
+        ).fetchone()
+    assert stored == (95.5, 4775.0, 5000.0)
+    status = json.loads(shares("status", "--as-of", "2026-03-31", "--json").out)
+    (bh,) = [row for row in status["indicators"] if row["code"] == "BH"]
+    # (4775 + 1800 + 2850) / (5000 + 2000 + 3000) = 9425 / 10000
+    assert (bh["value"], bh["source"], bh["units_reported"]) == (94.25, "units", 3)
+
+
+def test_the_sole_signatory_reports_a_percentage_and_it_is_the_wards(shares):
+    done = shares("report", "B1", "GQ", "100%", "--date", "2026-03-31", "--json")
+    assert done.code == 0, done.err
+    recorded = json.loads(done.out)
+    assert (recorded["value"], recorded["numerator"], recorded["denominator"]) == (100, None, None)
+    status = json.loads(shares("status", "--as-of", "2026-03-31", "--json").out)
+    (gq,) = [row for row in status["indicators"] if row["code"] == "GQ"]
+    assert (gq["value"], gq["state"], gq["units_reported"], gq["units_expected"]) == (
+        100,
+        "achieved",
+        1,
+        1,
+    )
+
+
+def test_elsewhere_a_percentage_is_refused_saying_what_to_type(shares, db: Path):
+    before = dump(db)
+    assert_refused(
+        shares("report", "A2", "BH", "97%", "--date", "2026-03-31"),
+        "BH (Bảo hiểm y tế) là tỷ lệ phường tính bằng cách cộng tử số và mẫu số của các đơn "
+        "vị: ghi dạng tử số/mẫu số, ví dụ 4850/5000, không ghi 97% (một tỷ lệ không có mẫu số "
+        "thì không cộng được); hoặc ghi mẫu số của đơn vị trong kế hoạch "
+        "(units.A2.denominators.BH) rồi chạy thidua init",
+        db,
+        before,
+    )
+
+
+def test_the_library_takes_a_percentage_too(shares, db: Path):
+    from datetime import date
+    from decimal import Decimal
+
+    from thiduaCLI import InputError, open_ledger
+
+    with open_ledger(db) as ledger:
+        made = ledger.record("A1", "BH", Decimal("33.3"), on=date(2026, 3, 31))
+        assert (made.numerator, made.denominator) == (Decimal(1665), Decimal(5000))
+        before = dump(db)
+        with pytest.raises(InputError, match=r"units\.A3\.denominators\.BH"):
+            ledger.record("A3", "BH", Decimal(95), on=date(2026, 3, 31))
+    assert dump(db) == before
+
+
+def test_an_import_row_takes_the_same_shortcuts(shares, db: Path, tmp_path: Path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "unit,indicator,value,date\nA1,BH,96,2026-03-31\nB1,GQ,90,2026-03-31\n", encoding="utf-8"
+    )
+    done = shares("import", str(rows))
+    assert done.code == 0, done.err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit,indicator,value,date\nA2,BH,96,2026-03-31\n", encoding="utf-8")
+    before = dump(db)
+    refused = shares("import", str(bad))
+    assert refused.code == 1
+    assert refused.err.startswith("Lỗi: dòng 2: BH (Bảo hiểm y tế) là tỷ lệ phường tính")
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "denominators = { VL = 10 }",
+            "units.A1.denominators.VL: mẫu số chỉ dùng cho chỉ tiêu tổng hợp bằng rollup = 'ratio'",
+        ),
+        (
+            "denominators = { NS = 10 }",
+            "units.A1.denominators.NS: chỉ tiêu này không thuộc giao ước của đơn vị",
+        ),
+        (
+            "denominators = { XX = 10 }",
+            "units.A1.denominators.XX: chỉ tiêu 'XX' không có trong [indicators]",
+        ),
+        (
+            "denominators = { BH = 0 }",
+            "units.A1.denominators.BH: mẫu số phải lớn hơn 0 (đang là 0)",
+        ),
+    ],
+)
+def test_a_wrong_denominator_in_the_plan_is_refused(
+    thidua, db: Path, tmp_path: Path, entry, message
+):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN.replace("denominators = { BH = 5000 }", entry), encoding="utf-8")
+    done = thidua("init", str(plan))
+    assert done.code == 1
+    assert done.err == f"Lỗi: {plan}: {message}\n"
+    assert not db.exists() or figure_count(db) == 0
+
+
+def test_a_unit_without_denominators_is_stored_as_before():
+    from thiduaCLI.domain.plan_file import parse_plan
+
+    plan = parse_plan(SHARE_PLAN)
+    assert "denominators" not in plan.units["A2"].model_dump()
+    assert plan.units["A1"].model_dump()["denominators"] == {"BH": Decimal(5000)}
+
+
+def test_on_the_shipped_plan_the_military_command_types_100(ready):
+    done = ready("report", "QUAN_SU", "GIAO_QUAN", "100", "--date", "2026-03-31")
+    assert done.code == 0, done.err
+    status = json.loads(ready("status", "--as-of", "2026-03-31", "--json").out)
+    (row,) = [row for row in status["indicators"] if row["code"] == "GIAO_QUAN"]
+    assert (row["value"], row["state"]) == (100, "achieved")
+    assert ready("report", "VH_XH", "HAI_LONG", "95", "--date", "2026-03-31").code == 1
+
+
+def test_a_percentage_whose_numerator_cannot_be_stored_exactly_is_refused(
+    thidua, db: Path, tmp_path: Path
+):
+    plan = tmp_path / "kehoach.toml"
+    plan.write_text(SHARE_PLAN.replace("BH = 5000", "BH = 3"), encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0
+    before = dump(db)
+    assert_refused(
+        thidua("report", "A1", "BH", "33,33333333", "--date", "2026-03-31"),
+        "BH: 33,33333333 % của mẫu số 3 trong kế hoạch là 0,9999999999, không lưu đúng được; "
+        "ghi dạng tử số/mẫu số",
+        db,
+        before,
+    )
+
+
+# ------------------------------------------------------------------------------ plan dump
+
+FULL_PLAN = (
+    SHARE_PLAN.replace(
+        'title = "Kế hoạch thử"',
+        'title = "Kế hoạch thử \\"đủ\\" mọi trường"\nreporting_cycle = "quarterly"\ndue_days = 15',
+    )
+    .replace(
+        "[scoring]\ncap = 100",
+        """[scoring]
+cap = 120
+decimals = 3
+strict_penalty = 0.5
+min_reported = 40
+tie_breakers = ["reported", "achieved", "earliest"]
+grades = [{ min = 85.5, name = "Xuất sắc" }, { min = 0, name = "Chưa đạt" }]
+
+[scoring.bonus]
+per_indicator = 1.25
+max = 5
+
+[scoring.deductions]
+missing = 2
+late = 0.5
+max = 10
+
+[[scoring.commendations]]
+name = "Giấy khen"
+grade = "Xuất sắc"
+top = 2
+complete = true""",
+    )
+    .replace(
+        'target = 200\ncomparator = "~"',
+        'target = 200\nmilestones = [40, 90, 150]\nweight = 3\ncomparator = "~"',
+    )
+    .replace(
+        'indicators = ["BH", "VL"]', 'indicators = ["BH", "VL"]\nweights = { VL = 0.5, BH = 0 }'
+    )
+    .replace(
+        'A3 = { name = "Đơn vị A3", block = "A", targets = { VL = 100 } }',
+        'A3 = { name = "Đơn vị A3", block = "A", indicators = ["VL", "BH"], '
+        "targets = { VL = 0.000000001, BH = 92.125 } }",
+    )
+)
+
+
+def _round_trip(run, tmp_path: Path) -> str:
+    dumped = run("plan", "dump")
+    assert dumped.code == 0, dumped.err
+    again = tmp_path / "dumped.toml"
+    again.write_text(dumped.out, encoding="utf-8")
+    loaded = run("init", str(again))
+    assert loaded.code == 0, loaded.err
+    return loaded.out
+
+
+def test_the_shipped_plan_dumps_to_a_file_init_takes_back_unchanged(ready, tmp_path: Path):
+    assert (
+        _round_trip(ready, tmp_path)
+        == f"Kế hoạch 2026 không thay đổi ({tmp_path / 'dumped.toml'}).\n"
+    )
+
+
+def test_a_plan_with_every_optional_field_round_trips(thidua, db: Path, tmp_path: Path):
+    import tomllib
+
+    from thiduaCLI.domain.plan_file import parse_plan
+
+    plan = tmp_path / "full.toml"
+    plan.write_text(FULL_PLAN, encoding="utf-8")
+    assert thidua("init", str(plan)).code == 0, thidua("init", str(plan)).err
+    written = tomllib.loads(thidua("plan", "dump").out)
+    assert written["units"]["A1"]["denominators"] == {"BH": 5000}
+    assert written["indicators"]["VL"]["milestones"] == [40, 90, 150]
+    assert "indicators" not in written["units"]["A1"]  # the block's, left to inherit
+    assert parse_plan(thidua("plan", "dump").out) == parse_plan(FULL_PLAN)
+    assert "không thay đổi" in _round_trip(thidua, tmp_path)
+
+
+def test_plan_dump_writes_a_new_file_and_never_overwrites(ready, db: Path, tmp_path: Path):
+    target = tmp_path / "kehoach.toml"
+    assert ready("plan", "dump", "-o", str(target)).code == 0
+    assert target.read_text(encoding="utf-8").startswith("# Kế hoạch năm 2026 lấy ra từ ")
+    before = dump(db)
+    assert_refused(
+        ready("plan", "dump", "-o", str(target)),
+        f"{target}: tệp đã có, chọn tên khác để không ghi đè",
+        db,
+        before,
+    )
+    assert_refused(
+        ready("plan", "dump", "--year", "2025"),
+        "chưa có kế hoạch năm 2025 (đã có: 2026); chạy thidua init",
+        db,
+        before,
+    )
+
+
+def test_plan_dump_on_a_missing_database_creates_nothing(thidua, db: Path):
+    done = thidua("plan", "dump")
+    assert done.code == 1
+    assert not db.exists()
