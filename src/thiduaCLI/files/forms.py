@@ -353,7 +353,10 @@ def read_form(path: Path) -> Filled:
 
     name = path.name
     _check_size(path)
-    _check_xlsx_archive(path)
+    try:
+        _check_xlsx_archive(path)
+    except InputError as error:  # named by the file's name, as every form error is
+        raise FormError(str(error).replace(str(path), name, 1)) from None
     try:
         from openpyxl import load_workbook
 
