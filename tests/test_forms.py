@@ -306,3 +306,70 @@ def test_a_quarterly_form_in_english(ready: Callable[..., Run], tmp_path: Path) 
     sheet = load_workbook(tmp_path / "out" / "TT_HCC-2026-Q4.xlsx").worksheets[0]
     assert sheet["A2"].value.startswith("EMULATION FIGURES FORM, Q4 2026 – ")
     assert sheet["I6"].value == "This period's figure"
+
+
+def test_hostile_forms_are_one_line_each(ready: Callable[..., Run], forms: Path, db: Path) -> None:
+    import zipfile
+
+    path = forms / "K01-2026-10.xlsx"
+    fill(path, {"I8": 3, "J8": "x" * 2001})
+    before = dump(db)
+    done = ready("import", str(path))
+    assert (done.code, done.err) == (
+        1,
+        "Lỗi: K01-2026-10.xlsx: ô J8: ghi chú dài 2001 ký tự, tối đa 2000\n",
+    )
+    fill(path, {"J8": None, "I8": "\u202e21"})  # shown reversed, were it not made visible
+    done = ready("import", str(path))
+    assert done.code == 1 and "\u202e" not in done.err and "'\\u202e21'" in done.err
+    # an entity declaration inside the workbook: refused before any XML is parsed
+    second = forms / "K02-2026-10.xlsx"
+    bomb = forms / "bomb.xlsx"
+    with zipfile.ZipFile(second) as source, zipfile.ZipFile(bomb, "w") as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
+            target.writestr(part, data)
+    done = ready("import", str(bomb))
+    assert done.code == 1 and "Traceback" not in done.err
+    assert done.err.startswith("Lỗi: bomb.xlsx: không đọc được tệp Excel (XML có khai báo")
+    assert dump(db) == before
+
+
+def test_an_ordinary_spreadsheet_in_a_folder_of_forms(
+    ready: Callable[..., Run], forms: Path
+) -> None:
+    assert ready("export", "-o", "bieu-mau/so-lieu.xlsx").code == 0
+    done = ready("import", str(forms))
+    assert (done.code, done.err) == (1, "Lỗi: so-lieu.xlsx: không phải biểu mẫu của thidua\n")
+
+
+def test_the_library_writes_and_reads_forms(
+    ready: Callable[..., Run], db: Path, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from thiduaCLI import open_ledger
+    from thiduaCLI.domain.periods import Period
+    from thiduaCLI.files.forms import write_form
+
+    with open_ledger(db, today=date(2026, 11, 5)) as ledger:
+        (made,) = ledger.forms(["khom 5"])  # default: the month holding today
+        assert (made.unit.code, made.period, made.file_name) == (
+            "K05",
+            Period("month", 2026, 11),
+            "K05-2026-11.xlsx",
+        )
+        path = tmp_path / made.file_name
+        with path.open("wb") as handle:
+            write_form(made, handle)
+        fill(path, {"I8": 4})
+        done = ledger.import_forms([path], by="Lan")
+        assert (done.source, done.recorded) == ("K05-2026-11.xlsx", 1)
+        (figure,) = ledger.history("K05").root
+        assert (figure.indicator, figure.date, figure.recorded_by) == (
+            "VIEC_LAM",
+            date(2026, 11, 30),
+            "Lan",
+        )

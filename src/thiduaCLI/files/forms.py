@@ -478,6 +478,16 @@ def _read(book: object, name: str) -> Filled:
             value = None
         note = cells.get(note_cell)
         note_text = None if note is None else _text(note) or None
+        if note_text is not None and len(note_text) > NOTE_LIMIT:
+            raise FormError(
+                _at(
+                    name,
+                    note_cell,
+                    _("ghi chú dài {length} ký tự, tối đa {limit}").format(
+                        length=len(note_text), limit=NOTE_LIMIT
+                    ),
+                )
+            )
         if value is None:
             continue
         code = _text(cells.get(code_cell))
