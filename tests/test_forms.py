@@ -373,3 +373,21 @@ def test_the_library_writes_and_reads_forms(
             date(2026, 11, 30),
             "Lan",
         )
+
+
+def test_a_form_sent_again_with_other_figures(
+    ready: Callable[..., Run], forms: Path, db: Path
+) -> None:
+    path = forms / "K01-2026-10.xlsx"
+    fill(path, {"I8": 12, "I9": 95})
+    assert ready("import", str(path)).code == 0
+    fill(path, {"I8": 14, "I9": 95})  # the khóm's corrected form: jobs must not count twice
+    before = dump(db)
+    done = ready("import", str(path))
+    assert done.code == 1
+    assert done.err.splitlines() == [
+        "Lỗi: K01-2026-10.xlsx: ô I8: K01 VIEC_LAM đã có số liệu #2 ngày 31/10/2026 (12); sửa "
+        "bằng thidua correct 2 GIÁ-TRỊ --reason LÝ-DO",
+        "Lỗi: 1 lỗi trong biểu mẫu; không ghi số liệu nào",
+    ]
+    assert dump(db) == before

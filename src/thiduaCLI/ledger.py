@@ -566,12 +566,16 @@ class Ledger:
         by: str | None,
         dry_run: bool,
         number_format: str,
+        one_per_day: bool = False,
     ) -> ImportResult:
         """:meth:`import_rows` of several sources at once, all or none: each part is the
         source named in the figures' origin, its rows, and how an error names a row (None:
-        ``dòng N``)."""
+        ``dòng N``). With ``one_per_day`` (forms: one figure per unit, indicator and period),
+        a new figure where a counted one of the same unit, indicator and day exists is
+        refused: the earlier one is corrected, not added to."""
         plan = self.plan
         figures: list[tuple[object, ...]] = []
+        places: list[str] = []  # with ``one_per_day``: where each figure came from
         errors = []
         parse = _RowReader(plan, os_user() if by is None else by, number_format)
         with _collector_paused():
@@ -579,6 +583,8 @@ class Ledger:
                 for row in _numbered(rows):
                     try:
                         figures.append(parse(row, f"import:{part}:{row.line}"))
+                        if one_per_day and where is not None:
+                            places.append(where(row))
                     except ThiduaError as error:
                         place = (
                             _("dòng {line}").format(line=row.line) if where is None else where(row)
@@ -592,13 +598,17 @@ class Ledger:
                 days = [str(figure[_REF_DATE]) for figure in figures]
                 seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
                 if seen:
-                    fresh = []
-                    for figure in figures:
+                    fresh, kept = [], []
+                    for number, figure in enumerate(figures):
                         fingerprint = _fingerprint(figure)
                         if seen[fingerprint]:
                             seen[fingerprint] -= 1
                         else:
                             fresh.append(figure)
+                            kept.append(number)
+                    places = [places[number] for number in kept] if places else places
+            if one_per_day and fresh:
+                _refuse_second_figures(session, plan, fresh, places)
             if not dry_run:
                 store.add_figures(session, fresh)
         return ImportResult(
@@ -753,7 +763,12 @@ class Ledger:
             source = paths[0].name if len(paths) == 1 else str(len(paths))
         try:
             return self._import(
-                parts, source=source, by=by, dry_run=dry_run, number_format=number_format
+                parts,
+                source=source,
+                by=by,
+                dry_run=dry_run,
+                number_format=number_format,
+                one_per_day=True,
             )
         except ImportRefused as refused:
             raise FormsRefused(refused.errors) from None
@@ -1354,6 +1369,44 @@ class ImportRefused(InputError):
             ).format(n=count)
         )
         self.errors = errors
+
+
+def _refuse_second_figures(
+    session: store.Session, plan: Plan, fresh: list[tuple[object, ...]], places: list[str]
+) -> None:
+    """:class:`ImportRefused` when a figure of ``fresh`` would be a second counted figure of
+    its unit and indicator on its day (a form sent again with other values): the earlier one
+    is to be corrected, not added to (a cumulative indicator would count both)."""
+    unit, indicator = store.FIGURE_COLUMNS.index("unit"), store.FIGURE_COLUMNS.index("indicator")
+    wanted = {(figure[unit], figure[indicator], figure[_REF_DATE]) for figure in fresh}
+    days = {day for _unit, _code, day in wanted}
+    counted: dict[tuple[object, ...], Figure] = {
+        (figure.unit, figure.indicator, store.stored_date(figure.ref_date)): figure
+        for figure in store.active_figures(session, plan.year)
+        if store.stored_date(figure.ref_date) in days
+    }
+    errors = []
+    for figure, place in zip(fresh, places, strict=True):
+        earlier = counted.get((figure[unit], figure[indicator], figure[_REF_DATE]))
+        if earlier is None:
+            continue
+        errors.append(
+            _("{place}: {error}").format(
+                place=place,
+                error=_(
+                    "{unit} {indicator} đã có số liệu #{id} ngày {date} ({value}); sửa bằng "
+                    "thidua correct {id} GIÁ-TRỊ --reason LÝ-DO"
+                ).format(
+                    unit=earlier.unit,
+                    indicator=earlier.indicator,
+                    id=earlier.id,
+                    date=format_date(earlier.ref_date),
+                    value=format_number(earlier.value),
+                ),
+            )
+        )
+    if errors:
+        raise ImportRefused(errors)
 
 
 class FormsRefused(ImportRefused):
