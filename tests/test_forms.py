@@ -391,3 +391,13 @@ def test_a_form_sent_again_with_other_figures(
         "Lỗi: 1 lỗi trong biểu mẫu; không ghi số liệu nào",
     ]
     assert dump(db) == before
+
+
+def test_one_indicator_twice_in_a_form(ready: Callable[..., Run], forms: Path) -> None:
+    fill(forms / "K01-2026-10.xlsx", {"I7": "1/2", "B9": "BHYT", "I9": "2/3"})
+    done = ready("import", str(forms))
+    assert done.code == 1
+    assert done.err.splitlines() == [
+        "Lỗi: K01-2026-10.xlsx: ô B9: chỉ tiêu 'BHYT' đã có ở dòng 7",
+        "Lỗi: 1 lỗi trong biểu mẫu; không ghi số liệu nào",
+    ]

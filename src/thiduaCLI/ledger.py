@@ -720,7 +720,19 @@ class Ledger:
             seen[key] = name
             rows: list[Row] = []
             cells: dict[int, str] = {}
+            rows_of: dict[str, int] = {}
             for entry in filled.rows:
+                if entry.indicator in rows_of:
+                    errors.append(
+                        problem(
+                            _("chỉ tiêu '{indicator}' đã có ở dòng {row}").format(
+                                indicator=entry.indicator, row=rows_of[entry.indicator]
+                            ),
+                            f"{forms.CODE_COLUMN}{entry.row}",
+                        )
+                    )
+                    continue
+                rows_of[entry.indicator] = entry.row
                 if entry.indicator not in unit.agreement:
                     errors.append(
                         problem(
