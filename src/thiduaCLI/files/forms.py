@@ -427,7 +427,7 @@ def _read(book: object, name: str) -> Filled:
         rows = int(count)
     except (ThiduaError, ValueError):
         raise FormError(tampered) from None
-    if meta_check(book, name) != check_value(unit, label, year_number, rows):
+    if meta_check(book) != check_value(unit, label, year_number, rows):
         raise FormError(tampered)
     if not 0 <= rows <= MAX_FORM_ROWS or period.year != year_number:
         raise FormError(tampered)
@@ -520,7 +520,7 @@ def _read(book: object, name: str) -> Filled:
     return Filled(name, unit, period, year_number, by_text, tuple(filled))
 
 
-def meta_check(book: object, name: str) -> str:
+def meta_check(book: object) -> str:
     """The check value the hidden sheet holds."""
     sheet = book[META_SHEET]  # type: ignore[index]
     for key, value in sheet.iter_rows(min_row=1, max_row=10, max_col=2, values_only=True):
