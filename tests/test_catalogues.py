@@ -95,6 +95,7 @@ COMMANDS = [
     ["retract"],
     ["import"],
     ["export"],
+    ["form"],
     ["backup"],
     ["check"],
     ["overdue"],

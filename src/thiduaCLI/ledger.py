@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import getpass
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -88,6 +88,7 @@ from thiduaCLI.text.numbers import (
 if TYPE_CHECKING:
     from thiduaCLI.domain import audit
     from thiduaCLI.domain.scoring import NextGrade, Proposal, RankRow, UnitScore
+    from thiduaCLI.files.forms import Form
     from thiduaCLI.files.tabular import Row
 
 UNKNOWN_USER = "không rõ"  # i18n: data (stored as who recorded the figure)
@@ -573,6 +574,31 @@ class Ledger:
         import (same unit, indicator, date and value) are skipped, as many times as they
         were recorded before. ``source`` names the rows in each figure's origin.
         """
+        return self._import(
+            [(source, rows, None)],
+            source=source,
+            by=by,
+            dry_run=dry_run,
+            number_format=number_format,
+        )
+
+    def _import(
+        self,
+        parts: Iterable[
+            tuple[str, Iterable[Row | Mapping[str, object]], Callable[[Row], str] | None]
+        ],
+        *,
+        source: str,
+        by: str | None,
+        dry_run: bool,
+        number_format: str,
+        one_per_day: bool = False,
+    ) -> ImportResult:
+        """:meth:`import_rows` of several sources at once, all or none: each part is the
+        source named in the figures' origin, its rows, and how an error names a row (None:
+        ``dòng N``). With ``one_per_day`` (forms: one figure per unit, indicator and period),
+        a new figure where a counted one of the same unit, indicator and day exists is
+        refused: the earlier one is corrected, not added to."""
         if number_format not in NUMBER_FORMATS:
             raise UsageProblem(
                 _("{option} {value}: chọn một trong {allowed}").format(
@@ -581,14 +607,21 @@ class Ledger:
             )
         plan = self.plan
         figures: list[tuple[object, ...]] = []
+        places: list[str] = []  # with ``one_per_day``: where each figure came from
         errors = []
         parse = _RowReader(plan, os_user() if by is None else by, number_format)
         with _collector_paused():
-            for row in _numbered(rows):
-                try:
-                    figures.append(parse(row, f"import:{source}:{row.line}"))
-                except ThiduaError as error:
-                    errors.append(_("dòng {line}: {error}").format(line=row.line, error=error))
+            for part, rows, where in parts:
+                for row in _numbered(rows):
+                    try:
+                        figures.append(parse(row, f"import:{part}:{row.line}"))
+                        if one_per_day and where is not None:
+                            places.append(where(row))
+                    except ThiduaError as error:
+                        place = (
+                            _("dòng {line}").format(line=row.line) if where is None else where(row)
+                        )
+                        errors.append(_("{place}: {error}").format(place=place, error=error))
         if errors:
             raise ImportRefused(errors)
         with self._database.session(write=True) as session:
@@ -597,13 +630,17 @@ class Ledger:
                 days = [str(figure[_REF_DATE]) for figure in figures]
                 seen = store.imported_fingerprints(session, plan.year, min(days), max(days))
                 if seen:
-                    fresh = []
-                    for figure in figures:
+                    fresh, kept = [], []
+                    for number, figure in enumerate(figures):
                         fingerprint = _fingerprint(figure)
                         if seen[fingerprint]:
                             seen[fingerprint] -= 1
                         else:
                             fresh.append(figure)
+                            kept.append(number)
+                    places = [places[number] for number in kept] if places else places
+            if one_per_day and fresh:
+                _refuse_second_figures(session, plan, fresh, places)
             if not dry_run:
                 store.add_figures(session, fresh)
         return ImportResult(
@@ -624,9 +661,18 @@ class Ledger:
         number_format: str = "vi",
     ) -> ImportResult:
         """:meth:`import_rows` of a ``.csv`` or ``.xlsx`` file (or CSV bytes from
-        ``stream`` when ``path`` is None)."""
+        ``stream`` when ``path`` is None).
+
+        A form written by :meth:`forms` and filled in is recognised and checked as one (see
+        :meth:`import_forms`); so is a folder, whose ``.xlsx`` files must all be forms."""
+        from thiduaCLI.files import forms
         from thiduaCLI.files.tabular import read_rows
 
+        if path is not None and (path.is_dir() or forms.is_form(path)):
+            found = forms.forms_in(path) if path.is_dir() else [path]
+            return self.import_forms(
+                found, source=path.name, by=by, dry_run=dry_run, number_format=number_format
+            )
         return self.import_rows(
             read_rows(path, stream),
             source="-" if path is None else path.name,
@@ -634,6 +680,194 @@ class Ledger:
             dry_run=dry_run,
             number_format=number_format,
         )
+
+    def import_forms(
+        self,
+        paths: Sequence[Path],
+        *,
+        source: str | None = None,
+        by: str | None = None,
+        dry_run: bool = False,
+        number_format: str = "vi",
+    ) -> ImportResult:
+        """Record the filled input cells of forms written by :meth:`forms`, all or none.
+
+        Each form must be whole (its hidden fields and the visible unit and period agree), of
+        a unit of the plan, of a period in the plan year, with rows only for indicators of
+        the unit's agreement; no two forms may be of the same unit and period. Each figure is
+        dated at the period's last day; empty input cells are skipped; who filled the form
+        (its "Người báo cáo" cell) is the figures' ``by``, else ``by``. Every problem names
+        the file and the cell (:class:`ImportRefused` lists them)."""
+        from thiduaCLI.files import forms
+        from thiduaCLI.files.tabular import Row
+
+        plan = self.plan
+        units = unit_index(plan)
+        errors: list[str] = []
+        parts: list[tuple[str, list[Row], Callable[[Row], str]]] = []
+        seen: dict[tuple[str, str], str] = {}
+        for path in paths:
+            filled = forms.read_form(path)
+            name = filled.name
+
+            def place(cell: str | None, name: str = name) -> str:
+                if cell is None:
+                    return name
+                return _("{file}: ô {cell}").format(file=name, cell=cell)
+
+            def problem(
+                text: str, cell: str | None = None, place: Callable[..., str] = place
+            ) -> str:
+                return _("{place}: {error}").format(place=place(cell), error=text)
+
+            try:
+                unit = units.find(filled.unit)
+            except ThiduaError as error:
+                errors.append(problem(str(error), forms.UNIT_CELL))
+                continue
+            if unit.code != filled.unit:
+                errors.append(problem(_("mã đơn vị '{unit}' không đúng").format(unit=filled.unit)))
+                continue
+            if filled.period.year != plan.year:
+                errors.append(
+                    problem(
+                        _(
+                            "biểu mẫu kỳ {period} không thuộc năm kế hoạch {year} "
+                            "(chọn năm bằng --year)"
+                        ).format(period=filled.period.label, year=plan.year),
+                        forms.PERIOD_CELL,
+                    )
+                )
+                continue
+            key = (unit.code, filled.period.label)
+            if key in seen:
+                errors.append(
+                    problem(
+                        _("{unit} kỳ {period} đã có trong biểu mẫu {other}").format(
+                            unit=unit.code, period=filled.period.label, other=seen[key]
+                        )
+                    )
+                )
+                continue
+            seen[key] = name
+            rows: list[Row] = []
+            cells: dict[int, str] = {}
+            rows_of: dict[str, int] = {}
+            for entry in filled.rows:
+                if entry.indicator in rows_of:
+                    errors.append(
+                        problem(
+                            _("chỉ tiêu '{indicator}' đã có ở dòng {row}").format(
+                                indicator=entry.indicator, row=rows_of[entry.indicator]
+                            ),
+                            f"{forms.CODE_COLUMN}{entry.row}",
+                        )
+                    )
+                    continue
+                rows_of[entry.indicator] = entry.row
+                if entry.indicator not in unit.agreement:
+                    errors.append(
+                        problem(
+                            _(
+                                "chỉ tiêu '{indicator}' không thuộc giao ước của {unit}; "
+                                "giao ước gồm: {signed}"
+                            ).format(
+                                indicator=entry.indicator,
+                                unit=unit.code,
+                                signed=", ".join(unit.agreement),
+                            ),
+                            f"{forms.CODE_COLUMN}{entry.row}",
+                        )
+                    )
+                    continue
+                cells[entry.row] = entry.cell
+                rows.append(
+                    Row(
+                        entry.row,
+                        {
+                            "unit": unit.code,
+                            "indicator": entry.indicator,
+                            "value": entry.value,
+                            "date": filled.period.end,
+                            "note": entry.note,
+                            "by": filled.by,
+                        },
+                    )
+                )
+
+            def where(
+                row: Row, place: Callable[..., str] = place, cells: dict[int, str] = cells
+            ) -> str:
+                return place(cells[row.line])
+
+            parts.append((name, rows, where))
+        if errors:
+            raise FormsRefused(errors)
+        if source is None:
+            source = paths[0].name if len(paths) == 1 else str(len(paths))
+        try:
+            return self._import(
+                parts,
+                source=source,
+                by=by,
+                dry_run=dry_run,
+                number_format=number_format,
+                one_per_day=True,
+            )
+        except ImportRefused as refused:
+            raise FormsRefused(refused.errors) from None
+
+    def forms(self, units: Sequence[str | Unit], period: Period | None = None) -> list[Form]:
+        """What each unit's form for ``period`` (default: the reporting period holding
+        today) shows: the indicators of its agreement with their targets, and the last
+        figure of each dated before the period."""
+        from datetime import timedelta
+
+        from thiduaCLI.domain.periods import month_containing
+        from thiduaCLI.files.forms import Form, FormRow
+
+        plan = self.plan
+        found: dict[str, Unit] = {}
+        for query in units:
+            unit = self.unit(query)
+            found.setdefault(unit.code, unit)
+        if period is None:
+            today = self.today()
+            if today.year != plan.year:
+                raise UsageProblem(
+                    _("hôm nay không thuộc năm kế hoạch {year}: ghi rõ --period").format(
+                        year=plan.year
+                    )
+                )
+            period = month_containing(today)
+            if plan.reporting_cycle == "quarterly":
+                period = Period("quarter", plan.year, (period.number - 1) // 3 + 1)
+        if period.year != plan.year:
+            raise InputError(
+                _("kỳ {period} không thuộc năm kế hoạch {year}").format(
+                    period=period.label, year=plan.year
+                )
+            )
+        before = period.start - timedelta(days=1)
+        observed: dict[tuple[str, str], Observation] = {}
+        if before.year == plan.year:
+            with self._database.session() as session:
+                observed = store.observations(session, plan, before, timeliness=False)
+        made = []
+        for unit in found.values():
+            rows = []
+            for code, target in unit.agreement.items():
+                seen = observed.get((unit.code, code))
+                rows.append(
+                    FormRow(
+                        plan.indicators[code],
+                        target,
+                        None if seen is None else seen.latest,
+                        None if seen is None else seen.last_date,
+                    )
+                )
+            made.append(Form(plan.title, plan.year, unit, period, tuple(rows)))
+        return made
 
     # ----------------------------------------------------------------------------- reads
 
@@ -1238,6 +1472,59 @@ class ImportRefused(InputError):
             ).format(n=count)
         )
         self.errors = errors
+
+
+def _refuse_second_figures(
+    session: store.Session, plan: Plan, fresh: list[tuple[object, ...]], places: list[str]
+) -> None:
+    """:class:`ImportRefused` when a figure of ``fresh`` would be a second counted figure of
+    its unit and indicator on its day (a form sent again with other values): the earlier one
+    is to be corrected, not added to (a cumulative indicator would count both)."""
+    unit, indicator = store.FIGURE_COLUMNS.index("unit"), store.FIGURE_COLUMNS.index("indicator")
+    wanted = {(figure[unit], figure[indicator], figure[_REF_DATE]) for figure in fresh}
+    days = {day for _unit, _code, day in wanted}
+    counted: dict[tuple[object, ...], Figure] = {
+        (figure.unit, figure.indicator, store.stored_date(figure.ref_date)): figure
+        for figure in store.active_figures(session, plan.year)
+        if store.stored_date(figure.ref_date) in days
+    }
+    errors = []
+    for figure, place in zip(fresh, places, strict=True):
+        earlier = counted.get((figure[unit], figure[indicator], figure[_REF_DATE]))
+        if earlier is None:
+            continue
+        errors.append(
+            _("{place}: {error}").format(
+                place=place,
+                error=_(
+                    "{unit} {indicator} đã có số liệu #{id} ngày {date} ({value}); sửa bằng "
+                    "thidua correct {id} GIÁ-TRỊ --reason LÝ-DO"
+                ).format(
+                    unit=earlier.unit,
+                    indicator=earlier.indicator,
+                    id=earlier.id,
+                    date=format_date(earlier.ref_date),
+                    value=format_number(earlier.value),
+                ),
+            )
+        )
+    if errors:
+        raise ImportRefused(errors)
+
+
+class FormsRefused(ImportRefused):
+    """Some cells of the forms imported are bad; nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(errors)
+        count = len(errors)
+        self.args = (
+            ngettext(
+                "{n} lỗi trong biểu mẫu; không ghi số liệu nào",
+                "{n} lỗi trong biểu mẫu; không ghi số liệu nào",
+                count,
+            ).format(n=count),
+        )
 
 
 class _RowReader:

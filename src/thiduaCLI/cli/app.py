@@ -861,15 +861,23 @@ def history(
         "Nhập nhiều số liệu từ tệp CSV hoặc Excel: tất cả hoặc không dòng nào.\n\n"
         "Cột: đơn vị, chỉ tiêu, giá trị, ngày, ghi chú, người nhập (hoặc unit, indicator, "
         "value, "
-        "date, note, by). Dòng đã nhập từ trước được bỏ qua.\n\n"
-        "Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run"
+        "date, note, by). Dòng đã nhập từ trước được bỏ qua. Biểu mẫu do thidua form lập "
+        "được nhận ra và kiểm tra (đơn vị, kỳ, chỉ tiêu); một thư mục biểu mẫu được nhập "
+        "tất cả hoặc không tệp nào.\n\n"
+        "Ví dụ: thidua import so-lieu-thang-3.xlsx --dry-run; thidua import bieu-mau/"
     ),
 )
 def import_(
     context: typer.Context,
     file: Annotated[
         str,
-        typer.Argument(metavar="FILE", help=N_("Tệp .csv hoặc .xlsx; - là đầu vào chuẩn (CSV).")),
+        typer.Argument(
+            metavar="FILE",
+            help=N_(
+                "Tệp .csv hoặc .xlsx, biểu mẫu đã điền (thidua form), hoặc thư mục các biểu "
+                "mẫu; - là đầu vào chuẩn (CSV)."
+            ),
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=N_("Chỉ kiểm tra, không ghi gì."))
@@ -1000,6 +1008,76 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
         raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=N_(
+        "Lập biểu mẫu Excel gửi các đơn vị điền số liệu của một kỳ: mỗi đơn vị một tệp, "
+        "chỉ tiêu theo giao ước, chỉ tiêu giao, số liệu gần nhất và ô để điền (các ô khác "
+        "bị khóa). Nhận lại bằng thidua import TỆP.xlsx hoặc thidua import THƯ-MỤC/.\n\n"
+        "Ví dụ: thidua form K01 K02 --period 2026-10 -o bieu-mau/"
+    ),
+)
+def form(
+    context: typer.Context,
+    units: Annotated[
+        list[str],
+        typer.Argument(metavar="UNIT...", help=N_("Mã hoặc tên đơn vị (một hoặc nhiều).")),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help=N_(
+                "Kỳ báo cáo: 2026-10 (tháng), 2026-Q4 (quý) (mặc định: kỳ báo cáo đang diễn ra)."
+            ),
+        ),
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help=N_("Thư mục ghi các biểu mẫu (tạo nếu chưa có); tệp đã có không bị ghi đè."),
+        ),
+    ] = Path("."),
+    quiet: QuietOption = False,
+) -> None:
+    """Write one Excel form per unit, to be filled in and imported back."""
+    from thiduaCLI.domain.periods import parse_period
+    from thiduaCLI.files import forms
+    from thiduaCLI.files.atomic import refuse_existing
+    from thiduaCLI.ledger import open_ledger
+
+    settings: Settings = context.obj
+    chosen = None if period is None else parse_period(period)
+    with open_ledger(settings.db_path, year=settings.year) as ledger:
+        made = ledger.forms(units, chosen)
+    _notes(ledger.notes, quiet)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ThiduaError(
+            _("{path}: không tạo được thư mục ({reason})").format(
+                path=output, reason=error.strerror
+            )
+        ) from None
+    targets = [output / sheet.file_name for sheet in made]
+    for target in targets:
+        refuse_existing(target)  # all or none: no form written when one is in the way
+    for sheet, target in zip(made, targets, strict=True):
+        with _new_file(target) as handle:
+            forms.write_form(sheet, handle)
+        _say(
+            _("Đã lập biểu mẫu {path} ({unit}, {period}, {rows} chỉ tiêu).").format(
+                path=target,
+                unit=sheet.unit.code,
+                period=forms.period_words(sheet.period),
+                rows=len(sheet.rows),
+            ),
+            quiet,
+        )
 
 
 @app.command(
