@@ -28,6 +28,10 @@ WORDS = (
     "",
     " ",
     "x" * 30,
+    "97,16\n82,77",  # a cell of two lines, each wrapped alone
+    "Hoàn thành xuất sắc\n9/9 ⚠ thiếu THU_NS",
+    "\n",
+    "a\n\nb ",
 )
 
 

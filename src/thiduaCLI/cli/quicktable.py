@@ -44,9 +44,9 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed Rich
     _divide_line = None
 
-# What Rich would read differently from the plain text: markup, emoji codes, line breaks
-# and control characters.
-_NOT_PLAIN = re.compile(r"[\[:\x00-\x1f\x7f\x85\u2028\u2029]")
+# What Rich would read differently from the plain text: markup, emoji codes and control
+# characters other than the line break ("\n": a cell of several lines, each wrapped alone).
+_NOT_PLAIN = re.compile(r"[\[:\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 # Characters one cell wide, each measured once by Rich (:func:`rich.cells.get_character_cell_size`):
@@ -71,6 +71,17 @@ _all_one_cell = _ONE_CELL.issuperset
 
 def _cell_len(text: str) -> int:
     """:func:`rich.cells.cell_len`, at once for the texts of a ranking."""
+    return len(text) if _all_one_cell(text) else cell_len(text)
+
+
+_all_one_cell_or_break = _ONE_CELL.union("\n").issuperset
+
+
+def _line_len(text: str) -> int:
+    """How wide a cell is: its widest line."""
+    if "\n" in text:
+        lines = text.split("\n")
+        return max(map(len if _all_one_cell_or_break(text) else cell_len, lines))
     return len(text) if _all_one_cell(text) else cell_len(text)
 
 
@@ -125,8 +136,58 @@ class QuickTable(Table):
     def caption(self, text: object) -> None:
         self._caption_text = text
 
+    # The layout for a narrow terminal, when this one would cut a word (a number, a date, a
+    # code): set by the renderer, or else each row as a block of "heading  value" lines.
+    narrow: Callable[[], RenderableType] | None = None
+    fit = False  # True: change to the narrow layout rather than cut (else: as Rich prints)
+    whole_lines = False  # True: change also when a cell would wrap, not only when cut
+
     def add_row(self, *renderables: RenderableType | None, **options: Any) -> None:
         super().add_row(*(_literal(cell) for cell in renderables), **options)
+
+    def cuts(self, console: Console, options: ConsoleOptions) -> bool:
+        """Whether a word of a cell (a number, a date, a code: anything between spaces) is
+        wider than its column at this width, so that Rich would cut or split it."""
+        if not self.fit or not self.rows:
+            return False
+        max_width = options.max_width if self.width is None else self.width
+        space = options.update_width(max_width - self._extra_width)
+        widths = self._calculate_column_widths(console, space)
+        seen = getattr(self, "_widths_seen", None)
+        widest = None
+        if seen is not None and seen[:2] == (space.max_width, len(self.rows)):
+            widest = seen[3]  # each column's widest line, for a plain table
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            room = width - self._get_padding_width(index)
+            if widest is not None and widest[index] <= room:
+                continue  # its widest line fits: nothing wraps
+            texts = [
+                cell if isinstance(cell, str) else cell.plain if isinstance(cell, Text) else ""
+                for cell in column.cells
+            ]
+            if self.whole_lines and (
+                widest is not None or any(_line_len(text) > room for text in texts)
+            ):
+                return True
+            words = " ".join(texts).split()
+            # a character is one or two cells wide: most words fit at a glance
+            if max(map(len, words), default=0) * 2 <= room:
+                continue
+            if any(len(word) * 2 > room and _cell_len(word) > room for word in words):
+                return True
+        return False
+
+    def fitted(self, console: Console, options: ConsoleOptions) -> RenderableType:
+        """This table, or its narrow layout when this one would cut a word."""
+        key = (options.max_width, len(self.rows))
+        seen = getattr(self, "_fitted_seen", None)  # asked to print, then to write
+        if seen is not None and seen[0] == key:
+            return cast(RenderableType, seen[1])
+        shown: RenderableType = self
+        if self.cuts(console, options):
+            shown = self.narrow() if self.narrow is not None else stacked(self)
+        self._fitted_seen = (key, shown)
+        return shown
 
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
         if not self._plain():
@@ -134,6 +195,9 @@ class QuickTable(Table):
         # A column is as wide as its widest cell: Rich's rules, on that cell alone. They read
         # no more than what the key holds, so the tables of a ranking, alike in all of it,
         # are measured once.
+        seen = getattr(self, "_widths_seen", None)  # asked by cuts(), then to render
+        if seen is not None and seen[:2] == (options.max_width, len(self.rows)):
+            return list(seen[2])
         narrow = self._widest_cells()
         key = self._measures(narrow, options)
         widths = _WIDTHS.get(key) if key is not None else None
@@ -143,12 +207,21 @@ class QuickTable(Table):
                 if len(_WIDTHS) > _WIDTHS_KEPT:
                     _WIDTHS.clear()
                 _WIDTHS[key] = widths
+        widest = [_line_len(cast(str, next(iter(c.cells), ""))) for c in narrow.columns]
+        self._widths_seen = (options.max_width, len(self.rows), list(widths), widest)
         return list(widths)
 
     def write(self, console: Console) -> None:
         """Print the table as :meth:`Console.print` would, straight to the console's file when
         the console writes no styles (no terminal, or NO_COLOR): plain lines, cropped to the
         console's width as Rich crops them, without Rich's segment-by-segment pass."""
+        shown = self.fitted(console, console.options)
+        if shown is not self:
+            if isinstance(shown, QuickTable):
+                shown.write(console)
+            else:
+                console.print(shown)
+            return
         if console.color_system is not None or console.record or not self._plain():
             console.print(self)
             return
@@ -172,7 +245,7 @@ class QuickTable(Table):
             columns.append(
                 (
                     column.header,
-                    None if widest is None else _cell_len(cast(str, widest)),  # plain: a str
+                    None if widest is None else _line_len(cast(str, widest)),  # plain: a str
                     column.width,
                     column.min_width,
                     column.max_width,
@@ -250,6 +323,10 @@ class QuickTable(Table):
         return (id(console), tuple(widths), place, table, columns)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        shown = self.fitted(console, options)
+        if shown is not self:
+            yield shown
+            return
         self._plain_kept: bool | None = self._plain_now()  # asked twice in one print: once
         try:
             yield from super().__rich_console__(console, options)
@@ -295,7 +372,7 @@ class QuickTable(Table):
         narrow = self._without_rows()
         if self.rows:
             widest = [
-                max(cast("Iterable[str]", column.cells), key=_cell_len) for column in self.columns
+                max(cast("Iterable[str]", column.cells), key=_line_len) for column in self.columns
             ]
             Table.add_row(narrow, *widest)
         return narrow
@@ -303,6 +380,8 @@ class QuickTable(Table):
     def _without_rows(self) -> Table:
         """A copy of the table with its columns and no row."""
         heading = copy(self)
+        for kept in ("_widths_seen", "_fitted_seen"):  # what was measured of the rows
+            heading.__dict__.pop(kept, None)
         heading.columns = [column.copy() for column in self.columns]
         heading.rows = []
         return heading
@@ -342,6 +421,31 @@ class QuickTable(Table):
         return layout
 
 
+def stacked(table: Table) -> QuickTable:
+    """``table`` for a narrow terminal: each row a block of lines, its heading then its value,
+    a blank line between rows; the title and caption kept."""
+    headings = [str(column.header) for column in table.columns]
+    narrow = QuickTable(
+        title=getattr(table, "_title_text", table.title),
+        caption=getattr(table, "_caption_text", table.caption),
+        box=table.box,
+        pad_edge=False,
+        show_header=True,
+    )
+    narrow.add_column("", no_wrap=True, max_width=max(map(len, headings), default=1))
+    narrow.add_column("")
+    rows = list(zip(*(column.cells for column in table.columns), strict=True))
+    for number, cells in enumerate(rows):
+        if number:
+            narrow.add_row("", "")
+        for heading, cell in zip(headings, cells, strict=True):
+            text = cell if isinstance(cell, str) else cell.plain if isinstance(cell, Text) else ""
+            text = " ".join(text.split("\n")).strip()
+            if text:
+                narrow.add_row(heading, text)
+    return narrow
+
+
 def _unstyled(style: StyleType | None) -> bool:
     """No style at all: nothing, ``""`` or ``"none"``."""
     if isinstance(style, str):
@@ -355,6 +459,8 @@ def _unstyled(style: StyleType | None) -> bool:
 def _wrap(text: str, width: int, column: Column) -> list[str]:
     """The lines of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and justifies
     them for the column and :class:`rich.padding.Padding` fits them to ``width`` cells."""
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in _wrap(part, width, column)]
     length = _cell_len(text)
     if length <= width and len(text) <= width:  # one line, nothing to break or cut
         if column.justify == "left":

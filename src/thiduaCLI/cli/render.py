@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from thiduaCLI.domain.attainment import IndicatorStatus, State
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from thiduaCLI.cli.quicktable import QuickTable
 
 STATE_LABELS: dict[State, str] = {
     "achieved": N_("Đạt"),
@@ -70,7 +73,7 @@ def state_text(state: State) -> Text:
 
 def new_table(
     title: str, headings: Sequence[str], numeric: Sequence[str] = (), codes: Sequence[str] = ()
-) -> Table:
+) -> QuickTable:
     """A compact table; its code column never wraps or cuts the codes users type.
 
     ``title``, ``headings`` and ``numeric`` are already in the reader's language.
@@ -80,6 +83,7 @@ def new_table(
     from thiduaCLI.cli.quicktable import QuickTable
 
     table = QuickTable(title=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+    table.fit = True  # a narrower layout rather than a number, a date or a code cut
     code_heading = _("Mã")
     for heading in headings:
         if heading == code_heading:
@@ -87,6 +91,46 @@ def new_table(
         else:
             table.add_column(heading, justify="right" if heading in numeric else "left")
     return table
+
+
+def stacked_pairs(
+    wide: QuickTable,
+    title: str,
+    groups: Sequence[Sequence[int]],
+    numeric: Sequence[int] = (),
+    code: int | None = None,
+) -> QuickTable:
+    """``wide`` for a narrower terminal: its columns in ``groups`` put one over the other, a
+    row on two lines (``numeric``: the groups aligned right; ``code``: the group that starts
+    with the code column, kept as wide as the longest code)."""
+    from rich.table import Table
+
+    from thiduaCLI.cli.quicktable import stacked
+
+    headings = ["\n".join(str(wide.columns[i].header) for i in group) for group in groups]
+    table = new_table(title, headings, numeric=[headings[i] for i in numeric])
+    table.caption = wide.caption
+    table.narrow = partial(stacked, wide)  # narrower still: each row of the wide table a block
+    if code is not None:
+        first = wide.columns[groups[code][0]]
+        table.columns[code].min_width = first.min_width
+    cells = [list(column.cells) for column in wide.columns]
+    add_row = Table.add_row.__get__(table)  # the cells are data already: not read again
+    for row in zip(*cells, strict=True):
+        add_row(*(_over(*(row[i] for i in group)) for group in groups))
+    return table
+
+
+def _over(*cells: object) -> object:
+    """Cells of a wide table (already shown as data) as one cell of several lines."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if all(isinstance(cell, str) for cell in cells):
+        return "\n".join(cells)  # type: ignore[arg-type]
+    if all(isinstance(cell, (str, Text)) for cell in cells):
+        return Text("\n").join(Text(c) if isinstance(c, str) else c for c in cells)  # type: ignore[misc]
+    return Group(*cells)  # type: ignore[arg-type]
 
 
 def basis_label(basis: str) -> str:
@@ -105,16 +149,40 @@ def _bar(ratio: Decimal | None) -> str:
 
 
 def indicators_table(plan: Plan) -> Table:
-    """The plan's indicators for people."""
-    headings = (_("Mã"), _("Chỉ tiêu"), _("Chỉ tiêu giao"), _("Loại"), _("Tổng hợp"))
+    """The plan's indicators for people: with the milestones of a cumulative one, the
+    tolerance of an "about" one (≈) and each one's weight in a unit's score."""
+    weight_heading = _("Trọng số")
+    headings = (
+        _("Mã"),
+        _("Chỉ tiêu"),
+        _("Chỉ tiêu giao"),
+        _("Loại"),
+        _("Tổng hợp"),
+        _("Mốc quý I, II, III"),
+        _("Dung sai"),
+        weight_heading,
+    )
     title = _("Chỉ tiêu năm {year}").format(year=plan.year)
-    table = new_table(title, headings, codes=list(plan.indicators))
+    table = new_table(title, headings, numeric=(weight_heading,), codes=list(plan.indicators))
     for ind in plan.indicators.values():
         rollup = _(ROLLUP_LABELS[ind.rollup])
         if ind.weight_by:
             rollup = _("{rollup} theo {field}").format(rollup=rollup, field=ind.weight_by)
+        milestones = (
+            "; ".join(format_number(milestone) for milestone in ind.milestones)
+            if ind.milestones
+            else "—"
+        )
+        tolerance = "—" if ind.tolerance is None else f"{format_number(ind.tolerance)} %"
         table.add_row(
-            ind.code, ind.name, target_text(ind, ind.target), _(KIND_LABELS[ind.kind]), rollup
+            ind.code,
+            ind.name,
+            target_text(ind, ind.target),
+            _(KIND_LABELS[ind.kind]),
+            rollup,
+            milestones,
+            tolerance,
+            format_number(ind.weight),
         )
     return table
 

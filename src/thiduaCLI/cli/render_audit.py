@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from rich.table import Table
 
-from thiduaCLI.cli.render import new_table
+from thiduaCLI.cli.render import new_table, stacked_pairs
+from thiduaCLI.domain.calendar import LOCAL_OFFSET
 from thiduaCLI.domain.plan_history import PlanChange
-from thiduaCLI.results import ImportResult, Retracted, utc_iso
+from thiduaCLI.results import ImportResult, Retracted
 from thiduaCLI.storage.models import Figure, TargetChange
 from thiduaCLI.storage.store import HistoryEntry
 from thiduaCLI.text.dates import format_date
@@ -30,14 +33,36 @@ def _value_text(figure: Figure | Retracted) -> str:
     return format_number(figure.value, 6)
 
 
+def local_time(moment: datetime | str) -> str:
+    """A stored UTC time as Vietnam's clock shows it, to the minute: ``31/03/2026 08:15``
+    (the zone is named in the column's heading)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    local = moment + LOCAL_OFFSET
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def typed_text(figure: Figure) -> str:
+    """The value as it was typed: for a year-to-date total (``--total``), the total and the
+    increment it stands for."""
+    if figure.reported_total is None:
+        return _value_text(figure)
+    return _("lũy kế {value} (phát sinh {increment})").format(
+        value=format_number(figure.reported_total, 6), increment=format_number(figure.value, 6)
+    )
+
+
 def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
     """The audit trail for people."""
     number_heading, value_heading = _("Số"), _("Giá trị")
+    title = _("Lịch sử số liệu năm {year} (mới nhất trước)").format(year=year)
     table = new_table(
-        _("Lịch sử số liệu năm {year} (mới nhất trước)").format(year=year),
+        title,
         (
             number_heading,
-            _("Ghi lúc (UTC)"),
+            _("Ghi lúc (giờ VN, UTC+7)"),
             _("Người nhập"),
             _("Mã"),
             _("Chỉ tiêu"),
@@ -48,6 +73,11 @@ def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
         ),
         numeric=(number_heading, value_heading),
         codes=[entry.figure.unit for entry in entries],
+    )
+    # a figure on two lines: number over date, time over who, unit over indicator, the value,
+    # standing over notes
+    table.narrow = partial(
+        stacked_pairs, table, title, ((0, 6), (1, 2), (3, 4), (5,), (7, 8)), (0, 3), 2
     )
     for entry in entries:
         figure = entry.figure
@@ -61,11 +91,11 @@ def history_table(year: int, entries: Sequence[HistoryEntry]) -> Table:
             notes.insert(0, _("sửa #{id}").format(id=figure.supersedes))
         table.add_row(
             f"#{figure.id}",
-            utc_iso(figure.recorded_at)[:16].replace("T", " "),
+            local_time(figure.recorded_at),
             figure.recorded_by,
             figure.unit,
             figure.indicator,
-            _value_text(figure),
+            typed_text(figure),
             format_date(figure.ref_date),
             state,
             "; ".join(note for note in notes if note),
@@ -100,13 +130,13 @@ def target_changes_table(year: int, changes: Sequence[TargetChange]) -> Table:
     old_heading, new_heading = _("Cũ"), _("Mới")
     table = new_table(
         _("Các lần đổi chỉ tiêu năm {year} (mới nhất trước)").format(year=year),
-        (_("Lúc (UTC)"), _("Mã"), _("Chỉ tiêu"), old_heading, new_heading, _("Từ tệp")),
+        (_("Lúc (giờ VN, UTC+7)"), _("Mã"), _("Chỉ tiêu"), old_heading, new_heading, _("Từ tệp")),
         numeric=(old_heading, new_heading),
         codes=[change.unit for change in changes],
     )
     for change in changes:
         table.add_row(
-            utc_iso(change.changed_at)[:16].replace("T", " "),
+            local_time(change.changed_at),
             change.unit,
             change.indicator,
             "—" if change.old_target is None else format_number(change.old_target),
@@ -144,7 +174,7 @@ def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
         _("Các phiên bản kế hoạch năm {year} và thay đổi (mới nhất trước)").format(year=year),
         (
             _("Phiên bản"),
-            _("Lúc (UTC)"),
+            _("Lúc (giờ VN, UTC+7)"),
             _("Người nạp"),
             _("Từ tệp"),
             _("Mục"),
@@ -157,7 +187,7 @@ def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
         version = change.version
         table.add_row(
             str(version.id),
-            version.loaded_at[:16],
+            local_time(version.loaded_at),
             version.loaded_by,
             version.source,
             _("(nạp lần đầu)") if change.field is None else change.field,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +13,7 @@ from thiduaCLI.cli.render import (
     basis_label,
     new_table,
     review_title,
+    stacked_pairs,
     state_text,
     target_text,
 )
@@ -46,10 +49,11 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranked) -> list[Table]:
                 _("Điểm"),
                 _("Điểm kỳ trước"),
             )
+            title = _("{block} – xếp hạng {review}").format(
+                block=plan.blocks[row.block].name, review=review_title(review)
+            )
             table = new_table(
-                _("{block} – xếp hạng {review}").format(
-                    block=plan.blocks[row.block].name, review=review_title(review)
-                ),
+                title,
                 (
                     rank_heading,
                     _("Thay đổi"),
@@ -79,6 +83,12 @@ def rank_tables(plan: Plan, review: Review, ranking: Ranked) -> list[Table]:
                 )
             )
             tables[row.block] = table
+            table.whole_lines = True  # rather two lines a unit than its name on five
+            # rank over movement, code over name, score over the one before, grade over
+            # what was reported
+            table.narrow = partial(
+                stacked_pairs, table, title, ((0, 1), (2, 3), (4, 5), (6, 7)), (0, 2), 1
+            )
         result = row.result
         reported = f"{result.reported}/{result.expected}"
         if result.missing:
