@@ -50,7 +50,7 @@ def _tokens(text: str) -> set[str]:
     found = set()
     for token in _TOKEN.findall(text):
         token = token.strip(_EDGES)
-        if "/" in token and len(token) > 60:
+        if token.endswith(".toml") and len(token) > 60:
             continue  # a file's path (a plan's source): wrapped where it is longer than a line
         if any(ch.isdigit() for ch in token) or _CODE.fullmatch(token):
             found.add(token)
