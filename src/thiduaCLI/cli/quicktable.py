@@ -433,7 +433,7 @@ def stacked(table: Table) -> QuickTable:
         show_header=True,
     )
     narrow.add_column("", no_wrap=True, max_width=max(map(len, headings), default=1))
-    narrow.add_column("")
+    narrow.add_column("", overflow="fold")  # a long path wraps, never cut
     rows = list(zip(*(column.cells for column in table.columns), strict=True))
     for number, cells in enumerate(rows):
         if number:
