@@ -722,7 +722,7 @@ def test_show_explains_a_units_score(ready) -> None:
     assert [path["indicator"] for path in step["paths"]] == ["RAC_THAI"]
     assert step["paths"][0]["value_needed"] == pytest.approx(0.65 * 93)
     table = ready("show", "K03", "--period", "2026-H1").out
-    assert "Khóm 3 (K03) – bảng điểm kỳ 2026-H1 (đến 30/06/2026)" in table
+    assert "Khóm 3 (K03) – bảng điểm 6 tháng đầu năm 2026 (đến 30/06/2026)" in table
     assert "Điểm = (1 × 100 % + 1 × 100 % + 1 × 95 % + 1 × 0 %) / 4 × 100 = 73,75" in table
     assert "30/06/2026, Minh" in table
     assert "chưa báo cáo (tính 0)" in table
@@ -759,12 +759,14 @@ def test_shortlist_names_the_rule_and_the_reason(ready) -> None:
         ("K01", "Tập thể lao động tiên tiến", 1),
         ("K02", "Tập thể lao động tiên tiến", 2),
     ]
+    # the plan's names as written ("Khối khóm", "Hoàn thành …"), never lower-cased
     assert data["proposals"][0]["reason"] == (
-        "hạng 1/2 khối khóm, 100,00 điểm, hoàn thành xuất sắc nhiệm vụ "  # a score: 2 places
-        "(điều kiện: từ hoàn thành xuất sắc nhiệm vụ, hạng ≤ 1, đủ số liệu mọi chỉ tiêu)"
+        "hạng 1/2 Khối khóm, 100,00 điểm, Hoàn thành xuất sắc nhiệm vụ "  # a score: 2 places
+        "(điều kiện: từ Hoàn thành xuất sắc nhiệm vụ, hạng ≤ 1, đủ số liệu mọi chỉ tiêu)"
     )
+    assert "Xếp hạng: hạng 1 trong Khối khóm." in ready("show", "K01", "--period", "2026").out
     table = ready("rank", "--shortlist", "--period", "2026").out
-    assert "Danh sách đề nghị khen thưởng kỳ 2026 (đến 31/12/2026)" in table
+    assert "Danh sách đề nghị khen thưởng năm 2026 (đến 31/12/2026)" in table
     assert "Tập thể lao động tiên tiến" in table
 
 
@@ -778,7 +780,10 @@ def test_status_for_a_period_says_its_basis(ready) -> None:
     assert revenue["progress"] == pytest.approx(60 / (107 * 181 / 365))
     growth = next(row for row in data["indicators"] if row["code"] == "TANG_TRUONG")
     assert growth["basis"] == "target"
-    assert "Tiến độ kỳ 2026-H1 (đến 30/06/2026)" in ready("status", "--period", "2026-H1").out
+    assert (
+        "Tiến độ 6 tháng đầu năm 2026 (đến 30/06/2026)"
+        in ready("status", "--period", "2026-H1").out
+    )
 
 
 def test_period_and_as_of_together_is_a_usage_error(ready) -> None:

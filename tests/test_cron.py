@@ -59,10 +59,14 @@ def test_the_readme_crontab_runs_as_written(ready, db: Path, tmp_path: Path) -> 
         assert done.stderr == "", (command, done.stderr)  # cron would mail anything printed
     mails = mailbox.read_text(encoding="utf-8").split("--\n")
     status_mail, overdue_mail = mails[0], mails[1]
-    assert status_mail.startswith("ARGS: -s Tiến độ thi đua thidua@mythoi.example\n| code |")
-    assert "| VIEC_LAM | Giải quyết việc làm |" in status_mail
+    # plain text for people: Vietnamese headings, a block of lines an indicator or a unit
+    assert status_mail.startswith(
+        "ARGS: -s Tiến độ thi đua thidua@mythoi.example\nPhong trào thi đua năm 2026"
+    )
+    assert "Chỉ tiêu: VIEC_LAM\n  Giải quyết việc làm\n" in status_mail
     assert overdue_mail.startswith("ARGS: -s Đơn vị chưa báo cáo thidua@mythoi.example\n")
-    assert "| missing | VP_UBND |" in overdue_mail  # nothing for last month
+    assert "Thiếu báo cáo kỳ vừa qua: " in overdue_mail
+    assert "Mã: VP_UBND\n" in overdue_mail  # nothing for last month
     made = list(backups.glob("thidua-*.sqlite3"))
     assert len(made) == 1 and re.fullmatch(r"thidua-\d{4}-\d\d-\d\d\.sqlite3", made[0].name)
     assert figure_count(made[0]) == 1

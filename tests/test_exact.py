@@ -57,7 +57,7 @@ def test_a_base_of_99_975_shows_99_98_everywhere(ready) -> None:
     k03 = next(row for row in data["rows"] if row["unit"] == "K03")
     assert (k03["score"], k03["base"]) == (99.98, 99.975)
     markdown = ready("rank", "--block", "KHOM", "--period", "2026", "--format", "markdown").out
-    assert "| K03 | Khóm 3 | 99.98 |" in markdown
+    assert "| K03 | Khóm 3 | 99,98 |" in markdown  # for people: the ward's decimal comma
     csv_text = ready("rank", "--block", "KHOM", "--period", "2026", "--format", "csv").out
     assert ",K03,Khóm 3,99.98," in csv_text
 

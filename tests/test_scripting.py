@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -101,18 +102,92 @@ def test_every_format_carries_the_same_rows_and_fields(busy, command: str) -> No
             else:
                 assert cell == text
 
-    lines = busy(*args, "--format", "markdown").out.splitlines()
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    assert header == list(expected[0])
-    assert set(lines[1].replace("|", "").split()) == {"---"}
-    assert len(lines) == 2 + len(expected)
-    first = [cell.strip() for cell in lines[2].strip().strip("|").split(" | ")]
-    assert len(first) == len(expected[0])
-    for cell, value in zip(first, expected[0].values(), strict=True):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            assert Decimal(cell) == Decimal(repr(value))  # the same number, its decimals kept
-        else:
-            assert cell == _as_text(value).replace("|", "\\|")
+
+# What a person's copy must never show: raw state codes, English field names as headings,
+# a ratio or a number with the dot of a machine's decimal (a thousands dot has 3 digits).
+RAW_STATES = re.compile(r"\b(on_track|behind|not_achieved|no_data|achieved)\b")
+MACHINE_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
+
+
+def _markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """The (headings, rows) of every Markdown table in ``text``."""
+    tables: list[tuple[list[str], list[list[str]]]] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("| ") and (number == 0 or not lines[number - 1].startswith("|")):
+            block = [line]
+            for after in lines[number + 1 :]:
+                if not after.startswith("|"):
+                    break
+                block.append(after)
+            cells = [[cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]] for row in block]
+            assert set("".join(cells[1])) <= set("-:"), block[1]
+            tables.append((cells[0], cells[2:]))
+    return tables
+
+
+@pytest.mark.parametrize("command", list(READ_COMMANDS))
+def test_markdown_and_text_are_the_tables_for_people(busy, command: str) -> None:
+    """Markdown and text show what the table shows: Vietnamese headings, every row, numbers
+    in the ward's format, states in words; the text is one block of lines a row."""
+    args = command.split()
+    answer = busy(*args, "--format", "markdown")
+    assert answer.code in (0, 3), answer.err
+    tables = _markdown_tables(answer.out)
+    assert tables, answer.out
+    text = busy(*args, "--format", "text").out
+    for shown in (answer.out, text):
+        assert not RAW_STATES.search(shown), RAW_STATES.search(shown)
+        assert not MACHINE_DECIMAL.search(shown), MACHINE_DECIMAL.search(shown)
+    for headings, rows in tables:
+        assert "Mã" in headings or "Chỉ tiêu" in headings or "Lúc ghi" in headings, headings
+        for row in rows:
+            assert len(row) == len(headings)
+            first = next(
+                (cell, heading) for cell, heading in zip(row, headings, strict=True) if cell
+            )
+            # the row's first filled cell opens a "Heading: value" line in the text
+            value = first[0].split("<br>")[0].replace("\\", "")
+            assert f"{first[1]}: {value}" in text
+    blocks = [block for block in text.split("\n\n") if ": " in block]
+    assert len(blocks) >= sum(len(rows) for _, rows in tables)
+
+
+def test_people_formats_speak_english_with_lang_en(busy) -> None:
+    markdown = busy("--lang", "en", "status", "--period", "2026-H1", "--format", "markdown").out
+    assert "| Indicator | Target |" in markdown
+    assert "Progress, first half of 2026 (to 30 Jun 2026)" in markdown
+    text = busy("--lang", "en", "status", "--period", "2026-H1", "--format", "text").out
+    assert "Indicator: TANG_TRUONG\n  Tốc độ tăng trưởng kinh tế\nTarget: ≥ 12.5 %\n" in text
+    assert "Status: No figures yet\n" in text
+    assert "Tình trạng" not in text
+
+
+def test_people_formats_show_names_and_notes_literally(busy) -> None:
+    """Markdown characters in a note are escaped, never read as markup; control codes shown."""
+    text = busy("history", "K01", "VIEC_LAM", "--format", "markdown").out
+    assert "=SUM\\(A1)" not in text  # parentheses are not Markdown: left as written
+    assert "=SUM(A1)" in text
+
+
+def test_check_groups_by_problem_and_unit(busy) -> None:
+    args = ("check", "--behind", "--overdue", "3650", "--below", "101", "--as-of", "2026-06-30")
+    data = json.loads(busy(*args, "--json").out)
+    text = busy(*args, "--format", "text").out
+    by_problem: dict[str, set[str]] = {}
+    for finding in data["findings"]:
+        by_problem.setdefault(finding["check"], set()).add(finding["unit"])
+    titles = {
+        "behind": "Chậm tiến độ",
+        "below": "Điểm thấp",
+        "overdue": "Quá hạn báo cáo",
+    }
+    for check, units in by_problem.items():
+        found = sum(1 for finding in data["findings"] if finding["check"] == check)
+        assert f"{titles[check]}: {len(units)} đơn vị, {found} mục\n" in text
+    # one block a unit under its problem: K01's behind indicators are lines of one block
+    below = text.split("Điểm thấp:")[1]
+    assert below.count("Mã: K01\n") == 1
 
 
 def test_history_as_ndjson(busy) -> None:
@@ -125,7 +200,7 @@ def test_history_as_ndjson(busy) -> None:
 def test_ndjson_is_for_history_only(ready, command: str) -> None:
     result = ready(command, "--format", "ndjson")
     assert result.code == 2
-    assert result.err == "Lỗi: --format ndjson: chọn một trong table, json, csv, markdown\n"
+    assert result.err == "Lỗi: --format ndjson: chọn một trong table, json, csv, markdown, text\n"
 
 
 def test_json_and_another_format_together_is_a_usage_error(ready) -> None:
@@ -396,3 +471,14 @@ def test_json_is_written_in_pieces_as_one_document(monkeypatch, chunks_a_write: 
     formats.write_json(data, stream)
     assert stream.getvalue() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert json.loads(stream.getvalue()) == data
+
+
+def test_check_names_the_missing_period_in_words(busy) -> None:
+    """The last period due on 11 July is June: "tháng 6/2026", not "kỳ 6"."""
+    text = busy("check", "--missing", "--as-of", "2026-07-11", "--format", "text").out
+    assert (
+        "Mã: K02\nĐơn vị: Khóm 2\nChi tiết: BHYT: chưa có số liệu tháng 6/2026 (đã quá hạn)\n"
+        in (text)
+    )
+    english = busy("--lang", "en", "check", "--missing", "--as-of", "2026-07-11", "-f", "text")
+    assert "BHYT: no figures for 6/2026 (past due)" in english.out

@@ -510,11 +510,11 @@ def proposal_reason(plan: "Plan", proposal: "Proposal") -> str:
     reason = _("hạng {rank}/{size} {block}, {score} điểm, {grade}").format(
         rank=row.rank,
         size=proposal.block_size,
-        block=block.lower(),
+        block=block,
         score=score_text(plan, row.result.score),
-        grade=row.result.grade.lower(),
+        grade=row.result.grade,
     )
-    needs = [_("từ {grade}").format(grade=rule.grade.lower())]
+    needs = [_("từ {grade}").format(grade=rule.grade)]
     if rule.top is not None:
         needs.append(_("hạng ≤ {top}").format(top=rule.top))
     if rule.complete:

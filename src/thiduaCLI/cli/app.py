@@ -201,10 +201,15 @@ KeyOption = Annotated[
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help=N_("table (mặc định), json, csv hoặc markdown (history: cả ndjson).")
+        "--format",
+        "-f",
+        help=N_(
+            "Cho người đọc: table (mặc định), markdown, text (thư điện tử). Cho máy: json, csv "
+            "(history: cả ndjson)."
+        ),
     ),
 ]
-READ_FORMATS = ("table", "json", "csv", "markdown")
+READ_FORMATS = ("table", "json", "csv", "markdown", "text")
 FOUND_PROBLEMS = 3  # exit code of a check that found something
 MAX_ID = 2**63 - 1  # SQLite's largest integer (ledger.MAX_ID; not imported: --help stays light)
 
@@ -234,12 +239,12 @@ def _show(
     rows: str | None = None,
     columns: tuple[str, ...] = (),
 ) -> None:
-    """Print the answer: Rich tables for people, or the result in a script's format: JSON is
-    ``result.model_dump(mode="json")``, the other formats the rows of its dump (``rows``: the
-    field holding them, None when the result is a list; ``columns``: the CSV header when there
-    may be no row)."""
-    if fmt == "table":
-        _emit(table(), as_json=False)
+    """Print the answer: for people, Rich tables (or the same as Markdown or text); for
+    scripts, JSON (``result.model_dump(mode="json")``) or the rows of its dump as CSV or NDJSON
+    (``rows``: the field holding them, None when the result is a list; ``columns``: the CSV
+    header when there may be no row)."""
+    if fmt in FOR_PEOPLE:
+        _present(fmt, table())
         return
     from thiduaCLI.files.formats import write
 
@@ -249,6 +254,19 @@ def _show(
 
     data = result.model_dump(mode="json") if fmt == "json" else None
     write(sys.stdout, fmt, data, records, columns)
+
+
+FOR_PEOPLE = ("table", "markdown", "text")
+
+
+def _present(fmt: str, shown: object) -> None:
+    """What a read command shows people: on the terminal, or as Markdown or plain text."""
+    if fmt == "table":
+        _emit(shown, as_json=False)
+    else:
+        from thiduaCLI.cli import people
+
+        people.write(sys.stdout, fmt, shown)
 
 
 def _notes(notes: list[str], quiet: bool = False) -> None:
@@ -445,7 +463,7 @@ def _review_command(
     in_force = None if plan_as_of is None else parse_date(plan_as_of)
     year = plan_year_for(settings.year, chosen)
     with open_ledger(settings.db_path, year=year, plan_as_of=in_force) as ledger:
-        if fmt == "table" and view is not None:
+        if fmt in FOR_PEOPLE and view is not None:
             seen = view(ledger, day, chosen)
             result = None
         else:
@@ -453,7 +471,7 @@ def _review_command(
     _notes(ledger.notes)
     plan = ledger.plan
     if result is None:
-        _emit(table(plan, seen.review, seen), as_json=False)
+        _present(fmt, table(plan, seen.review, seen))
         return None
     _show(fmt, lambda: table(plan, result.review, result.answer), result, rows, columns)
     return result
@@ -654,7 +672,7 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Checks for cron: exit 3 when something is found, 0 otherwise."""
-    from thiduaCLI.cli.render_checks import FINDING_COLUMNS, check_table
+    from thiduaCLI.cli.render_checks import FINDING_COLUMNS, check_tables
 
     fmt = _format(fmt, as_json)
     if not behind and not missing and overdue is None and below is None:
@@ -669,7 +687,7 @@ def check(
         lambda ledger, day, chosen: ledger.check(
             day, chosen, behind=behind, overdue=overdue, below=below, missing=missing
         ),
-        check_table,
+        check_tables,
         "findings",
         FINDING_COLUMNS,
         plan_as_of=plan_as_of,

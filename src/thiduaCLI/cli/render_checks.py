@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from thiduaCLI.cli.render import new_table, review_title
+from thiduaCLI.cli.render import STATE_LABELS, new_table, period_words, review_title
 from thiduaCLI.domain.calendar import local_day
+from thiduaCLI.domain.periods import Length, Period
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.timeliness import Finding, ReportingRate
 from thiduaCLI.results import Review
@@ -26,15 +27,25 @@ CHECK_LABELS = {
 FINDING_COLUMNS = ("check", "unit", "name", "indicator", "value", "threshold", "state")
 
 
-def _finding_text(finding: Finding) -> str:
+def _finding_text(plan: Plan, finding: Finding) -> str:
+    """What was found, in words: the state, the figures, the period."""
     if finding.check == "behind":
-        return _("{state}: {value} so với {expected}").format(
-            state=finding.state,
-            value=format_number(finding.value) if finding.value is not None else "—",
-            expected=format_number(finding.threshold or 0),
+        state = _(STATE_LABELS[finding.state]).lower()  # type: ignore[index]
+        if finding.threshold is None:
+            return state
+        if finding.value is None:
+            return _("{state}, dự kiến {expected}").format(
+                state=state, expected=format_number(finding.threshold)
+            )
+        return _("{state}: {value} so với {expected} dự kiến").format(
+            state=state,
+            value=format_number(finding.value),
+            expected=format_number(finding.threshold),
         )
     if finding.check == "missing":
-        return _("chưa có số liệu kỳ {period} (đã quá hạn)").format(period=f"{finding.value:g}")
+        length: Length = "month" if plan.reporting_cycle == "monthly" else "quarter"
+        period = Period(length, plan.year, int(finding.value or 1))
+        return _("chưa có số liệu {period} (đã quá hạn)").format(period=period_words(period))
     if finding.check == "overdue":
         if finding.value is None:
             return _("chưa từng báo cáo")
@@ -51,34 +62,52 @@ def _finding_text(finding: Finding) -> str:
     )
 
 
-def check_table(
+def check_tables(
     plan: Plan, review: Review, answer: tuple[Sequence[str], Sequence[Finding]]
-) -> Table:
-    """What ``check`` found (``answer``: the checks run, the findings), for people."""
+) -> list[object]:
+    """What ``check`` found (``answer``: the checks run, the findings), for people: a table
+    per problem, a row per unit with each of its indicators on a line."""
+    from rich.text import Text
+
     checks, findings = answer
     title = _("Kiểm tra ({checks}) {review}").format(
         checks=", ".join(_(CHECK_LABELS[c]) for c in checks), review=review_title(review)
     )
-    table = new_table(
-        title,
-        (_("Kiểm tra"), _("Mã"), _("Đơn vị"), _("Chỉ tiêu"), _("Chi tiết")),
-        codes=[finding.unit for finding in findings],
-    )
-    for finding in findings:
-        table.add_row(
-            _(CHECK_LABELS[finding.check]),
-            finding.unit,
-            finding.name,
-            finding.indicator or "",
-            _finding_text(finding),
-        )
+    shown: list[object] = [Text(title, style="table.title")]
+    for check in checks:
+        by_unit: dict[str, list[Finding]] = {}
+        for finding in findings:
+            if finding.check == check:
+                by_unit.setdefault(finding.unit, []).append(finding)
+        if not by_unit:
+            continue
+        found = sum(map(len, by_unit.values()))
+        heading = ngettext(
+            "{problem}: {units} đơn vị, {found} mục",
+            "{problem}: {units} đơn vị, {found} mục",
+            found,
+        ).format(problem=_(CHECK_LABELS[check]).capitalize(), units=len(by_unit), found=found)
+        table = new_table(heading, (_("Mã"), _("Đơn vị"), _("Chi tiết")), codes=list(by_unit))
+        for code, listed in by_unit.items():
+            details = (
+                _finding_text(plan, finding)
+                if finding.indicator is None
+                else f"{finding.indicator}: {_finding_text(plan, finding)}"
+                for finding in listed
+            )
+            table.add_row(code, listed[0].name, "\n".join(details))
+        shown.append(table)
     found = len(findings)
-    table.caption = (
-        ngettext("Tìm thấy {n} vấn đề.", "Tìm thấy {n} vấn đề.", found).format(n=found)
-        if found
-        else _("Không có vấn đề nào.")
+    shown.append(
+        Text(
+            ngettext("Tìm thấy {n} vấn đề.", "Tìm thấy {n} vấn đề.", found).format(
+                n=format_number(found)
+            )
+            if found
+            else _("Không có vấn đề nào.")
+        )
     )
-    return table
+    return shown
 
 
 def rates_table(plan: Plan, review: Review, rates: Sequence[ReportingRate]) -> Table:

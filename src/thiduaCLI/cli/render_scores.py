@@ -205,7 +205,7 @@ def scorecard_view(plan: Plan, review: Review, card: Card) -> Group:
         place = _(UNRANKED)
         if card.rank.rank is not None:
             place = _("hạng {rank} trong {block}").format(
-                rank=card.rank.rank, block=plan.blocks[card.rank.block].name.lower()
+                rank=card.rank.rank, block=plan.blocks[card.rank.block].name
             )
         lines.append(_line(_("Xếp hạng: {place}.").format(place=place)))
     lines.extend(_next_grade_lines(plan, card.next))
@@ -226,7 +226,7 @@ def _next_grade_lines(plan: Plan, step: NextGrade | None) -> list[Text]:
                 "Để đạt {grade} (từ {min} điểm) cần thêm {gap} điểm, "
                 "chẳng hạn chỉ riêng một chỉ tiêu:"
             ).format(
-                grade=step.grade.name.lower(),
+                grade=step.grade.name,
                 min=format_number(step.grade.min),
                 gap=score_text(plan, step.gap),
             )

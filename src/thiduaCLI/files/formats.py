@@ -1,8 +1,9 @@
-"""Machine- and report-friendly output of any read command: JSON, NDJSON, CSV, Markdown.
+"""Machine-readable output of any read command: JSON, NDJSON, CSV.
 
-Every format carries the same field names. JSON holds the whole answer; NDJSON, CSV and
-Markdown hold its rows (one object a line, one line a row), with the rows' scalar fields; a
-list of plain values is joined with "; ", and nested objects are left to JSON.
+Every format carries the same field names (stable, English, numbers with a dot). JSON holds
+the whole answer; NDJSON and CSV hold its rows (one object a line, one line a row), with the
+rows' scalar fields; a list of plain values is joined with "; ", and nested objects are left
+to JSON. What people read (Markdown, text) is :mod:`thiduaCLI.cli.people`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-from thiduaCLI.text.i18n import _
 from thiduaCLI.text.literal import visible
 from thiduaCLI.text.numbers import json_number, plain_decimal
 
@@ -88,32 +88,6 @@ def to_csv(records: Sequence[dict[str, Any]], columns: Sequence[str] = ()) -> st
     return buffer.getvalue()
 
 
-def to_markdown(records: Sequence[dict[str, Any]]) -> str:
-    """A Markdown (GitHub) table a person can paste into a report."""
-    rows = [flatten(record) for record in records]
-    if not rows:
-        return "_" + _("(không có dòng nào)") + "_\n"
-    columns = list(rows[0])
-
-    def line(cells: Sequence[str]) -> str:
-        escaped = (cell.replace("|", "\\|").replace("\n", " ") for cell in cells)
-        return "| " + " | ".join(escaped) + " |"
-
-    body = [line(columns), line(["---"] * len(columns))]
-    body += [line([_markdown_cell(row.get(column)) for column in columns]) for row in rows]
-    return "\n".join(body) + "\n"
-
-
-def _markdown_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    return visible(str(value))
-
-
 def to_ndjson(records: Sequence[dict[str, Any]]) -> str:
     """One JSON object a line."""
     return "".join(
@@ -129,13 +103,11 @@ def write(
     records: Callable[[], Sequence[dict[str, Any]]],
     columns: Sequence[str] = (),
 ) -> None:
-    """Write the answer in a machine or report format (``table`` is the CLI's own business);
-    ``records`` gives its rows, asked for only by the formats made of rows."""
+    """Write the answer in a machine format (``json``, ``ndjson`` or ``csv``); ``records``
+    gives its rows, asked for only by the formats made of rows."""
     if fmt == "json":
         write_json(data, stream)
     elif fmt == "ndjson":
         stream.write(to_ndjson(records()))
-    elif fmt == "csv":
-        stream.write(to_csv(records(), columns))
     else:
-        stream.write(to_markdown(records()))
+        stream.write(to_csv(records(), columns))
