@@ -174,6 +174,26 @@ def test_a_language_or_number_format_nobody_has_is_a_usage_error(
             "Lỗi: thừa đối số: extra (xem: thidua status --help)",
             "Error: unexpected extra arguments: extra (see: thidua status --help)",
         ),
+        (  # report takes "-1,5" as a value, yet an unknown option is still one
+            ["report", "K01", "VIEC_LAM", "5", "--wat"],
+            "Lỗi: không có tùy chọn --wat (xem: thidua report --help)",
+            "Error: no option --wat (see: thidua report --help)",
+        ),
+        (
+            ["correct", "1", "5", "--reason", "x", "--wat", "y"],
+            "Lỗi: không có tùy chọn --wat (xem: thidua correct --help)",
+            "Error: no option --wat (see: thidua correct --help)",
+        ),
+        (  # Click gives no context here: the command typed is named all the same
+            ["rank", "--block"],
+            "Lỗi: tùy chọn --block cần một giá trị (xem: thidua rank --help)",
+            "Error: option --block needs a value (see: thidua rank --help)",
+        ),
+        (
+            ["plan", "dump", "-o"],
+            "Lỗi: tùy chọn -o cần một giá trị (xem: thidua plan dump --help)",
+            "Error: option -o needs a value (see: thidua plan dump --help)",
+        ),
         (
             ["--year", "3000", "status"],
             "Lỗi: --year: giá trị phải nhỏ hơn hoặc bằng 2100 (xem: thidua --help)",

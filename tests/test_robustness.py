@@ -549,7 +549,7 @@ def test_a_full_output_is_one_line_and_the_figure_stays(ready, db: Path) -> None
             timeout=60,
         )
     assert done.returncode == 1
-    assert done.stderr == "Lỗi: không ghi được đầu ra (No space left on device)\n"
+    assert done.stderr == "Lỗi: không ghi được đầu ra (ổ đĩa đầy)\n"
     assert figure_count(db) == 1  # recorded before the confirmation could not be printed
 
 

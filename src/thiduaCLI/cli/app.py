@@ -24,6 +24,7 @@ from thiduaCLI.text.conventions import adopted, settle
 from thiduaCLI.text.conventions import current as current_conventions
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.lookup import nfc
+from thiduaCLI.text.oserrors import os_reason
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -1016,14 +1017,14 @@ def _new_file(path: Path) -> Iterator[IO[bytes]]:
             dir=path.parent, prefix=f".{path.name}.", delete=False
         )
     except OSError as error:
-        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
+        raise ThiduaError(failed.format(path=path, reason=os_reason(error))) from None
     temporary = Path(handle.name)
     try:
         with handle:
             yield handle
         link_into_place(temporary, path, failed)
     except OSError as error:  # writing the temporary file
-        raise ThiduaError(failed.format(path=path, reason=error.strerror)) from None
+        raise ThiduaError(failed.format(path=path, reason=os_reason(error))) from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -1078,7 +1079,7 @@ def form(
     except OSError as error:
         raise ThiduaError(
             _("{path}: không tạo được thư mục ({reason})").format(
-                path=output, reason=error.strerror
+                path=output, reason=os_reason(error)
             )
         ) from None
     targets = [output / sheet.file_name for sheet in made]
@@ -1292,7 +1293,7 @@ def _run(run: Callable[..., Any], args: list[str], prog_name: str | None) -> NoR
             typer.echo(message)
             sys.exit(0)
         context = getattr(error, "ctx", None)
-        command = context.command_path if context is not None else "thidua"
+        command = context.command_path if context is not None else _typed_command(run, args)
         _fail(f"{usage_error(message)} ({help_hint(command)})")
         sys.exit(2)
     try:
@@ -1300,6 +1301,22 @@ def _run(run: Callable[..., Any], args: list[str], prog_name: str | None) -> NoR
     except OSError as error:
         _stdout_failed(error)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _typed_command(run: Callable[..., Any], args: list[str]) -> str:
+    """The command a usage error without Click's context belongs to (``thidua rank`` for
+    ``rank --block`` with no value): the command names typed, from the group ``run`` is the
+    ``main`` of."""
+    path, group = ["thidua"], getattr(run, "__self__", None)
+    for word in args:
+        if word.startswith("-"):
+            continue
+        found = getattr(group, "commands", {}).get(word)
+        if found is None:
+            break
+        path.append(word)
+        group = found
+    return " ".join(path)
 
 
 def _fail(message: str) -> None:
@@ -1313,7 +1330,7 @@ def _stdout_failed(error: OSError) -> NoReturn:
     """One line when the output cannot be written (a closed pipe, a full disk)."""
     with contextlib.suppress(OSError):
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more may reach the old one
-        _fail(_("không ghi được đầu ra ({why})").format(why=error.strerror or error))
+        _fail(_("không ghi được đầu ra ({why})").format(why=os_reason(error)))
     sys.exit(1)
 
 

@@ -28,6 +28,10 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("không có lệnh '{name}'"),
         ),
         (r"^No such option: (?P<name>\S+?)(?:\s.*)?$", N_("không có tùy chọn {name}")),
+        (  # an unknown option of a command that takes "-1,5" as a value
+            r"^Got unexpected extra argument(?:s|\(s\))? \((?P<name>-(?![\d,.])\S*)(?:\s.*)?\)$",
+            N_("không có tùy chọn {name}"),
+        ),
         (
             r"^Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$",
             N_("thừa đối số: {args}"),

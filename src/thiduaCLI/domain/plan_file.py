@@ -30,6 +30,7 @@ from thiduaCLI.errors import PlanError
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.lookup import nfc
 from thiduaCLI.text.numbers import DIGITS, significant_digits
+from thiduaCLI.text.oserrors import os_reason
 
 # ----------------------------------------------------------------- the file's own shape
 
@@ -97,7 +98,7 @@ def load_plan(path: Path) -> Plan:
     except OSError as exc:
         raise PlanError(
             _("{path}: không đọc được tệp kế hoạch ({reason})").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_reason(exc)
             )
         ) from None
     return parse_plan(text, source=str(path))

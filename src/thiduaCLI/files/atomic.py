@@ -8,6 +8,7 @@ from pathlib import Path
 
 from thiduaCLI.errors import StoreError
 from thiduaCLI.text.i18n import _
+from thiduaCLI.text.oserrors import os_reason
 
 
 def refuse_existing(target: Path) -> None:
@@ -25,4 +26,4 @@ def link_into_place(temporary: Path, target: Path, failed: str) -> None:
         refuse_existing(target)
         raise  # pragma: no cover - exists() above has seen the file os.link saw
     except OSError as error:
-        raise StoreError(failed.format(path=target, reason=error.strerror)) from None
+        raise StoreError(failed.format(path=target, reason=os_reason(error))) from None

@@ -27,6 +27,7 @@ from thiduaCLI.domain.plan import Indicator, Unit
 from thiduaCLI.errors import InputError, ThiduaError
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.literal import NAME_LIMIT, NOTE_LIMIT, visible
+from thiduaCLI.text.oserrors import os_reason
 
 MARK = "thidua-form"  # the hidden sheet's first cell: this workbook is a thidua form
 META_SHEET = "thidua_form"
@@ -364,7 +365,7 @@ def read_form(path: Path) -> Filled:
     except Exception as error:  # any failure of the reader, in one line
         raise FormError(
             _("{file}: không đọc được tệp Excel ({reason})").format(
-                file=name, reason=str(error) or type(error).__name__
+                file=name, reason=os_reason(error)
             )
         ) from None
     try:
@@ -374,7 +375,7 @@ def read_form(path: Path) -> Filled:
     except Exception as error:  # any failure of the reader, in one line
         raise FormError(
             _("{file}: không đọc được biểu mẫu ({reason})").format(
-                file=name, reason=str(error) or type(error).__name__
+                file=name, reason=os_reason(error)
             )
         ) from None
     finally:
@@ -570,7 +571,7 @@ def forms_in(folder: Path) -> list[Path]:
     except OSError as error:
         raise InputError(
             _("{file}: không đọc được thư mục ({reason})").format(
-                file=folder, reason=error.strerror
+                file=folder, reason=os_reason(error)
             )
         ) from None
     if not found:

@@ -21,6 +21,7 @@ from thiduaCLI.errors import InputError, ThiduaError
 from thiduaCLI.files.formats import FORMULA_STARTS, formula_safe
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.lookup import fold, nfc
+from thiduaCLI.text.oserrors import os_reason
 
 COLUMNS = ("unit", "indicator", "value", "date", "note", "by")
 REQUIRED = ("unit", "indicator", "value", "date")
@@ -74,7 +75,7 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
         raw = stream.read() if stream is not None else path.read_bytes()  # type: ignore[union-attr]
     except OSError as error:
         raise InputError(
-            _("{file}: không đọc được tệp ({reason})").format(file=name, reason=error.strerror)
+            _("{file}: không đọc được tệp ({reason})").format(file=name, reason=os_reason(error))
         ) from None
     try:
         text = raw.decode("utf-8-sig")
@@ -212,7 +213,7 @@ def _check_xlsx_archive(path: Path) -> None:
                         )
                     )
     except (OSError, BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
-        raise refuse(str(error) or type(error).__name__) from None
+        raise refuse(os_reason(error)) from None
 
 
 _DECLARATION = re.compile(rb"<!\s*(?i:doctype|entity)")
@@ -233,7 +234,7 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
     except Exception as error:  # any failure of the reader, in one line
         raise InputError(
             _("{file}: không đọc được tệp Excel ({reason})").format(
-                file=path, reason=str(error) or type(error).__name__
+                file=path, reason=os_reason(error)
             )
         ) from None
     try:
@@ -262,7 +263,7 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
     except Exception as error:  # any failure of the reader, in one line
         raise InputError(
             _("{file}: dòng {line}: không đọc được tệp Excel ({reason})").format(
-                file=path, line=number, reason=str(error) or type(error).__name__
+                file=path, line=number, reason=os_reason(error)
             )
         ) from None
     finally:

@@ -55,6 +55,7 @@ from thiduaCLI.storage.models import (
 )
 from thiduaCLI.storage.plan_rows import header_document, read_plan, unit_rows
 from thiduaCLI.text.i18n import _
+from thiduaCLI.text.oserrors import os_reason
 
 if TYPE_CHECKING:
     from thiduaCLI.domain.plan_history import PlanVersion
@@ -90,7 +91,7 @@ def private_folders(folder: Path) -> None:
                 _(
                     "không tạo được thư mục dữ liệu {folder} ({why}); chọn tệp cơ sở dữ liệu "
                     "khác bằng --db hoặc THIDUA_DB"
-                ).format(folder=path, why=error.strerror)
+                ).format(folder=path, why=os_reason(error))
             ) from None
 
 
@@ -191,7 +192,7 @@ def _resolved(path: Path) -> Path:
     except (OSError, RuntimeError) as error:  # a loop of links
         raise StoreError(
             _("{path}: liên kết tượng trưng không dẫn tới tệp nào ({reason})").format(
-                path=path, reason=error
+                path=path, reason=os_reason(error)
             )
         ) from None
     if target.exists():
@@ -364,7 +365,7 @@ def _create_private_file(path: Path, *, exist_ok: bool = True) -> None:
     except OSError as exc:
         raise StoreError(
             _("{path}: không tạo được tệp cơ sở dữ liệu ({reason})").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_reason(exc)
             )
         ) from None
 
@@ -376,7 +377,7 @@ def _check_header(path: Path) -> None:
     except OSError as exc:
         raise StoreError(
             _("{path}: không đọc được tệp cơ sở dữ liệu ({reason})").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_reason(exc)
             )
         ) from None
     if header and header != SQLITE_HEADER:
@@ -448,7 +449,7 @@ def backup(source: Path, target: Path) -> Path:
     except OSError as exc:
         raise StoreError(
             _("{path}: không tạo được tệp sao lưu ({reason})").format(
-                path=target, reason=exc.strerror
+                path=target, reason=os_reason(exc)
             )
         ) from None
     os.close(handle)  # mkstemp makes it owner-only
@@ -741,6 +742,7 @@ def _insert_figures() -> str:
     compiled = statement.compile(dialect=sqlite.dialect())
     assert compiled.positiontup == list(_STORED_COLUMNS)  # the rows' order
     return str(compiled)
+
 
 _VALUE, _RECORDED_AT, _SUPERSEDES = (
     FIGURE_COLUMNS.index(name) for name in ("value", "recorded_at", "supersedes")
