@@ -200,7 +200,7 @@ def test_import_a_vietnamese_csv(ready, db: Path, tmp_path: Path) -> None:
     path = tmp_path / "thang3.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
     result = ready("import", str(path))
-    assert (result.code, result.out) == (0, "Đã nhập 3 số liệu từ thang3.csv.\n")
+    assert (result.code, result.out) == (0, "Đã nhập 3 số liệu từ thang3.csv. Mã lần nhập: #1.\n")
     entries = {e["id"]: e for e in _history(ready)}
     assert entries[1]["origin"] == "import:thang3.csv:2"
     assert entries[2]["value"] == 12.5
@@ -261,6 +261,7 @@ def test_import_an_excel_file_with_english_headers(ready, tmp_path: Path) -> Non
         "recorded": 2,
         "skipped": 0,
         "dry_run": False,
+        "import_id": 1,
     }
     entries = {e["unit"]: e for e in _history(ready)}
     assert (entries["K01"]["recorded_by"], entries["K02"]["value"]) == ("Hoa", 96.5)
@@ -313,7 +314,8 @@ def test_importing_again_records_nothing_twice(ready, db: Path, tmp_path: Path) 
         encoding="utf-8",
     )
     assert ready("import", str(later)).out == (
-        "Đã nhập 1 số liệu từ thang3-bo-sung.csv, bỏ qua 2 dòng đã nhập trước đó.\n"
+        "Đã nhập 1 số liệu từ thang3-bo-sung.csv, bỏ qua 2 dòng đã nhập trước đó. "
+        "Mã lần nhập: #4.\n"
     )
     assert figure_count(db) == 4
 
@@ -324,7 +326,7 @@ def test_a_row_repeated_in_one_file_is_recorded_as_often_as_it_appears(ready, db
         "unit,indicator,value,date\nK01,VIEC_LAM,2,2026-03-31\nK01,VIEC_LAM,2,2026-03-31\n",
         encoding="utf-8",
     )
-    assert ready("import", str(path)).out == "Đã nhập 2 số liệu từ lap.csv.\n"
+    assert ready("import", str(path)).out == "Đã nhập 2 số liệu từ lap.csv. Mã lần nhập: #1.\n"
     assert ready("import", str(path)).out == (
         "Đã nhập 0 số liệu từ lap.csv, bỏ qua 2 dòng đã nhập trước đó.\n"
     )
@@ -333,7 +335,7 @@ def test_a_row_repeated_in_one_file_is_recorded_as_often_as_it_appears(ready, db
 
 def test_import_from_standard_input(ready) -> None:
     result = ready("import", "-", stdin="unit,indicator,value,date\nK01,VIEC_LAM,3,2026-01-31\n")
-    assert result.out == "Đã nhập 1 số liệu từ -.\n"
+    assert result.out == "Đã nhập 1 số liệu từ -. Mã lần nhập: #1.\n"
     assert _history(ready)[0]["origin"] == "import:-:2"
 
 
@@ -411,7 +413,7 @@ def test_csv_export_is_safe_for_spreadsheets_and_imports_back(
     path = tmp_path / "xuat.csv"
     path.write_text(text, encoding="utf-8")
     copy = on_database(thidua, other)
-    assert copy("import", str(path)).out == "Đã nhập 3 số liệu từ xuat.csv.\n"
+    assert copy("import", str(path)).out == "Đã nhập 3 số liệu từ xuat.csv. Mã lần nhập: #1.\n"
     mine = json.loads(ready("status", "--period", "2026", "--json").out)
     theirs = json.loads(copy("status", "--period", "2026", "--json").out)
     assert theirs == mine
@@ -491,7 +493,7 @@ def test_an_excel_export_imports_back_unchanged(ready, thidua, tmp_path: Path) -
     target = tmp_path / "xuat.xlsx"
     assert ready("export", "--format", "xlsx", "-o", str(target)).code == 0
     other = on_database(thidua, tmp_path / "khac.sqlite3")
-    assert other("import", str(target)).out == "Đã nhập 4 số liệu từ xuat.xlsx.\n"
+    assert other("import", str(target)).out == "Đã nhập 4 số liệu từ xuat.xlsx. Mã lần nhập: #1.\n"
     mine = json.loads(ready("status", "--period", "2026", "--json").out)
     assert json.loads(other("status", "--period", "2026", "--json").out) == mine
 

@@ -100,7 +100,9 @@ def test_declared_dimensions_are_ignored(ready, db: Path, tmp_path: Path) -> Non
     _rewrite(path, SHEET, lambda xml: re.sub(r'<dimension ref="[^"]*"', claim, xml))
     started = time.monotonic()
     done = ready("import", str(path))
-    assert (done.code, done.out) == (0, "Đã nhập 1 số liệu từ dim.xlsx.\n"), done.err
+    assert (done.code, done.out) == (0, "Đã nhập 1 số liệu từ dim.xlsx. Mã lần nhập: #1.\n"), (
+        done.err
+    )
     assert time.monotonic() - started < 30
 
 
@@ -119,7 +121,9 @@ def test_far_away_cells_do_not_make_rows_wide(ready, db: Path, tmp_path: Path) -
     )
     started = time.monotonic()
     done = ready("import", str(path))
-    assert (done.code, done.out) == (0, "Đã nhập 1 số liệu từ xa.xlsx.\n"), done.err
+    assert (done.code, done.out) == (0, "Đã nhập 1 số liệu từ xa.xlsx. Mã lần nhập: #1.\n"), (
+        done.err
+    )
     assert time.monotonic() - started < 30
 
 

@@ -113,7 +113,11 @@ def test_a_filled_form_is_recorded_once(ready: Callable[..., Run], forms: Path) 
     path = forms / "K01-2026-10.xlsx"
     fill(path, {"I7": "4850/5000", "I8": 12, "J8": "tháng 10", "I9": 95.5, "C12": "Chị Lan"})
     done = ready("import", str(path))
-    assert (done.code, done.out, done.err) == (0, "Đã nhập 3 số liệu từ K01-2026-10.xlsx.\n", "")
+    assert (done.code, done.out, done.err) == (
+        0,
+        "Đã nhập 3 số liệu từ K01-2026-10.xlsx. Mã lần nhập: #2.\n",
+        "",
+    )
     history = json.loads(ready("history", "K01", "--json").out)
     got = [
         (f["indicator"], f["value"], f["numerator"], f["date"], f["recorded_by"], f["origin"])
@@ -267,7 +271,7 @@ def test_a_folder_with_one_bad_form_writes_nothing(
     ]
     assert dump(db) == before
     fill(forms / "K02-2026-10.xlsx", {"I8": 7})
-    assert ready("import", str(forms)).out == "Đã nhập 2 số liệu từ bieu-mau.\n"
+    assert ready("import", str(forms)).out == "Đã nhập 2 số liệu từ bieu-mau. Mã lần nhập: #2.\n"
 
 
 def test_two_forms_of_one_unit_and_period(ready: Callable[..., Run], forms: Path) -> None:

@@ -410,3 +410,136 @@ def test_plan_dump_on_a_missing_database_creates_nothing(thidua, db: Path):
     done = thidua("plan", "dump")
     assert done.code == 1
     assert not db.exists()
+
+
+# ------------------------------------------------------------------------ retract --import
+
+MARCH = "unit,indicator,value,date\nK01,VIEC_LAM,7,2026-03-31\nK02,VIEC_LAM,8,2026-03-31\n" + (
+    'K03,BHYT,"900/1000",2026-03-31\n'
+)
+
+
+@pytest.fixture
+def imported(ready, db: Path, tmp_path: Path):
+    """The shipped plan, one reported figure (#1), then a three-row import (#2–#4)."""
+    assert ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-02-28").code == 0
+    path = tmp_path / "thang3.csv"
+    path.write_text(MARCH, encoding="utf-8")
+    done = ready("import", str(path))
+    assert done.out == ("Đã nhập 3 số liệu từ thang3.csv. Mã lần nhập: #2.\n")
+    return path
+
+
+def _ward(run) -> dict[str, object]:
+    data = json.loads(run("status", "--as-of", "2026-03-31", "--json").out)
+    return {row["code"]: (row["value"], row["state"]) for row in data["indicators"]}
+
+
+def test_an_import_says_its_number_and_json_carries_it(ready, tmp_path: Path):
+    path = tmp_path / "t.csv"
+    path.write_text(MARCH, encoding="utf-8")
+    data = json.loads(ready("import", str(path), "--json").out)
+    assert (data["import_id"], data["recorded"]) == (1, 3)
+    again = json.loads(ready("import", str(path), "--json").out)  # all skipped: no import
+    assert (again["import_id"], again["recorded"], again["skipped"]) == (None, 0, 3)
+    dry = json.loads(ready("import", str(path), "--dry-run", "--json").out)
+    assert dry["import_id"] is None
+
+
+def test_retracting_an_import_takes_back_each_of_its_figures(ready, imported: Path, db: Path):
+    with_import = _ward(ready)
+    done = ready("retract", "--import", "2", "--reason", "nhầm tệp tháng 3", "--by", "Lan")
+    assert (done.code, done.err) == (0, "")
+    assert done.out == (
+        "Đã rút lần nhập #2 (thang3.csv): 3 số liệu không còn được tính (nhầm tệp tháng 3). "
+        "Sửa tệp rồi nhập lại được: thidua import TỆP.\n"
+    )
+    # the ward is as before the import: only #1 (5 jobs) counts
+    after = _ward(ready)
+    assert after["VIEC_LAM"][0] == 5 and with_import["VIEC_LAM"][0] == 20
+    assert after["BHYT"] == (None, "no_data")
+    history = json.loads(ready("history", "--json").out)
+    standing = {entry["id"]: (entry["standing"], entry.get("retraction")) for entry in history}
+    for figure in (2, 3, 4):
+        state, retraction = standing[figure]
+        assert state == "retracted"
+        assert (retraction["reason"], retraction["by"]) == ("nhầm tệp tháng 3", "Lan")
+    assert standing[1][0] == "active"
+    assert ready("verify").code == 0  # each retraction is in the audit chain
+
+
+def test_a_retracted_import_can_be_run_again(ready, imported: Path, db: Path):
+    assert ready("retract", "--import", "2", "--reason", "sai").code == 0
+    again = json.loads(ready("import", str(imported), "--json").out)
+    assert (again["recorded"], again["skipped"], again["import_id"]) == (3, 0, 5)
+    assert _ward(ready)["VIEC_LAM"][0] == 20
+    # a figure retracted on its own still blocks its row: a daily import does not revive it
+    assert ready("retract", "6", "--reason", "trùng").code == 0
+    third = json.loads(ready("import", str(imported), "--json").out)
+    assert (third["recorded"], third["skipped"]) == (0, 3)
+
+
+def test_a_corrected_figure_of_the_import_is_kept(ready, imported: Path, db: Path):
+    assert ready("correct", "3", "9", "--reason", "số đúng").code == 0  # #5 replaces #3
+    data = json.loads(ready("retract", "--import", "2", "--reason", "sai", "--json").out)
+    assert (data["retracted"], data["kept"]) == ([2, 4], [3])
+    assert _ward(ready)["VIEC_LAM"][0] == 14  # #1 (5) and the officer's correction #5 (9)
+    line = ready("history", "K02", "--json").out
+    assert '"standing": "active"' in line
+
+
+def test_refusals_write_nothing(ready, imported: Path, db: Path):
+    before = dump(db)
+    assert_refused(
+        ready("retract", "--import", "1", "--reason", "x"),
+        "#1 không phải mã một lần nhập (mã lần nhập là mã số liệu đầu tiên của lần nhập, in ra "
+        "sau thidua import; trong thidua history là số của dòng đầu tiên)",
+        db,
+        before,
+    )
+    assert_refused(
+        ready("retract", "--import", "3", "--reason", "x"),
+        "#3 không phải mã một lần nhập (mã lần nhập là mã số liệu đầu tiên của lần nhập, in ra "
+        "sau thidua import; trong thidua history là số của dòng đầu tiên)",
+        db,
+        before,
+    )
+    assert_refused(ready("retract", "--import", "2", "--reason", "  "), _EMPTY_REASON, db, before)
+    assert ready("retract", "--import", "2", "--reason", "sai").code == 0
+    after = dump(db)
+    assert_refused(
+        ready("retract", "--import", "2", "--reason", "lần nữa"),
+        "lần nhập #2 (thang3.csv) đã được rút trước đó: sai",
+        db,
+        after,
+    )
+
+
+_EMPTY_REASON = "--reason không được để trống: ghi lý do để lịch sử giải thích được"
+
+
+@pytest.mark.parametrize("args", [[], ["1", "--import", "2"]])
+def test_one_figure_or_one_import(ready, imported: Path, db: Path, args: list[str]):
+    before = dump(db)
+    done = ready("retract", *args, "--reason", "x")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == "Lỗi: cho mã một số liệu (ID) hoặc --import ID, một trong hai\n"
+    assert dump(db) == before
+
+
+def test_a_seventh_schema_database_upgrades_and_its_import_is_retracted(tmp_path: Path, thidua):
+    """The committed v7 file: #1 reported, #2–#4 imported from thang4.csv, #3 retracted."""
+    fixture = Path(__file__).parent / "fixtures" / "schema_v7.sqlite3"
+    db = tmp_path / "thidua.sqlite3"
+    db.write_bytes(fixture.read_bytes())
+    done = thidua("--db", str(db), "retract", "--import", "2", "--reason", "sai", "--json")
+    assert done.code == 0, done.err
+    assert "từ lược đồ 7 lên 8" in done.err
+    data = json.loads(done.out)
+    assert (data["source"], data["retracted"], data["kept"]) == ("thang4.csv", [2, 4], [3])
+    assert thidua("--db", str(db), "verify").code == 0
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (8,)
+        assert connection.execute("SELECT first_id, last_id FROM import_retraction").fetchall() == [
+            (2, 4)
+        ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import getpass
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -44,6 +44,7 @@ from thiduaCLI.domain.recording import (
     sole_signatory,
 )
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
+from thiduaCLI.files.progress import Progress, counted
 from thiduaCLI.results import (
     Checks,
     Corrected,
@@ -55,6 +56,7 @@ from thiduaCLI.results import (
     Recorded,
     ReportingRates,
     Retracted,
+    RetractedImport,
     Review,
     Scorecard,
     Shortlist,
@@ -556,6 +558,47 @@ class Ledger:
             )
         return Retracted.of(figure, reason, by)
 
+    def retract_import(
+        self, import_id: int, *, reason: str, by: str | None = None
+    ) -> RetractedImport:
+        """Take back a whole import (its number is its first figure's id, given by
+        :meth:`import_file`): every figure of it that still counts is retracted with
+        ``reason``, audited like any retraction, and its rows may be imported again."""
+        reason = _reason(reason)
+        by = os_user() if by is None else by
+        check_length(by, NAME_LIMIT, _("người nhập (--by)"))
+        known = isinstance(import_id, int) and not isinstance(import_id, bool)
+        with self._database.session(write=True) as session:
+            batch = (
+                store.import_batch(session, import_id)
+                if known and 0 < import_id <= MAX_ID
+                else None
+            )
+            if batch is None:
+                raise InputError(
+                    _(
+                        "#{id} không phải mã một lần nhập (mã lần nhập là mã số liệu đầu tiên "
+                        "của lần nhập, in ra sau thidua import; trong thidua history là số của "
+                        "dòng đầu tiên)"
+                    ).format(id=import_id)
+                )
+            earlier = store.import_retraction(session, import_id)
+            if earlier is not None:
+                raise InputError(
+                    _("lần nhập #{id} ({source}) đã được rút trước đó: {reason}").format(
+                        id=import_id, source=batch.source, reason=earlier.reason
+                    )
+                )
+            taken, kept = store.retract_import(session, batch, reason, by)
+        return RetractedImport(
+            import_id=import_id,
+            source=batch.source,
+            reason=reason,
+            retracted_by=by,
+            retracted=[figure.id for figure in taken if figure.id is not None],
+            kept=[figure.id for figure in kept if figure.id is not None],
+        )
+
     def import_rows(
         self,
         rows: Iterable[Row | Mapping[str, object]],
@@ -564,6 +607,7 @@ class Ledger:
         by: str | None = None,
         dry_run: bool = False,
         number_format: str = "vi",
+        progress: Progress | None = None,
     ) -> ImportResult:
         """Check every row, then record them all in one transaction, or none if any is bad
         (:class:`ImportRefused` lists every bad row).
@@ -573,6 +617,8 @@ class Ledger:
         ``number_format``; dates as ``date`` or text. Rows already recorded by an earlier
         import (same unit, indicator, date and value) are skipped, as many times as they
         were recorded before. ``source`` names the rows in each figure's origin.
+        ``progress`` hears of the rows read and checked, then of the figures written
+        (:mod:`thiduaCLI.files.progress`).
         """
         return self._import(
             [(source, rows, None)],
@@ -580,6 +626,8 @@ class Ledger:
             by=by,
             dry_run=dry_run,
             number_format=number_format,
+            progress=progress,
+            expected=lambda: len(rows) if isinstance(rows, Sized) else None,
         )
 
     def _import(
@@ -593,12 +641,15 @@ class Ledger:
         dry_run: bool,
         number_format: str,
         one_per_day: bool = False,
+        progress: Progress | None = None,
+        expected: Callable[[], int | None] | None = None,
     ) -> ImportResult:
         """:meth:`import_rows` of several sources at once, all or none: each part is the
         source named in the figures' origin, its rows, and how an error names a row (None:
         ``dòng N``). With ``one_per_day`` (forms: one figure per unit, indicator and period),
         a new figure where a counted one of the same unit, indicator and day exists is
-        refused: the earlier one is corrected, not added to."""
+        refused: the earlier one is corrected, not added to. ``expected`` tells how many rows
+        there are, once known (for ``progress``)."""
         if number_format not in NUMBER_FORMATS:
             raise UsageProblem(
                 _("{option} {value}: chọn một trong {allowed}").format(
@@ -612,7 +663,7 @@ class Ledger:
         parse = _RowReader(plan, os_user() if by is None else by, number_format)
         with _collector_paused():
             for part, rows, where in parts:
-                for row in _numbered(rows):
+                for row in counted(_numbered(rows), "read", progress, expected):
                     try:
                         figures.append(parse(row, f"import:{part}:{row.line}"))
                         if one_per_day and where is not None:
@@ -641,14 +692,16 @@ class Ledger:
                     places = [places[number] for number in kept] if places else places
             if one_per_day and fresh:
                 _refuse_second_figures(session, plan, fresh, places)
+            written = range(0)
             if not dry_run:
-                store.add_figures(session, fresh)
+                written = store.add_figures(session, fresh, progress)
         return ImportResult(
             source=source,
             rows=len(figures),
             recorded=len(fresh),
             skipped=len(figures) - len(fresh),
             dry_run=dry_run,
+            import_id=written[0] if written else None,
         )
 
     def import_file(
@@ -659,9 +712,10 @@ class Ledger:
         by: str | None = None,
         dry_run: bool = False,
         number_format: str = "vi",
+        progress: Progress | None = None,
     ) -> ImportResult:
         """:meth:`import_rows` of a ``.csv`` or ``.xlsx`` file (or CSV bytes from
-        ``stream`` when ``path`` is None).
+        ``stream`` when ``path`` is None), telling ``progress`` how far it has gone.
 
         A form written by :meth:`forms` and filled in is recognised and checked as one (see
         :meth:`import_forms`); so is a folder, whose ``.xlsx`` files must all be forms."""
@@ -671,14 +725,22 @@ class Ledger:
         if path is not None and (path.is_dir() or forms.is_form(path)):
             found = forms.forms_in(path) if path.is_dir() else [path]
             return self.import_forms(
-                found, source=path.name, by=by, dry_run=dry_run, number_format=number_format
+                found,
+                source=path.name,
+                by=by,
+                dry_run=dry_run,
+                number_format=number_format,
+                progress=progress,
             )
-        return self.import_rows(
-            read_rows(path, stream),
+        rows: list[int] = []  # how many the file holds, once read (an estimate: its lines)
+        return self._import(
+            [("-" if path is None else path.name, read_rows(path, stream, rows.append), None)],
             source="-" if path is None else path.name,
             by=by,
             dry_run=dry_run,
             number_format=number_format,
+            progress=progress,
+            expected=lambda: rows[0] if rows else None,
         )
 
     def import_forms(
@@ -689,6 +751,7 @@ class Ledger:
         by: str | None = None,
         dry_run: bool = False,
         number_format: str = "vi",
+        progress: Progress | None = None,
     ) -> ImportResult:
         """Record the filled input cells of forms written by :meth:`forms`, all or none.
 
@@ -697,7 +760,8 @@ class Ledger:
         the unit's agreement; no two forms may be of the same unit and period. Each figure is
         dated at the period's last day; empty input cells are skipped; who filled the form
         (its "Người báo cáo" cell) is the figures' ``by``, else ``by``. Every problem names
-        the file and the cell (:class:`ImportRefused` lists them)."""
+        the file and the cell (:class:`ImportRefused` lists them). ``progress`` hears of the
+        files read, then of the figures written."""
         from thiduaCLI.files import forms
         from thiduaCLI.files.tabular import Row
 
@@ -706,7 +770,7 @@ class Ledger:
         errors: list[str] = []
         parts: list[tuple[str, list[Row], Callable[[Row], str]]] = []
         seen: dict[tuple[str, str], str] = {}
-        for path in paths:
+        for path in counted(paths, "files", progress, len(paths), step=1):
             filled = forms.read_form(path)
             name = filled.name
 
@@ -813,6 +877,7 @@ class Ledger:
                 dry_run=dry_run,
                 number_format=number_format,
                 one_per_day=True,
+                progress=progress,
             )
         except ImportRefused as refused:
             raise FormsRefused(refused.errors) from None
@@ -1407,17 +1472,22 @@ def _broken_line(path: Path, broken: audit.Broken) -> str:
     return _(template).format(path=path, seq=broken.seq, first=broken.first, last=broken.last)
 
 
-def backup(db_path: Path, target: Path | str, now: datetime | None = None) -> Path:
+def backup(
+    db_path: Path,
+    target: Path | str,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> Path:
     """A consistent copy of the database file, made while others may be writing.
 
     ``target`` is a new file, or a folder (one that exists, or a path written with a final
     ``/``): the copy is then ``thidua-YYYY-MM-DD-HHMMSS.sqlite3`` in it, at ``now`` (default:
     the current time) in Vietnam's time, with ``-2``, ``-3``… added rather than overwrite a
-    copy made in the same second."""
+    copy made in the same second. ``progress`` is told of the pages copied."""
     if not db_path.exists():
         raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
     store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
-    return store.backup(db_path, backup_target(target, now))
+    return store.backup(db_path, backup_target(target, now), progress)
 
 
 def backup_target(target: Path | str, now: datetime | None = None) -> Path:

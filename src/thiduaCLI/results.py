@@ -275,13 +275,29 @@ class Retracted(FigureRecord):
 
 
 class ImportResult(Result):
-    """``import``: what an import did, or would do with ``dry_run``."""
+    """``import``: what an import did, or would do with ``dry_run``. ``import_id`` is the
+    import's number (the id of its first figure; ``retract --import`` takes it), None when
+    nothing was recorded."""
 
     source: str
     rows: int
     recorded: int
     skipped: int
     dry_run: bool
+    import_id: int | None = None
+
+
+class RetractedImport(Result):
+    """``retract --import``: a whole import taken back. ``retracted``: the ids of its figures
+    that counted and now do not; ``kept``: those corrected or retracted before, left as
+    they are (a correction is the officer's own figure)."""
+
+    import_id: int
+    source: str
+    reason: str
+    retracted_by: str
+    retracted: list[int]
+    kept: list[int]
 
 
 # -------------------------------------------------------------------------- status
@@ -1031,4 +1047,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "report": Recorded,
     "correct": Corrected,
     "import": ImportResult,
+    "retract": Retracted,
+    "retract-import": RetractedImport,
 }

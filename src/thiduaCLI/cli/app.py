@@ -783,28 +783,53 @@ def correct(
 @app.command(
     cls=LocalisedCommand,
     help=N_(
-        "Rút một số liệu khỏi mọi phép tính; số liệu và lý do vẫn còn trong lịch sử.\n\n"
-        'Ví dụ: thidua retract 12 --reason "báo cáo trùng"'
+        "Rút một số liệu, hoặc cả một lần nhập (--import), khỏi mọi phép tính; số liệu và lý "
+        "do vẫn còn trong lịch sử.\n\n"
+        "Các dòng của một lần nhập đã rút được nhập lại được (sửa tệp rồi thidua import).\n\n"
+        'Ví dụ: thidua retract 12 --reason "báo cáo trùng"; '
+        'thidua retract --import 120 --reason "nhầm tệp tháng 3"'
     ),
 )
 def retract(
     context: typer.Context,
-    figure_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help=N_("Mã số của số liệu cần rút."))
-    ],
     reason: ReasonOption,
+    figure_id: Annotated[
+        int | None,
+        typer.Argument(metavar="ID", min=1, max=MAX_ID, help=N_("Mã số của số liệu cần rút.")),
+    ] = None,
+    import_id: Annotated[
+        int | None,
+        typer.Option(
+            "--import",
+            metavar="ID",
+            min=1,
+            max=MAX_ID,
+            help=N_("Rút mọi số liệu của một lần nhập (mã in ra sau thidua import)."),
+        ),
+    ] = None,
     by: ByOption = None,
     quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Retract a figure from every calculation; it stays in the history."""
-    from thiduaCLI.cli.render_audit import retracted_line
+    """Retract a figure, or a whole import, from every calculation; it stays in the history."""
+    from thiduaCLI.cli.render_audit import retracted_import_line, retracted_line
     from thiduaCLI.ledger import open_ledger
 
+    if (figure_id is None) == (import_id is None):
+        raise UsageProblem(_("cho mã một số liệu (ID) hoặc --import ID, một trong hai"))
     settings: Settings = context.obj
     with open_ledger(settings.db_path, year=settings.year) as ledger:
-        retracted = ledger.retract(figure_id, reason=reason, by=by)
+        if import_id is not None:
+            result: Any = ledger.retract_import(import_id, reason=reason, by=by)
+        else:
+            result = ledger.retract(figure_id, reason=reason, by=by)  # type: ignore[arg-type]
     _notes(ledger.notes, quiet)
-    _say(retracted_line(retracted), quiet)
+    if as_json:
+        _emit(result.model_dump(mode="json"), as_json)
+    elif import_id is not None:
+        _say(retracted_import_line(result), quiet)
+    else:
+        _say(retracted_line(result), quiet)
 
 
 @app.command(
@@ -906,13 +931,17 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import many figures from a CSV or Excel file, all or none."""
+    from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.cli.render_audit import import_line
     from thiduaCLI.ledger import ImportRefused, open_ledger
 
     settings: Settings = context.obj
     path = None if file == "-" else Path(file)
     stream = sys.stdin.buffer if path is None else None
-    with open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger:
+    with (
+        open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger,
+        progress_bar(quiet) as progress,
+    ):
         try:
             result = ledger.import_file(
                 path,
@@ -920,6 +949,7 @@ def import_(
                 by=by,
                 dry_run=dry_run,
                 number_format=current_conventions().typed_numbers,
+                progress=progress,
             )
         except ImportRefused as refused:
             for error in refused.errors:
@@ -955,6 +985,7 @@ def export(
     ] = None,
 ) -> None:
     """Export the counted figures with the import columns."""
+    from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.files import tabular
     from thiduaCLI.ledger import open_ledger
 
@@ -970,8 +1001,8 @@ def export(
         rows = ledger.export_rows()
     _notes(ledger.notes)
     if output_format == "xlsx":
-        with _new_file(output) as handle:  # type: ignore[arg-type]
-            tabular.write_xlsx(rows, handle)
+        with _new_file(output) as handle, progress_bar() as progress:  # type: ignore[arg-type]
+            tabular.write_xlsx(rows, handle, progress)
         return
     text = tabular.write_csv(rows) if output_format == "csv" else tabular.write_json(rows) + "\n"
     if output is None:
@@ -1064,9 +1095,11 @@ def form(
     quiet: QuietOption = False,
 ) -> None:
     """Write one Excel form per unit, to be filled in and imported back."""
+    from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.domain.periods import parse_period
     from thiduaCLI.files import forms
     from thiduaCLI.files.atomic import refuse_existing
+    from thiduaCLI.files.progress import counted
     from thiduaCLI.ledger import open_ledger
 
     settings: Settings = context.obj
@@ -1085,18 +1118,26 @@ def form(
     targets = [output / sheet.file_name for sheet in made]
     for target in targets:
         refuse_existing(target)  # all or none: no form written when one is in the way
-    for sheet, target in zip(made, targets, strict=True):
-        with _new_file(target) as handle:
-            forms.write_form(sheet, handle)
-        _say(
-            _("Đã lập biểu mẫu {path} ({unit}, {period}, {rows} chỉ tiêu).").format(
-                path=target,
-                unit=sheet.unit.code,
-                period=forms.period_words(sheet.period),
-                rows=len(sheet.rows),
-            ),
-            quiet,
-        )
+    written = []
+    try:
+        with progress_bar(quiet) as progress:
+            for sheet, target in counted(
+                zip(made, targets, strict=True), "forms", progress, len(made), 1
+            ):
+                with _new_file(target) as handle:
+                    forms.write_form(sheet, handle)
+                written.append((sheet, target))
+    finally:  # what was written is said, even when a later form failed
+        for sheet, target in written:
+            _say(
+                _("Đã lập biểu mẫu {path} ({unit}, {period}, {rows} chỉ tiêu).").format(
+                    path=target,
+                    unit=sheet.unit.code,
+                    period=sheet.period.words,
+                    rows=len(sheet.rows),
+                ),
+                quiet,
+            )
 
 
 @app.command(
@@ -1121,9 +1162,11 @@ def backup(
 ) -> None:
     """Make a consistent backup of the database."""
     from thiduaCLI import ledger
+    from thiduaCLI.cli.progress import progress_bar
 
     settings: Settings = context.obj
-    made = ledger.backup(settings.db_path, target)
+    with progress_bar(quiet) as progress:
+        made = ledger.backup(settings.db_path, target, progress=progress)
     _say(_("Đã sao lưu {path} vào {target}.").format(path=settings.db_path, target=made), quiet)
 
 

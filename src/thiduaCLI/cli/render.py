@@ -11,7 +11,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from thiduaCLI.domain.attainment import IndicatorStatus, State
-from thiduaCLI.domain.periods import Period
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
 from thiduaCLI.ledger import InitResult
 from thiduaCLI.results import Recorded, Review
@@ -216,26 +215,11 @@ def units_table(plan: Plan) -> Table:
 # --------------------------------------------------------------------------- status
 
 
-def period_words(period: Period) -> str:
-    """A period as people say it: ``tháng 9/2026``, ``quý 2/2026``, ``6 tháng đầu năm 2026``,
-    ``6 tháng cuối năm 2026``, ``năm 2026``."""
-    match period.length:
-        case "month":
-            return _("tháng {month}/{year}").format(month=period.number, year=period.year)
-        case "quarter":
-            return _("quý {quarter}/{year}").format(quarter=period.number, year=period.year)
-        case "half" if period.number == 1:
-            return _("6 tháng đầu năm {year}").format(year=period.year)
-        case "half":
-            return _("6 tháng cuối năm {year}").format(year=period.year)
-    return _("năm {year}").format(year=period.year)
-
-
 def review_title(review: Review) -> str:
     """``6 tháng đầu năm 2026 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
     day = format_date(review.as_of)
     if review.period:
-        return _("{period} (đến {day})").format(period=period_words(review.period), day=day)
+        return _("{period} (đến {day})").format(period=review.period.words, day=day)
     return _("đến ngày {day}").format(day=day)
 
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from thiduaCLI.cli.render import new_table, stacked_pairs
 from thiduaCLI.domain.calendar import LOCAL_OFFSET
 from thiduaCLI.domain.plan_history import PlanChange
-from thiduaCLI.results import ImportResult, Retracted
+from thiduaCLI.results import ImportResult, Retracted, RetractedImport
 from thiduaCLI.storage.models import Figure, TargetChange
 from thiduaCLI.storage.store import HistoryEntry
 from thiduaCLI.text.dates import format_date
@@ -215,6 +215,33 @@ def retracted_line(figure: Retracted) -> str:
     )
 
 
+def retracted_import_line(result: RetractedImport) -> str:
+    """What ``retract --import`` did."""
+    done = ngettext(
+        "Đã rút lần nhập #{id} ({source}): {count} số liệu không còn được tính ({reason}).",
+        "Đã rút lần nhập #{id} ({source}): {count} số liệu không còn được tính ({reason}).",
+        len(result.retracted),
+    ).format(
+        id=result.import_id,
+        source=result.source,
+        count=len(result.retracted),
+        reason=result.reason,
+    )
+    said = [done]
+    if result.kept:
+        listed = ", ".join(f"#{figure}" for figure in result.kept[:10])
+        if len(result.kept) > 10:
+            listed += ", …"
+        said.append(
+            _(
+                "Giữ nguyên {count} số liệu đã sửa hoặc đã rút trước đó ({ids}); số liệu sửa "
+                "thay chúng vẫn được tính, rút từng số nếu cũng sai."
+            ).format(count=len(result.kept), ids=listed)
+        )
+    said.append(_("Sửa tệp rồi nhập lại được: thidua import TỆP."))
+    return " ".join(said)
+
+
 def import_line(result: ImportResult) -> str:
     """What ``import`` did, or would do."""
     if result.dry_run:
@@ -246,4 +273,7 @@ def import_line(result: ImportResult) -> str:
             result.recorded,
         )
     )
-    return done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
+    said = done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
+    if result.import_id is None:
+        return said
+    return " ".join((said, _("Mã lần nhập: #{id}.").format(id=result.import_id)))

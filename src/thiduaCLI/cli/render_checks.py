@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from thiduaCLI.cli.render import STATE_LABELS, new_table, period_words, review_title
+from thiduaCLI.cli.render import STATE_LABELS, new_table, review_title
 from thiduaCLI.domain.calendar import local_day
 from thiduaCLI.domain.periods import Length, Period
 from thiduaCLI.domain.plan import Plan
@@ -45,7 +45,7 @@ def _finding_text(plan: Plan, finding: Finding) -> str:
     if finding.check == "missing":
         length: Length = "month" if plan.reporting_cycle == "monthly" else "quarter"
         period = Period(length, plan.year, int(finding.value or 1))
-        return _("chưa có số liệu {period} (đã quá hạn)").format(period=period_words(period))
+        return _("chưa có số liệu {period} (đã quá hạn)").format(period=period.words)
     if finding.check == "overdue":
         if finding.value is None:
             return _("chưa từng báo cáo")

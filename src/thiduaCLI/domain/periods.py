@@ -51,6 +51,21 @@ class Period:
                 return f"{self.year}-H{self.number}"
         return str(self.year)
 
+    @property
+    def words(self) -> str:
+        """As people say it, in the reader's language: ``tháng 9/2026``, ``quý 2/2026``,
+        ``6 tháng đầu năm 2026``, ``6 tháng cuối năm 2026``, ``năm 2026``."""
+        match self.length:
+            case "month":
+                return _("tháng {month}/{year}").format(month=self.number, year=self.year)
+            case "quarter":
+                return _("quý {quarter}/{year}").format(quarter=self.number, year=self.year)
+            case "half" if self.number == 1:
+                return _("6 tháng đầu năm {year}").format(year=self.year)
+            case "half":
+                return _("6 tháng cuối năm {year}").format(year=self.year)
+        return _("năm {year}").format(year=self.year)
+
     def previous(self) -> Period:
         """The period of the same length just before this one (possibly last year)."""
         if self.number > 1:

@@ -91,20 +91,6 @@ class Form:
         return f"{self.unit.code}-{self.period.label}.xlsx"
 
 
-def period_words(period: Period) -> str:
-    """``tháng 10/2026``, ``quý 3/2026``, ``6 tháng đầu năm 2026``, ``năm 2026``."""
-    match period.length:
-        case "month":
-            return _("tháng {month}/{year}").format(month=period.number, year=period.year)
-        case "quarter":
-            return _("quý {quarter}/{year}").format(quarter=period.number, year=period.year)
-        case "half":
-            if period.number == 1:
-                return _("6 tháng đầu năm {year}").format(year=period.year)
-            return _("6 tháng cuối năm {year}").format(year=period.year)
-    return _("năm {year}").format(year=period.year)
-
-
 def check_value(unit: str, period: str, year: int, rows: int) -> str:
     """The hidden check over a form's identifying fields."""
     text = f"{MARK}|{VERSION}|{unit}|{period}|{year}|{rows}"
@@ -160,7 +146,7 @@ def write_form(form: Form, target: IO[bytes]) -> None:
     put(
         "A2",
         _("BIỂU MẪU BÁO CÁO SỐ LIỆU THI ĐUA {period} – {name}").format(
-            period=period_words(form.period).upper(), name=visible(form.unit.name)
+            period=form.period.words.upper(), name=visible(form.unit.name)
         ),
         title_font,
     )

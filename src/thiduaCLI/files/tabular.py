@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import IO, NamedTuple
 
 from thiduaCLI.errors import InputError, ThiduaError
 from thiduaCLI.files.formats import FORMULA_STARTS, formula_safe
+from thiduaCLI.files.progress import Progress, counted
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.lookup import fold, nfc
 from thiduaCLI.text.oserrors import os_reason
@@ -55,15 +56,21 @@ class Row(NamedTuple):
     cells: dict[str, object]
 
 
-def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Row]:
+def read_rows(
+    path: Path | None,
+    stream: IO[bytes] | None = None,
+    on_total: Callable[[int], object] | None = None,
+) -> Iterator[Row]:
     """Rows of a ``.csv`` or ``.xlsx`` file (or CSV bytes from ``stream``), header mapped.
 
     Bounded and strict: at most :data:`MAX_ROWS` data rows and :data:`MAX_CELL` characters a
     cell; a CSV quote left open, an unknown column, a broken or oversized spreadsheet is one
-    :class:`InputError` naming the file, the line and the limit."""
+    :class:`InputError` naming the file, the line and the limit. ``on_total`` is told, once
+    the file is open, about how many rows it holds (its lines; what a workbook claims), for
+    a progress bar: never trusted for anything else."""
     name = "-" if path is None else str(path)
     if path is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path)
+        yield from _read_xlsx(path, on_total)
         return
     if path is not None and path.suffix.lower() in (".xls", ".ods", ".numbers"):
         raise InputError(
@@ -84,6 +91,8 @@ def read_rows(path: Path | None, stream: IO[bytes] | None = None) -> Iterator[Ro
             _("{file}: tệp CSV phải mã hóa UTF-8 (lưu lại bằng 'CSV UTF-8')").format(file=name)
         ) from None
     del raw
+    if on_total is not None:
+        on_total(max(0, text.count("\n") - 1))
     yield from _read_csv(name, text)
 
 
@@ -219,7 +228,7 @@ def _check_xlsx_archive(path: Path) -> None:
 _DECLARATION = re.compile(rb"<!\s*(?i:doctype|entity)")
 
 
-def _read_xlsx(path: Path) -> Iterator[Row]:
+def _read_xlsx(path: Path, on_total: Callable[[int], object] | None = None) -> Iterator[Row]:
     """The first sheet's rows, its declared dimensions ignored (a sheet that claims
     A1:XFD1048576 is read as the cells it has), at most :data:`MAX_COLUMNS` columns and
     :data:`MAX_ROWS` data rows; any failure of the reader is one :class:`InputError`."""
@@ -239,6 +248,9 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
         ) from None
     try:
         sheet = book.worksheets[0]
+        claimed = sheet.max_row  # for a progress bar only
+        if on_total is not None and isinstance(claimed, int):
+            on_total(max(0, min(claimed, MAX_ROWS + 1) - 1))
         sheet.reset_dimensions()  # what the file claims is not read: only the cells it has
         values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = next(values, None)
@@ -381,8 +393,11 @@ def plain_number(value: float) -> str:
     return text
 
 
-def write_xlsx(rows: Sequence[dict[str, object]], target: IO[bytes]) -> None:
-    """An Excel workbook with one sheet: numbers as numbers, dates as dates.
+def write_xlsx(
+    rows: Sequence[dict[str, object]], target: IO[bytes], progress: Progress | None = None
+) -> None:
+    """An Excel workbook with one sheet: numbers as numbers, dates as dates (``progress``:
+    told of the rows written).
 
     A text holding characters an Excel file cannot (ESC, NUL and the other control
     characters but tab and line breaks) is written with them made visible (``␛``), and the
@@ -401,7 +416,7 @@ def write_xlsx(rows: Sequence[dict[str, object]], target: IO[bytes]) -> None:
         "thidua: ô này có ký tự điều khiển Excel không chứa được; đã thay bằng ký hiệu "
         "nhìn thấy (␛ là ESC, ␀ là NUL)"
     )
-    for row in rows:
+    for row in counted(rows, "export", progress, len(rows)):
         cells: list[object] = []
         for cell in _safe_row(row):
             if isinstance(cell, str) and ILLEGAL_CHARACTERS_RE.search(cell):

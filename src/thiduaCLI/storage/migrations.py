@@ -18,6 +18,7 @@ from thiduaCLI.storage.models import (
     SCHEMA_VERSION,
     audit_chain_table,
     figure_months_table,
+    import_retraction_table,
     plan_unit_table,
     plan_version_table,
     retraction_table,
@@ -185,6 +186,11 @@ def _searchable(name: object) -> str:
     return str(name or "").encode("utf-8", "replace").decode("utf-8")
 
 
+def _to_v8(connection: Connection) -> None:
+    """Whole imports can be taken back: a table of the imports retracted."""
+    SQLModel.metadata.create_all(connection, tables=[import_retraction_table])
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -192,6 +198,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     5: _to_v5,
     6: _to_v6,
     7: _audit_chain,
+    8: _to_v8,
 }
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 7  # 6: exact parts and filing times; 7: the audit chain
+SCHEMA_VERSION = 8  # 6: exact parts and filing times; 7: the audit chain; 8: imports taken back
 
 
 def utc_now() -> datetime:
@@ -176,6 +176,21 @@ class Retraction(SQLModel, table=True):
     retracted_by: str
 
 
+class ImportRetraction(SQLModel, table=True):
+    """A whole import taken back (``thidua retract --import``): the ids of the figures it
+    recorded (the first is the import's number), why, who and when. Each of its figures that
+    still counted has its own ``retraction`` row; the rows of a retracted import no longer
+    count as "already imported", so that the corrected file can be imported again."""
+
+    __tablename__ = "import_retraction"
+
+    first_id: int = Field(primary_key=True, foreign_key="figure.id")
+    last_id: int
+    reason: str
+    retracted_at: datetime = Field(default_factory=utc_now)
+    retracted_by: str
+
+
 class TargetChange(SQLModel, table=True):
     """A target changed by re-syncing the plan: old and new value, when, and from which file."""
 
@@ -194,4 +209,5 @@ class TargetChange(SQLModel, table=True):
 # The same tables as SQLAlchemy Core sees them, for queries built from thiduaCLI.domain.calendar.
 figure_table: Table = SQLModel.metadata.tables["figure"]
 retraction_table: Table = SQLModel.metadata.tables["retraction"]
+import_retraction_table: Table = SQLModel.metadata.tables["import_retraction"]
 target_change_table: Table = SQLModel.metadata.tables["target_change"]

@@ -38,12 +38,15 @@ from thiduaCLI.domain.exact import from_parts, parts
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.errors import StoreError, ThiduaError
 from thiduaCLI.files.atomic import link_into_place, refuse_existing
+from thiduaCLI.files.progress import Progress
 from thiduaCLI.storage import chain, migrations, months
 from thiduaCLI.storage.models import (
     SCHEMA_VERSION,
     Figure,
+    ImportRetraction,
     Retraction,
     TargetChange,
+    audit_chain_table,
     figure_months_table,
     figure_table,
     plan_table,
@@ -430,12 +433,16 @@ def check_is_database(path: Path) -> None:
         )
 
 
-def backup(source: Path, target: Path) -> Path:
+WRITE_BATCH = 20_000  # figures a progress report, when one is asked for
+BACKUP_PAGES = 4_096  # pages a backup step copies, when progress is asked for
+
+
+def backup(source: Path, target: Path, progress: Progress | None = None) -> Path:
     """A consistent, owner-only copy made with SQLite's online backup API, even while others
     write. The copy is written to a temporary file beside the target, checked whole
     (``PRAGMA integrity_check``) and only then linked into place: a backup killed or failed
     half-way leaves no target, a corrupt database is refused, and an existing target is
-    never overwritten."""
+    never overwritten. ``progress`` is told of the pages copied (``backup``)."""
     import tempfile
 
     folder = target.parent
@@ -460,7 +467,14 @@ def backup(source: Path, target: Path) -> Path:
                 f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
             )
             with contextlib.closing(live), contextlib.closing(sqlite3.connect(temporary)) as copy:
-                live.backup(copy)
+                if progress is None:
+                    live.backup(copy)
+                else:
+                    live.backup(
+                        copy,
+                        pages=BACKUP_PAGES,
+                        progress=lambda _, left, total: progress("backup", total - left, total),
+                    )
                 copy.execute("PRAGMA journal_mode = DELETE")  # one file, nothing beside it
                 problem = integrity_problem(copy)
         except sqlite3.Error as error:
@@ -760,7 +774,9 @@ def stored_datetime(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
+def add_figures(
+    session: Session, rows: Sequence[tuple[object, ...]], progress: Progress | None = None
+) -> range:
     """The one writer of figures: append them (one for ``report``, a file's worth for
     ``import``) and return their ids. Rows are tuples in :data:`FIGURE_COLUMNS` order, dates
     and times already as :func:`stored_date` and :func:`stored_datetime` text
@@ -773,7 +789,8 @@ def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
 
     One driver ``executemany``: measured in bench/run.py, an import's insert through
     SQLAlchemy costs twice as much, and a 100,000-row import must stay within 3 x a plain
-    csv + executemany script."""
+    csv + executemany script. With ``progress``, the rows go in batches, each reported
+    (``write``)."""
     if not rows:
         return range(0)
     driver = _driver(session)
@@ -797,7 +814,13 @@ def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
         if in_batch:
             filed_of[number] = filed
         complete.append((*row, *exact, filed))
-    driver.executemany(_insert_figures(), complete)
+    if progress is None:
+        driver.executemany(_insert_figures(), complete)
+    else:
+        for start in range(0, len(complete), WRITE_BATCH):
+            progress("write", start, len(complete))
+            driver.executemany(_insert_figures(), complete[start : start + WRITE_BATCH])
+        progress("write", len(complete), len(complete))
     months.add_after(session.connection(), last_id)
     (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
     at = stored_datetime(utc_now())
@@ -816,6 +839,85 @@ def add_figures(session: Session, rows: Sequence[tuple[object, ...]]) -> range:
     else:
         chain.append(session.connection(), "figures", last_id + 1, new_last, at)
     return range(last_id + 1, new_last + 1)
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """The figures one import recorded: ids ``first``..``last``, from ``source``."""
+
+    first: int
+    last: int
+    source: str
+
+
+def import_batch(session: Session, first: int) -> ImportBatch | None:
+    """The import whose first figure is ``first`` (its number), or None: each write of
+    figures has its audit-chain entry, and an import's figures name it in their origin."""
+    entries = audit_chain_table.c
+    last = (
+        session.connection()
+        .execute(
+            core_select(entries.last_id).where(entries.kind == "figures", entries.first_id == first)
+        )
+        .scalar()
+    )
+    figure = session.get(Figure, first)
+    if last is None or figure is None or not figure.origin.startswith("import:"):
+        return None
+    source = figure.origin.removeprefix("import:").rsplit(":", 1)[0]
+    return ImportBatch(first, int(last), source)
+
+
+def import_retraction(session: Session, first: int) -> ImportRetraction | None:
+    """How an import was taken back, if it was."""
+    return session.get(ImportRetraction, first)
+
+
+def retract_import(
+    session: Session, batch: ImportBatch, reason: str, by: str
+) -> tuple[list[Figure], list[Figure]]:
+    """Take back a whole import: retract each of its figures that still counts (one audit
+    entry a run of them), record the import as taken back; return the figures retracted and
+    those left as they were (corrected or retracted before)."""
+    in_batch = col(Figure.id).between(batch.first, batch.last)
+    figures = list(session.exec(select(Figure).where(in_batch).order_by(col(Figure.id))))
+    counted = set(session.exec(select(Figure.id).where(in_batch, active())))
+    taken = [figure for figure in figures if figure.id in counted]
+    kept = [figure for figure in figures if figure.id not in counted]
+    at = utc_now()
+    session.add_all(
+        Retraction(figure_id=cast(int, figure.id), reason=reason, retracted_by=by, retracted_at=at)
+        for figure in taken
+    )
+    session.add(
+        ImportRetraction(
+            first_id=batch.first,
+            last_id=batch.last,
+            reason=reason,
+            retracted_by=by,
+            retracted_at=at,
+        )
+    )
+    session.flush()
+    ids = [cast(int, figure.id) for figure in taken]
+    for start in range(0, len(ids), 10_000):
+        months.refresh_figures(session.connection(), ids[start : start + 10_000])
+    stamp = stored_datetime(utc_now())
+    for first, last in _runs(ids):
+        chain.append(session.connection(), "retraction", first, last, stamp)
+    return taken, kept
+
+
+def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending ``ids`` as runs of consecutive ids: an audit entry covers a run, so that none
+    covers again a figure retracted before (it breaks the run)."""
+    runs: list[list[int]] = []
+    for number in ids:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return [(first, last) for first, last in runs]
 
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
@@ -920,7 +1022,9 @@ def imported_fingerprints(
     rows = session.connection().exec_driver_sql(
         "SELECT unit, indicator, ref_date, value, numerator, denominator FROM figure"
         " WHERE +year = ? AND ref_date >= ? AND ref_date <= ?"
-        " AND origin >= 'import:' AND origin < 'import;'",  # origin starts with 'import:'
+        " AND origin >= 'import:' AND origin < 'import;'"  # origin starts with 'import:'
+        " AND NOT EXISTS (SELECT 1 FROM import_retraction r"  # not of an import taken back
+        " WHERE figure.id BETWEEN r.first_id AND r.last_id)",
         (year, first, last),
     )
     return Counter(map(tuple, rows))
