@@ -261,3 +261,14 @@ def _strings(data: object) -> list[str]:
     if isinstance(data, list):
         return [s for value in data for s in _strings(value)]
     return [data] if isinstance(data, str) else []
+
+
+def test_the_english_hint_uses_the_english_decimal_mark(
+    ready: Callable[..., Run], db: Path
+) -> None:
+    """In English the hint shows a decimal point and a thousands comma, never "a comma"."""
+    before = dump(db)
+    done = ready("--lang", "en", "report", "K03", "VIEC_LAM", "1,5x", "--date", "2026-03-31")
+    assert (done.code, done.out) == (1, "")
+    assert done.err == "Error: '1,5x' is not a number (write it like 12.5 or 1,400)\n"
+    assert dump(db) == before
