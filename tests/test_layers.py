@@ -18,6 +18,7 @@ LAYERS = {
     "ledger": 5,
     "results": 5,
     "cli": 6,
+    "papers": 6,
 }
 
 

@@ -80,6 +80,9 @@ def updated(language: str, template: Catalog) -> Catalog:
             continue
         kept = old.get(message.id)
         string: object = kept.string if kept is not None else ""
+        plural = isinstance(message.id, tuple | list)
+        if plural != isinstance(string, tuple | list):  # became (or stopped being) plural
+            string = ("", "") if plural else ""
         if language == SOURCE_LANGUAGE and not _translated(string):
             string = message.id
         new[message.id] = Message(

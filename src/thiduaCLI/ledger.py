@@ -46,11 +46,13 @@ from thiduaCLI.domain.recording import (
 from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
 from thiduaCLI.files.progress import Progress, counted
 from thiduaCLI.results import (
+    Brief,
     Checks,
     Corrected,
     History,
     ImportResult,
     Indicators,
+    MonthPoint,
     PlanChanges,
     Ranking,
     Recorded,
@@ -1070,6 +1072,48 @@ class Ledger:
         )
         return dump_plan(plan, header)
 
+    def brief(self, as_of: date | None = None, period: Period | None = None) -> Brief:
+        """What the review meeting's papers show (``thidua brief``): the ward's progress (and
+        a year before, when that plan is stored), the ranking with every unit's scorecard,
+        the shortlist, reporting timeliness, and each indicator month by month."""
+        from thiduaCLI.domain.calendar import month_end
+
+        plan = self.plan
+        ranked = self.ranked(as_of, period)
+        review = ranked.review
+        days = [
+            month_end(plan.year, month)
+            for month in range(1, review.as_of.month + 1)
+            if month_end(plan.year, month) < review.as_of
+        ] + [review.as_of]
+        with _collector_paused(), self._database.session() as session:
+            seen = store.observations_at(session, plan, days, timeliness=False)
+            earlier_plan = store.load_plan(session, plan.year - 1)
+            last_year: Status | None = None
+            if earlier_plan is not None:
+                day = _a_year_before(review.as_of)
+                observed = store.observations(session, earlier_plan, day, timeliness=False)
+                rows = ward_status(earlier_plan, observed, day)
+                last_year = Status.of(earlier_plan, Review(day), rows)
+        series: dict[str, list[MonthPoint]] = {code: [] for code in plan.indicators}
+        statuses = [
+            ward_status(plan, observed, day) for observed, day in zip(seen, days, strict=True)
+        ]
+        for day, rows in zip(days, statuses, strict=True):
+            for row in rows:
+                judged = row.assessment
+                series[row.indicator.code].append(MonthPoint(day, judged.value, judged.expected))
+        status = Status.of(plan, review, statuses[-1])
+        return Brief(
+            review=review,
+            status=status,
+            last_year=last_year,
+            ranking=Ranking.of(plan, review, ranked),
+            shortlist=Shortlist.of(plan, review, ranked),
+            rates=self.overdue(as_of, period),
+            series=series,
+        )
+
     def overdue(self, as_of: date | None = None, period: Period | None = None) -> ReportingRates:
         """Per unit: figures due so far in the reporting cycle, received, received on time,
         and the last report."""
@@ -1288,6 +1332,14 @@ def _counted_figure(session: store.Session, figure_id: int, change: str) -> Figu
         said = "superseded" if state == "superseded" else "retracted"
         raise InputError(_(_NOT_COUNTED[said, change]).format(id=figure_id))
     return figure
+
+
+def _a_year_before(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _reason(text: str) -> str:

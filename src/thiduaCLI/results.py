@@ -1031,6 +1031,37 @@ class Verification(Result):
 
 
 # The results of the read commands, by command, for tools/schemas.py and the docs.
+# --------------------------------------------------------------------------- brief
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """A ward indicator at one month's end (or the review day): its figure and what the plan
+    expected by then (None: no figure yet / nothing expected, as ``status`` says)."""
+
+    day: date
+    value: Decimal | None
+    expected: Decimal | None
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the review meeting's papers show (``thidua brief``), from the same
+    computations as ``status``, ``rank``, ``rank --shortlist``, ``show`` and ``overdue``.
+
+    ``last_year``: ``status`` a year before the review day, when the database holds that
+    year's plan (None otherwise); ``series``: each ward indicator month by month up to the
+    review day, for the progress charts."""
+
+    review: Review
+    status: Status
+    last_year: Status | None
+    ranking: Ranking
+    shortlist: Shortlist
+    rates: ReportingRates
+    series: dict[str, list[MonthPoint]]
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "status": Status,
     "rank": Ranking,

@@ -7,6 +7,7 @@ Heavy modules (SQLModel, the core, Rich tables) are imported inside the commands
 # No ``from __future__ import annotations`` here: Typer reads the commands' annotations on
 # every run, and evaluating them as strings costs ``thidua --help`` several milliseconds.
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -1095,11 +1096,8 @@ def form(
     quiet: QuietOption = False,
 ) -> None:
     """Write one Excel form per unit, to be filled in and imported back."""
-    from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.domain.periods import parse_period
     from thiduaCLI.files import forms
-    from thiduaCLI.files.atomic import refuse_existing
-    from thiduaCLI.files.progress import counted
     from thiduaCLI.ledger import open_ledger
 
     settings: Settings = context.obj
@@ -1107,37 +1105,157 @@ def form(
     with open_ledger(settings.db_path, year=settings.year) as ledger:
         made = ledger.forms(units, chosen)
     _notes(ledger.notes, quiet)
+    written = _write_all(
+        output,
+        [(sheet.file_name, functools.partial(forms.write_form, sheet)) for sheet in made],
+        "forms",
+        quiet,
+    )
+    for sheet, target in zip(made, written, strict=True):
+        _say(
+            _("Đã lập biểu mẫu {path} ({unit}, {period}, {rows} chỉ tiêu).").format(
+                path=target,
+                unit=sheet.unit.code,
+                period=sheet.period.words,
+                rows=len(sheet.rows),
+            ),
+            quiet,
+        )
+
+
+def _write_all(
+    folder: Path,
+    files: Sequence[tuple[str, Callable[[IO[bytes]], object]]],
+    stage: str,
+    quiet: bool,
+) -> list[Path]:
+    """Write new files (a name and what writes it) into ``folder`` (made if missing), all or
+    none: none is written when one is in the way, and those written are removed when a later
+    one fails. A progress bar counts them (``stage``) on a terminal."""
+    from thiduaCLI.cli.progress import progress_bar
+    from thiduaCLI.files.atomic import refuse_existing
+    from thiduaCLI.files.progress import counted
+
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ThiduaError(
             _("{path}: không tạo được thư mục ({reason})").format(
-                path=output, reason=os_reason(error)
+                path=folder, reason=os_reason(error)
             )
         ) from None
-    targets = [output / sheet.file_name for sheet in made]
+    targets = [folder / name for name, _write in files]
     for target in targets:
-        refuse_existing(target)  # all or none: no form written when one is in the way
-    written = []
+        refuse_existing(target)
+    written: list[Path] = []
     try:
         with progress_bar(quiet) as progress:
-            for sheet, target in counted(
-                zip(made, targets, strict=True), "forms", progress, len(made), 1
+            for (_name, write), target in counted(
+                zip(files, targets, strict=True), stage, progress, len(files), 1
             ):
                 with _new_file(target) as handle:
-                    forms.write_form(sheet, handle)
-                written.append((sheet, target))
-    finally:  # what was written is said, even when a later form failed
-        for sheet, target in written:
-            _say(
-                _("Đã lập biểu mẫu {path} ({unit}, {period}, {rows} chỉ tiêu).").format(
-                    path=target,
-                    unit=sheet.unit.code,
-                    period=sheet.period.words,
-                    rows=len(sheet.rows),
-                ),
-                quiet,
-            )
+                    write(handle)
+                written.append(target)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
+    return written
+
+
+@app.command(
+    cls=LocalisedCommand,
+    help=N_(
+        "Lập văn bản cho hội nghị sơ kết, tổng kết: báo cáo (Word), tờ trình đề nghị khen "
+        "thưởng (Word), bảng số liệu (Excel) và bảng tin công khai (một tệp HTML có biểu đồ), "
+        "từ cùng số liệu như status, rank và show.\n\n"
+        "Với --unit: bảng điểm của một đơn vị (Word và HTML) để gửi đơn vị.\n\n"
+        "Ví dụ: thidua brief --period 2026-H1 -o so-ket-6-thang; thidua brief --unit K03"
+    ),
+)
+def brief(
+    context: typer.Context,
+    as_of: AsOfOption = None,
+    period: PeriodOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=N_(
+                "Thư mục ghi các tệp (tạo nếu chưa có; mặc định: bao-cao-thi-dua-KỲ); tệp đã "
+                "có không bị ghi đè."
+            ),
+        ),
+    ] = None,
+    units: Annotated[
+        list[str] | None,
+        typer.Option("--unit", help=N_("Chỉ lập bảng điểm của đơn vị này (dùng nhiều lần được).")),
+    ] = None,
+    issuer: Annotated[
+        str | None,
+        typer.Option(
+            "--issuer",
+            help=N_(
+                "Cơ quan ban hành ở góc trái (mặc định theo tên phường trong kế hoạch, ví dụ "
+                "ỦY BAN NHÂN DÂN / PHƯỜNG MỸ THỚI; xuống dòng bằng \\n)."
+            ),
+        ),
+    ] = None,
+    place: Annotated[
+        str | None,
+        typer.Option("--place", help=N_("Địa danh ghi trước ngày tháng (mặc định: tên phường).")),
+    ] = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the review meeting's papers and the public board."""
+    from thiduaCLI.ledger import open_ledger, plan_year_for
+    from thiduaCLI.papers import bundle
+    from thiduaCLI.papers.documents import letterhead_for
+    from thiduaCLI.text.literal import NAME_LIMIT, check_length
+
+    settings: Settings = context.obj
+    for text, what in ((issuer, "--issuer"), (place, "--place")):
+        check_length(text, NAME_LIMIT, what)
+    day, chosen = _parse_review(as_of, period)
+    year = plan_year_for(settings.year, chosen)
+    with open_ledger(settings.db_path, year=year) as ledger:
+        plan = ledger.plan
+        review = ledger.review(day, chosen)
+        label = review.period.label if review.period else review.as_of.isoformat()
+        head = letterhead_for(
+            plan.ward.name,
+            ledger.today(),
+            None if issuer is None else issuer.replace("\\n", "\n"),
+            place,
+        )
+        if units:
+            made = [
+                paper
+                for unit in units
+                for paper in bundle.unit_papers(
+                    plan, ledger.scorecard(unit, day, chosen), head, label
+                )
+            ]
+        else:
+            made = bundle.papers(plan, ledger.brief(day, chosen), head, label)
+    _notes(ledger.notes, quiet)
+    folder = output if output is not None else Path(f"bao-cao-thi-dua-{label}")
+    written = _write_all(folder, [(paper.name, paper.write) for paper in made], "papers", quiet)
+    if as_json:
+        _emit(
+            {
+                "folder": str(folder),
+                "files": [str(path) for path in written],
+                "as_of": review.as_of.isoformat(),
+                "period": label if review.period else None,
+            },
+            as_json,
+        )
+        return
+    for target in written:
+        _say(_("Đã lập {path}.").format(path=target), quiet)
 
 
 @app.command(

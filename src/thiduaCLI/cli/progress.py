@@ -25,6 +25,7 @@ LABELS = {
     "backup": N_("Sao lưu (trang)"),
     "forms": N_("Lập biểu mẫu"),
     "files": N_("Đọc biểu mẫu"),
+    "papers": N_("Lập văn bản (tệp)"),
 }
 
 

@@ -1,0 +1,109 @@
+"""Which files ``thidua brief`` writes, and how each is made: the charts drawn once and
+shared by the Word report (PNG) and the board (SVG)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
+
+from thiduaCLI.papers import charts
+
+if TYPE_CHECKING:
+    from thiduaCLI.domain.plan import Plan
+    from thiduaCLI.papers.documents import Letterhead
+    from thiduaCLI.results import Brief, Scorecard
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A file of the papers: its name and what writes it."""
+
+    name: str
+    write: Callable[[IO[bytes]], None]
+
+
+@dataclass
+class Charts:
+    """Each chart of a brief, drawn on first use, kept as SVG and PNG."""
+
+    plan: Plan
+    brief: Brief
+    drawn: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
+
+    def _get(self, kind: str, code: str) -> tuple[str, bytes]:
+        key = (kind, code)
+        if key not in self.drawn:
+            plan = self.plan
+            if kind == "indicator":
+                indicator = plan.indicators[code]
+                figure = charts.progress_chart(
+                    indicator, self.brief.series[code], plan.year, indicator.measure
+                )
+            else:
+                rows = [
+                    (row.unit, row.score) for row in self.brief.ranking.rows if row.block == code
+                ]
+                figure = charts.ranking_chart(
+                    plan.blocks[code].name, rows, plan.scoring.grades, plan.scoring.decimals
+                )
+            self.drawn[key] = (charts.to_svg(figure, f"{kind[0]}-{code}"), charts.to_png(figure))
+        return self.drawn[key]
+
+    def progress_svg(self, code: str) -> str:
+        return self._get("indicator", code)[0]
+
+    def progress_png(self, code: str) -> bytes:
+        return self._get("indicator", code)[1]
+
+    def ranking_svg(self, block: str) -> str:
+        return self._get("block", block)[0]
+
+    def ranking_png(self, block: str) -> bytes:
+        return self._get("block", block)[1]
+
+
+def papers(plan: Plan, brief: Brief, letterhead: Letterhead, label: str) -> list[Paper]:
+    """The report, the proposal, the workbook and the board of ``brief``."""
+    from thiduaCLI.papers import board, documents, workbook
+
+    drawn = Charts(plan, brief)
+    words = brief.review.period.words if brief.review.period else None
+
+    def report(target: IO[bytes]) -> None:
+        documents.report(
+            plan, brief, letterhead, words, drawn.progress_png, drawn.ranking_png, target
+        )
+
+    def page(target: IO[bytes]) -> None:
+        html = board.board(plan, brief, words, drawn.progress_svg, drawn.ranking_svg)
+        target.write(html.encode("utf-8"))
+
+    return [
+        Paper(f"bao-cao-{label}.docx", report),
+        Paper(
+            f"to-trinh-khen-thuong-{label}.docx",
+            lambda target: documents.proposal(plan, brief, letterhead, words, target),
+        ),
+        Paper(f"so-lieu-{label}.xlsx", lambda target: workbook.workbook(plan, brief, target)),
+        Paper(f"bang-tin-{label}.html", page),
+    ]
+
+
+def unit_papers(plan: Plan, card: Scorecard, letterhead: Letterhead, label: str) -> list[Paper]:
+    """One unit's scorecard, as Word and as a page."""
+    from thiduaCLI.domain.periods import parse_period
+    from thiduaCLI.papers import board, documents
+
+    words = parse_period(card.period).words if card.period else None
+
+    def page(target: IO[bytes]) -> None:
+        target.write(board.unit_page(plan, card, words).encode("utf-8"))
+
+    return [
+        Paper(
+            f"bang-diem-{card.unit}-{label}.docx",
+            lambda target: documents.scorecard(plan, card, letterhead, words, target),
+        ),
+        Paper(f"bang-diem-{card.unit}-{label}.html", page),
+    ]

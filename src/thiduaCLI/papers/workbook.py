@@ -1,0 +1,212 @@
+"""The review's workbook (XLSX): progress, each block's ranking, every unit's scorecard and
+the commendation shortlist, one sheet each; numbers stored as numbers with number formats
+(Excel shows them in the reader's own convention: 1.400,5 on a Vietnamese system), headings
+frozen, each sheet set to print on A4 landscape, one page wide, its heading on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING
+
+from thiduaCLI.papers import cells
+from thiduaCLI.text.i18n import _
+from thiduaCLI.text.literal import visible
+from thiduaCLI.text.numbers import json_number
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from thiduaCLI.domain.plan import Plan
+    from thiduaCLI.results import Brief
+
+NUMBER = "#,##0.##"  # grouped thousands, up to two decimals
+SCORE = "0.00"
+PERCENT = "0.0%"
+SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet's name
+_NOT_IN_SHEET_NAMES = str.maketrans({character: "-" for character in "[]:*?/\\"})
+
+
+def _value(value: Decimal | int | None) -> float | int | None:
+    """A number as the workbook stores it: the same number ``--json`` writes."""
+    if value is None:
+        return None
+    return value if isinstance(value, int) else json_number(value)
+
+
+def _text(value: str) -> str:
+    """A cell's text as written: control characters visible, never a formula."""
+    shown = visible(value, newlines=True)
+    return "'" + shown if shown.startswith(("=", "+", "-", "@")) else shown
+
+
+def _sheet(book: object, title: str, headings: Sequence[str], widths: Sequence[int]) -> Worksheet:
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet(_sheet_title(book, title))  # type: ignore[attr-defined]
+    sheet.append(list(headings))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[sheet.cell(1, column).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    return sheet
+
+
+def _sheet_title(book: object, title: str) -> str:
+    """An Excel-safe sheet name, unique in the book."""
+    base = title.translate(_NOT_IN_SHEET_NAMES).strip("'")[:SHEET_NAME_LIMIT] or "-"
+    taken = set(book.sheetnames)  # type: ignore[attr-defined]
+    name, number = base, 2
+    while name in taken:
+        suffix = f" ({number})"
+        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        number += 1
+    return name
+
+
+def _formats(sheet: Worksheet, formats: dict[int, str]) -> None:
+    for row in sheet.iter_rows(min_row=2):
+        for column, number_format in formats.items():
+            row[column - 1].number_format = number_format
+
+
+def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
+    """Write the workbook of ``brief``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    title = cells.review_words(brief.review.as_of, None)
+
+    progress = _sheet(
+        book,
+        _("Tiến độ"),
+        [
+            _("Mã"),
+            _("Chỉ tiêu"),
+            _("Đơn vị tính"),
+            _("So sánh"),
+            _("Chỉ tiêu giao"),
+            _("Thực hiện"),
+            _("Tỷ lệ"),
+            _("Dự kiến đến nay"),
+            _("Tình trạng"),
+        ],
+        [14, 48, 18, 10, 16, 16, 10, 18, 20],
+    )
+    for indicator in brief.status.indicators:
+        progress.append(
+            [
+                indicator.code,
+                _text(indicator.name),
+                _text(indicator.measure),
+                indicator.comparator,
+                _value(indicator.target),
+                _value(indicator.value),
+                _value(indicator.attainment),
+                _value(indicator.expected),
+                cells.state_cell(indicator.state),
+            ]
+        )
+    _formats(progress, {5: NUMBER, 6: NUMBER, 7: PERCENT, 8: NUMBER})
+    progress.oddHeader.center.text = _text(f"{plan.title} – {title}")
+
+    for block, rows in cells.blocks(brief.ranking.rows):
+        sheet = _sheet(
+            book,
+            _("XH {block}").format(block=block),
+            [
+                _("Hạng"),
+                _("Thay đổi"),
+                _("Mã"),
+                _("Đơn vị"),
+                _("Điểm"),
+                _("Điểm kỳ trước"),
+                _("Xếp loại"),
+                _("Đã báo cáo"),
+                _("Phải báo cáo"),
+            ],
+            [8, 10, 12, 40, 10, 14, 34, 12, 14],
+        )
+        sheet.oddHeader.center.text = _text(f"{plan.blocks[block].name} – {title}")
+        for row in rows:
+            sheet.append(
+                [
+                    row.rank,
+                    row.movement,
+                    row.unit,
+                    _text(row.name),
+                    _value(row.score),
+                    _value(row.previous_score),
+                    _text(row.grade),
+                    row.reported,
+                    row.expected,
+                ]
+            )
+        _formats(sheet, {5: SCORE, 6: SCORE})
+
+    cards = _sheet(
+        book,
+        _("Bảng điểm"),
+        [_("Mã đơn vị"), _("Đơn vị"), *cells.part_headings()],  # the scorecard's columns
+        [12, 36, 16, 14, 14, 10, 10, 10, 10, 20],
+    )
+    for unit in brief.ranking.rows:
+        for part in unit.parts:
+            cards.append(
+                [
+                    unit.unit,
+                    _text(unit.name),
+                    part.indicator,
+                    _value(part.target),
+                    _value(part.value),
+                    _value(part.attainment),
+                    _value(part.capped),
+                    _value(part.weight),
+                    _value(part.points),
+                    cells.state_cell(part.state),
+                ]
+            )
+    _formats(cards, {4: NUMBER, 5: NUMBER, 6: PERCENT, 7: PERCENT, 8: NUMBER, 9: SCORE})
+
+    shortlist = _sheet(
+        book,
+        _("Đề nghị khen thưởng"),
+        [
+            _("Hình thức"),
+            _("Khối"),
+            _("Mã"),
+            _("Đơn vị"),
+            _("Hạng"),
+            _("Số đơn vị trong khối"),
+            _("Điểm"),
+            _("Xếp loại"),
+            _("Căn cứ"),
+        ],
+        [36, 30, 12, 36, 8, 12, 10, 30, 60],
+    )
+    for proposal in brief.shortlist.proposals:
+        shortlist.append(
+            [
+                _text(proposal.commendation),
+                _text(plan.blocks[proposal.block].name),
+                proposal.unit,
+                _text(proposal.name),
+                proposal.rank,
+                proposal.block_size,
+                _value(proposal.score),
+                _text(proposal.grade),
+                _text(proposal.reason),
+            ]
+        )
+    _formats(shortlist, {7: SCORE})
+    book.save(target)
