@@ -22,6 +22,9 @@ process; its median is compared with a floor measured in the same run:
   peak RSS under 200 MB;
 * ``import`` of 100,000 rows: at most 3 x a plain ``csv`` + ``sqlite3.executemany`` script
   inserting the same rows into a copy of the same database.
+* ``brief`` (the review's four papers: a Word report with a chart per indicator and per block,
+  the proposal, the workbook and the HTML board) over 1,000,000 figures: at most 60 s and
+  800 MB, an absolute budget (it runs once per review meeting), median of 3 runs.
 
 The data: 3,000 units (B001_U01 …) in 102 blocks, each signing the nine indicators of the
 shipped plan; 1,000,000 figures as ``thidua report`` writes them (origin ``cli``, UTC
@@ -741,6 +744,11 @@ def fresh_copy(source: Path, target: Path) -> Callable[[], None]:
     return copy
 
 
+# thidua brief on the province: its four papers (a report with 111 charts, 3,000 ranked
+# units and 27,000 scorecard rows) within a minute and under 800 MB
+BRIEF_SECONDS, BRIEF_MB, BRIEF_RUNS = 60, 800, 3
+
+
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
@@ -869,6 +877,27 @@ def benchmark(
     floors[floor_job.label] = floor
     remove_database(target)
     verdicts.append(ratio_verdict(f"thidua import ({rows:,} rows)", series, floor, 3.0))
+
+    # the papers of a review: once per meeting, so an absolute budget, fewer runs
+    papers = data.directory / "papers"
+    brief_job = Job(
+        "thidua brief",
+        [str(thidua), "--db", str(data.big_db), "brief", "--as-of", AS_OF, "-o", str(papers), "-q"],
+        lambda: shutil.rmtree(papers, ignore_errors=True),
+    )
+    (series,) = alternate(min(runs, BRIEF_RUNS), [brief_job], env, warm_up=False)
+    shutil.rmtree(papers, ignore_errors=True)
+    verdicts.append(
+        Verdict(
+            f"thidua brief ({data.figures:,} figures)",
+            series.median,
+            None,
+            f"{series.median:.1f} s",
+            f"<= {BRIEF_SECONDS} s, < {BRIEF_MB} MB",
+            series.median <= BRIEF_SECONDS and series.peak_mb < BRIEF_MB,
+            series.peak_mb,
+        )
+    )
 
     print("\nFloors (median, range, peak):")
     for label, floor in floors.items():

@@ -1210,6 +1210,9 @@ def brief(
     as_json: JsonOption = False,
 ) -> None:
     """Write the review meeting's papers and the public board."""
+    import gc
+
+    gc.enable()  # the launcher's short-command shortcut does not suit a long job of charts
     from thiduaCLI.ledger import open_ledger, plan_year_for
     from thiduaCLI.papers import bundle
     from thiduaCLI.papers.documents import letterhead_for

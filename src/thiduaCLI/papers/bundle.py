@@ -44,10 +44,9 @@ class Charts:
                 rows = [
                     (row.unit, row.score) for row in self.brief.ranking.rows if row.block == code
                 ]
-                figure = charts.ranking_chart(
-                    plan.blocks[code].name, rows, plan.scoring.grades, plan.scoring.decimals
-                )
+                figure = charts.ranking_chart(plan.blocks[code].name, rows, plan.scoring.grades)
             self.drawn[key] = (charts.to_svg(figure, f"{kind[0]}-{code}"), charts.to_png(figure))
+            figure.clear()  # its artists hold one another: freed now, not at exit
         return self.drawn[key]
 
     def progress_svg(self, code: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from thiduaCLI.papers import cells
 from thiduaCLI.text.i18n import _
@@ -16,14 +16,13 @@ from thiduaCLI.text.literal import visible
 from thiduaCLI.text.numbers import json_number
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from thiduaCLI.domain.plan import Plan
     from thiduaCLI.results import Brief
 
 NUMBER = "#,##0.##"  # grouped thousands, up to two decimals
 SCORE = "0.00"
 PERCENT = "0.0%"
+A4 = 9  # Excel's paper size code
 SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet's name
 _NOT_IN_SHEET_NAMES = str.maketrans({character: "-" for character in "[]:*?/\\"})
 
@@ -41,23 +40,30 @@ def _text(value: str) -> str:
     return "'" + shown if shown.startswith(("=", "+", "-", "@")) else shown
 
 
-def _sheet(book: object, title: str, headings: Sequence[str], widths: Sequence[int]) -> Worksheet:
+def _sheet(book: object, title: str, headings: Sequence[str], widths: Sequence[int]) -> Any:
+    """A sheet of a write-only book (rows go straight to the file: a province's scorecards
+    are 27,000 rows), its bold headings frozen and printed on every A4 landscape page."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(_sheet_title(book, title))  # type: ignore[attr-defined]
-    sheet.append(list(headings))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
     for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[sheet.cell(1, column).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    row = []
+    for heading in headings:
+        cell = WriteOnlyCell(sheet, heading)
+        cell.font, cell.alignment = bold, wrapped
+        row.append(cell)
+    sheet.append(row)
     return sheet
 
 
@@ -73,18 +79,23 @@ def _sheet_title(book: object, title: str) -> str:
     return name
 
 
-def _formats(sheet: Worksheet, formats: dict[int, str]) -> None:
-    for row in sheet.iter_rows(min_row=2):
-        for column, number_format in formats.items():
-            row[column - 1].number_format = number_format
+def _append(sheet: Any, values: Sequence[object], formats: dict[int, str]) -> None:
+    """A row, the cells of ``formats`` (column number → number format) formatted."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[object] = list(values)
+    for column, number_format in formats.items():
+        cell = WriteOnlyCell(sheet, row[column - 1])
+        cell.number_format = number_format
+        row[column - 1] = cell
+    sheet.append(row)
 
 
 def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
     """Write the workbook of ``brief``."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     title = cells.review_words(brief.review.as_of, None)
 
     progress = _sheet(
@@ -104,7 +115,8 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
         [14, 48, 18, 10, 16, 16, 10, 18, 20],
     )
     for indicator in brief.status.indicators:
-        progress.append(
+        _append(
+            progress,
             [
                 indicator.code,
                 _text(indicator.name),
@@ -115,9 +127,9 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
                 _value(indicator.attainment),
                 _value(indicator.expected),
                 cells.state_cell(indicator.state),
-            ]
+            ],
+            {5: NUMBER, 6: NUMBER, 7: PERCENT, 8: NUMBER},
         )
-    _formats(progress, {5: NUMBER, 6: NUMBER, 7: PERCENT, 8: NUMBER})
     progress.oddHeader.center.text = _text(f"{plan.title} – {title}")
 
     for block, rows in cells.blocks(brief.ranking.rows):
@@ -139,7 +151,8 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
         )
         sheet.oddHeader.center.text = _text(f"{plan.blocks[block].name} – {title}")
         for row in rows:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     row.rank,
                     row.movement,
@@ -150,9 +163,9 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
                     _text(row.grade),
                     row.reported,
                     row.expected,
-                ]
+                ],
+                {5: SCORE, 6: SCORE},
             )
-        _formats(sheet, {5: SCORE, 6: SCORE})
 
     cards = _sheet(
         book,
@@ -162,7 +175,8 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
     )
     for unit in brief.ranking.rows:
         for part in unit.parts:
-            cards.append(
+            _append(
+                cards,
                 [
                     unit.unit,
                     _text(unit.name),
@@ -174,9 +188,9 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
                     _value(part.weight),
                     _value(part.points),
                     cells.state_cell(part.state),
-                ]
+                ],
+                {4: NUMBER, 5: NUMBER, 6: PERCENT, 7: PERCENT, 8: NUMBER, 9: SCORE},
             )
-    _formats(cards, {4: NUMBER, 5: NUMBER, 6: PERCENT, 7: PERCENT, 8: NUMBER, 9: SCORE})
 
     shortlist = _sheet(
         book,
@@ -195,7 +209,8 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
         [36, 30, 12, 36, 8, 12, 10, 30, 60],
     )
     for proposal in brief.shortlist.proposals:
-        shortlist.append(
+        _append(
+            shortlist,
             [
                 _text(proposal.commendation),
                 _text(plan.blocks[proposal.block].name),
@@ -206,7 +221,7 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
                 _value(proposal.score),
                 _text(proposal.grade),
                 _text(proposal.reason),
-            ]
+            ],
+            {7: SCORE},
         )
-    _formats(shortlist, {7: SCORE})
     book.save(target)
