@@ -140,11 +140,12 @@ def test_the_report_is_laid_out_as_an_administrative_document(papers: Papers) ->
     left, right = (cell.text.split("\n") for cell in head.rows[0].cells)
     assert left == ["ỦY BAN NHÂN DÂN", "PHƯỜNG MỸ THỚI", "———", "Số:      /BC-UBND"]
     today = date.today()
+    month = f"{today.month:02d}" if today.month < 3 else str(today.month)
     assert right == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "———————————",
-        f"Mỹ Thới, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        f"Mỹ Thới, ngày {today.day:02d} tháng {month} năm {today.year}",
     ]
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert "BÁO CÁO" in texts
@@ -159,6 +160,16 @@ def test_the_report_is_laid_out_as_an_administrative_document(papers: Papers) ->
     ]
     signature = document.tables[-1].rows[0].cells[1].text
     assert signature == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    # the page number at the top, centred, from page 2 on
+    assert section.different_first_page_header_footer
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    recipients = [p.text for p in document.tables[-1].rows[0].cells[0].paragraphs]
+    assert recipients == [
+        "Nơi nhận:",
+        "- Thường trực Đảng ủy, HĐND phường;",
+        "- Hội đồng Thi đua - Khen thưởng;",
+        "- Lưu: VT.",
+    ]
 
 
 def test_the_reports_indicator_table_is_status_as_people_read_it(papers: Papers) -> None:
@@ -248,7 +259,16 @@ def test_the_proposal_lists_each_form_of_commendation(papers: Papers) -> None:
         "(đến 30/06/2026)"
     ) in texts
     assert "Kính gửi: Chủ tịch Ủy ban nhân dân phường Mỹ Thới." in texts
-    assert document.tables[0].rows[0].cells[0].text.endswith("Số:      /TTr-UBND")
+    # the council proposes, to the chairperson of the People's Committee
+    assert document.tables[0].rows[0].cells[0].text.split("\n") == [
+        "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+        "PHƯỜNG MỸ THỚI",
+        "———",
+        "Số:      /TTr-HĐTĐKT",
+    ]
+    assert document.tables[-1].rows[0].cells[1].text == "TM. HỘI ĐỒNG\nCHỦ TỊCH"
+    recipients = [p.text for p in document.tables[-1].rows[0].cells[0].paragraphs]
+    assert recipients == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
     proposals = papers.shortlist["proposals"]
     forms = {p["commendation"] for p in proposals}
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
@@ -280,7 +300,10 @@ def test_the_workbook_holds_numbers_with_formats(papers: Papers) -> None:
         assert row[4] == item["target"] and row[5] == item["value"]
         assert row[6] == item["attainment"]
     jobs = next(row for row in progress.iter_rows(min_row=2) if row[0].value == "VIEC_LAM")
-    assert (jobs[5].value, jobs[5].number_format, jobs[6].number_format) == (81, "#,##0.##", "0.0%")
+    # a whole number without a trailing decimal mark ("81", never "81.")
+    assert (jobs[5].value, jobs[5].number_format, jobs[6].number_format) == (81, "#,##0", "0.0%")
+    target = next(row for row in progress.iter_rows(min_row=2) if row[0].value == "TANG_TRUONG")
+    assert (target[4].value, target[4].number_format) == (12.5, "#,##0.##")
     khom = book["XH KHOM"]
     ranked = [row for row in papers.rank["rows"] if row["block"] == "KHOM"]
     got = [(r[0], r[2], r[4]) for r in khom.iter_rows(min_row=2, values_only=True)]
@@ -397,6 +420,36 @@ def test_a_units_scorecard_is_written_alone(papers: Papers) -> None:
     assert page.references == [] and "Khóm 2 (K02)" in " ".join(page.text)
 
 
+def test_a_unit_named_twice_gets_one_scorecard(papers: Papers) -> None:
+    done = run_thidua(
+        papers.db, papers.folder, "--year", "2026", "brief", "--unit", "K03", "--unit",
+        "khom 3", "--period", "2026-H1", "-o", "hai-lan",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    assert sorted(p.name for p in (papers.folder / "hai-lan").iterdir()) == [
+        "bang-diem-K03-2026-H1.docx",
+        "bang-diem-K03-2026-H1.html",
+    ]
+
+
+def test_the_papers_read_one_state_of_the_database(papers: Papers, tmp_path: Path) -> None:
+    """A figure another process records while the papers are read is in none of them: the
+    reads share one read transaction (a snapshot)."""
+    from thiduaCLI import open_ledger
+
+    db = tmp_path / "copy.sqlite3"
+    shutil.copy2(papers.db, db)
+    with open_ledger(db, year=2026) as reader, reader._database.snapshot():
+        before = reader.status(date(2026, 6, 30)).indicators
+        with open_ledger(db, year=2026) as writer:
+            writer.record("K04", "VIEC_LAM", 400, on=date(2026, 6, 30))
+        during = reader.status(date(2026, 6, 30)).indicators
+    with open_ledger(db, year=2026) as reader:
+        after = reader.status(date(2026, 6, 30)).indicators
+    jobs = [next(i.value for i in rows if i.code == "VIEC_LAM") for rows in (before, during, after)]
+    assert jobs == [81, 81, 481]
+
+
 def test_a_paper_in_the_way_writes_nothing(papers: Papers) -> None:
     folder = papers.folder.parent / "lan-hai"
     folder.mkdir()
@@ -452,3 +505,55 @@ def test_hostile_names_are_shown_literally_everywhere(thidua, db: Path, tmp_path
     document = Document(str(tmp_path / "giay-to" / "bao-cao-2026-03-31.docx"))
     names = [row.cells[2].text for t in document.tables[2:] for row in t.rows[1:]]
     assert "<script>alert(1)</script> $x^2$ ␛[31m" in names
+
+
+@pytest.mark.parametrize(
+    ("day", "line"),
+    [
+        (date(2026, 2, 5), "Mỹ Thới, ngày 05 tháng 02 năm 2026"),
+        (date(2026, 6, 15), "Mỹ Thới, ngày 15 tháng 6 năm 2026"),
+        (date(2026, 12, 31), "Mỹ Thới, ngày 31 tháng 12 năm 2026"),
+        (date(2026, 1, 9), "Mỹ Thới, ngày 09 tháng 01 năm 2026"),
+    ],
+)
+def test_the_date_line_follows_decree_30(day: date, line: str) -> None:
+    """A 0 before a day below 10 and before months 1 and 2, nowhere else."""
+    from thiduaCLI.papers.cells import dated_place
+
+    assert dated_place("Mỹ Thới", day) == line
+
+
+def test_hostile_plan_texts_reach_charts_workbook_and_board_literally(
+    thidua, db: Path, tmp_path: Path
+) -> None:
+    """Math text for matplotlib, "&" codes for Excel's page header, markup for HTML: in the
+    plan's title, an indicator's name and measure, and a block's name."""
+    text = (shipped := plan_copy(tmp_path)).read_text(encoding="utf-8")
+    for old, new in (
+        ('title = "Phong trào', 'title = "&P $\\\\alpha$ <i>Phong trào'),
+        ('name = "Giải quyết việc làm"', 'name = "Việc $x^{2}$ & <b>làm</b>"'),
+        ('measure = "lao động"', 'measure = "lao $\\\\nope$ động"'),  # bad math text
+        ('name = "Khối khóm"', 'name = "Khối &P $\\\\frac{1}{2}$ <khóm>"'),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    shipped.write_text(text, encoding="utf-8")
+    assert thidua("init", str(shipped)).code == 0
+    assert thidua("report", "K01", "VIEC_LAM", "5", "--date", "2026-03-31").code == 0
+    done = thidua("brief", "--as-of", "2026-03-31", "-o", "giay-to")
+    assert done.code == 0, done.err
+    folder = tmp_path / "giay-to"
+    html = (folder / "bang-tin-2026-03-31.html").read_text(encoding="utf-8")
+    assert "Việc $x^{2}$ &amp; &lt;b&gt;làm&lt;/b&gt;" in html
+    assert "Khối &amp;P $\\frac{1}{2}$ &lt;khóm&gt;" in html
+    assert "<b>" not in html and "<i>" not in html
+    book = load_workbook(folder / "so-lieu-2026-03-31.xlsx")
+    assert book["Tiến độ"].oddHeader.center.text.startswith("&&P $\\alpha$ <i>Phong trào")
+    assert book["XH KHOM"].oddHeader.center.text.startswith("Khối &&P $\\frac{1}{2}$ <khóm>")
+    jobs = next(
+        r for r in book["Tiến độ"].iter_rows(min_row=2, values_only=True) if r[0] == "VIEC_LAM"
+    )
+    assert jobs[1:3] == ("Việc $x^{2}$ & <b>làm</b>", "lao $\\nope$ động")
+    document = Document(str(folder / "bao-cao-2026-03-31.docx"))
+    assert "Việc $x^{2}$ & <b>làm</b>" in [row.cells[1].text for row in document.tables[1].rows]
+    assert len(document.inline_shapes) > 0  # every chart drawn despite the "$"

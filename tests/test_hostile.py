@@ -193,3 +193,10 @@ def test_a_table_name_crafted_as_sql_is_never_run(ready, db: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["year"] == 2026
+
+
+def test_the_noncharacters_xml_refuses_are_made_visible() -> None:
+    """U+FFFE and U+FFFF pass a TOML file but no Word or Excel file could hold them."""
+    from thiduaCLI.text.literal import visible
+
+    assert visible("a\ufffeb\uffff") == "a\\ufffeb\\uffff"

@@ -479,13 +479,40 @@ def test_a_retracted_import_can_be_run_again(ready, imported: Path, db: Path):
     assert (third["recorded"], third["skipped"]) == (0, 3)
 
 
-def test_a_corrected_figure_of_the_import_is_kept(ready, imported: Path, db: Path):
+def test_a_correction_of_the_import_goes_with_it(ready, imported: Path, db: Path):
+    """#5 corrects #3, #6 corrects #5: the import taken back takes them too, so that the fixed
+    file imported again counts each row once."""
     assert ready("correct", "3", "9", "--reason", "số đúng").code == 0  # #5 replaces #3
-    data = json.loads(ready("retract", "--import", "2", "--reason", "sai", "--json").out)
-    assert (data["retracted"], data["kept"]) == ([2, 4], [3])
-    assert _ward(ready)["VIEC_LAM"][0] == 14  # #1 (5) and the officer's correction #5 (9)
-    line = ready("history", "K02", "--json").out
-    assert '"standing": "active"' in line
+    assert ready("correct", "5", "10", "--reason", "số đúng hơn").code == 0  # #6 replaces #5
+    done = ready("retract", "--import", "2", "--reason", "sai")
+    assert done.out == (
+        "Đã rút lần nhập #2 (thang3.csv): 5 số liệu không còn được tính (sai). "
+        "Sửa tệp rồi nhập lại được: thidua import TỆP.\n"
+    )
+    data = json.loads(ready("history", "--json").out)
+    standing = {entry["id"]: entry["standing"] for entry in data}
+    assert [standing[n] for n in (2, 3, 4, 5, 6)] == ["retracted"] * 5  # none comes back
+    assert _ward(ready)["VIEC_LAM"][0] == 5  # #1 only
+    again = json.loads(ready("import", str(imported), "--json").out)
+    assert again["recorded"] == 3
+    assert _ward(ready)["VIEC_LAM"][0] == 20  # 5 + 7 + 8: each row once
+    assert ready("verify").code == 0
+
+
+def test_a_write_of_many_sources_is_no_import(ready, imported: Path, db: Path):
+    """The schema-7 upgrade chained every figure before it as one entry: an entry whose
+    figures came from several writes (a report among them) is no import to take back."""
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "INSERT INTO audit_chain (kind, first_id, last_id, recorded_at, digest)"
+            " VALUES ('figures', 3, 4, '2026-01-01 00:00:00', 'x')"
+        )
+        connection.execute("UPDATE figure SET recorded_at = '2026-01-01 00:00:00' WHERE id = 4")
+    before = dump(db)
+    done = ready("retract", "--import", "3", "--reason", "x")
+    assert (done.code, done.out) == (1, "")
+    assert done.err.startswith("Lỗi: #3 không phải mã một lần nhập")
+    assert dump(db) == before
 
 
 def test_refusals_write_nothing(ready, imported: Path, db: Path):

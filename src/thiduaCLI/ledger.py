@@ -564,8 +564,9 @@ class Ledger:
         self, import_id: int, *, reason: str, by: str | None = None
     ) -> RetractedImport:
         """Take back a whole import (its number is its first figure's id, given by
-        :meth:`import_file`): every figure of it that still counts is retracted with
-        ``reason``, audited like any retraction, and its rows may be imported again."""
+        :meth:`import_file`): every figure of it that still counts, and every correction
+        made since of one of them, is retracted with ``reason``, audited like any
+        retraction; its rows may be imported again (the file, fixed)."""
         reason = _reason(reason)
         by = os_user() if by is None else by
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
@@ -1075,7 +1076,12 @@ class Ledger:
     def brief(self, as_of: date | None = None, period: Period | None = None) -> Brief:
         """What the review meeting's papers show (``thidua brief``): the ward's progress (and
         a year before, when that plan is stored), the ranking with every unit's scorecard,
-        the shortlist, reporting timeliness, and each indicator month by month."""
+        the shortlist, reporting timeliness, and each indicator month by month, all read in
+        one read transaction (another process's import meanwhile is in none or all of it)."""
+        with self._database.snapshot():  # one state of the database for every paper
+            return self._brief(as_of, period)
+
+    def _brief(self, as_of: date | None, period: Period | None) -> Brief:
         from thiduaCLI.domain.calendar import month_end
 
         plan = self.plan

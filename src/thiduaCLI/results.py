@@ -288,9 +288,9 @@ class ImportResult(Result):
 
 
 class RetractedImport(Result):
-    """``retract --import``: a whole import taken back. ``retracted``: the ids of its figures
-    that counted and now do not; ``kept``: those corrected or retracted before, left as
-    they are (a correction is the officer's own figure)."""
+    """``retract --import``: a whole import taken back. ``retracted``: the ids of the figures
+    retracted now (the import's, and the corrections made since of them, superseded or not:
+    none comes back when another is retracted); ``kept``: those retracted before."""
 
     import_id: int
     source: str

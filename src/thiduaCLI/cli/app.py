@@ -1206,6 +1206,16 @@ def brief(
         str | None,
         typer.Option("--place", help=N_("Địa danh ghi trước ngày tháng (mặc định: tên phường).")),
     ] = None,
+    council: Annotated[
+        str | None,
+        typer.Option(
+            "--council",
+            help=N_(
+                "Cơ quan trình tờ trình khen thưởng (mặc định: HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG "
+                "và tên phường)."
+            ),
+        ),
+    ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -1219,7 +1229,7 @@ def brief(
     from thiduaCLI.text.literal import NAME_LIMIT, check_length
 
     settings: Settings = context.obj
-    for text, what in ((issuer, "--issuer"), (place, "--place")):
+    for text, what in ((issuer, "--issuer"), (place, "--place"), (council, "--council")):
         check_length(text, NAME_LIMIT, what)
     day, chosen = _parse_review(as_of, period)
     year = plan_year_for(settings.year, chosen)
@@ -1232,14 +1242,17 @@ def brief(
             ledger.today(),
             None if issuer is None else issuer.replace("\\n", "\n"),
             place,
+            None if council is None else council.replace("\\n", "\n"),
         )
         if units:
+            cards: dict[str, Any] = {}  # one scorecard a unit, however many times it is named
+            for unit in units:
+                card = ledger.scorecard(unit, day, chosen)
+                cards.setdefault(card.unit, card)
             made = [
                 paper
-                for unit in units
-                for paper in bundle.unit_papers(
-                    plan, ledger.scorecard(unit, day, chosen), head, label
-                )
+                for card in cards.values()
+                for paper in bundle.unit_papers(plan, card, head, label)
             ]
         else:
             made = bundle.papers(plan, ledger.brief(day, chosen), head, label)

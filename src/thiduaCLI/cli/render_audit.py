@@ -233,10 +233,9 @@ def retracted_import_line(result: RetractedImport) -> str:
         if len(result.kept) > 10:
             listed += ", …"
         said.append(
-            _(
-                "Giữ nguyên {count} số liệu đã sửa hoặc đã rút trước đó ({ids}); số liệu sửa "
-                "thay chúng vẫn được tính, rút từng số nếu cũng sai."
-            ).format(count=len(result.kept), ids=listed)
+            _("{count} số liệu đã được rút từ trước: {ids}.").format(
+                count=len(result.kept), ids=listed
+            )
         )
     said.append(_("Sửa tệp rồi nhập lại được: thidua import TỆP."))
     return " ".join(said)

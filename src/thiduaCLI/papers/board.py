@@ -156,9 +156,9 @@ def board(
     words = _words()
     contents = [
         ("chi-tieu", words["indicators"]),
-        ("xep-hang", words["ranking"]),
+        *([("xep-hang", words["ranking"])] if blocks else []),
         ("khen-thuong", words["shortlist"]),
-        ("bang-diem", words["scorecards"]),
+        *([("bang-diem", words["scorecards"])] if brief.ranking.rows else []),
     ]
     return _render(
         title=f"{plan.title} – {review}",

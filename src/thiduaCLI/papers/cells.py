@@ -233,9 +233,12 @@ def part_row(plan: Plan, part: ScorePartResult) -> list[str]:
 
 
 def dated_place(place: str, day: date) -> str:
-    """``Mỹ Thới, ngày 05 tháng 12 năm 2026``: the place and date line of a document."""
-    return _("{place}, ngày {day:02d} tháng {month:02d} năm {year}").format(
-        place=place, day=day.day, month=day.month, year=day.year
+    """``Mỹ Thới, ngày 05 tháng 12 năm 2026``: the place and date line of a document, with a 0
+    before a day below 10 and before months 1 and 2 (Decree 30/2020: ``ngày 05 tháng 02``,
+    ``ngày 15 tháng 6``)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return _("{place}, ngày {day} tháng {month} năm {year}").format(
+        place=place, day=f"{day.day:02d}", month=month, year=day.year
     )
 
 

@@ -30,7 +30,7 @@ from docx.shared import Mm, Pt
 from thiduaCLI.papers import cells
 from thiduaCLI.text.i18n import _, ngettext
 from thiduaCLI.text.literal import visible
-from thiduaCLI.text.numbers import format_percent
+from thiduaCLI.text.numbers import format_number, format_percent
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -48,17 +48,24 @@ TEXT_WIDTH_TWIPS = round((210 - 30 - 15) / 25.4 * 1440)  # A4 less the margins
 class Letterhead:
     """Who issues the papers and where: ``issuer`` in capitals as the top-left block prints
     it (``ỦY BAN NHÂN DÂN\\nPHƯỜNG MỸ THỚI``), ``place`` for the date line, ``signer`` the
-    signature block's title, ``approver`` whom a proposal is addressed to."""
+    signature block's title; the proposal is the emulation council's (``council``, signed
+    ``council_signer``), addressed to ``approver``, the chairperson of the issuer."""
 
     issuer: str
     place: str
     signer: str
+    council: str
+    council_signer: str
     approver: str
     today: date
 
 
 def letterhead_for(
-    ward_name: str, today: date, issuer: str | None, place: str | None
+    ward_name: str,
+    today: date,
+    issuer: str | None,
+    place: str | None,
+    council: str | None = None,
 ) -> Letterhead:
     """The letterhead of a ward called ``ward_name`` (``UBND phường Mỹ Thới``): ``issuer`` and
     ``place`` as given, else made from the name (UBND → ỦY BAN NHÂN DÂN; the place is what
@@ -77,10 +84,14 @@ def letterhead_for(
             if word in expanded:
                 place = expanded.split(word, 1)[1]
                 break
+    if council is None:  # the ward's emulation council: Hội đồng Thi đua - Khen thưởng
+        council = _("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG") + "\n" + issuer.split("\n")[-1]
     return Letterhead(
         issuer=issuer,
         place=place,
         signer=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
+        council=council,
+        council_signer=_("TM. HỘI ĐỒNG\nCHỦ TỊCH"),
         approver=_("Chủ tịch {body}").format(body=expanded),
         today=today,
     )
@@ -92,6 +103,7 @@ def letterhead_for(
 def _new_document() -> DocumentObject:
     document = Document()
     section = document.sections[0]
+    _page_numbers(section)
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = section.bottom_margin = Mm(20)
@@ -114,6 +126,22 @@ def _new_document() -> DocumentObject:
         style.paragraph_format.space_after = Pt(3)
     document.styles["Normal"].paragraph_format.space_after = Pt(3)
     return document
+
+
+def _page_numbers(section: object) -> None:
+    """The page number at the top, centred, from the second page on (Decree 30/2020)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    section.different_first_page_header_footer = True  # type: ignore[attr-defined]
+    paragraph = section.header.paragraphs[0]  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:rPr>'
+            f'<w:sz w:val="{BODY_PT * 2}"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>'
+        )
+    )
 
 
 def _text(text: str) -> str:
@@ -146,7 +174,9 @@ def _lines(where: object, text: str, **options: object) -> None:
         _paragraph(where, line, **options)  # type: ignore[arg-type]
 
 
-def _head(document: DocumentObject, letterhead: Letterhead, symbol: str) -> None:
+def _head(
+    document: DocumentObject, letterhead: Letterhead, symbol: str, issuer: str | None = None
+) -> None:
     """The issuing body and ``Số:      /symbol`` beside the national name, the motto and the
     place and date: a table without borders, as every administrative document starts."""
     table = document.add_table(rows=1, cols=2)
@@ -155,7 +185,7 @@ def _head(document: DocumentObject, letterhead: Letterhead, symbol: str) -> None
     left.width, right.width = Mm(65), Mm(100)
     left.paragraphs[0].text = ""
     centre = WD_ALIGN_PARAGRAPH.CENTER
-    _lines(left, letterhead.issuer, bold=True, size=13, align=centre)
+    _lines(left, issuer or letterhead.issuer, bold=True, size=13, align=centre)
     _paragraph(left, "———", size=13, align=centre)
     _paragraph(left, _("Số:      /{symbol}").format(symbol=symbol), size=13, align=centre)
     _paragraph(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold=True, size=13, align=centre)
@@ -246,16 +276,17 @@ def _picture(document: DocumentObject, png: bytes, caption: str) -> None:
     _paragraph(document, caption, italic=True, size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def _end(document: DocumentObject, letterhead: Letterhead, recipients: Sequence[str]) -> None:
-    """Nơi nhận on the left, the signature block on the right."""
+def _end(document: DocumentObject, signer: str, recipients: Sequence[str]) -> None:
+    """Nơi nhận on the left (each line ending in ";", the last in "."), the signature block
+    on the right."""
     document.add_paragraph()
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.paragraphs[0].text = ""
     _paragraph(left, _("Nơi nhận:"), bold=True, italic=True, size=12)
-    for recipient in recipients:
-        _paragraph(left, f"- {recipient}", size=11)
-    _lines(right, letterhead.signer, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for number, recipient in enumerate(recipients, 1):
+        _paragraph(left, f"- {recipient}{'.' if number == len(recipients) else ';'}", size=11)
+    _lines(right, signer, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     for cell in (left, right):
         if not cell.paragraphs[0].text:
             cell._element.remove(cell.paragraphs[0]._element)
@@ -302,6 +333,8 @@ def report(
         _picture(document, charts(row.code), _("Tiến độ {name}").format(name=row.name))
 
     _heading(document, _("II. XẾP HẠNG CÁC KHỐI THI ĐUA"))
+    if not brief.ranking.rows:
+        _paragraph(document, _("Kế hoạch không có đơn vị nào được chấm điểm."))
     for number, (block, ranked) in enumerate(cells.blocks(brief.ranking.rows), 1):
         _heading(document, f"{number}. {plan.blocks[block].name}", level=2)
         _table(document, cells.rank_headings(), [cells.rank_row(plan, row) for row in ranked])
@@ -329,9 +362,9 @@ def report(
         _(
             "Số liệu phải nộp: {expected}; đã nộp: {received}; nộp đúng hạn: {on_time} ({share})."
         ).format(
-            expected=timely.expected,
-            received=timely.received,
-            on_time=timely.on_time,
+            expected=format_number(timely.expected),
+            received=format_number(timely.received),
+            on_time=format_number(timely.on_time),
             share=format_percent(timely.on_time_share),
         ),
     )
@@ -341,7 +374,11 @@ def report(
 
     _heading(document, _("V. ĐỀ XUẤT KHEN THƯỞNG"))
     _proposals(document, plan, brief)
-    _end(document, letterhead, [_("Thường trực Đảng ủy, HĐND phường"), _("Lưu: VT.")])
+    _end(
+        document,
+        letterhead.signer,
+        [_("Thường trực Đảng ủy, HĐND phường"), _("Hội đồng Thi đua - Khen thưởng"), _("Lưu: VT")],
+    )
     document.save(target)
 
 
@@ -373,7 +410,7 @@ def proposal(
     """The tờ trình: the units proposed for each form of commendation, with their rank,
     score, grade and the rule each meets."""
     document = _new_document()
-    _head(document, letterhead, "TTr-UBND")
+    _head(document, letterhead, "TTr-HĐTĐKT", letterhead.council)
     review = cells.review_words(brief.review.as_of, period_words)
     _title(
         document,
@@ -396,7 +433,7 @@ def proposal(
     )
     _proposals(document, plan, brief)
     _paragraph(document, _("Kính trình xem xét, quyết định./."))
-    _end(document, letterhead, [_("Như trên"), _("Lưu: VT.")])
+    _end(document, letterhead.council_signer, [_("Như trên"), _("Lưu: VT")])
     document.save(target)
 
 
@@ -431,5 +468,5 @@ def scorecard(
                 rank=card.rank, block=plan.blocks[card.block].name
             ),
         )
-    _end(document, letterhead, [card.name, _("Lưu: VT.")])
+    _end(document, letterhead.signer, [card.name, _("Lưu: VT")])
     document.save(target)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from thiduaCLI.results import Brief
 
 NUMBER = "#,##0.##"  # grouped thousands, up to two decimals
+WHOLE = "#,##0"
 SCORE = "0.00"
 PERCENT = "0.0%"
 A4 = 9  # Excel's paper size code
@@ -38,6 +39,11 @@ def _text(value: str) -> str:
     """A cell's text as written: control characters visible, never a formula."""
     shown = visible(value, newlines=True)
     return "'" + shown if shown.startswith(("=", "+", "-", "@")) else shown
+
+
+def _header(text: str) -> str:
+    """A page header's text as written: "&" starts Excel's header codes (&P is the page)."""
+    return visible(text).replace("&", "&&")
 
 
 def _sheet(book: object, title: str, headings: Sequence[str], widths: Sequence[int]) -> Any:
@@ -85,8 +91,12 @@ def _append(sheet: Any, values: Sequence[object], formats: dict[int, str]) -> No
 
     row: list[object] = list(values)
     for column, number_format in formats.items():
-        cell = WriteOnlyCell(sheet, row[column - 1])
-        cell.number_format = number_format
+        value = row[column - 1]
+        cell = WriteOnlyCell(sheet, value)
+        # a whole number without the decimal mark "#,##0.##" would leave after it ("81.")
+        cell.number_format = (
+            WHOLE if number_format == NUMBER and isinstance(value, int) else number_format
+        )
         row[column - 1] = cell
     sheet.append(row)
 
@@ -96,7 +106,8 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    title = cells.review_words(brief.review.as_of, None)
+    period = brief.review.period
+    title = cells.review_words(brief.review.as_of, period.words if period else None)
 
     progress = _sheet(
         book,
@@ -130,7 +141,7 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
             ],
             {5: NUMBER, 6: NUMBER, 7: PERCENT, 8: NUMBER},
         )
-    progress.oddHeader.center.text = _text(f"{plan.title} – {title}")
+    progress.oddHeader.center.text = _header(f"{plan.title} – {title}")
 
     for block, rows in cells.blocks(brief.ranking.rows):
         sheet = _sheet(
@@ -149,7 +160,7 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
             ],
             [8, 10, 12, 40, 10, 14, 34, 12, 14],
         )
-        sheet.oddHeader.center.text = _text(f"{plan.blocks[block].name} – {title}")
+        sheet.oddHeader.center.text = _header(f"{plan.blocks[block].name} – {title}")
         for row in rows:
             _append(
                 sheet,

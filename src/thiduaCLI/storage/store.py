@@ -22,10 +22,12 @@ from sqlalchemy import (
     Engine,
     String,
     and_,
+    case,
     delete,
     event,
     func,
     insert,
+    or_,
     type_coerce,
 )
 from sqlalchemy import select as core_select
@@ -107,6 +109,19 @@ class Database:
     created: bool
     upgraded_from: int | None = None
     backup: Path | None = None
+    held: Session | None = None  # the read session of a snapshot (see snapshot())
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Inside, every read session is one and the same read transaction: what is read
+        together (the papers of a review) comes from one state of the database, whatever
+        another process commits meanwhile."""
+        with self.session() as session:
+            self.held = session
+            try:
+                yield
+            finally:
+                self.held = None
 
     @contextmanager
     def session(self, *, write: bool = False, keep: bool = True) -> Iterator[Session]:
@@ -114,8 +129,12 @@ class Database:
 
         Writers take the write lock at BEGIN, so what they read stays true until they commit.
         Without ``keep`` the transaction is rolled back even on success: a dry run does the
-        whole write, reads what it would make, and leaves the database as it was.
+        whole write, reads what it would make, and leaves the database as it was. Inside a
+        :meth:`snapshot`, a read session is the snapshot's.
         """
+        if self.held is not None and not write:
+            yield self.held
+            return
         try:
             with self.engine.connect() as connection:
                 connection.info["immediate"] = write
@@ -852,7 +871,9 @@ class ImportBatch:
 
 def import_batch(session: Session, first: int) -> ImportBatch | None:
     """The import whose first figure is ``first`` (its number), or None: each write of
-    figures has its audit-chain entry, and an import's figures name it in their origin."""
+    figures has its audit-chain entry, whose figures an import wrote all name it in their
+    origin and share one recording time. (The entry the schema-7 upgrade made over every
+    figure before it is no import: its figures came from many writes.)"""
     entries = audit_chain_table.c
     last = (
         session.connection()
@@ -863,6 +884,20 @@ def import_batch(session: Session, first: int) -> ImportBatch | None:
     )
     figure = session.get(Figure, first)
     if last is None or figure is None or not figure.origin.startswith("import:"):
+        return None
+    figures = figure_table.c
+    count, imported, times = (
+        session.connection()
+        .execute(
+            core_select(
+                func.count(),
+                func.sum(case((figures.origin.startswith("import:"), 1), else_=0)),
+                func.count(figures.recorded_at.distinct()),
+            ).where(figures.id.between(first, last))
+        )
+        .one()
+    )
+    if count != last - first + 1 or imported != count or times != 1:
         return None
     source = figure.origin.removeprefix("import:").rsplit(":", 1)[0]
     return ImportBatch(first, int(last), source)
@@ -876,14 +911,36 @@ def import_retraction(session: Session, first: int) -> ImportRetraction | None:
 def retract_import(
     session: Session, batch: ImportBatch, reason: str, by: str
 ) -> tuple[list[Figure], list[Figure]]:
-    """Take back a whole import: retract each of its figures that still counts (one audit
-    entry a run of them), record the import as taken back; return the figures retracted and
-    those left as they were (corrected or retracted before)."""
-    in_batch = col(Figure.id).between(batch.first, batch.last)
+    """Take back a whole import: retract each of its figures, and each correction made since
+    of one of them (what stands in its place: the file, fixed, is to be imported again), one
+    audit entry a run of them; record the import as taken back; return the figures retracted
+    and those retracted before."""
+    corrections: set[int] = set()  # of the import's figures, and theirs, outside its range
+    follows = col(Figure.supersedes).between(batch.first, batch.last)
+    while True:
+        found = {i for i in session.exec(select(Figure.id).where(follows)) if i is not None}
+        found -= corrections
+        if not found:
+            break
+        corrections |= found
+        follows = col(Figure.supersedes).in_(sorted(found))
+    in_batch = or_(
+        col(Figure.id).between(batch.first, batch.last), col(Figure.id).in_(sorted(corrections))
+    )
     figures = list(session.exec(select(Figure).where(in_batch).order_by(col(Figure.id))))
-    counted = set(session.exec(select(Figure.id).where(in_batch, active())))
-    taken = [figure for figure in figures if figure.id in counted]
-    kept = [figure for figure in figures if figure.id not in counted]
+    before = set(
+        session.exec(
+            select(Retraction.figure_id).where(
+                or_(
+                    col(Retraction.figure_id).between(batch.first, batch.last),
+                    col(Retraction.figure_id).in_(sorted(corrections)),
+                )
+            )
+        )
+    )
+    # a superseded figure is retracted too: else retracting its correction would bring it back
+    taken = [figure for figure in figures if figure.id not in before]
+    kept = [figure for figure in figures if figure.id in before]
     at = utc_now()
     session.add_all(
         Retraction(figure_id=cast(int, figure.id), reason=reason, retracted_by=by, retracted_at=at)
@@ -899,11 +956,11 @@ def retract_import(
         )
     )
     session.flush()
-    ids = [cast(int, figure.id) for figure in taken]
-    for start in range(0, len(ids), 10_000):
-        months.refresh_figures(session.connection(), ids[start : start + 10_000])
+    retracted = [cast(int, figure.id) for figure in taken]
+    for start in range(0, len(retracted), 10_000):
+        months.refresh_figures(session.connection(), retracted[start : start + 10_000])
     stamp = stored_datetime(utc_now())
-    for first, last in _runs(ids):
+    for first, last in _runs(retracted):
         chain.append(session.connection(), "retraction", first, last, stamp)
     return taken, kept
 

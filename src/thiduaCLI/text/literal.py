@@ -4,8 +4,9 @@ A note, a name or a plan's title is data. It reaches people through Rich tables 
 read ``[bold]`` as markup and ``:smile:`` as an emoji), one-line messages, CSV and Markdown.
 :func:`visible` replaces every character a terminal or a reader could take for something else
 with a visible stand-in: the C0 controls by their Unicode control pictures (ESC is ``␛``, NUL
-``␀``), DEL by ``␡``, the C1 controls and the invisible direction marks by their escape
-(``\\x9b``, ``\\u202e``). Rich markup is not escaped here: tables take data as
+``␀``), DEL by ``␡``, the C1 controls, the invisible direction marks and the two
+noncharacters XML refuses (U+FFFE, U+FFFF: a Word or Excel file could not hold them) by their
+escape (``\\x9b``, ``\\u202e``, ``\\ufffe``). Rich markup is not escaped here: tables take data as
 :class:`rich.text.Text`, which Rich never parses (see :mod:`thiduaCLI.cli.quicktable`).
 
 The limits on what may be stored live here too, so that every way in checks the same.
@@ -21,14 +22,14 @@ from thiduaCLI.text.i18n import _
 NOTE_LIMIT = 2_000  # characters of a note or a reason
 NAME_LIMIT = 200  # characters of who recorded a figure, and of a name in the plan
 
-# C0 controls but tab (it moves nothing a reader cannot see), DEL, C1 controls, and the
-# marks that reorder or hide text (bidi overrides and isolates). Zero-width joiners are left
-# alone: Vietnamese text does not use them, but emoji sequences do.
+# C0 controls but tab (it moves nothing a reader cannot see), DEL, C1 controls, the
+# marks that reorder or hide text (bidi overrides and isolates), and U+FFFE, U+FFFF.
+# Zero-width joiners are left alone: Vietnamese text does not use them, but emoji do.
 _HIDDEN = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]"
 )
 _HIDDEN_BUT_NEWLINE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]"
 )
 
 
