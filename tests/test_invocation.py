@@ -83,3 +83,27 @@ def test_typers_own_runner_runs_the_program_as_main_does(tmp_path: Path) -> None
     )
     done = runner.invoke(app, ["db", "path"], env=env)
     assert (done.exit_code, done.stdout) == (0, f"{tmp_path / 'thidua.sqlite3'}\n")
+
+
+def test_a_server_url_is_refused_without_showing_its_password(thidua, tmp_path) -> None:
+    """Only SQLite files for now: a PostgreSQL URL gets one line naming it, password left out,
+    and nothing is created; db path shows it without the password too."""
+    url = "postgresql://lan:bi-mat@db.phuong.vn:5432/thidua"
+    done = thidua("--db", url, "status")
+    assert (done.code, done.out) == (1, "")
+    assert done.err == (
+        "Lỗi: postgresql://lan@db.phuong.vn:5432/thidua: thidua chưa làm việc được với máy chủ "
+        "cơ sở dữ liệu; dùng tệp SQLite (đường dẫn hoặc sqlite:///TỆP)\n"
+    )
+    assert "bi-mat" not in done.err
+    shown = thidua("--db", url, "db", "path")
+    assert (shown.code, shown.out) == (0, "postgresql://lan@db.phuong.vn:5432/thidua\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sqlite_url_names_the_file(thidua, tmp_path) -> None:
+    db = tmp_path / "qua-url.sqlite3"
+    done = thidua("--db", f"sqlite:///{db}", "status", "--json")
+    assert done.code == 0, done.err
+    assert db.exists()  # made with the shipped plan, as a path would be
+    assert thidua("--db", f"sqlite:///{db}", "db", "path").out == f"sqlite:///{db}\n"

@@ -249,8 +249,12 @@ def test_an_import_with_a_bad_row_writes_none(ledger: Ledger, ledger_db: Path) -
 def test_open_ledger_takes_a_sqlite_url_and_refuses_other_engines(ledger_db: Path) -> None:
     with open_ledger(f"sqlite:///{ledger_db}") as ledger:
         assert ledger.path == ledger_db.resolve() or ledger.path == ledger_db
-    with pytest.raises(InputError, match="chỉ hỗ trợ tệp SQLite"):
-        open_ledger("postgresql://ward/thidua")
+    with pytest.raises(InputError) as refused:
+        open_ledger("postgresql://ward:secret@db/thidua")
+    assert str(refused.value) == (
+        "postgresql://ward@db/thidua: thidua chưa làm việc được với máy chủ cơ sở dữ liệu; "
+        "dùng tệp SQLite (đường dẫn hoặc sqlite:///TỆP)"
+    )
 
 
 # ------------------------------------------------------- one definition of the JSON

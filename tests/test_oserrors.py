@@ -89,3 +89,28 @@ def test_forms_under_a_file(ready, db: Path, tmp_path: Path) -> None:
         f"Lỗi: {a_file / 'bieu-mau'}: không tạo được thư mục "
         "(một phần của đường dẫn không phải thư mục)\n"
     )
+
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EOPNOTSUPP])
+def test_a_file_system_without_hard_links_still_gets_the_file(
+    ready, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """A FAT or exFAT USB stick refuses link(2): the export is copied into place instead,
+    still never over a file that exists."""
+    import os
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(code, "link refused by this file system")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "usb" / "so-lieu.csv"
+    target.parent.mkdir()
+    done = ready("export", "-o", str(target))
+    assert (done.code, done.err) == (0, "")
+    assert target.read_text(encoding="utf-8").startswith("unit,indicator,value,date")
+    assert [p.name for p in target.parent.iterdir()] == ["so-lieu.csv"]  # no temporary left
+    again = ready("export", "-o", str(target))
+    assert (again.code, again.err) == (
+        1,
+        f"Lỗi: {target}: tệp đã có, chọn tên khác để không ghi đè\n",
+    )

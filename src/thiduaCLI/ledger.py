@@ -114,7 +114,8 @@ def default_location() -> Path:
 
 def database_path(path_or_url: str | Path | None) -> Path:
     """The database file: a path, a ``sqlite:///`` URL, or None for the user's data
-    directory (made, readable by its owner only, when missing)."""
+    directory (made, readable by its owner only, when missing). Another URL (a PostgreSQL
+    server's) is refused, named without its password."""
     if path_or_url is None:
         path = store.default_path()
         store.private_folders(path.parent)
@@ -124,9 +125,32 @@ def database_path(path_or_url: str | Path | None) -> Path:
         return Path(text.removeprefix("sqlite:///"))
     if "://" in text:
         raise InputError(
-            _("{url}: chỉ hỗ trợ tệp SQLite (đường dẫn hoặc sqlite:///TỆP)").format(url=text)
+            _(
+                "{url}: thidua chưa làm việc được với máy chủ cơ sở dữ liệu; dùng tệp SQLite "
+                "(đường dẫn hoặc sqlite:///TỆP)"
+            ).format(url=shown_location(text))
         )
     return Path(path_or_url)
+
+
+def shown_location(path_or_url: str | Path) -> str:
+    """A database's path, or its URL without the password (``postgresql://lan@host/db``):
+    what may be printed, logged or mailed."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    text = str(path_or_url)
+    if "://" not in text:
+        return text
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def open_ledger(

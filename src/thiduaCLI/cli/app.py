@@ -83,27 +83,28 @@ app = typer.Typer(
 class Settings:
     """Global options shared by every command."""
 
-    def __init__(self, db: Path | None, year: int | None) -> None:
-        self.db = db
+    def __init__(self, db: str | None, year: int | None) -> None:
+        self.db = db  # a path or a URL, as typed
         self.year = year
 
     @property
-    def db_location(self) -> Path:
-        """``--db``, else ``THIDUA_DB``, else the user's data directory (nothing created)."""
+    def db_location(self) -> str:
+        """``--db``, else ``THIDUA_DB``, else the user's data directory (nothing created), as
+        it may be shown: a URL without its password."""
         if self.db is not None:
-            return self.db
+            from thiduaCLI.ledger import shown_location
+
+            return shown_location(self.db)
         from thiduaCLI.ledger import default_location
 
-        return default_location()
+        return str(default_location())
 
     @property
     def db_path(self) -> Path:
-        """:attr:`db_location`, its data directory made (owner-only) when it is the default."""
-        if self.db is None:
-            from thiduaCLI.ledger import database_path
+        """The database file, its data directory made (owner-only) when it is the default."""
+        from thiduaCLI.ledger import database_path
 
-            return database_path(None)
-        return self.db
+        return database_path(self.db)
 
 
 def _version(show: bool) -> None:
@@ -116,11 +117,14 @@ def _version(show: bool) -> None:
 def _options(
     context: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="THIDUA_DB",
-            help=N_("Tệp cơ sở dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)."),
+            help=N_(
+                "Tệp cơ sở dữ liệu SQLite, đường dẫn hoặc sqlite:///TỆP (mặc định: thư mục dữ "
+                "liệu của người dùng)."
+            ),
         ),
     ] = None,
     year: Annotated[
@@ -1411,7 +1415,7 @@ def plan_dump(
 def db_path(context: typer.Context) -> None:
     """Print the path of the database file in use."""
     settings: Settings = context.obj
-    typer.echo(str(settings.db_location))
+    typer.echo(settings.db_location)
 
 
 def main(
