@@ -134,6 +134,12 @@ def test_forms_backup_and_export_show_progress(planned: Path, tmp_path: Path) ->
     code, out, terminal = _on_terminal(["backup", "sao-luu/"], planned, tmp_path)
     assert code == 0, terminal
     assert "Sao lưu (trang)" in terminal
+    code, out, terminal = _on_terminal(
+        ["brief", "--as-of", "2026-06-30", "-o", "giay"], planned, tmp_path
+    )
+    assert code == 0, terminal
+    assert "Vẽ biểu đồ" in terminal and "17/17" in terminal  # 13 indicators, 4 blocks
+    assert "Lập văn bản (tệp)" in terminal and "4/4" in terminal
     code, out, terminal = _on_terminal(["export", "-o", "xuat.xlsx"], planned, tmp_path)
     assert code == 0, terminal
     assert "Ghi tệp xuất (dòng)" in terminal

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from thiduaCLI.domain.periods import Period
+    from thiduaCLI.files.progress import Progress
     from thiduaCLI.ledger import Ledger
 
 HELP_WIDTH = 100  # help fills the terminal up to this many columns
@@ -1132,10 +1133,12 @@ def _write_all(
     files: Sequence[tuple[str, Callable[[IO[bytes]], object]]],
     stage: str,
     quiet: bool,
+    progress: "Progress | None" = None,
 ) -> list[Path]:
     """Write new files (a name and what writes it) into ``folder`` (made if missing), all or
     none: none is written when one is in the way, and those written are removed when a later
-    one fails. A progress bar counts them (``stage``) on a terminal."""
+    one fails. A progress bar counts them (``stage``) on a terminal (``progress``: the bar
+    of the caller, who reports more than the files)."""
     from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.files.atomic import refuse_existing
     from thiduaCLI.files.progress import counted
@@ -1153,9 +1156,10 @@ def _write_all(
         refuse_existing(target)
     written: list[Path] = []
     try:
-        with progress_bar(quiet) as progress:
+        shown = contextlib.nullcontext(progress) if progress else progress_bar(quiet)
+        with shown as bar:
             for (_name, write), target in counted(
-                zip(files, targets, strict=True), stage, progress, len(files), 1
+                zip(files, targets, strict=True), stage, bar, len(files), 1
             ):
                 with _new_file(target) as handle:
                     write(handle)
@@ -1227,6 +1231,7 @@ def brief(
     import gc
 
     gc.enable()  # the launcher's short-command shortcut does not suit a long job of charts
+    from thiduaCLI.cli.progress import progress_bar
     from thiduaCLI.ledger import open_ledger, plan_year_for
     from thiduaCLI.papers import bundle
     from thiduaCLI.papers.documents import letterhead_for
@@ -1262,7 +1267,11 @@ def brief(
             made = bundle.papers(plan, ledger.brief(day, chosen), head, label)
     _notes(ledger.notes, quiet)
     folder = output if output is not None else Path(f"bao-cao-thi-dua-{label}")
-    written = _write_all(folder, [(paper.name, paper.write) for paper in made], "papers", quiet)
+    files = [(paper.name, paper.write) for paper in made]
+    with progress_bar(quiet) as progress:  # the charts (drawn as the report is written), files
+        if progress is not None:
+            bundle.report_charts(made, progress)
+        written = _write_all(folder, files, "papers", quiet, progress)
     if as_json:
         _emit(
             {

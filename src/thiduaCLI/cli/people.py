@@ -25,8 +25,6 @@ from rich.text import Text
 
 from thiduaCLI.text.literal import visible
 
-PEOPLE_FORMATS = ("markdown", "text")
-
 # What Markdown would read as markup rather than text, anywhere in a line and at its start:
 # escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")

@@ -26,6 +26,7 @@ LABELS = {
     "forms": N_("Lập biểu mẫu"),
     "files": N_("Đọc biểu mẫu"),
     "papers": N_("Lập văn bản (tệp)"),
+    "charts": N_("Vẽ biểu đồ"),
 }
 
 

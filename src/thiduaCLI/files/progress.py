@@ -14,8 +14,9 @@ from typing import TypeVar
 Progress = Callable[[str, int, "int | None"], None]
 
 # stage -> what is counted: rows read and checked, figures written, rows of an export,
-# database pages of a backup, forms written, form files read, files of the papers written
-STAGES = ("read", "write", "export", "backup", "forms", "files", "papers")
+# database pages of a backup, forms written, form files read, files of the papers written,
+# the papers' charts drawn
+STAGES = ("read", "write", "export", "backup", "forms", "files", "papers", "charts")
 STEP = 5_000  # items between two reports: a report costs a call, never per row
 
 T = TypeVar("T")

@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import IO, TYPE_CHECKING
 
 from thiduaCLI.papers import charts
 
 if TYPE_CHECKING:
     from thiduaCLI.domain.plan import Plan
+    from thiduaCLI.files.progress import Progress
     from thiduaCLI.papers.documents import Letterhead
     from thiduaCLI.results import Brief, Scorecard
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A file of the papers: its name and what writes it."""
+    """A file of the papers: its name, what writes it, and the charts it draws (if any)."""
 
     name: str
     write: Callable[[IO[bytes]], None]
+    charts: Charts | None = None
+
+
+def report_charts(papers: list[Paper], progress: Progress) -> None:
+    """Have the charts of ``papers`` told to ``progress`` as they are drawn."""
+    for paper in papers:
+        if paper.charts is not None:
+            paper.charts.progress = progress
 
 
 @dataclass
@@ -30,6 +40,13 @@ class Charts:
     plan: Plan
     brief: Brief
     drawn: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
+    progress: Progress | None = None  # told of each chart drawn ("charts")
+
+    @cached_property
+    def total(self) -> int:
+        """How many charts there are: one an indicator, one a block with ranked units."""
+        blocks = {row.block for row in self.brief.ranking.rows}
+        return len(self.brief.status.indicators) + len(blocks)
 
     def _get(self, kind: str, code: str) -> tuple[str, bytes]:
         key = (kind, code)
@@ -47,6 +64,8 @@ class Charts:
                 figure = charts.ranking_chart(plan.blocks[code].name, rows, plan.scoring.grades)
             self.drawn[key] = (charts.to_svg(figure, f"{kind[0]}-{code}"), charts.to_png(figure))
             figure.clear()  # its artists hold one another: freed now, not at exit
+            if self.progress is not None:
+                self.progress("charts", len(self.drawn), self.total)
         return self.drawn[key]
 
     def progress_svg(self, code: str) -> str:
@@ -79,7 +98,7 @@ def papers(plan: Plan, brief: Brief, letterhead: Letterhead, label: str) -> list
         target.write(html.encode("utf-8"))
 
     return [
-        Paper(f"bao-cao-{label}.docx", report),
+        Paper(f"bao-cao-{label}.docx", report, drawn),
         Paper(
             f"to-trinh-khen-thuong-{label}.docx",
             lambda target: documents.proposal(plan, brief, letterhead, words, target),
