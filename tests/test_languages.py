@@ -272,3 +272,33 @@ def test_the_english_hint_uses_the_english_decimal_mark(
     assert (done.code, done.out) == (1, "")
     assert done.err == "Error: '1,5x' is not a number (write it like 12.5 or 1,400)\n"
     assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--lang", "en", "report", "K03", "RAC_THAI", "95,500"],
+            "Error: RAC_THAI (Tỷ lệ thu gom rác thải sinh hoạt) is measured in %: '95,500' may "
+            "be a mistaken decimal comma; write the decimal part with a point, e.g. 12.5",
+        ),
+        (
+            ["report", "K03", "RAC_THAI", "95.500"],
+            "Lỗi: RAC_THAI (Tỷ lệ thu gom rác thải sinh hoạt) tính bằng %: '95.500' có thể là "
+            "nhầm dấu chấm thập phân; viết phần thập phân bằng dấu phẩy, ví dụ 12,5",
+        ),
+        (
+            ["--number-format", "en", "report", "K03", "RAC_THAI", "95,500"],
+            "Lỗi: RAC_THAI (Tỷ lệ thu gom rác thải sinh hoạt) tính bằng %: '95,500' có thể là "
+            "nhầm dấu phẩy thập phân; viết phần thập phân bằng dấu chấm, ví dụ 12.5",
+        ),
+    ],
+)
+def test_a_grouped_share_names_the_mark_that_was_typed(
+    ready: Callable[..., Run], db: Path, args: list[str], message: str
+) -> None:
+    """The hint speaks of the decimal mark of the convention the number was read in."""
+    before = dump(db)
+    done = ready(*args, "--date", "2026-10-31")
+    assert (done.code, done.err, done.out) == (1, message + "\n", "")
+    assert dump(db) == before

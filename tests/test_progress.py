@@ -93,7 +93,7 @@ def planned(db: Path, template_db: Path) -> Path:
 def test_an_import_shows_rows_done_on_a_terminal(planned: Path, big_csv: Path) -> None:
     code, out, terminal = _on_terminal(["import", str(big_csv)], planned, big_csv.parent)
     assert code == 0, terminal
-    assert out == f"Đã nhập {ROWS} số liệu từ so-lieu.csv. Mã lần nhập: #1.\n"
+    assert out == "Đã nhập 12.000 số liệu từ so-lieu.csv. Mã lần nhập: #1.\n"
     assert "Đọc và kiểm tra (dòng)" in terminal
     assert f"{ROWS}/{ROWS}" in terminal  # rows done of the whole
     assert "Ghi số liệu" in terminal
@@ -105,7 +105,7 @@ def test_an_import_shows_rows_done_on_a_terminal(planned: Path, big_csv: Path) -
 def test_nothing_in_a_pipe_with_quiet_or_never(planned: Path, big_csv: Path) -> None:
     piped = _in_a_pipe(["import", str(big_csv), "--dry-run"], planned, big_csv.parent)
     assert (piped.returncode, piped.stderr) == (0, "")
-    assert piped.stdout.startswith("Kiểm tra so-lieu.csv: 12000 dòng hợp lệ")
+    assert piped.stdout.startswith("Kiểm tra so-lieu.csv: 12.000 dòng hợp lệ")
     code, out, terminal = _on_terminal(
         ["import", str(big_csv), "--dry-run", "--quiet"], planned, big_csv.parent
     )
@@ -179,3 +179,10 @@ def test_no_progress_asked_means_no_call_and_the_same_figures(
         ledger.import_file(big_csv, progress=lambda *call: None)
     with open_ledger(planned) as first, open_ledger(other) as second:
         assert first.export_rows() == second.export_rows()
+
+
+@pytest.mark.process
+def test_export_takes_quiet_and_draws_nothing(planned: Path, tmp_path: Path) -> None:
+    code, out, terminal = _on_terminal(["export", "-o", "x.xlsx", "--quiet"], planned, tmp_path)
+    assert (code, out, terminal) == (0, "", "")
+    assert (tmp_path / "x.xlsx").exists()

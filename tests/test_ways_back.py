@@ -570,3 +570,23 @@ def test_a_seventh_schema_database_upgrades_and_its_import_is_retracted(tmp_path
         assert connection.execute("SELECT first_id, last_id FROM import_retraction").fetchall() == [
             (2, 4)
         ]
+
+
+@pytest.mark.parametrize("command", [["report", "K01", "VIEC_LAM", "5"], ["import", "thang.csv"]])
+def test_a_dry_run_on_an_old_database_upgrades_nothing(thidua, tmp_path: Path, command):
+    """A dry run writes nothing: not a schema upgrade, not the copy kept before one."""
+    fixture = Path(__file__).parent / "fixtures" / "schema_v7.sqlite3"
+    db = tmp_path / "cu.sqlite3"
+    db.write_bytes(fixture.read_bytes())
+    (tmp_path / "thang.csv").write_text(MARCH, encoding="utf-8")
+    before = dump(db)
+    done = thidua("--db", str(db), *command, "--dry-run")
+    assert (done.code, done.out) == (1, "")
+    assert done.err == (
+        f"Lỗi: {db}: cơ sở dữ liệu cần nâng cấp lên lược đồ 8; lệnh này không ghi gì nên không "
+        "nâng cấp (chạy một lệnh khác trước, ví dụ thidua status)\n"
+    )
+    assert dump(db) == before
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (7,)  # not upgraded
+    assert not list(tmp_path.glob("*.bak"))  # no copy kept before an upgrade: none happened

@@ -245,3 +245,22 @@ def test_indicators_show_milestones_tolerance_and_weight(ready, tmp_path: Path) 
     for width in WIDTHS:
         shown = _tokens(ready("indicators", env={"COLUMNS": str(width)}).out)
         assert {"20", "50", "80,5", "5"} <= shown
+
+
+@functools.cache
+def _run_english(path: Path, width: int, args: tuple[str, ...]) -> Run:
+    extra = ("--as-of", "2026-12-20") if args[0] in REVIEWS and "--period" not in args else ()
+    env = {"COLUMNS": str(width), "THIDUA_YEAR": "2026"}
+    result = run_thidua(path, path.parent, "--lang", "en", *args, *extra, env=env)
+    assert result.code in (0, 3), result.err
+    return result
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=_ids)
+def test_in_english_nothing_is_cut_either(year_db: Path, args: tuple[str, ...], width: int) -> None:
+    """English headings are longer ("Received", "Commendation"): no word of a heading or a
+    cell ends in an ellipsis at any width; the narrower layout is taken instead."""
+    text = _run_english(year_db, width, args).out
+    cut = [line for line in text.splitlines() if re.search(r"\w…", line)]
+    assert not cut, cut[:5]

@@ -160,6 +160,7 @@ def open_ledger(
     create: bool = True,
     plan_as_of: date | None = None,
     today: date | None = None,
+    upgrade: bool = True,
 ) -> Ledger:
     """Open a database as a :class:`Ledger` (close it, or use it in a ``with`` block).
 
@@ -167,13 +168,14 @@ def open_ledger(
     user's data directory. A missing file is created with the shipped plan unless not
     ``create``. ``year``: the plan year to work on (default: this year's plan if there is
     one, else the newest). ``plan_as_of``: judge by the version of that plan in force on
-    that day. ``today``: the day taken as today (for tests and replays).
+    that day. ``today``: the day taken as today (for tests and replays). Without
+    ``upgrade`` an old database is refused rather than upgraded (a dry run writes nothing).
     """
     path = database_path(path_or_url)
     stack = ExitStack()
     try:
         opened = stack.enter_context(
-            _opened(path, year, today, create=create, plan_as_of=plan_as_of)
+            _opened(path, year, today, create=create, plan_as_of=plan_as_of, upgrade=upgrade)
         )
     except BaseException:
         stack.close()
@@ -198,6 +200,7 @@ def _opened(
     *,
     create: bool = True,
     plan_as_of: date | None = None,
+    upgrade: bool = True,
 ) -> Iterator[_Opened]:
     """Open the database, creating it with the shipped plan when it is missing (unless not
     ``create``: a dry run writes nothing, not even a new file)."""
@@ -210,7 +213,7 @@ def _opened(
         shipped.append((load_plan(source), source))
         store.save_plan(session, shipped[0][0], str(source))
 
-    with store.open_database(db_path, seed, create=create) as database:
+    with store.open_database(db_path, seed, create=create, upgrade=upgrade) as database:
         notes = []
         if database.created:
             notes.append(

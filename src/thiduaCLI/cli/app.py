@@ -386,7 +386,9 @@ def report(
     settings: Settings = context.obj
     ref_date = parse_date(on) if on is not None else None
     reading = parse_value(value, current_conventions().typed_numbers)
-    with open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger:
+    with open_ledger(
+        settings.db_path, year=settings.year, create=not dry_run, upgrade=not dry_run
+    ) as ledger:
         recorded = ledger.record(
             unit,
             indicator,
@@ -945,7 +947,9 @@ def import_(
     path = None if file == "-" else Path(file)
     stream = sys.stdin.buffer if path is None else None
     with (
-        open_ledger(settings.db_path, year=settings.year, create=not dry_run) as ledger,
+        open_ledger(
+            settings.db_path, year=settings.year, create=not dry_run, upgrade=not dry_run
+        ) as ledger,
         progress_bar(quiet) as progress,
     ):
         try:
@@ -989,6 +993,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=N_("Tệp ghi ra (mặc định: đầu ra chuẩn)."))
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Export the counted figures with the import columns."""
     from thiduaCLI.cli.progress import progress_bar
@@ -1007,7 +1012,7 @@ def export(
         rows = ledger.export_rows()
     _notes(ledger.notes)
     if output_format == "xlsx":
-        with _new_file(output) as handle, progress_bar() as progress:  # type: ignore[arg-type]
+        with _new_file(output) as handle, progress_bar(quiet) as progress:  # type: ignore[arg-type]
             tabular.write_xlsx(rows, handle, progress)
         return
     text = tabular.write_csv(rows) if output_format == "csv" else tabular.write_json(rows) + "\n"

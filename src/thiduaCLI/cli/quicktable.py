@@ -146,8 +146,8 @@ class QuickTable(Table):
         super().add_row(*(_literal(cell) for cell in renderables), **options)
 
     def cuts(self, console: Console, options: ConsoleOptions) -> bool:
-        """Whether a word of a cell (a number, a date, a code: anything between spaces) is
-        wider than its column at this width, so that Rich would cut or split it."""
+        """Whether a word of a cell (a number, a date, a code: anything between spaces) or of
+        a heading is wider than its column at this width, so that Rich would cut or split it."""
         if not self.fit or not self.rows:
             return False
         max_width = options.max_width if self.width is None else self.width
@@ -159,6 +159,10 @@ class QuickTable(Table):
             widest = seen[3]  # each column's widest line, for a plain table
         for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
             room = width - self._get_padding_width(index)
+            header = column.header
+            heading = header if isinstance(header, str) else getattr(header, "plain", "")
+            if any(_cell_len(word) > room for word in heading.split()):
+                return True  # a heading's word would be cut ("Recei…")
             if widest is not None and widest[index] <= room:
                 continue  # its widest line fits: nothing wraps
             texts = [

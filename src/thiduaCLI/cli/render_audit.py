@@ -224,7 +224,7 @@ def retracted_import_line(result: RetractedImport) -> str:
     ).format(
         id=result.import_id,
         source=result.source,
-        count=len(result.retracted),
+        count=format_number(len(result.retracted)),
         reason=result.reason,
     )
     said = [done]
@@ -254,9 +254,9 @@ def import_line(result: ImportResult) -> str:
         )
         checked = checked.format(
             source=result.source,
-            rows=result.rows,
-            recorded=result.recorded,
-            skipped=result.skipped,
+            rows=format_number(result.rows),
+            recorded=format_number(result.recorded),
+            skipped=format_number(result.skipped),
         )
         return " ".join((checked, _("Chưa ghi gì (--dry-run).")))
     done = (
@@ -272,7 +272,11 @@ def import_line(result: ImportResult) -> str:
             result.recorded,
         )
     )
-    said = done.format(recorded=result.recorded, source=result.source, skipped=result.skipped)
+    said = done.format(
+        recorded=format_number(result.recorded),
+        source=result.source,
+        skipped=format_number(result.skipped),
+    )
     if result.import_id is None:
         return said
     return " ".join((said, _("Mã lần nhập: #{id}.").format(id=result.import_id)))

@@ -82,11 +82,13 @@ def check_tables(
         if not by_unit:
             continue
         found = sum(map(len, by_unit.values()))
-        heading = ngettext(
-            "{problem}: {units} đơn vị, {found} mục",
-            "{problem}: {units} đơn vị, {found} mục",
-            found,
-        ).format(problem=_(CHECK_LABELS[check]).capitalize(), units=len(by_unit), found=found)
+        units = ngettext("{count} đơn vị", "{count} đơn vị", len(by_unit)).format(
+            count=format_number(len(by_unit))
+        )
+        items = ngettext("{count} mục", "{count} mục", found).format(count=format_number(found))
+        heading = _("{problem}: {units}, {items}").format(
+            problem=_(CHECK_LABELS[check]).capitalize(), units=units, items=items
+        )
         table = new_table(heading, (_("Mã"), _("Đơn vị"), _("Chi tiết")), codes=list(by_unit))
         for code, listed in by_unit.items():
             details = (

@@ -36,12 +36,18 @@ def check_reading(indicator: Indicator, unit: Unit, reading: Reading) -> None:
             )
         )
     if reading.grouped and indicator.measure == "%":
-        raise InputError(
-            _(
+        typed = reading.typed or format_number(reading.value)
+        if "," in typed and "." not in typed:  # read with "," for thousands (--number-format en)
+            said = _(
+                "{indicator} tính bằng %: '{value}' có thể là nhầm dấu phẩy thập phân; "
+                "viết phần thập phân bằng dấu chấm, ví dụ 12.5"
+            )
+        else:
+            said = _(
                 "{indicator} tính bằng %: '{value}' có thể là nhầm dấu chấm thập phân; "
                 "viết phần thập phân bằng dấu phẩy, ví dụ 12,5"
-            ).format(indicator=where, value=format_number(reading.value))
-        )
+            )
+        raise InputError(said.format(indicator=where, value=typed))
     if reading.percent_sign and indicator.measure != "%":
         raise InputError(
             _("{indicator} tính bằng {measure}, không phải %").format(

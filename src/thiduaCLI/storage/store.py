@@ -151,7 +151,7 @@ class Database:
 
 @contextmanager
 def open_database(
-    path: Path, seed: Seed | None = None, *, create: bool = True
+    path: Path, seed: Seed | None = None, *, create: bool = True, upgrade: bool = True
 ) -> Iterator[Database]:
     """Open the database file, making it thidua's when it is new and upgrading it when old.
 
@@ -160,7 +160,8 @@ def open_database(
     its schema and the ``seed`` (the shipped plan) in that same transaction. A database once
     created stays, even if the command that created it then fails: another process may
     already be writing to it. Without ``create`` a missing file is an error (``--dry-run``
-    writes nothing, not even a new file).
+    writes nothing, not even a new file); without ``upgrade`` an old schema is an error (a
+    dry run does not upgrade either).
 
     A symbolic link is followed to the file it names, which is made owner-only. A file that
     cannot be written, or sits in a folder that cannot be, is opened read-only: reading works,
@@ -195,6 +196,13 @@ def open_database(
             engine = database.engine = _engine(path, read_only=True)
             with database.session() as session:
                 version, tables = _schema_state(path, session.connection())
+        if (not tables or version < SCHEMA_VERSION) and not upgrade:
+            raise StoreError(
+                _(
+                    "{path}: cơ sở dữ liệu cần nâng cấp lên lược đồ {version}; lệnh này không ghi "
+                    "gì nên không nâng cấp (chạy một lệnh khác trước, ví dụ thidua status)"
+                ).format(path=path, version=SCHEMA_VERSION)
+            )
         if not tables or version < SCHEMA_VERSION:
             _make_current(database, seed)
         with database.session() as session:
