@@ -318,6 +318,6 @@ def test_a_format_that_contradicts_the_extension_is_a_usage_error(ready, tmp_pat
     assert (done.code, done.out) == (2, "")
     assert done.err == (
         f"Lỗi: --format csv không khớp với đuôi tệp {target} (.xlsx); đổi tên tệp hoặc bỏ "
-        "--format\n"
+        "--format (xem: thidua export --help)\n"
     )
     assert not target.exists()

@@ -200,14 +200,18 @@ def test_history_as_ndjson(busy) -> None:
 def test_ndjson_is_for_history_only(ready, command: str) -> None:
     result = ready(command, "--format", "ndjson")
     assert result.code == 2
-    assert result.err == "Lỗi: --format ndjson: chọn một trong table, json, csv, markdown, text\n"
+    assert result.err == (
+        "Lỗi: --format ndjson: chọn một trong table, json, csv, markdown, text "
+        f"(xem: thidua {command} --help)\n"
+    )
 
 
 def test_json_and_another_format_together_is_a_usage_error(ready) -> None:
     result = ready("status", "--json", "--format", "csv")
     assert (result.code, result.err) == (
         2,
-        "Lỗi: --json là viết tắt của --format json, không dùng cùng --format csv\n",
+        "Lỗi: --json là viết tắt của --format json, không dùng cùng --format csv "
+        "(xem: thidua status --help)\n",
     )
 
 
@@ -261,7 +265,8 @@ def test_check_needs_a_check(ready, db: Path) -> None:
     result = ready("check")
     assert (result.code, result.err) == (
         2,
-        "Lỗi: chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE\n",
+        "Lỗi: chọn ít nhất một kiểm tra: --behind, --missing, --overdue DAYS, --below SCORE "
+        "(xem: thidua check --help)\n",
     )
     assert dump(db) == before
 
@@ -391,7 +396,7 @@ def test_an_empty_key_is_a_usage_error(ready, db: Path) -> None:
     result = ready("report", "K01", "VIEC_LAM", "5", "--date", "2026-05-31", "--key", " ")
     assert (result.code, result.err) == (
         2,
-        "Lỗi: --key không được để trống (bỏ --key nếu không cần)\n",
+        "Lỗi: --key không được để trống (bỏ --key nếu không cần) (xem: thidua report --help)\n",
     )
     assert dump(db) == before
 

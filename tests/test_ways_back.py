@@ -550,7 +550,10 @@ def test_one_figure_or_one_import(ready, imported: Path, db: Path, args: list[st
     before = dump(db)
     done = ready("retract", *args, "--reason", "x")
     assert (done.code, done.out) == (2, "")
-    assert done.err == "Lỗi: cho mã một số liệu (ID) hoặc --import ID, một trong hai\n"
+    assert done.err == (
+        "Lỗi: cho mã một số liệu (ID) hoặc --import ID, một trong hai "
+        "(xem: thidua retract --help)\n"
+    )
     assert dump(db) == before
 
 

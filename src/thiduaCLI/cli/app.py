@@ -1469,8 +1469,8 @@ def _run(run: Callable[..., Any], args: list[str], prog_name: str | None) -> NoR
     """:func:`main` once the conventions are settled: ``run`` is the group's ``main``."""
     try:
         code = run(args, prog_name=prog_name, standalone_mode=False)
-    except UsageProblem as error:
-        _fail(str(error))
+    except UsageProblem as error:  # ours, as Click's: what was wrong, and where to read more
+        _fail(f"{error} ({help_hint(_typed_command(run, args))})")
         sys.exit(2)
     except ThiduaError as error:
         _fail(str(error))
