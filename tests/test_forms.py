@@ -405,3 +405,18 @@ def test_one_indicator_twice_in_a_form(ready: Callable[..., Run], forms: Path) -
         "Lỗi: K01-2026-10.xlsx: ô B9: chỉ tiêu 'BHYT' đã có ở dòng 7",
         "Lỗi: 1 lỗi trong biểu mẫu; không ghi số liệu nào",
     ]
+
+
+def test_an_unfilled_form_is_named_in_a_note(ready: Callable[..., Run], forms: Path) -> None:
+    fill(forms / "K01-2026-10.xlsx", {"I8": 7})  # K02's form left as it was sent
+    done = ready("import", str(forms))
+    assert (done.code, done.out) == (0, "Đã nhập 1 số liệu từ bieu-mau. Mã lần nhập: #2.\n")
+    assert done.err == "Ghi chú: K02-2026-10.xlsx: biểu mẫu chưa điền số liệu nào\n"
+    quiet = ready("import", str(forms), "--quiet")
+    assert (quiet.code, quiet.out, quiet.err) == (0, "", "")
+
+
+def test_the_last_figure_shows_as_a_number_with_its_format(forms: Path) -> None:
+    sheet = load_workbook(forms / "K01-2026-10.xlsx").worksheets[0]
+    last = next(row for row in sheet.iter_rows(min_row=7) if row[1].value == "VIEC_LAM")
+    assert (last[5].value, last[5].number_format) == (5, "#,##0")

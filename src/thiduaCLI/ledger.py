@@ -380,8 +380,8 @@ class Ledger:
 
     @property
     def notes(self) -> list[str]:
-        """What opening did that a reader should know: a file created, a schema upgraded,
-        the version of the plan in force."""
+        """What a reader should know beside the answer: a file created, a schema upgraded,
+        the version of the plan in force, a form imported empty."""
         return self._opened.notes
 
     @property
@@ -894,6 +894,8 @@ class Ledger:
             ) -> str:
                 return place(cells[row.line])
 
+            if not rows:  # nothing typed in: said, so that an unfilled form is not missed
+                self.notes.append(_("{file}: biểu mẫu chưa điền số liệu nào").format(file=name))
             parts.append((name, rows, where))
         if errors:
             raise FormsRefused(errors)

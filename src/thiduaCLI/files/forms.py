@@ -120,7 +120,7 @@ def write_form(form: Form, target: IO[bytes]) -> None:
 
     from thiduaCLI.files.tabular import safe_text
     from thiduaCLI.text.dates import format_date
-    from thiduaCLI.text.numbers import format_number
+    from thiduaCLI.text.numbers import format_number, json_number
 
     book = Workbook()
     sheet = book.active
@@ -186,7 +186,7 @@ def write_form(form: Form, target: IO[bytes]) -> None:
             visible(indicator.name),
             visible(indicator.measure),
             goal,
-            None if row.last_value is None else float(row.last_value),
+            None if row.last_value is None else json_number(row.last_value),
             row.last_date,
             how_to_fill(indicator, form.unit),
             None,
@@ -200,6 +200,10 @@ def write_form(form: Form, target: IO[bytes]) -> None:
             cell.border = border
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, float):  # the last figure: two places at most, grouped
+                cell.number_format = "#,##0.##"
+            elif isinstance(value, int) and position > 1:
+                cell.number_format = "#,##0"
         for column in (VALUE_COLUMN, NOTE_COLUMN):
             cell = sheet[f"{column}{line}"]
             cell.protection = unlocked
