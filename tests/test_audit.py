@@ -533,3 +533,16 @@ def test_line_numbers_count_lines_not_records(ready, tmp_path: Path) -> None:
     )
     result = ready("import", str(path))
     assert result.err.splitlines()[0].startswith("Lỗi: dòng 4: không có đơn vị 'K99'")
+
+
+def test_a_plan_change_of_milestones_reads_as_numbers(ready, tmp_path: Path) -> None:
+    """history --plan shows a list of the plan as people read it: 300; 700; 1.050."""
+    plan = plan_copy(
+        tmp_path,
+        'target = 1400\ncomparator = "~"',
+        'target = 1400\nmilestones = [300, 700, 1050]\ncomparator = "~"',
+    )
+    assert ready("init", str(plan)).code == 0
+    text = ready("history", "--plan", "--format", "text").out
+    assert "300; 700; 1.050" in text
+    assert '["300"' not in text

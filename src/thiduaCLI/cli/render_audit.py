@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -159,13 +161,27 @@ PLAN_CHANGE_COLUMNS = (
 
 
 def _plan_value(value: Any) -> str:
+    """A value of the plan as people read it: numbers in the ward's format, a list of plain
+    values joined by "; " (milestones ``300; 700; 1.050``), anything else as JSON."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    if isinstance(value, float):
+    if isinstance(value, float | int) and not isinstance(value, bool):
         return format_number(value, 9)
+    if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return "; ".join(_list_item(item) for item in value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def _list_item(item: str | int | float) -> str:
+    """A list's item: a number (stored as its text, "1050") in the ward's format."""
+    if isinstance(item, str):
+        return format_number(Decimal(item), 9) if _PLAIN_NUMBER.fullmatch(item) else item
+    return _plan_value(item)
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def plan_changes_table(year: int, changes: Sequence[PlanChange]) -> Table:
