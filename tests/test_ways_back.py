@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -593,3 +593,12 @@ def test_a_dry_run_on_an_old_database_upgrades_nothing(thidua, tmp_path: Path, c
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA user_version").fetchone() == (7,)  # not upgraded
     assert not list(tmp_path.glob("*.bak"))  # no copy kept before an upgrade: none happened
+
+
+def test_plan_dump_names_the_load_time_in_vietnam_time(ready, db: Path) -> None:
+    with sqlite3.connect(db) as connection:
+        (stored,) = connection.execute("SELECT loaded_at FROM plan_version").fetchone()
+    local = datetime.fromisoformat(stored).replace(tzinfo=None) + timedelta(hours=7)
+    header = ready("plan", "dump").out.splitlines()[:3]
+    expected = f"nạp lúc {local:%d/%m/%Y %H:%M} (giờ VN) từ "
+    assert any(expected in line for line in header), header

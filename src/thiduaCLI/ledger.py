@@ -35,6 +35,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
+from thiduaCLI.domain.calendar import local_time
 from thiduaCLI.domain.periods import Period
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
 from thiduaCLI.domain.recording import (
@@ -244,9 +245,9 @@ def _plan_in_force(session: store.Session, year: int, day: date) -> tuple[Plan, 
                 day=format_date(day), year=year, first=first
             )
         )
-    note = _("xét theo kế hoạch năm {year} phiên bản {id}, nạp lúc {at} (UTC) từ {source}").format(
-        year=year, id=version.id, at=version.loaded_at[:16], source=version.source
-    )
+    note = _(
+        "xét theo kế hoạch năm {year} phiên bản {id}, nạp lúc {at} (giờ VN) từ {source}"
+    ).format(year=year, id=version.id, at=local_time(version.loaded_at), source=version.source)
     return version.plan(), note
 
 
@@ -1094,8 +1095,8 @@ class Ledger:
         )
         if versions:
             last = versions[-1]
-            header += "\n" + _("Phiên bản {id}, nạp lúc {at} (UTC) từ {source}.").format(
-                id=last.id, at=last.loaded_at[:16], source=last.source
+            header += "\n" + _("Phiên bản {id}, nạp lúc {at} (giờ VN) từ {source}.").format(
+                id=last.id, at=local_time(last.loaded_at), source=last.source
             )
         header += "\n" + _(
             "Các chú thích của tệp gốc không được lưu; nạp lại bằng: thidua init TỆP"

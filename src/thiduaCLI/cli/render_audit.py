@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from rich.table import Table
 
 from thiduaCLI.cli.render import new_table, stacked_pairs
-from thiduaCLI.domain.calendar import LOCAL_OFFSET
+from thiduaCLI.domain.calendar import local_time
 from thiduaCLI.domain.plan_history import PlanChange
 from thiduaCLI.results import ImportResult, Retracted, RetractedImport
 from thiduaCLI.storage.models import Figure, TargetChange
@@ -33,17 +32,6 @@ def _value_text(figure: Figure | Retracted) -> str:
     if figure.denominator is not None:
         return f"{format_number(figure.numerator or 0, 6)}/{format_number(figure.denominator, 6)}"
     return format_number(figure.value, 6)
-
-
-def local_time(moment: datetime | str) -> str:
-    """A stored UTC time as Vietnam's clock shows it, to the minute: ``31/03/2026 08:15``
-    (the zone is named in the column's heading)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    local = moment + LOCAL_OFFSET
-    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def typed_text(figure: Figure) -> str:

@@ -15,8 +15,10 @@ punctual, and correcting a punctual one late does not make it late.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
+
+from thiduaCLI.text.dates import format_date
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, FromClause
@@ -35,6 +37,17 @@ def local_day(moment: datetime) -> date:
     """The calendar day in Vietnam of a UTC time (stored with or without its zone), to the
     second: 23:59:59.9996 is still that day."""
     return (moment.replace(tzinfo=None, microsecond=0) + LOCAL_OFFSET).date()
+
+
+def local_time(moment: datetime | str) -> str:
+    """A stored UTC time as Vietnam's clock shows it, to the minute: ``31/03/2026 08:15``
+    (the zone is named in the column's heading)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    local = moment + LOCAL_OFFSET
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def month_end(year: int, month: int) -> date:
