@@ -420,3 +420,12 @@ def test_the_last_figure_shows_as_a_number_with_its_format(forms: Path) -> None:
     sheet = load_workbook(forms / "K01-2026-10.xlsx").worksheets[0]
     last = next(row for row in sheet.iter_rows(min_row=7) if row[1].value == "VIEC_LAM")
     assert (last[5].value, last[5].number_format) == (5, "#,##0")
+
+
+def test_retracting_a_folder_import_names_its_forms(ready: Callable[..., Run], forms: Path) -> None:
+    fill(forms / "K01-2026-10.xlsx", {"I8": 7})
+    fill(forms / "K02-2026-10.xlsx", {"I8": 9})
+    assert ready("import", str(forms)).code == 0
+    done = ready("retract", "--import", "2", "--reason", "nhầm kỳ", "--json")
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["source"] == "K01-2026-10.xlsx, K02-2026-10.xlsx"

@@ -907,7 +907,13 @@ def import_batch(session: Session, first: int) -> ImportBatch | None:
     )
     if count != last - first + 1 or imported != count or times != 1:
         return None
-    source = figure.origin.removeprefix("import:").rsplit(":", 1)[0]
+    origins = session.connection().execute(
+        core_select(figures.origin).where(figures.id.between(first, last)).distinct()
+    )
+    files = sorted({origin.removeprefix("import:").rsplit(":", 1)[0] for (origin,) in origins})
+    source = ", ".join(files[:3])  # a folder of forms: its files
+    if len(files) > 3:
+        source += " " + _("và {count} tệp khác").format(count=len(files) - 3)
     return ImportBatch(first, int(last), source)
 
 
