@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from thiduaCLI import __version__
+from thiduaCLI.cli.render import review_title
 from thiduaCLI.papers import cells
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import _, language
@@ -108,13 +109,12 @@ def _unit(plan: Plan, row: RankedUnit | Scorecard, link_block: bool) -> dict[str
 def board(
     plan: Plan,
     brief: Brief,
-    period_words: str | None,
     progress_svg: Callable[[str], str],
     ranking_svg: Callable[[str], str],
 ) -> str:
     """The whole board of ``brief`` (``progress_svg``/``ranking_svg``: an indicator's or a
     block's chart as SVG, by code)."""
-    review = cells.review_words(brief.review.as_of, period_words)
+    review = review_title(brief.review)
     indicators = []
     for row in brief.status.indicators:
         indicator = plan.indicators[row.code]
@@ -182,9 +182,9 @@ def board(
     )
 
 
-def unit_page(plan: Plan, card: Scorecard, period_words: str | None) -> str:
+def unit_page(plan: Plan, card: Scorecard) -> str:
     """One unit's scorecard as a page of its own, to send to that unit."""
-    review = cells.review_words(card.as_of, period_words)
+    review = review_title(card.review)
     return _render(
         title=f"{card.name} ({card.unit}) – {review}",
         heading=f"{card.name} ({card.unit})",

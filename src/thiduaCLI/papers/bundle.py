@@ -86,22 +86,19 @@ def papers(plan: Plan, brief: Brief, letterhead: Letterhead, label: str) -> list
     from thiduaCLI.papers import board, documents, workbook
 
     drawn = Charts(plan, brief)
-    words = brief.review.period.words if brief.review.period else None
 
     def report(target: IO[bytes]) -> None:
-        documents.report(
-            plan, brief, letterhead, words, drawn.progress_png, drawn.ranking_png, target
-        )
+        documents.report(plan, brief, letterhead, drawn.progress_png, drawn.ranking_png, target)
 
     def page(target: IO[bytes]) -> None:
-        html = board.board(plan, brief, words, drawn.progress_svg, drawn.ranking_svg)
+        html = board.board(plan, brief, drawn.progress_svg, drawn.ranking_svg)
         target.write(html.encode("utf-8"))
 
     return [
         Paper(f"bao-cao-{label}.docx", report, drawn),
         Paper(
             f"to-trinh-khen-thuong-{label}.docx",
-            lambda target: documents.proposal(plan, brief, letterhead, words, target),
+            lambda target: documents.proposal(plan, brief, letterhead, target),
         ),
         Paper(f"so-lieu-{label}.xlsx", lambda target: workbook.workbook(plan, brief, target)),
         Paper(f"bang-tin-{label}.html", page),
@@ -110,18 +107,15 @@ def papers(plan: Plan, brief: Brief, letterhead: Letterhead, label: str) -> list
 
 def unit_papers(plan: Plan, card: Scorecard, letterhead: Letterhead, label: str) -> list[Paper]:
     """One unit's scorecard, as Word and as a page."""
-    from thiduaCLI.domain.periods import parse_period
     from thiduaCLI.papers import board, documents
 
-    words = parse_period(card.period).words if card.period else None
-
     def page(target: IO[bytes]) -> None:
-        target.write(board.unit_page(plan, card, words).encode("utf-8"))
+        target.write(board.unit_page(plan, card).encode("utf-8"))
 
     return [
         Paper(
             f"bang-diem-{card.unit}-{label}.docx",
-            lambda target: documents.scorecard(plan, card, letterhead, words, target),
+            lambda target: documents.scorecard(plan, card, letterhead, target),
         ),
         Paper(f"bang-diem-{card.unit}-{label}.html", page),
     ]

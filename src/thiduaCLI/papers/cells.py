@@ -21,7 +21,6 @@ from thiduaCLI.results import (
     Status,
     score_text,
 )
-from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import _
 from thiduaCLI.text.numbers import format_number, format_percent, format_quantity
 
@@ -240,10 +239,3 @@ def dated_place(place: str, day: date) -> str:
     return _("{place}, ngày {day} tháng {month} năm {year}").format(
         place=place, day=f"{day.day:02d}", month=month, year=day.year
     )
-
-
-def review_words(as_of: date, period_words: str | None) -> str:
-    """``6 tháng đầu năm 2026 (đến 30/06/2026)`` or ``đến ngày 25/11/2026``."""
-    if period_words:
-        return _("{period} (đến {day})").format(period=period_words, day=format_date(as_of))
-    return _("đến ngày {day}").format(day=format_date(as_of))

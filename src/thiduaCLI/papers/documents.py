@@ -27,6 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from thiduaCLI.cli.render import review_title
 from thiduaCLI.papers import cells
 from thiduaCLI.text.i18n import _, ngettext
 from thiduaCLI.text.literal import visible
@@ -299,7 +300,6 @@ def report(
     plan: Plan,
     brief: Brief,
     letterhead: Letterhead,
-    period_words: str | None,
     charts: Callable[[str], bytes],
     block_charts: Callable[[str], bytes],
     target: IO[bytes],
@@ -308,7 +308,7 @@ def report(
     ``block_charts``: a block's ranking chart)."""
     document = _new_document()
     _head(document, letterhead, "BC-UBND")
-    review = cells.review_words(brief.review.as_of, period_words)
+    review = review_title(brief.review)
     _title(document, _("BÁO CÁO"), _("Kết quả phong trào thi đua {review}").format(review=review))
     _paragraph(document, plan.title, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
@@ -404,14 +404,12 @@ def _proposals(document: DocumentObject, plan: Plan, brief: Brief) -> None:
         )
 
 
-def proposal(
-    plan: Plan, brief: Brief, letterhead: Letterhead, period_words: str | None, target: IO[bytes]
-) -> None:
+def proposal(plan: Plan, brief: Brief, letterhead: Letterhead, target: IO[bytes]) -> None:
     """The tờ trình: the units proposed for each form of commendation, with their rank,
     score, grade and the rule each meets."""
     document = _new_document()
     _head(document, letterhead, "TTr-HĐTĐKT", letterhead.council)
-    review = cells.review_words(brief.review.as_of, period_words)
+    review = review_title(brief.review)
     _title(
         document,
         _("TỜ TRÌNH"),
@@ -441,13 +439,12 @@ def scorecard(
     plan: Plan,
     card: Scorecard,
     letterhead: Letterhead,
-    period_words: str | None,
     target: IO[bytes],
 ) -> None:
     """One unit's scorecard: each indicator, the score, the grade and the rank."""
     document = _new_document()
     _head(document, letterhead, "UBND")
-    review = cells.review_words(card.as_of, period_words)
+    review = review_title(card.review)
     _title(
         document,
         _("BẢNG ĐIỂM THI ĐUA"),

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
+from thiduaCLI.cli.render import review_title
 from thiduaCLI.papers import cells
 from thiduaCLI.text.i18n import _
 from thiduaCLI.text.literal import visible
@@ -106,8 +107,7 @@ def workbook(plan: Plan, brief: Brief, target: IO[bytes]) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    period = brief.review.period
-    title = cells.review_words(brief.review.as_of, period.words if period else None)
+    title = review_title(brief.review)
 
     progress = _sheet(
         book,
