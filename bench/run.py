@@ -22,6 +22,11 @@ process; its median is compared with a floor measured in the same run:
   peak RSS under 200 MB;
 * ``import`` of 100,000 rows: at most 3 x a plain ``csv`` + ``sqlite3.executemany`` script
   inserting the same rows into a copy of the same database.
+* ``status`` and ``rank`` again on PostgreSQL (issue 18): the same database copied up with
+  ``thidua db copy --to`` into a PostgreSQL database, read by an officer's login (row-level
+  security on), with the same budgets: at most 1 s over the floor, peak RSS under 200 MB.
+  The server is ``--postgres URL`` (an admin login), else a throw-away cluster started from
+  the machine's server binaries (``tests/postgres_server.py``); ``--no-postgres`` skips it.
 * ``brief`` (the review's four papers: a Word report with a chart per indicator and per block,
   the proposal, the workbook and the HTML board) over 1,000,000 figures: at most 60 s and
   800 MB, an absolute budget (it runs once per review meeting), median of 3 runs.
@@ -63,6 +68,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 YEAR = 2026
 WARD = "PHUONG"
@@ -761,6 +767,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=IMPORT_ROWS, help="rows in the import CSV (smoke tests)"
     )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="admin URL of a PostgreSQL server for its part"
+    )
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="skip the PostgreSQL part (no server here)"
+    )
     arguments = parser.parse_args(argv)
     if arguments.runs < 1:
         parser.error("--runs must be at least 1")
@@ -791,6 +803,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = generate(directory, thidua, env, arguments.figures, arguments.import_rows, version)
         print()
         verdicts = benchmark(arguments.runs, python, thidua, data, env)
+        if not arguments.no_postgres:
+            with postgres_server(arguments.postgres, directory) as admin:
+                verdicts += benchmark_postgres(arguments.runs, python, thidua, data, env, admin)
         print()
         print(table(verdicts))
         failed = [v.name.strip() for v in verdicts if not v.passed]
@@ -902,6 +917,58 @@ def benchmark(
     print("\nFloors (median, range, peak):")
     for label, floor in floors.items():
         print(f"  {label}: {floor.median:.3f} s ({floor.spread()}), {floor.peak_mb:.0f} MB")
+    return verdicts
+
+
+@contextlib.contextmanager
+def postgres_server(admin: str | None, directory: Path) -> Iterator[str]:
+    """The admin URL given, or a throw-away cluster's for the run (stopped after it)."""
+    if admin is not None:
+        yield admin
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import postgres_server as pg
+
+    cluster = pg.start_cluster(directory / "postgres")
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def benchmark_postgres(
+    runs: int, python: str, thidua: Path, data: Dataset, env: dict[str, str], admin: str
+) -> list[Verdict]:
+    """``status`` and ``rank`` on the big database copied up into PostgreSQL, read by an
+    officer's login: the same budgets as on SQLite."""
+    import psycopg
+
+    name, officer = "thidua_bench", "bench_officer"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+        owner = connection.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+    parts = urlsplit(admin)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    started = time.perf_counter()
+    run_or_stop([str(thidua), "--db", str(data.big_db), "db", "copy", "--to", url, "-q"], env)
+    print(
+        f"Copied {data.figures:,} figures into PostgreSQL in {time.perf_counter() - started:.0f} s"
+    )
+    run_or_stop([str(thidua), "--db", url, "access", "grant", officer, "--officer", "-q"], env)
+    with psycopg.connect(urlunsplit(parts._replace(path=f"/{name}")), autocommit=True) as c:
+        c.execute("VACUUM ANALYZE")
+    as_officer = urlunsplit(
+        parts._replace(netloc=parts.netloc.replace(f"{owner}@", f"{officer}@", 1))
+    )
+    import_floor = Job(f"floor: {IMPORT_FLOOR}", [python, "-c", IMPORT_FLOOR])
+    verdicts = []
+    for command in ("status", "rank"):
+        review = [str(thidua), "--db", as_officer, command, "--as-of", AS_OF]
+        floor, series = alternate(runs, [import_floor, Job(f"thidua {command} (pg)", review)], env)
+        print(f"  floor for {command} on PostgreSQL: {floor.median:.3f} s ({floor.spread()})")
+        name_shown = f"thidua {command} on PostgreSQL ({data.figures:,} figures)"
+        verdicts.append(overhead_verdict(name_shown, series, floor, 1.0, 200))
     return verdicts
 
 

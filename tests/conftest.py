@@ -45,10 +45,103 @@ def thidua_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "thiduaCLI"]
 
 
+ENGINES = ("sqlite", "postgresql")
+TEST_LOGIN = "tester"  # the login tests write as on PostgreSQL (THIDUA_USER on SQLite)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses the ``db`` fixture runs on each engine its module's ``ENGINES``
+    names (default: SQLite only): a module of both runs each test once on an SQLite file and
+    once on a PostgreSQL database (unless marked ``sqlite_only``: a file's own behaviour)."""
+    engines = getattr(metafunc.module, "ENGINES", ("sqlite",))
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        engines = ("sqlite",)
+    if "db" in metafunc.fixturenames and engines != ("sqlite",):
+        metafunc.parametrize("db", engines, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The admin URL of a PostgreSQL server for the tests: CI's (``THIDUA_TEST_POSTGRES``),
+    else a throw-away cluster started here. Without server binaries the PostgreSQL tests are
+    skipped on a developer's machine and fail in CI (``CI`` set)."""
+    import postgres_server as pg
+
+    url = pg.server_from_environment()
+    cluster = None
+    if url is None:
+        if pg.find_bindir() is None:
+            if os.environ.get("CI"):
+                pytest.fail("PostgreSQL is required in CI: no server binaries found")
+            pytest.skip("no PostgreSQL server binaries on this machine")
+        cluster = pg.start_cluster(tmp_path_factory.mktemp("postgres"))
+        url = cluster.url()
+    _ensure_test_login(url)
+    try:
+        yield url
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _ensure_test_login(admin_url: str) -> None:
+    """The login the tests write as (it owns their databases and may create roles), and the
+    group roles thidua makes, made once whatever the workers racing to make them."""
+    import psycopg
+
+    import postgres_server as pg
+
+    with psycopg.connect(pg._libpq(admin_url), autocommit=True) as connection:
+        for role, options in (
+            (TEST_LOGIN, "LOGIN CREATEROLE"),
+            ("thidua_officer", "NOLOGIN"),
+            ("thidua_unit", "NOLOGIN"),
+            ("thidua_viewer", "NOLOGIN"),
+        ):
+            connection.execute(
+                f"DO $$ BEGIN CREATE ROLE {role} {options}; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
+
+
+def new_postgres_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
+    """A new database owned by the test login (a copy of ``template`` when given): its name
+    and its URL as that login."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    import postgres_server as pg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    statement = sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+        sql.Identifier(name), sql.Identifier(TEST_LOGIN), sql.Identifier(template or "template0")
+    )
+    with psycopg.connect(pg._libpq(admin_url), autocommit=True) as connection:
+        connection.execute(statement)
+    login_url = pg.database_url(admin_url, name).replace(
+        admin_url.split("://", 1)[1].split("@", 1)[0] + "@", TEST_LOGIN + "@", 1
+    )
+    return name, login_url
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """Where the test's database lives (not created yet)."""
-    return tmp_path / "thidua.sqlite3"
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """Where the test's database lives: an SQLite file (not created yet), or, in a module
+    run on both engines, an empty PostgreSQL database's URL (as the test login)."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "sqlite":
+        yield tmp_path / "thidua.sqlite3"
+        return
+    import postgres_server as pg
+
+    admin = request.getfixturevalue("postgres_admin")
+    name, url = new_postgres_database(admin)
+    try:
+        yield url  # type: ignore[misc]
+    finally:
+        pg.drop_database(admin, name)
 
 
 # The environment every run starts from: no THIDUA_ variable or colour switch of the person
@@ -138,11 +231,60 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL database made once by the command's first run (the shipped plan, no
+    figures), to copy: its name."""
+    name, url = new_postgres_database(postgres_admin)
+    folder = tmp_path_factory.mktemp("postgres-template")
+    assert run_thidua(url, folder, "indicators").code == 0  # type: ignore[arg-type]
+    return name
+
+
 @pytest.fixture
-def ready(thidua: Callable[..., Run], db: Path, template_db: Path) -> Callable[..., Run]:
+def ready(
+    thidua: Callable[..., Run], db: Path, template_db: Path, request: pytest.FixtureRequest
+) -> Callable[..., Run]:
     """``thidua`` on a database that already holds the shipped plan and no figures."""
-    shutil.copy2(template_db, db)
+    if isinstance(db, Path):
+        shutil.copy2(template_db, db)
+        return thidua
+    import psycopg
+    from psycopg import sql
+
+    import postgres_server as pg
+
+    admin, template = (
+        request.getfixturevalue(name) for name in ("postgres_admin", "postgres_template")
+    )
+    from urllib.parse import urlsplit
+
+    name = urlsplit(db).path.lstrip("/")
+    with psycopg.connect(pg._libpq(admin), autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(TEST_LOGIN), sql.Identifier(template)
+            )
+        )
+    _closed(db)
     return thidua
+
+
+def _closed(url: str) -> None:
+    """A database copied from a template, closed to everyone but its logins as thidua init
+    leaves a new one (a copy gets PostgreSQL's defaults: see access.close_database)."""
+    from sqlalchemy import create_engine
+
+    from thiduaCLI.storage.access import close_database
+    from thiduaCLI.storage.server import ServerURL
+
+    engine = create_engine(ServerURL(url).sqlalchemy)
+    try:
+        with engine.begin() as connection:
+            close_database(connection)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.plan_file import shipped_plan_path
+from thiduaCLI.storage.server import ServerURL
 from thiduaCLI.text.numbers import to_decimal
 
 SMALL_PLAN = """
@@ -84,14 +85,74 @@ B2 = { name = "Khóm 2", block = "B", sizes = { population = 3000 } }
 """
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of the database as SQL, to prove that nothing was written."""
+def location(db: Path | str) -> Path | ServerURL:
+    """The ``db`` fixture's database as the store takes it (a URL: a PostgreSQL database)."""
+    return db if isinstance(db, Path) else ServerURL(db)
+
+
+def person(db: Path | str, name: str) -> tuple[list[str], str]:
+    """``--by NAME`` and the name a figure is then recorded by; on PostgreSQL, where the
+    login records (conftest.TEST_LOGIN), no option and that login."""
+    return (["--by", name], name) if isinstance(db, Path) else ([], "tester")
+
+
+def sql(db: Path | str, statement: str, *params: object) -> list[tuple[object, ...]]:
+    """Run one SQL statement on the database behind thidua's back (an SQLite file, or a
+    PostgreSQL database's URL: ``?`` placeholders either way) and return its rows."""
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            cursor = connection.execute(statement.replace("?", "%s"), params)
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+    with sqlite3.connect(db) as connection:
+        return [tuple(row) for row in connection.execute(statement, params).fetchall()]
+
+
+def never_created(db: Path | str) -> bool:
+    """Nothing was made: no SQLite file, or no table in the PostgreSQL database."""
+    if isinstance(db, Path):
+        return not db.exists()
+    found = sql(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    return found == [(0,)]
+
+
+def dump(path: Path | str) -> list[str]:
+    """Every row of the database (an SQLite file, or a PostgreSQL database's URL) as text,
+    to prove that nothing was written."""
+    if isinstance(path, str):
+        return _server_dump(path)
     with sqlite3.connect(path) as connection:
         return list(connection.iterdump())
 
 
-def figure_count(path: Path) -> int:
-    """How many figures the database holds."""
+def _server_dump(url: str) -> list[str]:
+    """Every table of a PostgreSQL database's schema, and every row of each, in order."""
+    import psycopg
+    from psycopg import sql
+
+    found = []
+    with psycopg.connect(url) as connection:
+        tables = connection.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() ORDER BY table_name"
+        ).fetchall()
+        for (table,) in tables:
+            rows = connection.execute(
+                sql.SQL("SELECT * FROM {} ORDER BY 1, 2").format(sql.Identifier(table))
+            ).fetchall()
+            found += [f"{table}: {row!r}" for row in rows] or [f"{table}: (empty)"]
+    return found
+
+
+def figure_count(path: Path | str) -> int:
+    """How many figures the database holds (a file, or a PostgreSQL database's URL)."""
+    if isinstance(path, str):
+        import psycopg
+
+        with psycopg.connect(path) as connection:
+            (count,) = connection.execute("SELECT count(*) FROM figure").fetchone() or (0,)
+            return int(count)
     with sqlite3.connect(path) as connection:
         return connection.execute("SELECT count(*) FROM figure").fetchone()[0]
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from helpers import assert_refused, dump, figure_count, plan_copy
+from helpers import assert_refused, dump, figure_count, person, plan_copy
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 
 def _status_value(thidua, code: str, *args: str) -> float | None:
@@ -30,9 +32,10 @@ def _history(thidua, *args: str) -> list[dict]:
 # ----------------------------------------------------------------------------- history
 
 
-def test_history_keeps_who_when_what_and_where_newest_first(ready) -> None:
+def test_history_keeps_who_when_what_and_where_newest_first(ready, db) -> None:
+    by, lan = person(db, "Lan")
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31", "--note", "hội chợ")
-    ready("report", "K01", "BHYT", "3000/3200", "--date", "2026-06-30", "--by", "Lan")
+    ready("report", "K01", "BHYT", "3000/3200", "--date", "2026-06-30", *by)
     entries = _history(ready)
     assert [entry["id"] for entry in entries] == [2, 1]
     newest = entries[0]
@@ -54,7 +57,7 @@ def test_history_keeps_who_when_what_and_where_newest_first(ready) -> None:
         "numerator": 3000,
         "denominator": 3200,
         "date": "2026-06-30",
-        "recorded_by": "Lan",
+        "recorded_by": lan,
         "origin": "cli",
         "standing": "active",
     }
@@ -103,7 +106,8 @@ def test_a_correction_supersedes_and_is_counted_instead(ready, db: Path) -> None
 def test_a_retraction_takes_a_figure_out_and_keeps_it(ready, db: Path) -> None:
     ready("report", "K03", "VIEC_LAM", "25", "--date", "2026-03-31")
     ready("report", "K03", "VIEC_LAM", "10", "--date", "2026-04-30")
-    result = ready("retract", "2", "--reason", "báo cáo trùng", "--by", "Minh")
+    by, minh = person(db, "Minh")
+    result = ready("retract", "2", "--reason", "báo cáo trùng", *by)
     assert result.code == 0
     assert result.out == (
         "Đã rút số liệu #2 (K03 – VIEC_LAM: 10, ngày 30/04/2026): báo cáo trùng. "
@@ -112,7 +116,7 @@ def test_a_retraction_takes_a_figure_out_and_keeps_it(ready, db: Path) -> None:
     assert _status_value(ready, "VIEC_LAM") == 25
     entry = next(e for e in _history(ready) if e["id"] == 2)
     assert entry["standing"] == "retracted"
-    assert (entry["retraction"]["reason"], entry["retraction"]["by"]) == ("báo cáo trùng", "Minh")
+    assert (entry["retraction"]["reason"], entry["retraction"]["by"]) == ("báo cáo trùng", minh)
     assert figure_count(db) == 2
 
 
@@ -208,6 +212,7 @@ def test_import_a_vietnamese_csv(ready, db: Path, tmp_path: Path) -> None:
     assert entries[1]["recorded_by"] == "tester"
 
 
+@pytest.mark.sqlite_only  # reads the file with sqlite3 (typeof)
 def test_an_imported_figure_is_stored_as_a_reported_one(ready, db: Path, tmp_path: Path) -> None:
     ready("report", "K01", "VIEC_LAM", "3", "--date", "2026-03-31")
     path = tmp_path / "thang3.csv"
@@ -246,6 +251,7 @@ def test_a_bad_name_repeated_is_reported_on_every_row(ready, tmp_path: Path) -> 
     assert result.err.splitlines()[:2] == [f"Lỗi: dòng 2: {wrong}", f"Lỗi: dòng 3: {wrong}"]
 
 
+@pytest.mark.sqlite_only  # names a recorder (on PostgreSQL the login records)
 def test_import_an_excel_file_with_english_headers(ready, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -396,6 +402,7 @@ def _seed(thidua) -> None:
         assert thidua("report", *args).code == 0
 
 
+@pytest.mark.sqlite_only  # names a recorder (on PostgreSQL the login records)
 def test_csv_export_is_safe_for_spreadsheets_and_imports_back(
     ready, thidua, tmp_path: Path, template_db: Path
 ) -> None:
@@ -422,6 +429,7 @@ def test_csv_export_is_safe_for_spreadsheets_and_imports_back(
     assert imported[("K01", "BHYT")]["recorded_by"] == "@admin"
 
 
+@pytest.mark.sqlite_only  # names a recorder (on PostgreSQL the login records)
 def test_excel_and_json_exports(ready, tmp_path: Path) -> None:
     _seed(ready)
     target = tmp_path / "xuat.xlsx"
@@ -488,6 +496,7 @@ def test_excel_numbers_are_taken_as_they_are(ready, tmp_path: Path) -> None:
     assert values == {"K01": 2.125, "K02": 97.125}
 
 
+@pytest.mark.sqlite_only  # names a recorder (on PostgreSQL the login records)
 def test_an_excel_export_imports_back_unchanged(ready, thidua, tmp_path: Path) -> None:
     _seed(ready)
     target = tmp_path / "xuat.xlsx"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -13,9 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_refused, dump, figure_count, plan_copy
+from helpers import (
+    assert_refused,
+    dump,
+    figure_count,
+    never_created,
+    person,
+    plan_copy,
+    sql,
+)
 from thiduaCLI import __version__
 from thiduaCLI.domain.plan_file import shipped_plan_path
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 COMMANDS = (
     "init",
@@ -137,10 +146,11 @@ def test_tables_for_people(ready) -> None:
 
 
 def test_report_by_name_without_diacritics(ready, db: Path) -> None:
-    result = ready("report", "khom 3", "viec lam", "25", "--date", "2026-03-31", "--by", "Lan")
+    by, lan = person(db, "Lan")
+    result = ready("report", "khom 3", "viec lam", "25", "--date", "2026-03-31", *by)
     assert result.code == 0, result.err
     assert result.out == (
-        "Đã ghi #1: Khóm 3 – Giải quyết việc làm: 25 lao động, ngày 31/03/2026, người nhập Lan."
+        f"Đã ghi #1: Khóm 3 – Giải quyết việc làm: 25 lao động, ngày 31/03/2026, người nhập {lan}."
         " Lũy kế 25 lao động / ≈ 50 lao động (50 %), dự kiến đến ngày 12,33 lao động:"
         " đúng tiến độ.\n"
     )
@@ -206,6 +216,7 @@ def test_report_without_date_means_today(ready) -> None:
         assert "không thuộc năm kế hoạch 2026" in result.err
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL the login records: test_postgres.py
 def test_the_user_comes_from_by_then_thidua_user(ready) -> None:
     plain = json.loads(
         ready("report", "K03", "VIEC_LAM", "1", "--date", "2026-05-01", "--json").out
@@ -448,8 +459,7 @@ def test_init_saves_a_plan_whose_units_only_changed_order(ready, db: Path, tmp_p
     path.write_text(path.read_text(encoding="utf-8") + k01, encoding="utf-8")
     result = ready("init", str(path))
     assert result.out == f"Đã cập nhật kế hoạch 2026 từ {path}: đổi thứ tự units.\n"
-    with sqlite3.connect(db) as connection:
-        last = connection.execute("SELECT code FROM plan_unit ORDER BY position DESC").fetchone()
+    last = sql(db, "SELECT code FROM plan_unit ORDER BY position DESC")[0]
     assert last == ("K01",)
     assert ready("init", str(path)).out == f"Kế hoạch 2026 không thay đổi ({path}).\n"
 
@@ -471,10 +481,7 @@ def test_init_resyncs_a_changed_target_and_keeps_figures(ready, db: Path, tmp_pa
 
 
 def _spoil_a_stored_unit(db: Path, code: str) -> None:
-    with sqlite3.connect(db) as connection:
-        connection.execute(
-            "UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = ?", (code,)
-        )
+    sql(db, "UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = ?", code)
 
 
 @pytest.mark.parametrize("stored_plan", ["readable", "unreadable"])
@@ -549,7 +556,7 @@ def test_init_refuses_an_invalid_plan_naming_file_entry_and_field(thidua, db, tm
     assert result.err == (
         f"Lỗi: {path}: indicators.BHYT.target: chỉ tiêu tỷ lệ phải từ 0 đến 100 (đang là 196)\n"
     )
-    assert not db.exists()
+    assert never_created(db)
 
 
 def test_init_names_a_missing_plan_file(thidua, tmp_path: Path) -> None:
@@ -560,6 +567,7 @@ def test_init_names_a_missing_plan_file(thidua, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------- bad files
 
 
+@pytest.mark.sqlite_only
 def test_a_corrupt_database_is_one_clear_line(thidua, db: Path) -> None:
     db.write_bytes(b"SQLite format 3\x00" + b"\x00\xff" * 600)
     before = db.read_bytes()
@@ -573,6 +581,7 @@ def test_a_corrupt_database_is_one_clear_line(thidua, db: Path) -> None:
     assert db.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_a_text_file_as_database(thidua, db: Path) -> None:
     db.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
     result = thidua("status")
@@ -688,12 +697,13 @@ def test_every_score_can_be_recomputed_from_its_parts(ready, tmp_path: Path) -> 
     assert float(k01["score"]) == round(expected, 2)
 
 
-def test_show_explains_a_units_score(ready) -> None:
+def test_show_explains_a_units_score(ready, db) -> None:
+    (lan, _), (minh, shown) = person(db, "Lan"), person(db, "Minh")
     _report_all(
         ready,
-        ("K03", "VIEC_LAM", "30", "--date", "2026-06-30", "--by", "Lan"),
-        ("K03", "BHYT", "3300/3400", "--date", "2026-06-30", "--by", "Lan"),
-        ("K03", "NUOC_SACH", "95", "--date", "2026-06-30", "--by", "Minh"),
+        ("K03", "VIEC_LAM", "30", "--date", "2026-06-30", *lan),
+        ("K03", "BHYT", "3300/3400", "--date", "2026-06-30", *lan),
+        ("K03", "NUOC_SACH", "95", "--date", "2026-06-30", *minh),
     )
     data = json.loads(ready("show", "khom 3", "--period", "2026-H1", "--json").out)
     expected_jobs = 50 * 181 / 365  # 24,79 by 30 June: 30 jobs is over, capped at 100 %
@@ -708,7 +718,7 @@ def test_show_explains_a_units_score(ready) -> None:
     assert parts["BHYT"]["progress"] == pytest.approx(insured)
     assert (parts["NUOC_SACH"]["last_date"], parts["NUOC_SACH"]["last_by"]) == (
         "2026-06-30",
-        "Minh",
+        shown,
     )
     assert parts["RAC_THAI"]["missing"] is True
     assert data["arithmetic"] == (
@@ -724,7 +734,7 @@ def test_show_explains_a_units_score(ready) -> None:
     table = ready("show", "K03", "--period", "2026-H1").out
     assert "Khóm 3 (K03) – bảng điểm 6 tháng đầu năm 2026 (đến 30/06/2026)" in table
     assert "Điểm = (1 × 100 % + 1 × 100 % + 1 × 95 % + 1 × 0 %) / 4 × 100 = 73,75" in table
-    assert "30/06/2026, Minh" in table
+    assert f"30/06/2026, {shown}" in table
     assert "chưa báo cáo (tính 0)" in table
     assert "RAC_THAI: đạt 60,45 %" in table
 
@@ -899,6 +909,7 @@ def test_a_folder_as_database_is_a_data_error(thidua, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_file_becomes_a_database(thidua, db: Path) -> None:
     db.write_bytes(b"")
     assert thidua("report", "K99", "VIEC_LAM", "1").code == 1

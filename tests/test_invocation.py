@@ -85,19 +85,21 @@ def test_typers_own_runner_runs_the_program_as_main_does(tmp_path: Path) -> None
     assert (done.exit_code, done.stdout) == (0, f"{tmp_path / 'thidua.sqlite3'}\n")
 
 
-def test_a_server_url_is_refused_without_showing_its_password(thidua, tmp_path) -> None:
-    """Only SQLite files for now: a PostgreSQL URL gets one line naming it, password left out,
-    and nothing is created; db path shows it without the password too."""
-    url = "postgresql://lan:bi-mat@db.phuong.vn:5432/thidua"
+def test_a_server_that_cannot_be_reached_is_named_without_its_password(thidua, tmp_path) -> None:
+    """A PostgreSQL URL whose server cannot be reached gets one line naming it, password left
+    out, and nothing is created; db path shows it without the password too (".invalid" is
+    a name that never resolves: RFC 6761)."""
+    url = "postgresql://lan:bi-mat@db.phuong.invalid:5432/thidua"
     done = thidua("--db", url, "status")
     assert (done.code, done.out) == (1, "")
-    assert done.err == (
-        "Lỗi: postgresql://lan@db.phuong.vn:5432/thidua: thidua chưa làm việc được với máy chủ "
-        "cơ sở dữ liệu; dùng tệp SQLite (đường dẫn hoặc sqlite:///TỆP)\n"
+    assert done.err.startswith(
+        "Lỗi: postgresql://lan@db.phuong.invalid:5432/thidua: không kết nối được máy chủ "
+        "PostgreSQL ("
     )
-    assert "bi-mat" not in done.err
+    assert done.err.endswith("); kiểm tra địa chỉ, cổng và máy chủ đang chạy\n")
+    assert "bi-mat" not in done.err and done.err.count("\n") == 1
     shown = thidua("--db", url, "db", "path")
-    assert (shown.code, shown.out) == (0, "postgresql://lan@db.phuong.vn:5432/thidua\n")
+    assert (shown.code, shown.out) == (0, "postgresql://lan@db.phuong.invalid:5432/thidua\n")
     assert list(tmp_path.iterdir()) == []
 
 

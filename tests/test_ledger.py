@@ -17,16 +17,18 @@ from typer.testing import CliRunner
 from helpers import dump, figure_count
 from thiduaCLI import InputError, LookupFailed, UsageProblem, open_ledger, results
 from thiduaCLI.domain.periods import Period
+from thiduaCLI.errors import StoreError
 from thiduaCLI.ledger import ImportRefused, Ledger
 from thiduaCLI.text.numbers import Reading
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 TODAY = date(2026, 5, 20)
 
 
 @pytest.fixture
-def ledger_db(db: Path, template_db: Path) -> Path:
-    """A database holding the shipped plan and no figures."""
-    shutil.copy2(template_db, db)
+def ledger_db(db: Path, ready) -> Path:
+    """A database holding the shipped plan and no figures (``ready`` copies it there)."""
     return db
 
 
@@ -37,15 +39,17 @@ def ledger(ledger_db: Path) -> Iterator[Ledger]:
 
 
 def _fill(ledger: Ledger) -> None:
-    """Figures of several kinds, a correction and a retraction, through the library only."""
-    ledger.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by="Lan")
-    ledger.record("khom 1", "viec lam", 12, on=date(2026, 2, 28), by="Lan", note="tháng 2")
-    ledger.record("K01", "BHYT", (Decimal(4850), Decimal(5000)), on=date(2026, 2, 28), by="Lan")
-    ledger.record("PHUONG", "THU_NS", Decimal("0.85"), on=date(2026, 1, 15), by="Bình")
-    ledger.record("PHUONG", "TANG_TRUONG", Decimal("-1.5"), on=date(2026, 3, 31), by="Bình")
-    ledger.record("K02", "BHYT", (3300, 3400), on=date(2026, 4, 30), by="Lan", key="k02-4")
-    ledger.correct(1, Decimal(30), reason="nhầm số tháng 3", by="Lan")
-    ledger.retract(2, reason="báo cáo trùng", by="Lan")
+    """Figures of several kinds, a correction and a retraction, through the library only
+    (named people on SQLite; on PostgreSQL the login records them all)."""
+    lan, binh = ("Lan", "Bình") if isinstance(ledger.path, Path) else (None, None)
+    ledger.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by=lan)
+    ledger.record("khom 1", "viec lam", 12, on=date(2026, 2, 28), by=lan, note="tháng 2")
+    ledger.record("K01", "BHYT", (Decimal(4850), Decimal(5000)), on=date(2026, 2, 28), by=lan)
+    ledger.record("PHUONG", "THU_NS", Decimal("0.85"), on=date(2026, 1, 15), by=binh)
+    ledger.record("PHUONG", "TANG_TRUONG", Decimal("-1.5"), on=date(2026, 3, 31), by=binh)
+    ledger.record("K02", "BHYT", (3300, 3400), on=date(2026, 4, 30), by=lan, key="k02-4")
+    ledger.correct(1, Decimal(30), reason="nhầm số tháng 3", by=lan)
+    ledger.retract(2, reason="báo cáo trùng", by=lan)
     ledger.import_rows(
         [
             {
@@ -57,12 +61,13 @@ def _fill(ledger: Ledger) -> None:
             {"unit": "K05", "indicator": "BHYT", "value": "10/20", "date": "15/03/2026"},
         ],
         source="script",
-        by="Lan",
+        by=lan,
     )
 
 
 def test_record_correct_and_rank_through_the_library_only(ledger: Ledger) -> None:
-    recorded = ledger.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by="Lan")
+    lan = "Lan" if isinstance(ledger.path, Path) else None  # PostgreSQL: the login records
+    recorded = ledger.record("K03", "VIEC_LAM", Decimal(25), on=date(2026, 3, 31), by=lan)
     assert isinstance(recorded, results.Recorded)
     assert (recorded.id, recorded.unit, recorded.indicator, recorded.value) == (
         1,
@@ -73,7 +78,7 @@ def test_record_correct_and_rank_through_the_library_only(ledger: Ledger) -> Non
     assert recorded.year_to_date == 25 and not recorded.duplicate
     share = ledger.record("K01", "BHYT", (4850, 5000), on=date(2026, 2, 28))
     assert (share.numerator, share.denominator, share.value) == (4850, 5000, Decimal(97))
-    corrected = ledger.correct(recorded.id, Decimal(30), reason="nhầm", by="Lan")
+    corrected = ledger.correct(recorded.id, Decimal(30), reason="nhầm", by=lan)
     assert isinstance(corrected, results.Corrected)
     assert (corrected.supersedes, corrected.value, corrected.year_to_date) == (1, 30, 30)
     again = ledger.record("K03", "VIEC_LAM", 5, on=date(2026, 4, 30), key="k")
@@ -246,15 +251,30 @@ def test_an_import_with_a_bad_row_writes_none(ledger: Ledger, ledger_db: Path) -
     assert ledger.history().root[0].origin == "import:cron:2"
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_open_ledger_takes_a_sqlite_url_and_refuses_other_engines(ledger_db: Path) -> None:
     with open_ledger(f"sqlite:///{ledger_db}") as ledger:
         assert ledger.path == ledger_db.resolve() or ledger.path == ledger_db
     with pytest.raises(InputError) as refused:
-        open_ledger("postgresql://ward:secret@db/thidua")
+        open_ledger("mysql://ward:secret@db/thidua")
     assert str(refused.value) == (
-        "postgresql://ward@db/thidua: thidua chưa làm việc được với máy chủ cơ sở dữ liệu; "
-        "dùng tệp SQLite (đường dẫn hoặc sqlite:///TỆP)"
+        "mysql://ward@db/thidua: không rõ loại cơ sở dữ liệu; dùng tệp SQLite (đường dẫn hoặc "
+        "sqlite:///TỆP) hoặc PostgreSQL (postgresql://TÀI_KHOẢN@MÁY/TÊN)"
     )
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_path) -> None:
+    socket_folder = tmp_path / "no-server"
+    socket_folder.mkdir()
+    url = f"postgresql://ward:secret@/thidua?host={socket_folder}&port=5999"
+    with pytest.raises(StoreError) as refused:
+        open_ledger(url)
+    message = str(refused.value)
+    assert message.startswith(
+        f"postgresql://ward@/thidua?host={socket_folder}&port=5999: không kết nối được máy "
+        "chủ PostgreSQL ("
+    )
+    assert "secret" not in message and "\n" not in message
 
 
 # ------------------------------------------------------- one definition of the JSON
@@ -330,6 +350,7 @@ def test_every_read_result_dumps_exactly_what_its_command_prints(ledger_db: Path
     assert figure_count(ledger_db) == 9
 
 
+@pytest.mark.sqlite_only  # compares with a copy of the file
 def test_every_write_result_dumps_what_its_command_prints(ledger_db: Path, tmp_path: Path) -> None:
     """report, correct and a review under --plan-as-of: the library's result on one copy of a
     database, the command's ``--json`` on another, equal but for the moment of recording."""

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SMALL_PLAN
+from helpers import SMALL_PLAN, location
 from thiduaCLI.domain import calendar, timeliness
 from thiduaCLI.domain.calendar import due_date
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
 from thiduaCLI.storage import months, store
 from thiduaCLI.storage.models import Figure, Retraction
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 UNITS = ("A1", "A2", "B1")
 INDICATORS = ("VL", "BH", "NS")
@@ -237,7 +239,7 @@ def test_rows_and_observations_match_the_figures(
 ) -> None:
     rng = random.Random(seed)
     plan = _plan(cycle, due_days)
-    with store.open_database(db) as opened:
+    with store.open_database(location(db)) as opened:
         with opened.session(write=True) as session:
             store.save_plan(session, plan, "cycle.toml")
         for _ in range(4):  # several transactions, as several commands would be
@@ -325,7 +327,7 @@ def _missing(findings: list[timeliness.Finding]) -> set[tuple[str, str]]:
 def test_one_unit_reads_as_all_units_read(db: Path) -> None:
     rng = random.Random(7)
     plan = _plan("monthly", 10)
-    with store.open_database(db) as opened:
+    with store.open_database(location(db)) as opened:
         with opened.session(write=True) as session:
             store.save_plan(session, plan, "cycle.toml")
             _change_at_random(session, rng, 60)
@@ -340,7 +342,7 @@ def test_one_unit_reads_as_all_units_read(db: Path) -> None:
 def test_a_retraction_of_every_figure_leaves_no_row(db: Path) -> None:
     rng = random.Random(3)
     plan = _plan("monthly", 10)
-    with store.open_database(db) as opened, opened.session(write=True) as session:
+    with store.open_database(location(db)) as opened, opened.session(write=True) as session:
         store.save_plan(session, plan, "cycle.toml")
         figure = store.add_figure(session, _figure(rng, "A1", "VL", date(2026, 4, 30)))
         assert len(_rows(session)) == 1

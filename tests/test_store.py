@@ -10,14 +10,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from helpers import SMALL_PLAN
+from helpers import SMALL_PLAN, location
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
 from thiduaCLI.errors import StoreError
 from thiduaCLI.storage import store
 from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction
 from thiduaCLI.storage.plan_rows import unit_names
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 
 def _figure(unit: str, indicator: str, value: float, day: date, **extra: object) -> Figure:
@@ -34,7 +37,7 @@ def _figure(unit: str, indicator: str, value: float, day: date, **extra: object)
 
 @pytest.fixture
 def database(db: Path, small_plan: Plan):
-    with store.open_database(db) as opened:
+    with store.open_database(location(db)) as opened:
         with opened.session(write=True) as session:
             store.save_plan(session, small_plan, "small.toml")
         yield opened
@@ -136,8 +139,9 @@ def test_a_failed_transaction_writes_nothing(database, small_plan) -> None:
         assert store.observations(session, small_plan, date(2026, 12, 31)) == {}
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_a_new_database_is_private_to_its_owner(db: Path) -> None:
-    with store.open_database(db) as opened, opened.session() as session:
+    with store.open_database(location(db)) as opened, opened.session() as session:
         wal = Path(f"{db}-wal")
         assert wal.exists()  # WAL mode: readers never block the writer
         assert stat.S_IMODE(wal.stat().st_mode) == 0o600
@@ -147,49 +151,54 @@ def test_a_new_database_is_private_to_its_owner(db: Path) -> None:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_a_database_created_by_a_failing_command_stays(db: Path) -> None:
     """Another process may already be writing to it: it is never removed or rewritten."""
-    with pytest.raises(RuntimeError), store.open_database(db):
+    with pytest.raises(RuntimeError), store.open_database(location(db)):
         raise RuntimeError("the command failed")
     assert db.exists()
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(db: Path) -> None:
     db.write_text("ghi chú, không phải cơ sở dữ liệu\n" * 10, encoding="utf-8")
     before = db.read_bytes()
-    with pytest.raises(StoreError) as caught, store.open_database(db):
+    with pytest.raises(StoreError) as caught, store.open_database(location(db)):
         pass
     assert str(caught.value) == f"{db}: tệp không phải cơ sở dữ liệu SQLite (hỏng hoặc nhầm tệp?)"
     assert db.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_a_corrupt_database_is_refused(db: Path) -> None:
-    with store.open_database(db):
+    with store.open_database(location(db)):
         pass
     data = bytearray(db.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
     db.write_bytes(bytes(data))
-    with pytest.raises(StoreError) as caught, store.open_database(db):
+    with pytest.raises(StoreError) as caught, store.open_database(location(db)):
         pass
     assert str(caught.value).startswith(f"{db}: tệp cơ sở dữ liệu bị hỏng hoặc không phải SQLite")
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_another_programs_database_is_refused(db: Path) -> None:
     with sqlite3.connect(db) as connection:
         connection.execute("CREATE TABLE notes (text TEXT)")
-    with pytest.raises(StoreError) as caught, store.open_database(db):
+    with pytest.raises(StoreError) as caught, store.open_database(location(db)):
         pass
     assert str(caught.value) == f"{db}: cơ sở dữ liệu này không phải của thidua"
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_a_database_from_a_newer_thidua_is_refused(db: Path) -> None:
-    with store.open_database(db):
+    with store.open_database(location(db)):
         pass
     with sqlite3.connect(db) as connection:
         connection.execute("PRAGMA user_version = 99")
-    with pytest.raises(StoreError) as caught, store.open_database(db):
+    with pytest.raises(StoreError) as caught, store.open_database(location(db)):
         pass
     assert str(caught.value) == (
         f"{db}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn (lược đồ 99); "
@@ -236,8 +245,9 @@ def test_a_stored_unit_is_read_only_when_asked_for(database, small_plan: Plan) -
     report on another unit works, and reading it is one clear error."""
     broken, kept = list(small_plan.units)[1:3]
     with database.session(write=True) as session:
-        session.connection().exec_driver_sql(
-            "UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = ?", (broken,)
+        session.connection().execute(
+            text("UPDATE plan_unit SET document = '{\"code\": 1}' WHERE code = :code"),
+            {"code": broken},
         )
     unreadable = (
         "kế hoạch năm 2026 lưu trong cơ sở dữ liệu không đọc được (do phiên bản thidua khác "
@@ -314,7 +324,7 @@ def test_a_figure_is_late_after_its_period_and_the_grace_days(
         ),
         "cycle.toml",
     )
-    with store.open_database(db) as opened:
+    with store.open_database(location(db)) as opened:
         with opened.session(write=True) as session:
             store.save_plan(session, plan, "cycle.toml")
         with opened.session(write=True) as session:
@@ -328,7 +338,7 @@ def test_a_figure_is_late_after_its_period_and_the_grace_days(
 
 
 def test_a_correction_is_never_late_itself(db: Path, small_plan) -> None:
-    with store.open_database(db) as opened:
+    with store.open_database(location(db)) as opened:
         with opened.session(write=True) as session:
             store.save_plan(session, small_plan, "small.toml")
         with opened.session(write=True) as session:

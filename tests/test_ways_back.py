@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SMALL_PLAN, assert_refused, dump, figure_count
+from helpers import SMALL_PLAN, assert_refused, dump, figure_count, never_created, person
 from thiduaCLI.ledger import backup_target
+
+ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 
 # ------------------------------------------------------------------------ backup DIR/
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_backup_into_an_existing_folder_writes_a_dated_file(ready, db: Path, tmp_path: Path):
     folder = tmp_path / "sao-luu"
     folder.mkdir()
@@ -70,7 +73,9 @@ def test_backup_to_an_existing_file_is_still_refused(ready, db: Path, tmp_path: 
 # ------------------------------------------------------------------------ report --dry-run
 
 
-def _untouched(db: Path) -> tuple[bytes, int, list[str]]:
+def _untouched(db: Path | str) -> tuple[bytes, int, list[str]]:
+    if isinstance(db, str):  # a PostgreSQL database: its rows
+        return b"", 0, dump(db)
     return db.read_bytes(), db.stat().st_mtime_ns, dump(db)
 
 
@@ -114,6 +119,7 @@ def test_report_dry_run_checks_as_a_real_report_does(ready, db: Path):
     )
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_report_dry_run_on_a_missing_database_creates_nothing(thidua, db: Path):
     done = thidua("report", "K03", "VIEC_LAM", "5", "--dry-run")
     assert done.code == 1
@@ -166,6 +172,7 @@ def shares(thidua, db: Path, tmp_path: Path):
     return thidua
 
 
+@pytest.mark.sqlite_only  # reads the file with sqlite3
 def test_a_percentage_over_the_plans_denominator_rolls_up_exactly(shares, db: Path):
     done = shares("report", "A1", "BH", "95,5", "--date", "2026-03-31")
     assert done.code == 0, done.err
@@ -271,7 +278,7 @@ def test_a_wrong_denominator_in_the_plan_is_refused(
     done = thidua("init", str(plan))
     assert done.code == 1
     assert done.err == f"Lỗi: {plan}: {message}\n"
-    assert not db.exists() or figure_count(db) == 0
+    assert never_created(db) or figure_count(db) == 0
 
 
 def test_a_unit_without_denominators_is_stored_as_before():
@@ -406,6 +413,7 @@ def test_plan_dump_writes_a_new_file_and_never_overwrites(ready, db: Path, tmp_p
     )
 
 
+@pytest.mark.sqlite_only  # a file's own behaviour
 def test_plan_dump_on_a_missing_database_creates_nothing(thidua, db: Path):
     done = thidua("plan", "dump")
     assert done.code == 1
@@ -448,7 +456,8 @@ def test_an_import_says_its_number_and_json_carries_it(ready, tmp_path: Path):
 
 def test_retracting_an_import_takes_back_each_of_its_figures(ready, imported: Path, db: Path):
     with_import = _ward(ready)
-    done = ready("retract", "--import", "2", "--reason", "nhầm tệp tháng 3", "--by", "Lan")
+    by, lan = person(db, "Lan")
+    done = ready("retract", "--import", "2", "--reason", "nhầm tệp tháng 3", *by)
     assert (done.code, done.err) == (0, "")
     assert done.out == (
         "Đã rút lần nhập #2 (thang3.csv): 3 số liệu không còn được tính (nhầm tệp tháng 3). "
@@ -463,7 +472,7 @@ def test_retracting_an_import_takes_back_each_of_its_figures(ready, imported: Pa
     for figure in (2, 3, 4):
         state, retraction = standing[figure]
         assert state == "retracted"
-        assert (retraction["reason"], retraction["by"]) == ("nhầm tệp tháng 3", "Lan")
+        assert (retraction["reason"], retraction["by"]) == ("nhầm tệp tháng 3", lan)
     assert standing[1][0] == "active"
     assert ready("verify").code == 0  # each retraction is in the audit chain
 
@@ -499,6 +508,7 @@ def test_a_correction_of_the_import_goes_with_it(ready, imported: Path, db: Path
     assert ready("verify").code == 0
 
 
+@pytest.mark.sqlite_only  # reads the file with sqlite3
 def test_a_write_of_many_sources_is_no_import(ready, imported: Path, db: Path):
     """The schema-7 upgrade chained every figure before it as one entry: an entry whose
     figures came from several writes (a report among them) is no import to take back."""
@@ -595,6 +605,7 @@ def test_a_dry_run_on_an_old_database_upgrades_nothing(thidua, tmp_path: Path, c
     assert not list(tmp_path.glob("*.bak"))  # no copy kept before an upgrade: none happened
 
 
+@pytest.mark.sqlite_only  # reads the file with sqlite3
 def test_plan_dump_names_the_load_time_in_vietnam_time(ready, db: Path) -> None:
     with sqlite3.connect(db) as connection:
         (stored,) = connection.execute("SELECT loaded_at FROM plan_version").fetchone()

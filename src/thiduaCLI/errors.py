@@ -21,5 +21,10 @@ class StoreError(ThiduaError):
     """The database file cannot be opened, read or written."""
 
 
+class BusyError(StoreError):
+    """The database server refused a transaction that may simply run again (a serialization
+    failure or a deadlock): the library runs it again a few times before giving up."""
+
+
 class UsageProblem(ThiduaError):
     """Options that do not go together; the CLI exits 2 like any usage error."""

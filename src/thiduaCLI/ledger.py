@@ -32,7 +32,7 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, ParamSpec, TypeVar
 
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
 from thiduaCLI.domain.calendar import local_time
@@ -44,11 +44,21 @@ from thiduaCLI.domain.recording import (
     settle_share,
     sole_signatory,
 )
-from thiduaCLI.errors import InputError, PlanError, StoreError, ThiduaError, UsageProblem
+from thiduaCLI.errors import (
+    BusyError,
+    InputError,
+    PlanError,
+    StoreError,
+    ThiduaError,
+    UsageProblem,
+)
 from thiduaCLI.files.progress import Progress, counted
 from thiduaCLI.results import (
+    AccessEntry,
+    AccessList,
     Brief,
     Checks,
+    CopyResult,
     Corrected,
     History,
     ImportResult,
@@ -68,7 +78,7 @@ from thiduaCLI.results import (
     Units,
     Verification,
 )
-from thiduaCLI.storage import store
+from thiduaCLI.storage import access, store
 from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.storage.plan_rows import unit_names
 from thiduaCLI.text.dates import check_in_year, format_date, parse_date
@@ -113,49 +123,62 @@ def default_location() -> Path:
     return store.default_path()
 
 
-def database_path(path_or_url: str | Path | None) -> Path:
-    """The database file: a path, a ``sqlite:///`` URL, or None for the user's data
-    directory (made, readable by its owner only, when missing). Another URL (a PostgreSQL
-    server's) is refused, named without its password."""
+def database_location(path_or_url: str | Path | store.ServerURL | None) -> store.Location:
+    """The database: a file (a path or a ``sqlite:///`` URL; None for the user's data
+    directory, made readable by its owner only when missing), or a PostgreSQL database
+    (``postgresql://USER@HOST/DB``). Another kind of URL is refused, named without its
+    password."""
+    from thiduaCLI.storage.server import ServerURL, is_server_url
+
     if path_or_url is None:
         path = store.default_path()
         store.private_folders(path.parent)
         return path
+    if isinstance(path_or_url, ServerURL):
+        return path_or_url
     text = str(path_or_url)
     if text.startswith("sqlite:///"):
         return Path(text.removeprefix("sqlite:///"))
+    if is_server_url(text):
+        return ServerURL(text)
     if "://" in text:
         raise InputError(
             _(
-                "{url}: thidua chưa làm việc được với máy chủ cơ sở dữ liệu; dùng tệp SQLite "
-                "(đường dẫn hoặc sqlite:///TỆP)"
+                "{url}: không rõ loại cơ sở dữ liệu; dùng tệp SQLite (đường dẫn hoặc "
+                "sqlite:///TỆP) hoặc PostgreSQL (postgresql://TÀI_KHOẢN@MÁY/TÊN)"
             ).format(url=shown_location(text))
         )
     return Path(path_or_url)
 
 
-def shown_location(path_or_url: str | Path) -> str:
+def shown_location(path_or_url: str | Path | store.ServerURL) -> str:
     """A database's path, or its URL without the password (``postgresql://lan@host/db``):
     what may be printed, logged or mailed."""
-    from urllib.parse import urlsplit, urlunsplit
+    from thiduaCLI.storage.server import redacted
 
     text = str(path_or_url)
-    if "://" not in text:
-        return text
-    parts = urlsplit(text)
-    if parts.password is None:
-        return text
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address keeps its brackets
-        host = f"[{host}]"
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return redacted(text) if "://" in text else text
+
+
+def recorder(database: store.Database, by: str | None) -> str:
+    """Who a write is recorded by: ``by``, or the computer account; on PostgreSQL the
+    database login always (its policies refuse any other name), so a ``by`` naming someone
+    else is refused first, in one line."""
+    if not database.on_server:
+        return by if by is not None else os_user()
+    login = str(database.login)
+    if by is not None and by != login:
+        raise InputError(
+            _(
+                "--by {by} (hoặc THIDUA_USER): trên PostgreSQL người ghi là tài khoản đăng nhập "
+                "cơ sở dữ liệu ({login}); bỏ --by, hoặc đăng nhập bằng tài khoản của người đó"
+            ).format(by=by, login=login)
+        )
+    return login
 
 
 def open_ledger(
-    path_or_url: str | Path | None = None,
+    path_or_url: str | Path | store.ServerURL | None = None,
     *,
     year: int | None = None,
     create: bool = True,
@@ -165,14 +188,15 @@ def open_ledger(
 ) -> Ledger:
     """Open a database as a :class:`Ledger` (close it, or use it in a ``with`` block).
 
-    ``path_or_url``: a file or ``sqlite:///FILE``; None is the command line's default, the
-    user's data directory. A missing file is created with the shipped plan unless not
+    ``path_or_url``: a file or ``sqlite:///FILE``, or a PostgreSQL database
+    (``postgresql://USER@HOST/DB``); None is the command line's default, the user's data
+    directory. A missing file is created with the shipped plan unless not
     ``create``. ``year``: the plan year to work on (default: this year's plan if there is
     one, else the newest). ``plan_as_of``: judge by the version of that plan in force on
     that day. ``today``: the day taken as today (for tests and replays). Without
     ``upgrade`` an old database is refused rather than upgraded (a dry run writes nothing).
     """
-    path = database_path(path_or_url)
+    path = database_location(path_or_url)
     stack = ExitStack()
     try:
         opened = stack.enter_context(
@@ -195,7 +219,7 @@ class _Opened:
 
 @contextmanager
 def _opened(
-    db_path: Path,
+    db_path: store.Location,
     year: int | None,
     today: date | None = None,
     *,
@@ -212,7 +236,10 @@ def _opened(
 
         source = shipped_plan_path()
         shipped.append((load_plan(source), source))
-        store.save_plan(session, shipped[0][0], str(source))
+        loader = store.UNKNOWN_LOADER
+        if isinstance(db_path, store.ServerURL):
+            loader = store.server.current_login(session.connection())
+        store.save_plan(session, shipped[0][0], str(source), loader)
 
     with store.open_database(db_path, seed, create=create, upgrade=upgrade) as database:
         notes = []
@@ -341,6 +368,39 @@ class Card:
     next: NextGrade | None
 
 
+T = TypeVar("T")
+P = ParamSpec("P")
+ATTEMPTS = 8  # a write the server refused as a serialization failure is run this many times
+
+
+def again(work: Callable[[], T]) -> T:
+    """Run a write, and run it again (after a short, growing, random pause) when the database
+    server refused it as one that may simply run again (:class:`~thiduaCLI.errors.BusyError`:
+    a serialization failure or a deadlock); the last refusal is the error."""
+    import random
+    import time
+
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except BusyError:
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _retried(method: Callable[P, T]) -> Callable[P, T]:
+    """A ledger write run :func:`again` when the server asks for it."""
+    import functools
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return again(lambda: method(*args, **kwargs))
+
+    return run
+
+
 class Ledger:
     """One database and the plan year it works on: record, correct, retract, import, review.
 
@@ -375,8 +435,8 @@ class Ledger:
         return self._opened.plan
 
     @property
-    def path(self) -> Path:
-        """The database file."""
+    def path(self) -> store.Location:
+        """The database: its file, or its PostgreSQL URL (printed without the password)."""
         return self._opened.database.path
 
     @property
@@ -392,6 +452,10 @@ class Ledger:
     def today(self) -> date:
         """The day taken as today."""
         return self._today or date.today()
+
+    def _who(self, by: str | None) -> str:
+        """Who records a write (:func:`recorder`)."""
+        return recorder(self._database, by)
 
     def unit(self, query: str | Unit) -> Unit:
         """A unit by code or name (diacritics and case ignored)."""
@@ -418,6 +482,7 @@ class Ledger:
 
     # ---------------------------------------------------------------------------- writes
 
+    @_retried
     def record(
         self,
         unit: str | Unit,
@@ -442,7 +507,7 @@ class Ledger:
         standing after it), then the transaction is rolled back: nothing is written.
         """
         plan = self.plan
-        by = os_user() if by is None else by
+        by = self._who(by)
         check_length(note, NOTE_LIMIT, _("ghi chú (--note)"))
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         check_length(key, NAME_LIMIT, _("khóa (--key)"))
@@ -525,6 +590,7 @@ class Ledger:
             ).get((found_unit.code, found_indicator.code))
         return _recorded(Recorded, plan, figure, observation, dry_run=dry_run)
 
+    @_retried
     def correct(
         self, figure_id: int, value: Value | Reading, *, reason: str, by: str | None = None
     ) -> Corrected:
@@ -532,7 +598,7 @@ class Ledger:
         history); a figure entered as a year-to-date total is corrected with a total."""
         plan = self.plan
         reason = _reason(reason)
-        by = os_user() if by is None else by
+        by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         typed = reading_of(value)
         with self._database.session(write=True) as session:
@@ -576,10 +642,11 @@ class Ledger:
             ).get((unit.code, indicator.code))
         return _recorded(Corrected, plan, figure, observation)
 
+    @_retried
     def retract(self, figure_id: int, *, reason: str, by: str | None = None) -> Retracted:
         """Take a figure out of every computation, keeping it and the reason in history."""
         reason = _reason(reason)
-        by = os_user() if by is None else by
+        by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         with self._database.session(write=True) as session:
             figure = _counted_figure(session, figure_id, "retract")
@@ -588,6 +655,7 @@ class Ledger:
             )
         return Retracted.of(figure, reason, by)
 
+    @_retried
     def retract_import(
         self, import_id: int, *, reason: str, by: str | None = None
     ) -> RetractedImport:
@@ -596,7 +664,7 @@ class Ledger:
         made since of one of them, is retracted with ``reason``, audited like any
         retraction; its rows may be imported again (the file, fixed)."""
         reason = _reason(reason)
-        by = os_user() if by is None else by
+        by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         known = isinstance(import_id, int) and not isinstance(import_id, bool)
         with self._database.session(write=True) as session:
@@ -691,7 +759,7 @@ class Ledger:
         figures: list[tuple[object, ...]] = []
         places: list[str] = []  # with ``one_per_day``: where each figure came from
         errors = []
-        parse = _RowReader(plan, os_user() if by is None else by, number_format)
+        parse = _RowReader(plan, self._who(by), number_format, login=self._database.on_server)
         with _collector_paused():
             for part, rows, where in parts:
                 for row in counted(_numbered(rows), "read", progress, expected):
@@ -706,6 +774,30 @@ class Ledger:
                         errors.append(_("{place}: {error}").format(place=place, error=error))
         if errors:
             raise ImportRefused(errors)
+
+        def write() -> tuple[list[tuple[object, ...]], range]:
+            return self._write_import(figures, places, one_per_day, dry_run, progress)
+
+        fresh, written = again(write)
+        return ImportResult(
+            source=source,
+            rows=len(figures),
+            recorded=len(fresh),
+            skipped=len(figures) - len(fresh),
+            dry_run=dry_run,
+            import_id=written[0] if written else None,
+        )
+
+    def _write_import(
+        self,
+        figures: list[tuple[object, ...]],
+        places: list[str],
+        one_per_day: bool,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> tuple[list[tuple[object, ...]], range]:
+        """:meth:`_import`'s write: the rows not imported before, recorded (unless a dry run)."""
+        plan = self.plan
         with self._database.session(write=True) as session:
             fresh = figures
             if figures:
@@ -726,14 +818,7 @@ class Ledger:
             written = range(0)
             if not dry_run:
                 written = store.add_figures(session, fresh, progress)
-        return ImportResult(
-            source=source,
-            rows=len(figures),
-            recorded=len(fresh),
-            skipped=len(figures) - len(fresh),
-            dry_run=dry_run,
-            import_id=written[0] if written else None,
-        )
+        return fresh, written
 
     def import_file(
         self,
@@ -1401,8 +1486,10 @@ class InitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def init(db_path: Path, plan_path: Path | None, by: str = store.UNKNOWN_LOADER) -> InitResult:
-    """Load a plan, or re-sync a changed one, refusing changes that would orphan figures."""
+@_retried
+def init(db_path: store.Location, plan_path: Path | None, by: str | None = None) -> InitResult:
+    """Load a plan, or re-sync a changed one, refusing changes that would orphan figures.
+    ``by``: who loads it (default: the computer account; on PostgreSQL, the login)."""
     from thiduaCLI.domain.plan_file import load_plan, shipped_plan_path
     from thiduaCLI.domain.resync import (
         check_figures_kept,
@@ -1414,6 +1501,7 @@ def init(db_path: Path, plan_path: Path | None, by: str = store.UNKNOWN_LOADER) 
     source = plan_path or shipped_plan_path()
     plan = load_plan(source)
     with store.open_database(db_path) as database, database.session(write=True) as session:
+        by = recorder(database, by)
         old, unreadable = _stored_plan(session, plan.year)
         pairs = store.reported_pairs(session, plan.year)
         if old is not None:
@@ -1470,7 +1558,7 @@ class VerifyFailed(StoreError):
     """The database is not as thidua left it."""
 
 
-def verify(db_path: Path) -> Verification:
+def verify(db_path: store.Location) -> Verification:
     """SQLite's integrity check, the audit chain entry by entry, every row chained, each
     stored plan equal to its last version, and the month-by-month rows equal to a rebuild
     from the figures (on a copy in memory, so that nothing is written)."""
@@ -1552,7 +1640,7 @@ _BROKEN = {
 }
 
 
-def _broken_line(path: Path, broken: audit.Broken) -> str:
+def _broken_line(path: store.Location, broken: audit.Broken) -> str:
     key = (broken.kind, broken.problem, broken.first == broken.last)
     template = _BROKEN.get(key) or _BROKEN.get((broken.kind, broken.problem, True))
     if template is None:
@@ -1561,24 +1649,33 @@ def _broken_line(path: Path, broken: audit.Broken) -> str:
 
 
 def backup(
-    db_path: Path,
+    db_path: store.Location,
     target: Path | str,
     now: datetime | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """A consistent copy of the database file, made while others may be writing.
+    """A consistent copy of the database, made while others may be writing.
 
     ``target`` is a new file, or a folder (one that exists, or a path written with a final
     ``/``): the copy is then ``thidua-YYYY-MM-DD-HHMMSS.sqlite3`` in it, at ``now`` (default:
     the current time) in Vietnam's time, with ``-2``, ``-3``… added rather than overwrite a
-    copy made in the same second. ``progress`` is told of the pages copied."""
+    copy made in the same second. ``progress`` is told of the pages copied.
+
+    A PostgreSQL database is dumped by PostgreSQL's own ``pg_dump`` (custom format, for
+    ``pg_restore``; ``….dump`` in a folder); without ``pg_dump`` the error says what to run."""
+    if isinstance(db_path, store.ServerURL):
+        from thiduaCLI.storage import dump
+
+        return dump.dump(db_path, backup_target(target, now, suffix=".dump"))
     if not db_path.exists():
         raise InputError(_("chưa có cơ sở dữ liệu {path} để sao lưu").format(path=db_path))
     store.check_is_database(db_path)  # copies as it is: no schema created, nothing upgraded
     return store.backup(db_path, backup_target(target, now), progress)
 
 
-def backup_target(target: Path | str, now: datetime | None = None) -> Path:
+def backup_target(
+    target: Path | str, now: datetime | None = None, *, suffix: str = ".sqlite3"
+) -> Path:
     """The file a backup writes: ``target``, or a dated name inside it when it is a folder."""
     import os
 
@@ -1590,11 +1687,11 @@ def backup_target(target: Path | str, now: datetime | None = None) -> Path:
         return path
     local = (now or utc_now()).astimezone(UTC) + LOCAL_OFFSET
     stem = f"thidua-{local:%Y-%m-%d-%H%M%S}"
-    made = path / f"{stem}.sqlite3"
+    made = path / f"{stem}{suffix}"
     number = 1
     while made.exists() or made.is_symlink():
         number += 1
-        made = path / f"{stem}-{number}.sqlite3"
+        made = path / f"{stem}-{number}{suffix}"
     return made
 
 
@@ -1689,8 +1786,9 @@ class _RowReader:
     """Turns one import row into a row for :func:`store.add_figures`, remembering the names,
     values and dates it has already read (a file repeats them: 3,000 units, 12 dates)."""
 
-    def __init__(self, plan: Plan, by: str, number_format: str) -> None:
+    def __init__(self, plan: Plan, by: str, number_format: str, *, login: bool = False) -> None:
         self.plan, self.by, self.number_format = plan, by, number_format
+        self.login = login  # ``by`` is the database login: a row's own "by" is not used
         self.units, self.indicators = unit_index(plan), indicator_index(plan)
         self.readings: dict[tuple[type, object], Reading] = {}
         self.days: dict[tuple[type, object], str] = {}
@@ -1715,7 +1813,7 @@ class _RowReader:
         day = self._day(cells["date"])
         note = cells.get("note")
         note = None if note is None else str(note)
-        by = str(cells.get("by") or self.by)
+        by = self.by if self.login else str(cells.get("by") or self.by)
         check_length(note, NOTE_LIMIT, self.note_label)
         check_length(by, NAME_LIMIT, self.by_label)
         return (  # in store.FIGURE_COLUMNS order
@@ -1791,3 +1889,110 @@ def _reading(cell: object, number_format: str) -> Reading:
             number = round(number, DIGITS - 1 - number.adjusted()).normalize()
         return Reading(value=number)
     return parse_value(str(cell), number_format)
+
+
+# ------------------------------------------------------- a shared database: access, copy
+
+
+def _server(location: store.Location, what: str) -> store.ServerURL:
+    """The PostgreSQL database a command for a server names; a file is refused."""
+    if not isinstance(location, store.ServerURL):
+        raise InputError(
+            _(
+                "{path}: {what} chỉ dùng với cơ sở dữ liệu PostgreSQL (--db postgresql://…); "
+                "tệp SQLite thuộc về người giữ tệp"
+            ).format(path=location, what=what)
+        )
+    return location
+
+
+def _entry(found: access.Access) -> AccessEntry:
+    return AccessEntry(login=found.login, role=found.role, units=list(found.units))  # type: ignore[arg-type]
+
+
+def grant_access(
+    location: store.Location, login: str, role: str, units: Sequence[str] = ()
+) -> AccessEntry:
+    """Give a login its access to a PostgreSQL database (what it had there is replaced):
+    ``officer``, ``viewer``, or ``unit`` with the units whose figures it records (codes or
+    names, as every command takes them). Run by the database's owner."""
+    url = _server(location, "thidua access")
+    login = login.strip()
+    check_length(login, NAME_LIMIT, _("tên đăng nhập"))
+    if not login or not login.isprintable():
+        raise InputError(_("tên đăng nhập không được để trống hay chứa ký tự điều khiển"))
+    if units and role != "unit":
+        raise UsageProblem(_("--unit chỉ đi với tài khoản đơn vị; bỏ --officer/--viewer"))
+    with store.open_database(url, create=False) as database:
+        with database.session() as session:
+            plan = _plan_for_year(session, None, date.today())
+        codes = tuple(dict.fromkeys(unit_index(plan).find(unit).code for unit in units))
+        with database.session(write=True) as session:
+            return _entry(access.grant(session.connection(), login, role, codes))
+
+
+def revoke_access(location: store.Location, login: str) -> AccessEntry:
+    """Take away a login's access to a PostgreSQL database (the login itself stays)."""
+    url = _server(location, "thidua access")
+    with (
+        store.open_database(url, create=False) as database,
+        database.session(write=True) as session,
+    ):
+        had = access.revoke(session.connection(), login)
+    if had is None:
+        raise InputError(
+            _("tài khoản {login} không có quyền gì trên {url}; xem: thidua access list").format(
+                login=login, url=url
+            )
+        )
+    return _entry(had)
+
+
+def access_list(location: store.Location) -> AccessList:
+    """Who may do what in a PostgreSQL database."""
+    url = _server(location, "thidua access")
+    with store.open_database(url, create=False) as database, database.session() as session:
+        entries = [_entry(found) for found in access.grants(session.connection())]
+    return AccessList(database=str(url), entries=entries)
+
+
+def copy_database(
+    source: store.Location, target: str | store.ServerURL, progress: Progress | None = None
+) -> CopyResult:
+    """Copy a database (a ward's SQLite file) into an empty PostgreSQL database, then check
+    the copy: every table holds as many rows, and ``verify`` passes on it with the audit
+    chain ending at the source's head. All or nothing: a failure leaves the target empty."""
+    from thiduaCLI.storage import chain, copy
+
+    url = _server(database_location(target), "--to")
+    if isinstance(source, store.ServerURL) and str(source) == str(url):
+        raise InputError(_("--to {url}: là chính cơ sở dữ liệu nguồn").format(url=url))
+    with store.open_database(source, create=False) as origin, origin.session() as reading:
+        store.check_integrity(reading, source)
+        counted = copy.counts(reading.connection())
+        head = chain.walk(reading.connection()).head
+        with store.open_database(url) as copied, copied.session(write=True) as writing:
+            held = copy.counts(writing.connection())
+            if any(held.values()):
+                raise InputError(
+                    _(
+                        "--to {url}: cơ sở dữ liệu đã có dữ liệu thidua ({count} dòng); chỉ "
+                        "chép vào cơ sở dữ liệu trống (tạo mới bằng createdb)"
+                    ).format(url=url, count=format_number(sum(held.values())))
+                )
+            copy.copy_all(reading.connection(), writing.connection(), progress)
+    with store.open_database(url, create=False) as copied, copied.session() as session:
+        landed = copy.counts(session.connection())
+    if landed != counted:
+        differ = next(name for name in counted if counted[name] != landed.get(name))
+        raise VerifyFailed(
+            _("{url}: bản chép thiếu dòng ở bảng {table} ({got} thay vì {want})").format(
+                url=url, table=differ, got=landed.get(differ), want=counted[differ]
+            )
+        )
+    checked = verify(url)
+    if checked.head != head:
+        raise VerifyFailed(
+            _("{url}: chuỗi kiểm chứng của bản chép không khớp với nguồn").format(url=url)
+        )
+    return CopyResult(source=str(source), target=str(url), rows=counted, verification=checked)

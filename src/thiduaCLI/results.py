@@ -1012,6 +1012,21 @@ class Units(RootModel[list[UnitInfo]]):
         )
 
 
+class AccessEntry(Result):
+    """``access grant``/``revoke``/``list``: one login's access to a PostgreSQL database."""
+
+    login: str
+    role: Literal["officer", "unit", "viewer"]
+    units: list[str]
+
+
+class AccessList(Result):
+    """``access list``: who may do what in the database."""
+
+    database: str
+    entries: list[AccessEntry]
+
+
 class Verification(Result):
     """``verify``: what was checked; all of it held (else an error was raised)."""
 
@@ -1028,6 +1043,17 @@ class Verification(Result):
     def file(self) -> Path:
 
         return Path(self.path)
+
+
+class CopyResult(Result):
+    """``db copy``: the rows copied into the new database, table by table, and the check of
+    the copy (counts equal, and ``verify`` on it, its audit chain ending at the source's
+    head)."""
+
+    source: str
+    target: str
+    rows: dict[str, int]
+    verification: Verification
 
 
 # The results of the read commands, by command, for tools/schemas.py and the docs.
@@ -1080,4 +1106,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "import": ImportResult,
     "retract": Retracted,
     "retract-import": RetractedImport,
+    "access": AccessList,
+    "db-copy": CopyResult,
 }

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from thiduaCLI.domain.periods import Period
     from thiduaCLI.files.progress import Progress
     from thiduaCLI.ledger import Ledger
+    from thiduaCLI.storage.store import Location
 
 HELP_WIDTH = 100  # help fills the terminal up to this many columns
 
@@ -101,11 +102,12 @@ class Settings:
         return str(default_location())
 
     @property
-    def db_path(self) -> Path:
-        """The database file, its data directory made (owner-only) when it is the default."""
-        from thiduaCLI.ledger import database_path
+    def db_path(self) -> "Location":
+        """The database (a file, or a PostgreSQL database), the data directory made
+        (owner-only) when it is the default file's."""
+        from thiduaCLI.ledger import database_location
 
-        return database_path(self.db)
+        return database_location(self.db)
 
 
 def _version(show: bool) -> None:
@@ -123,8 +125,8 @@ def _options(
             "--db",
             envvar="THIDUA_DB",
             help=N_(
-                "Tệp cơ sở dữ liệu SQLite, đường dẫn hoặc sqlite:///TỆP (mặc định: thư mục dữ "
-                "liệu của người dùng)."
+                "Cơ sở dữ liệu: tệp SQLite (đường dẫn hoặc sqlite:///TỆP; mặc định: thư mục "
+                "dữ liệu của người dùng) hoặc PostgreSQL (postgresql://TÀI_KHOẢN@MÁY/TÊN)."
             ),
         ),
     ] = None,
@@ -320,7 +322,7 @@ def init(
     from thiduaCLI.cli.render import init_line
 
     settings: Settings = context.obj
-    result = ledger.init(settings.db_path, plan, by or ledger.os_user())
+    result = ledger.init(settings.db_path, plan, by)
     if result.created_database:
         _notes([_("Đã tạo cơ sở dữ liệu mới {path}").format(path=settings.db_path)], quiet)
     _notes(result.notes, quiet)
@@ -1430,6 +1432,173 @@ def db_path(context: typer.Context) -> None:
     """Print the path of the database file in use."""
     settings: Settings = context.obj
     typer.echo(settings.db_location)
+
+
+@db_app.command(
+    "copy",
+    cls=LocalisedCommand,
+    help=N_(
+        "Chép toàn bộ cơ sở dữ liệu (số liệu, lần sửa, lần rút, các phiên bản kế hoạch, chuỗi "
+        "kiểm chứng) sang một cơ sở dữ liệu PostgreSQL trống, rồi kiểm tra bản chép: số dòng "
+        "từng bảng bằng nhau và thidua verify đạt trên bản chép. Tất cả hoặc không gì.\n\n"
+        "Ví dụ: thidua db copy --to postgresql://canbo@may-chu/thidua_tinh"
+    ),
+)
+def db_copy(
+    context: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="URL",
+            help=N_("Cơ sở dữ liệu PostgreSQL trống nhận bản chép (postgresql://…)."),
+        ),
+    ],
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the database into an empty PostgreSQL database and verify the copy."""
+    from thiduaCLI import ledger
+    from thiduaCLI.cli.progress import progress_bar
+
+    settings: Settings = context.obj
+    with progress_bar(quiet or as_json) as progress:
+        done = ledger.copy_database(settings.db_path, to, progress)
+    if as_json:
+        _emit(done.model_dump(mode="json"), as_json)
+        return
+    from thiduaCLI.text.numbers import format_number
+
+    _say(
+        _(
+            "Đã chép {path} sang {target}: {figures} số liệu, {entries} mục chuỗi kiểm chứng; "
+            "bản chép đã kiểm tra khớp."
+        ).format(
+            path=done.source,
+            target=done.target,
+            figures=format_number(done.rows["figure"]),
+            entries=format_number(done.rows["audit_chain"]),
+        ),
+        quiet,
+    )
+
+
+access_app = typer.Typer(
+    cls=LocalisedGroup,
+    help=N_(
+        "Ai được làm gì trên cơ sở dữ liệu PostgreSQL dùng chung (chính PostgreSQL thực thi: "
+        "cán bộ thi đua ghi, sửa, rút số liệu và nạp kế hoạch; tài khoản đơn vị chỉ ghi số "
+        "liệu của đơn vị mình; người xem chỉ đọc). Do chủ cơ sở dữ liệu chạy.\n\n"
+        "Ví dụ: thidua access grant khom3 --unit K03"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(access_app, name="access")
+
+
+def _access_line(entry: object) -> str:
+    from thiduaCLI.results import AccessEntry
+
+    assert isinstance(entry, AccessEntry)
+    roles = {
+        "officer": _("cán bộ thi đua"),
+        "viewer": _("người xem"),
+        "unit": _("đơn vị {units}").format(units=", ".join(entry.units)),
+    }
+    return _("{login}: {role}").format(login=entry.login, role=roles[entry.role])
+
+
+@access_app.command(
+    "grant",
+    cls=LocalisedCommand,
+    help=N_(
+        "Cấp quyền cho một tài khoản đăng nhập (tạo tài khoản nếu máy chủ chưa có, không mật "
+        "khẩu: người quản trị máy chủ đặt). Quyền cũ của tài khoản trên cơ sở dữ liệu này được "
+        "thay.\n\n"
+        "Ví dụ: thidua access grant lan --officer; thidua access grant khom3 --unit K03"
+    ),
+)
+def access_grant(
+    context: typer.Context,
+    login: Annotated[str, typer.Argument(metavar="LOGIN", help=N_("Tên đăng nhập PostgreSQL."))],
+    officer: Annotated[
+        bool, typer.Option("--officer", help=N_("Cán bộ thi đua: ghi, sửa, rút, nạp kế hoạch."))
+    ] = False,
+    viewer: Annotated[bool, typer.Option("--viewer", help=N_("Chỉ xem."))] = False,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            metavar="CODE",
+            help=N_("Đơn vị mà tài khoản ghi số liệu (lặp lại cho nhiều đơn vị)."),
+        ),
+    ] = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Give a login its access to the PostgreSQL database."""
+    from thiduaCLI import ledger
+
+    chosen = [role for role, on in (("officer", officer), ("viewer", viewer)) if on]
+    if unit:
+        chosen.append("unit")
+    if len(chosen) != 1:
+        raise UsageProblem(_("chọn đúng một: --officer, --viewer hoặc --unit MÃ"))
+    settings: Settings = context.obj
+    entry = ledger.grant_access(settings.db_path, login, chosen[0], unit or [])
+    if as_json:
+        _emit(entry.model_dump(mode="json"), as_json)
+        return
+    _say(_("Đã cấp quyền: {line}.").format(line=_access_line(entry)), quiet)
+
+
+@access_app.command(
+    "revoke",
+    cls=LocalisedCommand,
+    help=N_(
+        "Thu mọi quyền của một tài khoản trên cơ sở dữ liệu này (tài khoản vẫn còn trên máy "
+        "chủ; số liệu nó đã ghi vẫn giữ nguyên).\n\nVí dụ: thidua access revoke khom3"
+    ),
+)
+def access_revoke(
+    context: typer.Context,
+    login: Annotated[str, typer.Argument(metavar="LOGIN", help=N_("Tên đăng nhập PostgreSQL."))],
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Take away a login's access to the PostgreSQL database."""
+    from thiduaCLI import ledger
+
+    settings: Settings = context.obj
+    entry = ledger.revoke_access(settings.db_path, login)
+    if as_json:
+        _emit(entry.model_dump(mode="json"), as_json)
+        return
+    _say(_("Đã thu quyền của {line}.").format(line=_access_line(entry)), quiet)
+
+
+@access_app.command(
+    "list",
+    cls=LocalisedCommand,
+    help=N_(
+        "Liệt kê các tài khoản có quyền và quyền của từng tài khoản.\n\nVí dụ: thidua access list"
+    ),
+)
+def access_list(context: typer.Context, as_json: JsonOption = False) -> None:
+    """List who may do what in the PostgreSQL database."""
+    from thiduaCLI import ledger
+    from thiduaCLI.text.literal import visible
+
+    settings: Settings = context.obj
+    listed = ledger.access_list(settings.db_path)
+    if as_json:
+        _emit(listed.model_dump(mode="json"), as_json)
+        return
+    if not listed.entries:
+        typer.echo(_("Chưa cấp quyền cho tài khoản nào; cấp bằng: thidua access grant"))
+    for entry in listed.entries:
+        typer.echo(visible(_access_line(entry)))
 
 
 def main(

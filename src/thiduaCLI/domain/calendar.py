@@ -158,16 +158,16 @@ def counted_ids(figures: Iterable[Entry], retracted: set[int]) -> set[int]:
 
 
 # ------------------------------------------------------------------------------ SQL
-# The same rules for SQLite, over the ``figure`` and ``retraction`` tables (or aliases).
+# The same rules in SQL (SQLite's or PostgreSQL's: domain/sqlfunctions.py), over the
+# ``figure`` and ``retraction`` tables (or aliases).
 # SQLAlchemy is imported when a query is built: ``thidua --help`` never loads it.
 
 
 def sql_local_day(moment: ColumnElement[Any]) -> ColumnElement[str]:
-    """SQL: :func:`local_day` of a stored UTC time, as ``YYYY-MM-DD`` text (cut to the second
-    first: SQLite's date() rounds to the millisecond)."""
-    from sqlalchemy import func, literal
+    """SQL: :func:`local_day` of a stored UTC time, as ``YYYY-MM-DD`` text."""
+    from thiduaCLI.domain.sqlfunctions import local_day
 
-    return func.date(func.substr(moment, 1, 19), literal(f"+{UTC_OFFSET_HOURS} hours"))
+    return local_day(moment)
 
 
 def sql_month(ref_date: ColumnElement[Any]) -> ColumnElement[int]:
@@ -179,28 +179,25 @@ def sql_month(ref_date: ColumnElement[Any]) -> ColumnElement[int]:
 
 def sql_month_first(year: object, month: object) -> ColumnElement[str]:
     """SQL: the first day of a month, as stored dates are written."""
-    from sqlalchemy import func, literal
+    from thiduaCLI.domain.sqlfunctions import month_first
 
-    return func.printf(literal("%04d-%02d-01"), year, month)
+    return month_first(year, month)
 
 
 def sql_month_last(year: object, month: object) -> ColumnElement[str]:
     """SQL: a text that sorts after every date of the month and before the next month's."""
-    from sqlalchemy import func, literal
+    from thiduaCLI.domain.sqlfunctions import month_last
 
-    return func.printf(literal("%04d-%02d-31"), year, month)
+    return month_last(year, month)
 
 
 def sql_days_after_month_end(
     filed_at: ColumnElement[Any], year: object, month: object
 ) -> ColumnElement[int]:
     """SQL: :func:`days_after_month_end` for a figure of ``month`` of ``year``."""
-    from sqlalchemy import Integer, cast, func, literal
+    from thiduaCLI.domain.sqlfunctions import days_after_month_end
 
-    month_end_day = func.julianday(
-        sql_month_first(year, month), literal("+1 month"), literal("-1 day")
-    )
-    return cast(func.julianday(sql_local_day(filed_at)) - month_end_day, Integer)
+    return days_after_month_end(sql_local_day(filed_at), year, month)
 
 
 def sql_recorded_by(moment: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:

@@ -8,9 +8,25 @@ one, a retraction is a row of its own, and a target changed by re-syncing the pl
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    TypeDecorator,
+    text,
+)
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 SCHEMA_VERSION = 8  # 6: exact parts and filing times; 7: the audit chain; 8: imports taken back
 
@@ -18,6 +34,66 @@ SCHEMA_VERSION = 8  # 6: exact parts and filing times; 7: the audit chain; 8: im
 def utc_now() -> datetime:
     """The current time in UTC, with its zone."""
     return datetime.now(UTC)
+
+
+# ------------------------------------------------------------------ types on two engines
+# On SQLite, SQLAlchemy stores a date as "2026-03-31" and a time as "2026-03-31
+# 08:15:00.000000" (text). PostgreSQL stores the same text in a VARCHAR, byte for byte, so that
+# the queries compare and slice stored text alike on both engines, and the audit chain hashes
+# the same values whichever engine holds a figure (``thidua db copy`` checks it). The text
+# columns sort in the "C" collation there, whatever the database's locale: "2026-03-31 …"
+# must sort as written.
+
+
+class _TextOnServer(TypeDecorator[Any]):
+    """A value kept as its SQLite text on PostgreSQL (see above)."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(String(collation="C"))
+
+
+class _DateText(_TextOnServer):
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else date.fromisoformat(value)
+
+
+class _TimeText(_TextOnServer):
+    aware = True  # read back in UTC with its zone (SQLModel's UTCDateTime), or without
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, datetime):
+            if value.utcoffset() is not None:
+                value = value.astimezone(UTC)
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # the zone dropped, as SQLite's
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        moment = datetime.fromisoformat(value)
+        return moment.replace(tzinfo=UTC) if self.aware else moment
+
+
+class _NaiveTimeText(_TimeText):
+    aware = False
+
+
+StoredDate = Date().with_variant(_DateText(), "postgresql")
+"""A day: SQLite's DATE, the same text on PostgreSQL."""
+StoredTime = UTCDateTime().with_variant(_TimeText(), "postgresql")
+"""A moment in UTC, read with its zone: SQLite's DATETIME, the same text on PostgreSQL."""
+PlainTime = DateTime().with_variant(_NaiveTimeText(), "postgresql")
+"""A moment in UTC written without its zone (the plan tables, read as text)."""
+StoredText = String().with_variant(String(collation="C"), "postgresql")
+"""Text compared as written (stored dates and times in the month rows)."""
+WholeNumber = Integer().with_variant(BigInteger(), "postgresql")
+"""An exact sum's whole units: SQLite's integers are 64-bit, PostgreSQL's INTEGER is not."""
 
 
 # The plan and the schema's history are read and written with plain SQL (store.py,
@@ -30,7 +106,7 @@ plan_table = Table(
     Column("year", Integer, primary_key=True),
     Column("title", String, nullable=False),
     Column("source", String, nullable=False),
-    Column("loaded_at", DateTime, nullable=False),
+    Column("loaded_at", PlainTime, nullable=False),
     Column("document", String, nullable=False),  # the plan without its units, as JSON
 )
 """One year's validated plan as JSON, without its units (see ``plan_unit_table``)."""
@@ -51,7 +127,7 @@ schema_migration_table = Table(
     "schema_migration",
     SQLModel.metadata,
     Column("version", Integer, primary_key=True),
-    Column("applied_at", DateTime, nullable=False, default=lambda: utc_now()),
+    Column("applied_at", PlainTime, nullable=False, default=lambda: utc_now()),
 )
 """Each schema upgrade applied to this file, and when."""
 
@@ -60,7 +136,7 @@ plan_version_table = Table(
     SQLModel.metadata,
     Column("id", Integer, primary_key=True),
     Column("year", Integer, nullable=False, index=True),
-    Column("loaded_at", DateTime, nullable=False),
+    Column("loaded_at", PlainTime, nullable=False),
     Column("loaded_by", String, nullable=False),
     Column("source", String, nullable=False),
     Column("document", String, nullable=False),  # the whole plan, units included, as JSON
@@ -83,16 +159,16 @@ audit_chain_table = Table(
 
 # What figure_months keeps of each month, as ``{name}_{month}`` columns.
 MONTH_SLOT = (
-    ("whole", Integer),  # sum of the month's counted figures: whole units...
-    ("nano", Integer),  # ...and billionths (see thiduaCLI.domain.exact)
+    ("whole", WholeNumber),  # sum of the month's counted figures: whole units...
+    ("nano", WholeNumber),  # ...and billionths (see thiduaCLI.domain.exact)
     ("count", Integer),  # how many (None: none)
-    ("recorded", String),  # when the last of them was recorded (UTC text, as recorded_at)
+    ("recorded", StoredText),  # when the last of them was recorded (UTC text, as recorded_at)
     ("delay", Integer),  # most days one was first filed after the month's end, in Vietnam
     ("latest", Integer),  # id of the one dated last (recorded last among equals)...
     ("value", Float),  # ...and its value, numerator, denominator, date and recorder
     ("numerator", Float),
     ("denominator", Float),
-    ("date", String),
+    ("date", StoredText),
     ("by", String),
 )
 
@@ -137,7 +213,7 @@ class FigureBase(SQLModel):
     numerator: float | None = None
     denominator: float | None = None
     reported_total: float | None = None
-    ref_date: date
+    ref_date: date = Field(sa_type=StoredDate)
     recorded_by: str
     note: str | None = None
 
@@ -153,16 +229,20 @@ class Figure(FigureBase, table=True):
     __table_args__ = (Index(FIGURE_INDEX, *FIGURE_INDEX_COLUMNS),)
 
     id: int | None = Field(default=None, primary_key=True)
-    recorded_at: datetime = Field(default_factory=utc_now)
+    recorded_at: datetime = Field(default_factory=utc_now, sa_type=StoredTime)
     origin: str = Field(default="cli", sa_column_kwargs={"server_default": "cli"})
     supersedes: int | None = Field(default=None, foreign_key="figure.id", index=True)
     key: str | None = Field(default=None, unique=True, index=True)
     # When its content first came in: its own recorded_at, or for a correction the filed_at of
     # the figure it corrects (lateness is judged on it: see thiduaCLI.domain.calendar).
-    filed_at: datetime | None = None
+    filed_at: datetime | None = Field(default=None, sa_type=StoredTime)
     # The value as whole units and billionths, which SQL adds exactly (thiduaCLI.domain.exact).
-    whole: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
-    nano: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    whole: int = Field(
+        default=0, sa_type=WholeNumber, sa_column_kwargs={"server_default": text("0")}
+    )
+    nano: int = Field(
+        default=0, sa_type=WholeNumber, sa_column_kwargs={"server_default": text("0")}
+    )
 
 
 class Retraction(SQLModel, table=True):
@@ -172,7 +252,7 @@ class Retraction(SQLModel, table=True):
 
     figure_id: int = Field(primary_key=True, foreign_key="figure.id")
     reason: str
-    retracted_at: datetime = Field(default_factory=utc_now)
+    retracted_at: datetime = Field(default_factory=utc_now, sa_type=StoredTime)
     retracted_by: str
 
 
@@ -187,7 +267,7 @@ class ImportRetraction(SQLModel, table=True):
     first_id: int = Field(primary_key=True, foreign_key="figure.id")
     last_id: int
     reason: str
-    retracted_at: datetime = Field(default_factory=utc_now)
+    retracted_at: datetime = Field(default_factory=utc_now, sa_type=StoredTime)
     retracted_by: str
 
 
@@ -202,7 +282,7 @@ class TargetChange(SQLModel, table=True):
     indicator: str
     old_target: float | None
     new_target: float | None
-    changed_at: datetime = Field(default_factory=utc_now)
+    changed_at: datetime = Field(default_factory=utc_now, sa_type=StoredTime)
     source: str
 
 

@@ -50,13 +50,14 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 from thiduaCLI.domain import calendar
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.exact import from_parts
 from thiduaCLI.domain.plan import Plan
+from thiduaCLI.domain.sqlfunctions import greatest, padded_id, truth_as_number
 from thiduaCLI.storage.models import MONTH_SLOT, figure_months_table, figure_table, retraction_table
 from thiduaCLI.text.numbers import stored_decimal
 
@@ -113,7 +114,7 @@ def _sums(figure: Any, group: Sequence[ColumnElement[Any]]) -> list[ColumnElemen
     to, in SLOT_COLUMNS order up to the latest figure's id (an empty group: count 0, the
     rest NULL)."""
     year, month = group[0], group[3]
-    latest = func.max(_text(figure.c.ref_date).concat(func.printf(literal("%020d"), figure.c.id)))
+    latest = func.max(_text(figure.c.ref_date).concat(padded_id(figure.c.id)))
     return [
         *group,
         func.sum(figure.c.whole),
@@ -138,7 +139,7 @@ def _fill(conn: Connection, query: Select[Any]) -> None:
     """Put the month sums a query gives (:func:`_sums` order) into ``month_slot``."""
     conn.execute(CreateTable(_SLOTS, if_not_exists=True))
     conn.execute(delete(_SLOTS))
-    conn.execute(insert(_SLOTS).from_select([column.name for column in _SLOTS.c], query))
+    conn.execute(_SLOTS.insert().from_select([column.name for column in _SLOTS.c], query))
 
 
 def refresh(conn: Connection, chosen: ColumnElement[bool]) -> None:
@@ -210,6 +211,7 @@ def _store(conn: Connection, *, added: bool) -> None:
         return
     pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator).distinct()
     # (a SELECT before ON CONFLICT needs a WHERE, or SQLite cannot parse it)
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     conn.execute(insert(ROWS).from_select(list(PAIR), pairs.where(true())).on_conflict_do_nothing())
     t = pairs.subquery("t")
     joined: Any = t
@@ -261,8 +263,8 @@ def _added(
         "whole": func.coalesce(held["whole"], 0) + new["whole"],
         "nano": func.coalesce(held["nano"], 0) + new["nano"],
         "count": func.coalesce(held["count"], 0) + new["count"],
-        "recorded": func.max(func.coalesce(held["recorded"], ""), new["recorded"]),
-        "delay": func.max(func.coalesce(held["delay"], new["delay"]), new["delay"]),
+        "recorded": greatest(func.coalesce(held["recorded"], ""), new["recorded"]),
+        "delay": greatest(func.coalesce(held["delay"], new["delay"]), new["delay"]),
         **{name: case((later, new[name]), else_=held[name]) for name in SLOT_COLUMNS[5:]},
     }
 
@@ -371,12 +373,11 @@ def _day_columns(
     late: ColumnElement[Any] = literal(0)
     recorded: ColumnElement[Any] = null()
     if timeliness:
-        late = func.coalesce(
-            or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in months)), 0
-        )
+        overdue = or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in months))
+        late = func.coalesce(truth_as_number(overdue), 0)
         stamps = [func.coalesce(slot("recorded", m), "") for m in months]
         recorded = (
-            func.nullif(func.max(*stamps), "") if len(stamps) > 1 else slot("recorded", months[0])
+            func.nullif(greatest(*stamps), "") if len(stamps) > 1 else slot("recorded", months[0])
         )
     details = [
         case(*((slot("count", m).is_not(None), slot(name, m)) for m in reversed(months)))
@@ -402,9 +403,9 @@ def _days_of_month(
     recorded: ColumnElement[Any] = null()
     if timeliness:  # as a month's delay is judged in _whole_months
         delay = calendar.sql_days_after_month_end(func.max(f.c.filed_at), plan.year, month)
-        late = delay > calendar.grace_days(plan, month)
+        late = truth_as_number(delay > calendar.grace_days(plan, month))
         recorded = _text(func.max(f.c.recorded_at))
-    latest = func.max(_text(f.c.ref_date).concat(func.printf(literal("%020d"), f.c.id)))
+    latest = func.max(_text(f.c.ref_date).concat(padded_id(f.c.id)))
     sums = (
         select(
             b.c.unit,

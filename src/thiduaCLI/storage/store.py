@@ -38,10 +38,10 @@ from thiduaCLI.domain import calendar
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.exact import from_parts, parts
 from thiduaCLI.domain.plan import Plan
-from thiduaCLI.errors import StoreError, ThiduaError
+from thiduaCLI.errors import BusyError, StoreError, ThiduaError
 from thiduaCLI.files.atomic import link_into_place, refuse_existing
 from thiduaCLI.files.progress import Progress
-from thiduaCLI.storage import chain, migrations, months
+from thiduaCLI.storage import chain, migrations, months, server
 from thiduaCLI.storage.models import (
     SCHEMA_VERSION,
     Figure,
@@ -59,6 +59,7 @@ from thiduaCLI.storage.models import (
     utc_now,
 )
 from thiduaCLI.storage.plan_rows import header_document, read_plan, unit_rows
+from thiduaCLI.storage.server import ServerURL
 from thiduaCLI.text.i18n import _
 from thiduaCLI.text.oserrors import os_reason
 
@@ -100,16 +101,33 @@ def private_folders(folder: Path) -> None:
             ) from None
 
 
+Location = Path | ServerURL
+"""A database: an SQLite file, or a PostgreSQL database (printed without its password)."""
+
+
 @dataclass
 class Database:
-    """An open database file, whether this process created it, and any upgrade it made."""
+    """An open database (a file, or a database on a PostgreSQL server), whether this process
+    created it, and any upgrade it made."""
 
-    path: Path
+    path: Location
     engine: Engine
     created: bool
     upgraded_from: int | None = None
     backup: Path | None = None
     held: Session | None = None  # the read session of a snapshot (see snapshot())
+    login: str | None = None  # on a server: the login, who records what this process writes
+
+    @property
+    def on_server(self) -> bool:
+        """Whether this is a PostgreSQL database (else an SQLite file)."""
+        return isinstance(self.path, ServerURL)
+
+    @property
+    def file(self) -> Path:
+        """The SQLite file (only asked of one)."""
+        assert isinstance(self.path, Path), "an SQLite file was expected"
+        return self.path
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -127,10 +145,11 @@ class Database:
     def session(self, *, write: bool = False, keep: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error.
 
-        Writers take the write lock at BEGIN, so what they read stays true until they commit.
-        Without ``keep`` the transaction is rolled back even on success: a dry run does the
-        whole write, reads what it would make, and leaves the database as it was. Inside a
-        :meth:`snapshot`, a read session is the snapshot's.
+        Writers take the write lock at BEGIN, so what they read stays true until they commit
+        (on a server: :data:`~thiduaCLI.storage.server.WRITE_LOCK`; a reader there sees one
+        snapshot). Without ``keep`` the transaction is rolled back even on success: a dry run
+        does the whole write, reads what it would make, and leaves the database as it was.
+        Inside a :meth:`snapshot`, a read session is the snapshot's.
         """
         if self.held is not None and not write:
             yield self.held
@@ -144,14 +163,21 @@ class Database:
                     if not keep:
                         transaction.rollback()
         except DBAPIError as exc:
-            raise StoreError(describe_sqlite_error(self.path, exc.orig)) from None
+            raise self.error(exc.orig) from None
         except sqlite3.Error as exc:  # from the driver itself (see _driver)
-            raise StoreError(describe_sqlite_error(self.path, exc)) from None
+            raise self.error(exc) from None
+
+    def error(self, cause: BaseException | None) -> StoreError:
+        """The one-line error for a failure of the database."""
+        if isinstance(self.path, ServerURL):
+            kind = BusyError if server.sqlstate(cause) in server.RETRYABLE else StoreError
+            return kind(server.describe_error(self.path, cause))
+        return StoreError(describe_sqlite_error(self.path, cause))
 
 
 @contextmanager
 def open_database(
-    path: Path, seed: Seed | None = None, *, create: bool = True, upgrade: bool = True
+    path: Location, seed: Seed | None = None, *, create: bool = True, upgrade: bool = True
 ) -> Iterator[Database]:
     """Open the database file, making it thidua's when it is new and upgrading it when old.
 
@@ -167,7 +193,14 @@ def open_database(
     cannot be written, or sits in a folder that cannot be, is opened read-only: reading works,
     a write is one clear error. Every open checks that the file is a sound thidua database
     (:func:`check_sound`).
+
+    A PostgreSQL database (:class:`ServerURL`) is made thidua's the same way, under the write
+    lock, with its access rules (:mod:`thiduaCLI.storage.access`).
     """
+    if isinstance(path, ServerURL):
+        with _open_server(path, seed, create=create) as database:
+            yield database
+        return
     path = _resolved(path)
     if path.is_dir():
         raise StoreError(
@@ -210,6 +243,92 @@ def open_database(
         yield database
     finally:
         database.engine.dispose()
+
+
+@contextmanager
+def _open_server(url: ServerURL, seed: Seed | None, *, create: bool) -> Iterator[Database]:
+    """:func:`open_database` of a PostgreSQL database."""
+    from thiduaCLI.storage import access
+
+    database = Database(url, server.engine(url), created=False)
+    try:
+        with database.session() as session:
+            connection = session.connection()
+            database.login = server.current_login(connection)
+            tables = server.table_columns(connection)
+            version = server.schema_version(connection, tables)
+        _check_server_version(url, version, tables)
+        if not version:
+            if not create:
+                raise StoreError(
+                    _(
+                        "{path}: cơ sở dữ liệu chưa có dữ liệu thidua; lệnh này không tạo gì "
+                        "(chạy thidua init)"
+                    ).format(path=url)
+                )
+            with database.session(write=True) as session:
+                connection = session.connection()
+                tables = server.table_columns(connection)
+                version = server.schema_version(connection, tables)
+                _check_server_version(url, version, tables)
+                if not version:
+                    SQLModel.metadata.create_all(connection)
+                    connection.execute(
+                        schema_migration_table.insert().values(version=SCHEMA_VERSION)
+                    )
+                    access.install(connection)
+                    if seed is not None:
+                        seed(session)
+                    database.created = True
+                tables = server.table_columns(connection)
+        _check_tables(url, tables)
+        yield database
+    finally:
+        database.engine.dispose()
+
+
+def _refuse_foreign_or_newer(path: Location, version: int, tables: object) -> None:
+    """Refuse a database that holds tables but no thidua schema version (another program's),
+    or that a newer thidua made."""
+    if version == 0 and tables:
+        raise StoreError(_("{path}: cơ sở dữ liệu này không phải của thidua").format(path=path))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            _(
+                "{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
+                "(lược đồ {version}); hãy cập nhật thidua"
+            ).format(path=path, version=version)
+        )
+
+
+def _check_server_version(url: ServerURL, version: int, tables: dict[str, set[str]]) -> None:
+    """Refuse a database that holds tables not thidua's, or that a newer thidua made, or an
+    older schema (PostgreSQL databases began at the current one)."""
+    _refuse_foreign_or_newer(url, version, tables)
+    if version and version < SCHEMA_VERSION:  # none yet: PostgreSQL began at schema 8
+        raise StoreError(
+            _("{path}: lược đồ {version} cũ trên máy chủ; thidua chưa nâng cấp được").format(
+                path=url, version=version
+            )
+        )
+
+
+def _check_tables(path: Location, present: dict[str, set[str]]) -> None:
+    """Every table of the schema is there, with its columns."""
+    for name, columns in _expected_tables().items():
+        if name not in present:
+            raise StoreError(
+                _("{path}: thiếu bảng {table}: không phải cơ sở dữ liệu thidua còn nguyên").format(
+                    path=path, table=name
+                )
+            )
+        if not columns <= present[name]:
+            raise StoreError(
+                _(
+                    "{path}: bảng {table} thiếu cột {columns}: không phải cơ sở dữ "
+                    "liệu thidua còn nguyên"
+                ).format(path=path, table=name, columns=", ".join(sorted(columns - present[name])))
+            )
 
 
 def _resolved(path: Path) -> Path:
@@ -277,21 +396,13 @@ def check_sound(path: Path, driver: sqlite3.Connection) -> None:
         present = {name for (name,) in driver.execute(_TABLE_NAMES)}
         expected = _expected_tables()
         if version == SCHEMA_VERSION:
-            for name, columns in expected.items():
-                if name not in present:
-                    raise StoreError(
-                        _(
-                            "{path}: thiếu bảng {table}: không phải cơ sở dữ liệu thidua còn nguyên"
-                        ).format(path=path, table=name)
-                    )
-                have = {row[0] for row in driver.execute(_COLUMN_NAMES, (name,))}
-                if not columns <= have:
-                    raise StoreError(
-                        _(
-                            "{path}: bảng {table} thiếu cột {columns}: không phải cơ sở dữ "
-                            "liệu thidua còn nguyên"
-                        ).format(path=path, table=name, columns=", ".join(sorted(columns - have)))
-                    )
+            _check_tables(
+                path,
+                {
+                    name: {row[0] for row in driver.execute(_COLUMN_NAMES, (name,))}
+                    for name in present & expected.keys()
+                },
+            )
         for name in sorted(present & expected.keys()):  # a table of another program: not read
             driver.execute(_first_row(name)).fetchall()
     except sqlite3.Error as error:
@@ -312,9 +423,12 @@ def _first_row(name: str) -> str:
     return str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-def check_integrity(session: Session, path: Path) -> None:
+def check_integrity(session: Session, path: Location) -> None:
     """Refuse a database that fails SQLite's full integrity check (what ``backup`` and
-    ``export`` read must be whole)."""
+    ``export`` read must be whole). A PostgreSQL server checks its own pages as it reads
+    them: nothing more is asked of it here."""
+    if session.connection().dialect.name == "postgresql":
+        return
     try:
         problem = integrity_problem(_driver(session))
     except sqlite3.Error as error:
@@ -340,15 +454,7 @@ def _schema_state(path: Path, connection: Connection) -> tuple[int, int]:
     tables = connection.exec_driver_sql(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
     ).scalar_one()
-    if version == 0 and tables:
-        raise StoreError(_("{path}: cơ sở dữ liệu này không phải của thidua").format(path=path))
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            _(
-                "{path}: cơ sở dữ liệu được tạo bởi phiên bản thidua mới hơn "
-                "(lược đồ {version}); hãy cập nhật thidua"
-            ).format(path=path, version=version)
-        )
+    _refuse_foreign_or_newer(path, version, tables)
     return version, tables
 
 
@@ -356,7 +462,7 @@ def _make_current(database: Database, seed: Seed | None) -> None:
     """Under the write lock, look again: create the schema and seed it, or upgrade it."""
     with database.session(write=True) as session:
         connection = session.connection()
-        version, tables = _schema_state(database.path, connection)
+        version, tables = _schema_state(database.file, connection)
         if not tables:
             SQLModel.metadata.create_all(connection)
             connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
@@ -365,7 +471,7 @@ def _make_current(database: Database, seed: Seed | None) -> None:
                 seed(session)
             database.created = True
         elif version < SCHEMA_VERSION:
-            database.backup = backup(database.path, _free_name(database.path, version))
+            database.backup = backup(database.file, _free_name(database.file, version))
             migrations.upgrade(connection, version)
             database.upgraded_from = version
 
@@ -470,24 +576,7 @@ def backup(source: Path, target: Path, progress: Progress | None = None) -> Path
     (``PRAGMA integrity_check``) and only then linked into place: a backup killed or failed
     half-way leaves no target, a corrupt database is refused, and an existing target is
     never overwritten. ``progress`` is told of the pages copied (``backup``)."""
-    import tempfile
-
-    folder = target.parent
-    refuse_existing(target)
-    if not folder.is_dir():
-        raise StoreError(
-            _("{path}: thư mục {folder} không tồn tại").format(path=target, folder=folder)
-        )
-    try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise StoreError(
-            _("{path}: không tạo được tệp sao lưu ({reason})").format(
-                path=target, reason=os_reason(exc)
-            )
-        ) from None
-    os.close(handle)  # mkstemp makes it owner-only
-    temporary = Path(name)
+    temporary = backup_beside(target)
     try:
         try:
             live = sqlite3.connect(
@@ -520,7 +609,30 @@ def backup(source: Path, target: Path, progress: Progress | None = None) -> Path
     return target
 
 
-def describe_sqlite_error(path: Path, error: BaseException | None) -> str:
+def backup_beside(target: Path) -> Path:
+    """An empty owner-only temporary file beside a backup's ``target``, which must not exist
+    yet and whose folder must: the backup is written there, then linked into place."""
+    import tempfile
+
+    folder = target.parent
+    refuse_existing(target)
+    if not folder.is_dir():
+        raise StoreError(
+            _("{path}: thư mục {folder} không tồn tại").format(path=target, folder=folder)
+        )
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(
+            _("{path}: không tạo được tệp sao lưu ({reason})").format(
+                path=target, reason=os_reason(exc)
+            )
+        ) from None
+    os.close(handle)  # mkstemp makes it owner-only
+    return Path(name)
+
+
+def describe_sqlite_error(path: Location, error: BaseException | None) -> str:
     """One line for an SQLite failure."""
     text = str(error)
     if "not a database" in text or "malformed" in text:
@@ -582,11 +694,10 @@ UNKNOWN_LOADER = "không rõ"  # i18n: data (stored as who loaded a plan, when n
 
 def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADER) -> None:
     """Store or replace the plan of its year, and keep it as a new plan version (chained)."""
-    from sqlalchemy.dialects.sqlite import insert as upsert
-
     from thiduaCLI.domain.plan_history import plan_document
 
     conn = session.connection()
+    upsert = _upsert(conn)
     moment = utc_now().replace(tzinfo=None)
     version = conn.execute(
         insert(plan_version_table)
@@ -621,6 +732,13 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
     )
 
 
+def _upsert(conn: Connection) -> Any:
+    """The engine's INSERT with ON CONFLICT (SQLite's and PostgreSQL's are alike)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
 def plan_title(session: Session, year: int) -> str | None:
     """The stored title of a year's plan, if any."""
     query = core_select(plan_table.c.title).where(plan_table.c.year == year)
@@ -642,6 +760,8 @@ def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], lis
         *(figure_months_table.c[name] for name in ("year", "unit", "indicator"))
     )
     stored = [tuple(row) for row in session.connection().execute(rows)]
+    if session.connection().dialect.name == "postgresql":
+        return stored, _rebuilt_on_server(session.connection(), rows)
     copy = sqlite3.connect(":memory:")
     engine = create_engine("sqlite://", creator=lambda: copy)
     try:
@@ -653,6 +773,20 @@ def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], lis
         engine.dispose()
         copy.close()
     return stored, rebuilt
+
+
+def _rebuilt_on_server(connection: Connection, rows: Any) -> list[tuple[Any, ...]]:
+    """The month rows rebuilt from the figures on PostgreSQL, in a temporary table of this
+    connection that hides the stored one while it lives (PostgreSQL looks in the session's
+    own schema first): nothing is written to the database, and a viewer may run it."""
+    connection.exec_driver_sql(
+        "CREATE TEMPORARY TABLE figure_months (LIKE figure_months INCLUDING ALL)"
+    )
+    try:
+        months.rebuild(connection)
+        return [tuple(row) for row in connection.execute(rows)]
+    finally:
+        connection.exec_driver_sql("DROP TABLE pg_temp.figure_months")
 
 
 def plan_versions(session: Session, year: int) -> list[PlanVersion]:
@@ -820,8 +954,15 @@ def add_figures(
     (``write``)."""
     if not rows:
         return range(0)
-    driver = _driver(session)
-    (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
+    connection = session.connection()
+    on_server = connection.dialect.name == "postgresql"
+    if on_server:  # ids follow the last as on SQLite (the write lock is held): see below
+        found = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM figure").scalar()
+        last_id = int(found or 0)
+    else:
+        driver = _driver(session)
+        (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
+    numbers = range(last_id + 1, last_id + 1 + len(rows))
     corrected = [cast(int, row[_SUPERSEDES]) for row in rows if row[_SUPERSEDES] is not None]
     before = [figure_id for figure_id in corrected if figure_id <= last_id]
     filed_of: dict[object, object] = {}
@@ -830,7 +971,7 @@ def add_figures(
     in_batch = any(figure_id > last_id for figure_id in corrected)  # ids follow last_id
     split: dict[object, tuple[int, int]] = {}
     complete = []
-    for number, row in enumerate(rows, last_id + 1):
+    for number, row in zip(numbers, rows, strict=True):
         value = row[_VALUE]
         exact = split.get(value)
         if exact is None:
@@ -841,15 +982,43 @@ def add_figures(
         if in_batch:
             filed_of[number] = filed
         complete.append((*row, *exact, filed))
-    if progress is None:
-        driver.executemany(_insert_figures(), complete)
+    write: Callable[[list[tuple[object, ...]]], object]
+    if on_server:
+        statement = insert(_untyped_figure(("id", *_STORED_COLUMNS)))
+        with_ids = [(number, *row) for number, row in zip(numbers, complete, strict=True)]
+        columns = ("id", *_STORED_COLUMNS)
+
+        def write(batch: list[tuple[object, ...]]) -> object:
+            return connection.execute(
+                statement, [dict(zip(columns, row, strict=True)) for row in batch]
+            )
+
+        batches = with_ids
     else:
-        for start in range(0, len(complete), WRITE_BATCH):
-            progress("write", start, len(complete))
-            driver.executemany(_insert_figures(), complete[start : start + WRITE_BATCH])
-        progress("write", len(complete), len(complete))
-    months.add_after(session.connection(), last_id)
-    (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
+
+        def write(batch: list[tuple[object, ...]]) -> object:
+            return driver.executemany(_insert_figures(), batch)
+
+        batches = complete
+    if progress is None:
+        write(batches)
+    else:
+        for start in range(0, len(batches), WRITE_BATCH):
+            progress("write", start, len(batches))
+            write(batches[start : start + WRITE_BATCH])
+        progress("write", len(batches), len(batches))
+    months.add_after(connection, last_id)
+    if on_server:
+        # The ids were given here, not by the table's sequence, so that a dry run shows the
+        # id the figure will get; the sequence is moved past them for anyone inserting
+        # without thidua (setval outlives a rollback: a dry run moves it too, harmlessly).
+        new_last = numbers[-1]
+        connection.exec_driver_sql(
+            "SELECT setval('figure_id_seq', greatest(%s, (SELECT last_value FROM figure_id_seq)))",
+            (new_last,),
+        )
+    else:
+        (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
     at = stored_datetime(utc_now())
     if new_last - last_id == len(rows):  # ids given in order: hash what was inserted
         chained = (
@@ -860,12 +1029,20 @@ def add_figures(
                 *row[_RECORDED_BY:_RECORDED_AT],
                 *row[_RECORDED_AT + 1 :],
             )
-            for number, row in enumerate(complete, last_id + 1)
+            for number, row in zip(numbers, complete, strict=True)
         )
-        chain.append_rows(session.connection(), "figures", last_id + 1, new_last, chained, at)
+        chain.append_rows(connection, "figures", last_id + 1, new_last, chained, at)
     else:
-        chain.append(session.connection(), "figures", last_id + 1, new_last, at)
+        chain.append(connection, "figures", last_id + 1, new_last, at)
     return range(last_id + 1, new_last + 1)
+
+
+def _untyped_figure(columns: Sequence[str]) -> Any:
+    """The ``figure`` table with these columns and no types: values go in as they are
+    (dates and times as their stored text)."""
+    from sqlalchemy import column, table
+
+    return table("figure", *(column(name) for name in columns))
 
 
 @dataclass(frozen=True)
@@ -1046,7 +1223,7 @@ def history(
             ),
         )
         .where(Figure.year == year)
-        .group_by(col(Figure.id))
+        .group_by(col(Figure.id), col(Retraction.figure_id))
         .order_by(col(Figure.recorded_at).desc(), col(Figure.id).desc())
     )
     if unit is not None:
@@ -1097,6 +1274,10 @@ def imported_fingerprints(
         " AND origin >= 'import:' AND origin < 'import;'"  # origin starts with 'import:'
     )
     connection = session.connection()
+    if connection.dialect.name == "postgresql":  # its placeholders; its collation may not be C
+        query = query.replace("?", "%s").replace(
+            "origin >= 'import:' AND origin < 'import;'", "left(origin, 7) = 'import:'"
+        )
     if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM import_retraction)").scalar():
         query += (  # not of an import taken back (asked only when there is one: it costs)
             " AND NOT EXISTS (SELECT 1 FROM import_retraction r"
