@@ -78,7 +78,7 @@ from thiduaCLI.results import (
     Units,
     Verification,
 )
-from thiduaCLI.storage import access, store
+from thiduaCLI.storage import store
 from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.storage.plan_rows import unit_names
 from thiduaCLI.text.dates import check_in_year, format_date, parse_date
@@ -105,6 +105,7 @@ if TYPE_CHECKING:
     from thiduaCLI.domain.scoring import NextGrade, Proposal, RankRow, UnitScore
     from thiduaCLI.files.forms import Form
     from thiduaCLI.files.tabular import Row
+    from thiduaCLI.storage.access import Access
 
 UNKNOWN_USER = "không rõ"  # i18n: data (stored as who recorded the figure)
 
@@ -1906,7 +1907,7 @@ def _server(location: store.Location, what: str) -> store.ServerURL:
     return location
 
 
-def _entry(found: access.Access) -> AccessEntry:
+def _entry(found: Access) -> AccessEntry:
     return AccessEntry(login=found.login, role=found.role, units=list(found.units))  # type: ignore[arg-type]
 
 
@@ -1916,6 +1917,8 @@ def grant_access(
     """Give a login its access to a PostgreSQL database (what it had there is replaced):
     ``officer``, ``viewer``, or ``unit`` with the units whose figures it records (codes or
     names, as every command takes them). Run by the database's owner."""
+    from thiduaCLI.storage import access
+
     url = _server(location, "thidua access")
     login = login.strip()
     check_length(login, NAME_LIMIT, _("tên đăng nhập"))
@@ -1933,6 +1936,8 @@ def grant_access(
 
 def revoke_access(location: store.Location, login: str) -> AccessEntry:
     """Take away a login's access to a PostgreSQL database (the login itself stays)."""
+    from thiduaCLI.storage import access
+
     url = _server(location, "thidua access")
     with (
         store.open_database(url, create=False) as database,
@@ -1950,6 +1955,8 @@ def revoke_access(location: store.Location, login: str) -> AccessEntry:
 
 def access_list(location: store.Location) -> AccessList:
     """Who may do what in a PostgreSQL database."""
+    from thiduaCLI.storage import access
+
     url = _server(location, "thidua access")
     with store.open_database(url, create=False) as database, database.session() as session:
         entries = [_entry(found) for found in access.grants(session.connection())]

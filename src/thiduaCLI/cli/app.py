@@ -1300,7 +1300,8 @@ def brief(
         "Sao lưu nhất quán cơ sở dữ liệu, kể cả khi người khác đang ghi.\n\n"
         "PATH là một tệp chưa có, hoặc một thư mục (đã có, hoặc ghi với dấu / ở cuối): bản "
         "sao lưu khi đó là thidua-YYYY-MM-DD-HHMMSS.sqlite3 trong thư mục, theo giờ Việt Nam; "
-        "không bao giờ ghi đè.\n\n"
+        "không bao giờ ghi đè. Trên PostgreSQL, bản sao lưu do pg_dump lập (….dump, khôi phục "
+        "bằng pg_restore).\n\n"
         "Ví dụ: thidua backup /mnt/usb/thidua-2026-11-25.sqlite3; thidua backup /mnt/usb/"
     ),
 )

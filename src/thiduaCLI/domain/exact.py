@@ -27,7 +27,9 @@ def parts(value: float | Decimal | int) -> tuple[int, int]:
 
 def from_parts(whole: int | None, billionths: int | None) -> Decimal:
     """The decimal that summed parts stand for, with no trailing zeros (``107``, ``0.3``)."""
-    total = Decimal(whole or 0) + Decimal(billionths or 0).scaleb(-PLACES)
+    if not billionths:  # a whole number (most sums: people, jobs): already as written
+        return Decimal(whole or 0)
+    total = Decimal(whole or 0) + Decimal(billionths).scaleb(-PLACES)
     return _plain(total)
 
 

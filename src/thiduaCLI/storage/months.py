@@ -50,7 +50,6 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 from thiduaCLI.domain import calendar
@@ -202,6 +201,18 @@ def add_after(conn: Connection, last_id: int) -> None:
     _store(conn, added=True)
 
 
+def upsert(conn: Connection) -> Any:
+    """The engine's INSERT with ON CONFLICT (SQLite's and PostgreSQL's are alike); each
+    dialect's module is imported only when used (PostgreSQL's costs a command 20 ms)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 def _store(conn: Connection, *, added: bool) -> None:
     """Write ``month_slot`` into the pairs' rows, each row once: every month with a slot
     from the slot (``added``: the slot added to what the month held), the others as they were.
@@ -211,8 +222,9 @@ def _store(conn: Connection, *, added: bool) -> None:
         return
     pairs = select(_SLOTS.c.year, _SLOTS.c.unit, _SLOTS.c.indicator).distinct()
     # (a SELECT before ON CONFLICT needs a WHERE, or SQLite cannot parse it)
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(insert(ROWS).from_select(list(PAIR), pairs.where(true())).on_conflict_do_nothing())
+    conn.execute(
+        upsert(conn)(ROWS).from_select(list(PAIR), pairs.where(true())).on_conflict_do_nothing()
+    )
     t = pairs.subquery("t")
     joined: Any = t
     columns: list[ColumnElement[Any]] = [t.c.year, t.c.unit, t.c.indicator]

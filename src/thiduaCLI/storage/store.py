@@ -697,7 +697,7 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
     from thiduaCLI.domain.plan_history import plan_document
 
     conn = session.connection()
-    upsert = _upsert(conn)
+    upsert = months.upsert(conn)
     moment = utc_now().replace(tzinfo=None)
     version = conn.execute(
         insert(plan_version_table)
@@ -730,13 +730,6 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
             for code, position, name, doc in unit_rows(plan)
         ],
     )
-
-
-def _upsert(conn: Connection) -> Any:
-    """The engine's INSERT with ON CONFLICT (SQLite's and PostgreSQL's are alike)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
 def plan_title(session: Session, year: int) -> str | None:
