@@ -959,7 +959,7 @@ def benchmark_postgres(
     with psycopg.connect(urlunsplit(parts._replace(path=f"/{name}")), autocommit=True) as c:
         c.execute("VACUUM ANALYZE")
     as_officer = urlunsplit(
-        parts._replace(netloc=parts.netloc.replace(f"{owner}@", f"{officer}@", 1))
+        parts._replace(path=f"/{name}", netloc=parts.netloc.replace(f"{owner}@", f"{officer}@", 1))
     )
     import_floor = Job(f"floor: {IMPORT_FLOOR}", [python, "-c", IMPORT_FLOOR])
     verdicts = []
