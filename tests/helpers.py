@@ -6,6 +6,8 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from thiduaCLI.domain.attainment import Observation
 from thiduaCLI.domain.plan_file import shipped_plan_path
 from thiduaCLI.storage.server import ServerURL
@@ -198,3 +200,25 @@ def plan_copy(tmp_path: Path, old: str = "", new: str = "") -> Path:
     path = tmp_path / "kehoach.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def one_step_more(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """This thidua with a schema one step newer than today's: the step adds a column to the
+    plan versions and fills it (what a real step after 8 will do, on either engine). Returns
+    the engines the step ran on, in order."""
+    ran: list[str] = []
+
+    def step(connection) -> None:
+        ran.append(connection.dialect.name)
+        connection.exec_driver_sql("ALTER TABLE plan_version ADD COLUMN probe VARCHAR")
+        connection.exec_driver_sql("UPDATE plan_version SET probe = 'bước mới'")
+
+    from thiduaCLI import ledger
+    from thiduaCLI.storage import migrations, store
+    from thiduaCLI.storage.models import SCHEMA_VERSION
+
+    newer = SCHEMA_VERSION + 1
+    for module in (store, migrations, ledger):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", newer)
+    monkeypatch.setitem(migrations.STEPS, newer, step)
+    return ran

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import pytest
 import typer
-from rich.table import Column, Table
+from rich.table import Column, Row, Table
 
 from thiduaCLI.cli.typer_words import LocalisedCommand, parameter_help
 from thiduaCLI.text.i18n import speaking
@@ -73,6 +73,20 @@ def test_a_column_keeps_its_cells_where_quicktable_reads_them() -> None:
     column = table.columns[0]
     assert isinstance(column, Column) and list(column.cells) == ["x"]
     assert list(column.copy().cells) == []
+    # quicktable appends a plain row where Rich's add_row puts it
+    assert column._cells == ["x"] and len(table.rows) == 1 and table.rows[0] == Row()
+
+
+def test_a_plain_row_added_quickly_is_the_row_rich_adds() -> None:
+    from thiduaCLI.cli.quicktable import QuickTable
+
+    quick, rich_table = QuickTable("A", "B"), Table("A", "B")
+    quick.add_row("Khóm 1", "87,50")
+    rich_table.add_row("Khóm 1", "87,50")
+    assert [list(c.cells) for c in quick.columns] == [list(c.cells) for c in rich_table.columns]
+    assert quick.rows == rich_table.rows
+    assert not quick.add_plain_row(["only one"])  # not one per column: nothing added
+    assert len(quick.rows) == 1 and list(quick.columns[0].cells) == ["Khóm 1"]
 
 
 def _help_record(app: typer.Typer, name: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -13,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_refused, dump, plan_copy
+from thiduaCLI.domain.exact import from_parts
 from thiduaCLI.domain.plan import Block, Indicator, Plan, Scoring, Unit
 from thiduaCLI.domain.plan_file import parse_plan
-from thiduaCLI.domain.scoring import rank_block, score_unit
+from thiduaCLI.domain.scoring import rank_block, rank_units, score_unit
 from thiduaCLI.errors import InputError
 from thiduaCLI.files.formats import to_csv, write_json
 from thiduaCLI.text.numbers import json_number, parse_number, parse_value, plain_decimal, to_decimal
@@ -164,6 +166,32 @@ def test_json_never_writes_infinity_or_nan() -> None:
     with pytest.raises(ValueError):
         write_json({"x": float("inf")}, io.StringIO())
     assert to_csv([{"score": Decimal("68.00")}]) == "score\r\n68.00\r\n"
+
+
+@pytest.mark.parametrize(
+    ("whole", "billionths", "shown"),
+    [
+        (107, 0, "107"),
+        (None, None, "0"),
+        (0, 300_000_000, "0.3"),  # 0,1 + 0,2 summed exactly
+        (1, 500_000_000, "1.5"),
+        (12, 340_000_000, "12.34"),
+        (99, 1_000_000_000, "100"),  # billionths that add up to a unit: 100, never 1E+2
+        (0, 2_500_000_000, "2.5"),
+        (-1, -500_000_000, "-1.5"),  # parts carry the value's sign
+        (2, -500_000_000, "1.5"),  # a sum of both signs
+        (-3, 3_000_000_000, "0"),
+        (123_456_789_012_345, 0, "123456789012345"),
+        (123_456, 789_000_000, "123456.789"),
+        (0, 1, "1E-9"),  # the smallest part: Decimal writes it so, its value is 0,000000001
+    ],
+)
+def test_summed_parts_are_the_decimal_they_stand_for(whole, billionths, shown) -> None:
+    """What SQL added up comes back as the decimal with no trailing zeros: exact, and written
+    as a person writes it (the exponent of ``1E-9`` aside, which numbers are formatted from)."""
+    number = from_parts(whole, billionths)
+    assert str(number) == shown
+    assert number == Decimal(whole or 0) + Decimal(billionths or 0) / 10**9
 
 
 def test_stored_doubles_come_back_as_the_decimals_typed() -> None:
@@ -326,6 +354,9 @@ def test_scores_grades_and_ranks_agree_with_fraction_arithmetic() -> None:
         day = rng.choice((date(2026, 12, 31), date(2026, 6, 30), date(2026, 3, 15)))
         results = [score_unit(plan, unit, observed, day) for unit in members.values()]
         for result in results:
+            # the score without its explanation is the same score, every other field too
+            bare = score_unit(plan, result.unit, observed, day, explained=False)
+            assert bare.parts == () and replace(bare, parts=result.parts) == result
             exact = _exact_score(plan, result.unit, observed, day)
             shown = _half_up(exact, 2)
             assert Fraction(result.score) == shown, (result, exact)
@@ -337,3 +368,23 @@ def test_scores_grades_and_ranks_agree_with_fraction_arithmetic() -> None:
         for row, score in zip(rows, scores, strict=True):
             assert row.rank == 1 + sum(1 for other in scores if other > score)
     assert checked == 3_200
+
+
+def test_a_ranking_without_explanations_ranks_as_the_explained_one() -> None:
+    """``rank_units(explained=False)`` (a table's ranking, and the previous period's) gives
+    every unit the rank, score, grade and counts the explained ranking gives it."""
+    rng = random.Random(18)
+    for _ in range(100):
+        plan, _members, observed = _random_plan(rng, units=8)
+        observed = {  # some came late, each was recorded at its own time
+            pair: replace(
+                seen,
+                late=rng.random() < 0.3,
+                last_recorded_at=datetime(2026, 1, 1) + timedelta(hours=rng.randint(0, 8000)),
+            )
+            for pair, seen in observed.items()
+        }
+        day = rng.choice((date(2026, 12, 31), date(2026, 6, 30), date(2026, 3, 15)))
+        explained = rank_units(plan, observed, day)
+        bare = rank_units(plan, observed, day, explained=False)
+        assert [replace(r, result=replace(r.result, parts=())) for r in explained] == bare

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from conftest import Run, run_thidua, thidua_command
-from helpers import dump, figure_count, plan_copy
+from helpers import dump, figure_count, one_step_more, plan_copy
 from thiduaCLI.errors import BusyError
 from thiduaCLI.ledger import again
 
@@ -87,9 +87,18 @@ def test_a_khom_login_writes_its_own_figures_and_the_database_refuses_the_rest(
     other = ready("report", "K04", "VIEC_LAM", "5", "--date", "2026-03-31", env=as_khom3)
     assert other.code == 1 and other.out == ""
     assert other.err == (
-        f"Lỗi: {mine}: tài khoản cơ sở dữ liệu không có quyền làm việc này (new row violates "
-        'row-level security policy for table "figure"); người quản trị cấp quyền bằng thidua '
-        "access grant\n"
+        f"Lỗi: tài khoản {khom3} chỉ nhập được số liệu của K03; không được nhập cho K04\n"
+    )
+    rows = tmp_path / "hai_khom.csv"
+    rows.write_text(
+        "đơn vị;chỉ tiêu;giá trị;ngày\nK03;VIEC_LAM;2;30/04/2026\nK05;VIEC_LAM;2;30/04/2026\n"
+        "K04;VIEC_LAM;2;30/04/2026\n",
+        encoding="utf-8",
+    )
+    mixed = ready("import", str(rows), env=as_khom3)
+    assert (mixed.code, mixed.out) == (1, "")
+    assert mixed.err == (
+        f"Lỗi: tài khoản {khom3} chỉ nhập được số liệu của K03; không được nhập cho K04, K05\n"
     )
     assert dump(db) == before
     own = ready("report", "K03", "VIEC_LAM", "5", "--date", "2026-04-30", "--json", env=as_khom3)
@@ -102,7 +111,15 @@ def test_a_khom_login_writes_its_own_figures_and_the_database_refuses_the_rest(
         f"cơ sở dữ liệu ({khom3}); bỏ --by, hoặc đăng nhập bằng tài khoản của người đó\n",
     )
     fixed = ready("correct", "2", "6", "--reason", "nhầm", env=as_khom3)
-    assert fixed.code == 1 and "không có quyền" in fixed.err
+    assert (fixed.code, fixed.err) == (
+        1,
+        f"Lỗi: tài khoản {khom3} là tài khoản đơn vị (K03): chỉ nhập số liệu mới; sửa, thu hồi "
+        "và nạp kế hoạch là việc của cán bộ thi đua (officer)\n",
+    )
+    taken_back = ready("retract", "2", "--reason", "nhầm", env=as_khom3)
+    assert (taken_back.code, taken_back.err) == (1, fixed.err)
+    plan = ready("init", env=as_khom3)
+    assert (plan.code, plan.err) == (1, fixed.err)
     # reading is everyone's
     status = ready("status", "--json", env=as_khom3)
     assert status.code == 0, status.err
@@ -126,7 +143,18 @@ def test_an_officer_records_corrects_retracts_and_loads_plans_a_viewer_reads(
     assert {entry["recorded_by"] for entry in history} == {officer}
     assert ready("verify", env=seen).code == 0
     written = ready("report", "K04", "VIEC_LAM", "5", env=seen)
-    assert written.code == 1 and "permission denied for table figure" in written.err
+    assert (written.code, written.err) == (
+        1,
+        f"Lỗi: tài khoản {viewer} chỉ được xem (người xem), không ghi được gì; chủ cơ sở dữ "
+        "liệu cấp quyền ghi bằng thidua access grant\n",
+    )
+    # what the database itself says when thidua's words are not asked (plain psycopg)
+    refused_by_the_database(
+        as_login(db, viewer),
+        FIGURE.replace("%s, 'VIEC_LAM'", "'K04', 'VIEC_LAM'", 1),
+        viewer,
+        None,
+    )
     listed = json.loads(ready("access", "list", "--json").out)
     assert {(e["login"], e["role"]) for e in listed["entries"]} == {
         (officer, "officer"),
@@ -159,6 +187,52 @@ def test_only_the_owner_grants_and_the_choice_is_one_role(ready, db: str) -> Non
         1,
         "Lỗi: không có đơn vị 'K99'; gần nhất: K19 (Khóm 19), K09 (Khóm 9)\n",
     )
+
+
+def test_only_the_owner_upgrades_the_schema_and_the_others_are_told_who(
+    ready, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migrations run on PostgreSQL as on a file, in one transaction; the tables' owner runs
+    them (DDL is the owner's): an officer opening a database this thidua would upgrade is
+    told so in one line, nothing changed; the owner's next command upgrades it once."""
+    officer = fresh_login("lan")
+    assert ready("access", "grant", officer, "--officer").code == 0
+    before = dump(db)
+    ran = one_step_more(monkeypatch)
+    as_officer = {"THIDUA_DB": as_login(db, officer), "THIDUA_USER": None}
+    refused = ready("status", env=as_officer)
+    assert (refused.code, refused.out, ran) == (1, "", [])
+    assert refused.err == (
+        f"Lỗi: {as_login(db, officer)}: cơ sở dữ liệu ở lược đồ 8, phiên bản thidua này cần "
+        "lược đồ 9; chỉ chủ sở hữu (tài khoản đã chạy thidua init) nâng cấp được: người đó "
+        "chạy một lệnh thidua bất kỳ, ví dụ thidua status\n"
+    )
+    assert dump(db) == before
+    upgraded = ready("status")
+    assert (upgraded.code, ran) == (0, ["postgresql"])
+    assert upgraded.err == f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ 8 lên 9\n"
+    assert ready("status", env=as_officer).code == 0  # the officer works on the new schema
+
+
+def test_a_server_database_older_than_any_thidua_made_there_is_refused(ready, db: str) -> None:
+    """PostgreSQL databases begin at schema 8: one recording an older schema is not one
+    thidua made, and is refused in one line, untouched."""
+    import psycopg as plain
+
+    with plain.connect(db) as connection:
+        connection.execute("DELETE FROM schema_migration")
+        connection.execute(
+            "INSERT INTO schema_migration (version, applied_at)"
+            " VALUES (5, '2026-01-01 00:00:00.000000')"
+        )
+    before = dump(db)
+    refused = ready("status")
+    assert (refused.code, refused.out) == (1, "")
+    assert refused.err == (
+        f"Lỗi: {db}: lược đồ 5 trên máy chủ cũ hơn mọi cơ sở dữ liệu thidua trên PostgreSQL "
+        "(bắt đầu từ lược đồ 8): không phải cơ sở dữ liệu thidua còn nguyên\n"
+    )
+    assert dump(db) == before
 
 
 # ---------------------------------------------------------------------- many writers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 import stat
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import SMALL_PLAN, location
+from helpers import SMALL_PLAN, dump, location, one_step_more, sql
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
 from thiduaCLI.errors import StoreError
@@ -105,6 +106,83 @@ def test_several_days_in_one_query_count_each_figure_as_of_each_day(database, sm
     assert ("A2", "VL") not in june and year_end[("A2", "VL")].total == 3
     assert june[("B1", "NS")].latest == year_end[("B1", "NS")].latest == 60
     assert june[("B1", "NS")].last_date == date(2026, 4, 15)
+
+
+def _several_figures(database) -> None:
+    """Figures of A1, A2 and B1 over the year, with a correction and a retraction."""
+    with database.session(write=True) as session:
+        add = functools.partial(store.add_figure, session)
+        add(_figure("A1", "VL", 0.1, date(2026, 1, 31)))
+        add(_figure("A1", "VL", 0.2, date(2026, 3, 31)))
+        add(_figure("A1", "VL", 0.7, date(2026, 7, 31)))
+        add(_figure("A1", "BH", 80, date(2026, 2, 28), numerator=80, denominator=100))
+        typo = add(_figure("A1", "BH", 8, date(2026, 8, 31), numerator=8, denominator=100))
+        add(
+            _figure(
+                "A1", "BH", 88, date(2026, 8, 31), numerator=88, denominator=100, supersedes=typo.id
+            )
+        )
+        add(_figure("A2", "VL", 3, date(2026, 9, 30)))  # its first figure, in September
+        twice = add(_figure("A2", "VL", 4, date(2026, 9, 15)))
+        store.add_retraction(
+            session, Retraction(figure_id=twice.id, reason="trùng", retracted_by="tester")
+        )
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        # the month before's end: its sums are the later day's less September's (SQL adds
+        # up fewer months); A2's only figure came in September
+        (
+            (date(2026, 9, 30), date(2026, 8, 31)),
+            [
+                {("A1", "VL"): ("1", 3), ("A1", "BH"): ("88", 2), ("A2", "VL"): ("3", 1)},
+                {("A1", "VL"): ("1", 3), ("A1", "BH"): ("88", 2)},
+            ],
+        ),
+        # the same day twice: nothing taken away
+        (
+            (date(2026, 8, 31), date(2026, 8, 31)),
+            [{("A1", "VL"): ("1", 3), ("A1", "BH"): ("88", 2)}] * 2,
+        ),
+        # July less four months (3 and 2 to keep): March is added up as itself, February too
+        (
+            (date(2026, 7, 31), date(2026, 3, 31), date(2026, 2, 28)),
+            [
+                {("A1", "VL"): ("1", 3), ("A1", "BH"): ("80", 1)},
+                {("A1", "VL"): ("0.3", 2), ("A1", "BH"): ("80", 1)},
+                {("A1", "VL"): ("0.1", 1), ("A1", "BH"): ("80", 1)},
+            ],
+        ),
+        # mid-month days are never taken away from: each is added up as itself
+        (
+            (date(2026, 9, 20), date(2026, 8, 31)),
+            [
+                {("A1", "VL"): ("1", 3), ("A1", "BH"): ("88", 2)},
+                {("A1", "VL"): ("1", 3), ("A1", "BH"): ("88", 2)},
+            ],
+        ),
+    ],
+)
+def test_a_later_days_sums_less_some_months_are_the_earlier_days_sums(
+    database, small_plan, days, expected
+) -> None:
+    """Each day of one query reads as that day read alone, whether its sums are added up or
+    taken from the first day's less the months between (hand-computed: value for VL the
+    year-to-date sum, for BH the latest share; then the count of counted figures)."""
+    _several_figures(database)
+    with database.session() as session:
+        together = store.observations_at(session, small_plan, list(days))
+        one_by_one = [store.observations(session, small_plan, day) for day in days]
+    assert together == one_by_one
+    seen = [
+        {pair: (o.total if pair[1] == "VL" else o.latest, o.count) for pair, o in found.items()}
+        for found in together
+    ]
+    assert seen == [
+        {pair: (Decimal(value), count) for pair, (value, count) in day.items()} for day in expected
+    ]
 
 
 def test_two_figures_on_the_same_date_the_later_recorded_stands(database, small_plan) -> None:
@@ -367,3 +445,45 @@ def test_the_last_instant_of_a_day_in_vietnam_belongs_to_that_day(database, smal
         by_the_10th = store.last_reports(session, 2026, date(2026, 4, 10))
     assert [entry.figure.value for entry in on_the_10th] == [5] and from_the_11th == []
     assert by_the_10th == {"A1": late_evening}
+
+
+def test_a_schema_step_after_todays_runs_once_on_either_engine(
+    ready, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migrations run on both engines: a database of today's schema opened by a thidua one
+    step newer is upgraded by the first command, once, in its transaction; the step is
+    recorded, the note says so (a file names the copy kept first), and the figures read as
+    before."""
+    assert ready("report", "K01", "VIEC_LAM", "12", "--date", "31/03/2026").code == 0
+    before = ready("status", "--as-of", "2026-03-31", "--json")
+    ran = one_step_more(monkeypatch)
+    upgraded = ready("status", "--as-of", "2026-03-31", "--json")
+    assert upgraded.code == 0, upgraded.err
+    engine = "sqlite" if isinstance(db, Path) else "postgresql"
+    assert ran == [engine]
+    note = f"Ghi chú: Đã nâng cấp cơ sở dữ liệu {db} từ lược đồ 8 lên 9"
+    if isinstance(db, Path):
+        note += f"; bản sao trước khi nâng cấp: {db}.v8.bak"
+        assert sql(db, "PRAGMA user_version") == [(9,)]
+    assert upgraded.err == note + "\n"
+    assert json.loads(upgraded.out) == json.loads(before.out)
+    again = ready("status", "--as-of", "2026-03-31")
+    assert (again.code, again.err, ran) == (0, "", [engine])  # upgraded once only
+    assert sql(db, "SELECT version FROM schema_migration ORDER BY version") == [(8,), (9,)]
+    assert sql(db, "SELECT DISTINCT probe FROM plan_version") == [("bước mới",)]
+
+
+def test_a_dry_run_on_a_database_to_upgrade_writes_nothing(
+    ready, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command that writes nothing does not upgrade either, on either engine: one line,
+    exit 1, the schema as it was."""
+    original = dump(db)
+    ran = one_step_more(monkeypatch)
+    result = ready("report", "K01", "VIEC_LAM", "3", "--date", "31/03/2026", "--dry-run")
+    assert (result.code, result.out, ran) == (1, "", [])
+    assert result.err == (
+        f"Lỗi: {db}: cơ sở dữ liệu cần nâng cấp lên lược đồ 9; lệnh này không ghi gì nên không "
+        "nâng cấp (chạy một lệnh khác trước, ví dụ thidua status)\n"
+    )
+    assert dump(db) == original

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import getpass
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -178,6 +178,17 @@ def recorder(database: store.Database, by: str | None) -> str:
     return login
 
 
+def may_write(
+    database: store.Database, session: store.Session, units: Collection[str] | None
+) -> None:
+    """On PostgreSQL, refuse in words a write the login's access does not allow (``units``:
+    the units of new figures, None for any other write); on a file, anyone writes."""
+    if database.on_server:
+        from thiduaCLI.storage import access
+
+        access.check_write(session.connection(), str(database.login), units)
+
+
 def open_ledger(
     path_or_url: str | Path | store.ServerURL | None = None,
     *,
@@ -290,11 +301,15 @@ def upgrade_notes(database: store.Database) -> list[str]:
     """Say so when opening the file upgraded its schema, and where the old copy is."""
     if database.upgraded_from is None:
         return []
-    return [
-        _(
+    if database.backup is None:  # a server's: one transaction, nothing copied
+        note = _("Đã nâng cấp cơ sở dữ liệu {path} từ lược đồ {old} lên {new}")
+    else:
+        note = _(
             "Đã nâng cấp cơ sở dữ liệu {path} từ lược đồ {old} lên {new}; "
             "bản sao trước khi nâng cấp: {backup}"
-        ).format(
+        )
+    return [
+        note.format(
             path=database.path,
             old=database.upgraded_from,
             new=SCHEMA_VERSION,
@@ -483,6 +498,11 @@ class Ledger:
 
     # ---------------------------------------------------------------------------- writes
 
+    def _may_write(self, session: store.Session, units: Collection[str] | None) -> None:
+        """On PostgreSQL, refuse in words what the login's access would have the database
+        refuse (see :func:`thiduaCLI.storage.access.check_write`); a file: anyone."""
+        may_write(self._database, session, units)
+
     @_retried
     def record(
         self,
@@ -535,6 +555,7 @@ class Ledger:
             if not key:
                 raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
         with self._database.session(write=True, keep=not dry_run) as session:
+            self._may_write(session, [found_unit.code])
             earlier = None if key is None else store.figure_by_key(session, key)
             if earlier is not None:
                 same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
@@ -603,6 +624,7 @@ class Ledger:
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         typed = reading_of(value)
         with self._database.session(write=True) as session:
+            self._may_write(session, None)
             old = _counted_figure(session, figure_id, "correct")
             if old.year != plan.year:
                 raise InputError(
@@ -650,6 +672,7 @@ class Ledger:
         by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         with self._database.session(write=True) as session:
+            self._may_write(session, None)
             figure = _counted_figure(session, figure_id, "retract")
             store.add_retraction(
                 session, Retraction(figure_id=figure_id, reason=reason, retracted_by=by)
@@ -669,6 +692,7 @@ class Ledger:
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         known = isinstance(import_id, int) and not isinstance(import_id, bool)
         with self._database.session(write=True) as session:
+            self._may_write(session, None)
             batch = (
                 store.import_batch(session, import_id)
                 if known and 0 < import_id <= MAX_ID
@@ -800,6 +824,7 @@ class Ledger:
         """:meth:`_import`'s write: the rows not imported before, recorded (unless a dry run)."""
         plan = self.plan
         with self._database.session(write=True) as session:
+            self._may_write(session, {str(figure[_UNIT]) for figure in figures})
             fresh = figures
             if figures:
                 days = [str(figure[_REF_DATE]) for figure in figures]
@@ -1079,11 +1104,18 @@ class Ledger:
         return Shortlist.of(self.plan, ranked.review, ranked)
 
     def ranked(
-        self, as_of: date | None = None, period: Period | None = None, block: str | None = None
+        self,
+        as_of: date | None = None,
+        period: Period | None = None,
+        block: str | None = None,
+        *,
+        explained: bool = True,
     ) -> Ranked:
         """The ranking as the scoring rules compute it, before it is made a result: for a
         renderer that needs no model (building one for 3,000 units costs a third of a
-        second, which ``thidua rank``'s table cannot spare)."""
+        second, which ``thidua rank``'s table cannot spare). Without ``explained``, the
+        scores have no parts (a table of ranks needs none); the previous period's ranking,
+        which gives only each unit's rank and score then, never has them."""
         from thiduaCLI.domain.scoring import rank_units, shortlist, with_movement
 
         plan, review, block_query = self.plan, self.review(as_of, period), block
@@ -1102,12 +1134,14 @@ class Ledger:
                 if earlier_plan is not None:
                     before = store.observations(session, earlier_plan, previous_end)
         with _collector_paused():
-            rows = rank_units(plan, observed, review.as_of, block)
+            rows = rank_units(plan, observed, review.as_of, block, explained=explained)
             earlier: list[RankRow] = []
             if earlier_plan is not None:
                 # the same plan keeps every unit in its block; another year's may not
                 earlier_block = block if earlier_plan is plan else None
-                earlier = rank_units(earlier_plan, before, previous_end, earlier_block)
+                earlier = rank_units(
+                    earlier_plan, before, previous_end, earlier_block, explained=False
+                )
             rows = with_movement(rows, earlier)
         return Ranked(review, rows, previous_end, earlier_plan is not None, shortlist(plan, rows))
 
@@ -1503,6 +1537,7 @@ def init(db_path: store.Location, plan_path: Path | None, by: str | None = None)
     plan = load_plan(source)
     with store.open_database(db_path) as database, database.session(write=True) as session:
         by = recorder(database, by)
+        may_write(database, session, None)
         old, unreadable = _stored_plan(session, plan.year)
         pairs = store.reported_pairs(session, plan.year)
         if old is not None:
@@ -1713,6 +1748,7 @@ def _numbered(rows: Iterable[Row | Mapping[str, object]]) -> Iterator[Row]:
 FINGERPRINT = ("unit", "indicator", "ref_date", "value", "numerator", "denominator")
 _fingerprint = itemgetter(*(store.FIGURE_COLUMNS.index(column) for column in FINGERPRINT))
 _REF_DATE = store.FIGURE_COLUMNS.index("ref_date")
+_UNIT = store.FIGURE_COLUMNS.index("unit")
 
 
 class ImportRefused(InputError):

@@ -571,7 +571,7 @@ def rank(
             view.rank_tables,
             "rows",
             plan_as_of=plan_as_of,
-            view=lambda ledger, day, chosen: ledger.ranked(day, chosen, block),
+            view=lambda ledger, day, chosen: ledger.ranked(day, chosen, block, explained=False),
         )
 
 

@@ -117,7 +117,9 @@ def stacked_pairs(
     cells = [list(column.cells) for column in wide.columns]
     add_row = Table.add_row.__get__(table)  # the cells are data already: not read again
     for row in zip(*cells, strict=True):
-        add_row(*(_over(*(row[i] for i in group)) for group in groups))
+        stacked_cells = [_over(*(row[i] for i in group)) for group in groups]
+        if not table.add_plain_row(stacked_cells):
+            add_row(*stacked_cells)
     return table
 
 

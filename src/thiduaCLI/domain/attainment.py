@@ -55,7 +55,8 @@ class Assessment:
 
     ``attainment`` compares with the annual target; ``progress`` with the ``basis`` a score
     uses: the expected-by-date figure (pro-rated or by milestones) for a cumulative indicator,
-    the target itself for a level one.
+    the target itself for a level one. The year-end projection and the pace still needed are
+    worked out when asked (a ranking judges 54,000 values and asks for neither).
     """
 
     target: Decimal
@@ -65,14 +66,34 @@ class Assessment:
     progress: Decimal | None
     met: bool
     state: State
-    projection: Decimal | None
-    needed_per_month: Decimal | None
     basis: Basis = "target"
+    as_of: date | None = None  # the day judged at (the projection and the pace need it)
+    year: int = 0
+    chases: bool = False  # cumulative, higher is better: a pace per month is worth giving
 
     @property
     def basis_target(self) -> Decimal:
         """The figure ``progress`` is measured against."""
         return self.target if self.expected is None else self.expected
+
+    @property
+    def projection(self) -> Decimal | None:
+        """A cumulative value carried on at its pace to the year's end (None: a level
+        indicator, no figure, or nothing of the year elapsed)."""
+        if self.expected is None or self.value is None or self.as_of is None:
+            return None
+        fraction = year_fraction(self.as_of, self.year)
+        return divide(self.value, fraction) if fraction > ZERO else None
+
+    @property
+    def needed_per_month(self) -> Decimal | None:
+        """What a cumulative target still needs per calendar month left: 0 when met, None
+        when no month is left (or for a ceiling, a level indicator, no figure)."""
+        if not self.chases or self.value is None or self.as_of is None:
+            return None
+        return _needed_per_month(
+            self.target - self.value, self.met, months_left(self.as_of, self.year)
+        )
 
 
 # ------------------------------------------------------------------------ the calendar
@@ -168,6 +189,26 @@ def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> D
     return ONE if is_met(indicator, value, target) else ZERO
 
 
+Judgement = tuple[Decimal | None, bool, Decimal, Decimal]
+
+
+def judge(
+    indicator: Indicator, target: Decimal, value: Decimal, as_of: date, year: int
+) -> Judgement:
+    """The numbers of a value judged against a target as of a date: the expected-by-date
+    figure (None for a level indicator), whether it is met as a score counts it, its
+    attainment and its progress (see :func:`assess`, which explains them in an
+    :class:`Assessment`; a ranking's score needs only these)."""
+    cumulative = indicator.kind == "cumulative"
+    expected = target * expected_share(indicator, as_of, year) if cumulative else None
+    met = is_met(indicator, value, target)
+    if met and cumulative and indicator.lower_is_better:  # a ceiling: met when the year is
+        met = as_of >= _year_end(year)
+    attainment = attainment_ratio(indicator, value, target)
+    progress = attainment if expected is None else attainment_ratio(indicator, value, expected)
+    return expected, met, attainment, progress
+
+
 def assess(
     indicator: Indicator, target: Decimal, value: Decimal | None, as_of: date, year: int
 ) -> Assessment:
@@ -177,38 +218,46 @@ def assess(
     cumulative indicator, against the target itself for a level one. A cumulative ceiling
     (``<``/``<=``) is judged on the whole year: it is never met before the year has ended.
     """
-    cumulative = indicator.kind == "cumulative"
-    expected = target * expected_share(indicator, as_of, year) if cumulative else None
-    basis: Basis = "target"
-    if cumulative:
-        basis = "prorated" if indicator.milestones is None else "milestones"
     if value is None:
-        return Assessment(target, None, expected, None, None, False, "no_data", None, None, basis)
+        cumulative = indicator.kind == "cumulative"
+        expected = target * expected_share(indicator, as_of, year) if cumulative else None
+        return Assessment(target, None, expected, None, None, False, "no_data", basis_of(indicator))
+    return explained(
+        indicator, target, value, judge(indicator, target, value, as_of, year), as_of, year
+    )
 
+
+def explained(
+    indicator: Indicator,
+    target: Decimal,
+    value: Decimal,
+    judgement: Judgement,
+    as_of: date,
+    year: int,
+) -> Assessment:
+    """The :class:`Assessment` of a value from its :func:`judge` numbers."""
+    expected, met, attainment, progress = judgement
     year_over = as_of >= _year_end(year)
-    met = is_met(indicator, value, target)
-    ceiling = cumulative and indicator.lower_is_better
-    attainment = attainment_ratio(indicator, value, target)
-    progress = attainment
-    projection = needed = None
-    if expected is not None:
-        progress = attainment_ratio(indicator, value, expected)
-        fraction = year_fraction(as_of, year)
-        projection = divide(value, fraction) if fraction > ZERO else None
-        if not indicator.lower_is_better:
-            needed = _needed_per_month(target - value, met, months_left(as_of, year))
     return Assessment(  # by position: a ranking makes 54,000 of them
         target,
         value,
         expected,
         attainment,
         progress,
-        met and (year_over or not ceiling),
-        _state(indicator, value, expected, met, year_over),
-        projection,
-        needed,
-        basis,
+        met,
+        _state(indicator, target, value, expected, met, year_over),
+        basis_of(indicator),
+        as_of,
+        year,
+        expected is not None and not indicator.lower_is_better,
     )
+
+
+def basis_of(indicator: Indicator) -> Basis:
+    """What an indicator's progress is measured against."""
+    if indicator.kind != "cumulative":
+        return "target"
+    return "prorated" if indicator.milestones is None else "milestones"
 
 
 def _needed_per_month(shortfall: Decimal, met: bool, months: int) -> Decimal | None:
@@ -219,12 +268,17 @@ def _needed_per_month(shortfall: Decimal, met: bool, months: int) -> Decimal | N
 
 
 def _state(
-    indicator: Indicator, value: Decimal, expected: Decimal | None, met: bool, year_over: bool
+    indicator: Indicator,
+    target: Decimal,
+    value: Decimal,
+    expected: Decimal | None,
+    met: bool,
+    year_over: bool,
 ) -> State:
     if expected is not None and indicator.lower_is_better and not year_over:
         # A cumulative ceiling (a cost) is judged on the whole year: within it, on track;
         # past it, not achieved at once, since a total only grows.
-        return "on_track" if met else "not_achieved"
+        return "on_track" if is_met(indicator, value, target) else "not_achieved"
     if met:
         return "achieved"
     if year_over:

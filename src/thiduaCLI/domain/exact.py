@@ -29,12 +29,11 @@ def from_parts(whole: int | None, billionths: int | None) -> Decimal:
     """The decimal that summed parts stand for, with no trailing zeros (``107``, ``0.3``)."""
     if not billionths:  # a whole number (most sums: people, jobs): already as written
         return Decimal(whole or 0)
-    total = Decimal(whole or 0) + Decimal(billionths).scaleb(-PLACES)
-    return _plain(total)
+    total = (whole or 0) * _PER_UNIT + billionths  # in billionths: an integer, exact
+    if not total % _PER_UNIT:  # the billionths added up to whole units
+        return Decimal(total // _PER_UNIT)
+    # a fraction is left: its trailing zeros go (and it cannot read 1E+2 as 100 would)
+    return Decimal(total).scaleb(-PLACES).normalize()
 
 
-def _plain(number: Decimal) -> Decimal:
-    """``1.500000000`` → ``1.5``, ``1E+2`` → ``100``: the digits a person would write."""
-    normal = number.normalize()
-    exponent = normal.as_tuple().exponent
-    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
+_PER_UNIT = 10**PLACES

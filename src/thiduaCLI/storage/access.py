@@ -22,6 +22,7 @@ from the figures and compares.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Connection, MetaData, String, Table, delete, insert, select
@@ -224,13 +225,54 @@ def grants(connection: Connection, login: str | None = None) -> list[Access]:
     return list(found.values())
 
 
-def _may_grant(connection: Connection) -> None:
-    """Only the tables' owner (or a superuser) grants: one clear line for anyone else."""
+def check_write(connection: Connection, login: str, units: Collection[str] | None) -> None:
+    """Refuse, in one line naming what the login may do, a write its access does not allow:
+    anything from a viewer; from a unit's login, anything but new figures of its own units
+    (``units``: the units written, None for a correction, a retraction or a plan). The
+    database's policies refuse the same; this says it in words the officer reads. The owner
+    and an officer pass; a login with no access at all is left to the database."""
+    found = grants(connection, login)
+    if not found or found[0].role == "officer":
+        return
+    mine = found[0]
+    if mine.role == "viewer":
+        raise InputError(
+            _(
+                "tài khoản {login} chỉ được xem (người xem), không ghi được gì; chủ cơ sở dữ "
+                "liệu cấp quyền ghi bằng thidua access grant"
+            ).format(login=login)
+        )
+    own = ", ".join(mine.units)
+    if units is None:
+        raise InputError(
+            _(
+                "tài khoản {login} là tài khoản đơn vị ({units}): chỉ nhập số liệu mới; sửa, "
+                "thu hồi và nạp kế hoạch là việc của cán bộ thi đua (officer)"
+            ).format(login=login, units=own)
+        )
+    others = sorted(set(units) - set(mine.units))
+    if others:
+        shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+        raise InputError(
+            _(
+                "tài khoản {login} chỉ nhập được số liệu của {units}; không được nhập cho {others}"
+            ).format(login=login, units=own, others=shown)
+        )
+
+
+def is_owner(connection: Connection) -> bool:
+    """Whether the login owns the tables (or is a superuser): it alone grants, revokes and
+    upgrades the schema."""
     allowed = connection.exec_driver_sql(
         "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
         " WHERE schemaname = current_schema() AND tablename = 'thidua_access'"
     ).scalar()
-    if not allowed:
+    return bool(allowed)
+
+
+def _may_grant(connection: Connection) -> None:
+    """Only the tables' owner (or a superuser) grants: one clear line for anyone else."""
+    if not is_owner(connection):
         raise StoreError(
             _(
                 "chỉ chủ sở hữu cơ sở dữ liệu (tài khoản đã chạy thidua init) mới cấp hoặc thu "

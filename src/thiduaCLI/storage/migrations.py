@@ -2,6 +2,11 @@
 
 Applied by :func:`thiduaCLI.storage.store.open_database` inside one transaction, after a copy of the
 file has been kept; every step is tested against a committed database of the older schema.
+
+PostgreSQL databases began at schema 8 (:data:`FIRST_SERVER_SCHEMA`): the steps after it run on
+both engines, in one transaction there too (PostgreSQL's DDL is transactional: a step that fails
+leaves the schema as it was). A step after 8 that adds a table grants it as
+:func:`thiduaCLI.storage.access.install` grants the others, when the connection is a server's.
 """
 
 from __future__ import annotations
@@ -202,9 +207,15 @@ STEPS: dict[int, Callable[[Connection], None]] = {
 }
 
 
+# The schema a new PostgreSQL database starts at: no server database is older.
+FIRST_SERVER_SCHEMA = 8
+
+
 def upgrade(connection: Connection, from_version: int) -> None:
-    """Apply every step after ``from_version`` and record each one (caller holds the lock)."""
+    """Apply every step after ``from_version`` and record each one (caller holds the lock);
+    a file also records the version in its header (``PRAGMA user_version``)."""
     for version in range(from_version + 1, SCHEMA_VERSION + 1):
         STEPS[version](connection)
         connection.execute(schema_migration_table.insert().values(version=version))
-    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

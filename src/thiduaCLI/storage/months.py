@@ -321,7 +321,7 @@ def observations_at(
 
 # A pair's sums: whole, nano, count, late, last recorded, then its latest figure's value,
 # numerator, denominator, date and recorder.
-_Sums = dict[tuple[str, str], list[Any]]
+_Sums = dict[tuple[str, str], Sequence[Any]]
 _DETAILS = ("value", "numerator", "denominator", "date", "by")
 _WIDTH = 5 + len(_DETAILS)
 
@@ -335,9 +335,15 @@ def _whole_months(
 ) -> list[_Sums]:
     """Per day, the sums of the months that ended by it, and of the month it falls inside
     where that month's figures are all dated by then, in one query: each pair's months added
-    up within its row."""
+    up within its row.
+
+    A later day of whole months that takes fewer months away from the first day's than it
+    keeps (the previous month's end, for a ranking at a month's end) has the first day's sums
+    less those months' (integers: exact), which costs SQL fewer columns to add up."""
     columns: list[ColumnElement[Any]] = []
-    for day in days:
+    first: dict[int, ColumnElement[bool] | None] = {}
+    less: dict[int, list[int]] = {}  # a day (by position): the months taken from the first's
+    for k, day in enumerate(days):
         taken: dict[int, ColumnElement[bool] | None] = {
             m: None for m in range(1, calendar.months_ended(plan.year, day) + 1)
         }
@@ -345,38 +351,72 @@ def _whole_months(
         if partial is not None:  # the month, where nothing in it is dated after the day
             month = partial[0]
             taken[month] = ROWS.c[f"date_{month}"] <= day.isoformat()
-        columns += _day_columns(plan, taken, timeliness)
+        if k == 0:
+            first = taken
+        elif _derivable(first, taken):
+            less[k] = sorted(first.keys() - taken.keys())
+        columns += _day_columns(plan, taken, timeliness, less.get(k))
     if not columns:
         return [{} for _ in days]
     query = select(ROWS.c.unit, ROWS.c.indicator, *columns).where(ROWS.c.year == plan.year)
     if unit is not None:
         query = query.where(ROWS.c.unit == unit)
-    found: list[_Sums] = [{} for _ in days]
-    for row in conn.execute(query):
-        pair = row[0], row[1]
-        for k in range(len(days)):
-            at = 2 + _WIDTH * k
-            if row[at + 2]:  # figures by that day
-                found[k][pair] = list(row[at : at + _WIDTH])
+    rows = conn.execute(query).fetchall()
+    found: list[_Sums] = []
+    for k in range(len(days)):  # a day's columns, for the pairs with figures by that day
+        at, count, end = 2 + _WIDTH * k, 4 + _WIDTH * k, 2 + _WIDTH * (k + 1)
+        if k in less:  # the first day's whole, nano and count less the months after this day
+            found.append(
+                {
+                    (row[0], row[1]): (
+                        row[2] - row[at],
+                        row[3] - row[at + 1],
+                        left,
+                        *row[at + 3 : end],
+                    )
+                    for row in rows
+                    if (left := row[4] - row[count])
+                }
+            )
+        else:
+            found.append({(row[0], row[1]): row[at:end] for row in rows if row[count]})
     return found
 
 
+def _derivable(first: dict[int, Any], taken: dict[int, Any]) -> bool:
+    """Whether a day's sums are cheaper as the first day's less some months: both of whole
+    months only, this one's within the first's, and fewer months to take away than to add."""
+    whole_months = all(c is None for c in first.values()) and all(c is None for c in taken.values())
+    return (
+        bool(taken)
+        and whole_months
+        and taken.keys() <= first.keys()
+        and (len(first) - len(taken) < len(taken))
+    )
+
+
 def _day_columns(
-    plan: Plan, taken: dict[int, ColumnElement[bool] | None], timeliness: bool
+    plan: Plan,
+    taken: dict[int, ColumnElement[bool] | None],
+    timeliness: bool,
+    less: list[int] | None = None,
 ) -> list[ColumnElement[Any]]:
     """The columns of one day from the months it takes (``taken``: per month, None for the
-    whole month, or the condition under which it counts)."""
+    whole month, or the condition under which it counts); with ``less``, its whole, nano and
+    count are those of these months instead (to take away from the first day's)."""
     if not taken:
         return [literal(0), literal(0), literal(0), literal(0), *[null()] * (_WIDTH - 4)]
     months = sorted(taken)
 
     def slot(name: str, month: int) -> ColumnElement[Any]:
         column = ROWS.c[f"{name}_{month}"]
-        condition = taken[month]
+        condition = taken.get(month)  # (a month in ``less`` is a whole one)
         return column if condition is None else case((condition, column))
 
     def added(name: str) -> ColumnElement[Any]:
-        terms = [func.coalesce(slot(name, m), 0) for m in months]
+        terms = [func.coalesce(slot(name, m), 0) for m in (months if less is None else less)]
+        if not terms:  # the same months as the first day's: nothing to take away
+            return literal(0)
         total: ColumnElement[Any] = terms[0]
         for term in terms[1:]:
             total = total + term

@@ -198,7 +198,7 @@ def open_database(
     lock, with its access rules (:mod:`thiduaCLI.storage.access`).
     """
     if isinstance(path, ServerURL):
-        with _open_server(path, seed, create=create) as database:
+        with _open_server(path, seed, create=create, upgrade=upgrade) as database:
             yield database
         return
     path = _resolved(path)
@@ -230,12 +230,7 @@ def open_database(
             with database.session() as session:
                 version, tables = _schema_state(path, session.connection())
         if (not tables or version < SCHEMA_VERSION) and not upgrade:
-            raise StoreError(
-                _(
-                    "{path}: cơ sở dữ liệu cần nâng cấp lên lược đồ {version}; lệnh này không ghi "
-                    "gì nên không nâng cấp (chạy một lệnh khác trước, ví dụ thidua status)"
-                ).format(path=path, version=SCHEMA_VERSION)
-            )
+            raise _not_upgraded(path)
         if not tables or version < SCHEMA_VERSION:
             _make_current(database, seed)
         with database.session() as session:
@@ -246,10 +241,11 @@ def open_database(
 
 
 @contextmanager
-def _open_server(url: ServerURL, seed: Seed | None, *, create: bool) -> Iterator[Database]:
-    """:func:`open_database` of a PostgreSQL database."""
-    from thiduaCLI.storage import access
-
+def _open_server(
+    url: ServerURL, seed: Seed | None, *, create: bool, upgrade: bool
+) -> Iterator[Database]:
+    """:func:`open_database` of a PostgreSQL database: made thidua's, or upgraded, under the
+    write lock, in one transaction (PostgreSQL's DDL is transactional: no copy is kept)."""
     database = Database(url, server.engine(url), created=False)
     try:
         with database.session() as session:
@@ -258,33 +254,65 @@ def _open_server(url: ServerURL, seed: Seed | None, *, create: bool) -> Iterator
             tables = server.table_columns(connection)
             version = server.schema_version(connection, tables)
         _check_server_version(url, version, tables)
-        if not version:
-            if not create:
-                raise StoreError(
-                    _(
-                        "{path}: cơ sở dữ liệu chưa có dữ liệu thidua; lệnh này không tạo gì "
-                        "(chạy thidua init)"
-                    ).format(path=url)
-                )
+        if not version and not create:
+            raise StoreError(
+                _(
+                    "{path}: cơ sở dữ liệu chưa có dữ liệu thidua; lệnh này không tạo gì "
+                    "(chạy thidua init)"
+                ).format(path=url)
+            )
+        if version and version < SCHEMA_VERSION and not upgrade:
+            raise _not_upgraded(url)
+        if version < SCHEMA_VERSION:
             with database.session(write=True) as session:
-                connection = session.connection()
-                tables = server.table_columns(connection)
-                version = server.schema_version(connection, tables)
-                _check_server_version(url, version, tables)
-                if not version:
-                    SQLModel.metadata.create_all(connection)
-                    connection.execute(
-                        schema_migration_table.insert().values(version=SCHEMA_VERSION)
-                    )
-                    access.install(connection)
-                    if seed is not None:
-                        seed(session)
-                    database.created = True
-                tables = server.table_columns(connection)
+                tables = _make_server_current(database, session, seed)
         _check_tables(url, tables)
         yield database
     finally:
         database.engine.dispose()
+
+
+def _make_server_current(
+    database: Database, session: Session, seed: Seed | None
+) -> dict[str, set[str]]:
+    """Under the write lock, look again: create the schema with its access rules and seed it,
+    or upgrade it (the tables' owner only); the tables then."""
+    from thiduaCLI.storage import access
+
+    url, connection = database.path, session.connection()
+    assert isinstance(url, ServerURL)
+    tables = server.table_columns(connection)
+    version = server.schema_version(connection, tables)
+    _check_server_version(url, version, tables)
+    if not version:
+        SQLModel.metadata.create_all(connection)
+        connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
+        access.install(connection)
+        if seed is not None:
+            seed(session)
+        database.created = True
+    elif version < SCHEMA_VERSION:
+        if not access.is_owner(connection):
+            raise StoreError(
+                _(
+                    "{path}: cơ sở dữ liệu ở lược đồ {old}, phiên bản thidua này cần lược đồ "
+                    "{new}; chỉ chủ sở hữu (tài khoản đã chạy thidua init) nâng cấp được: người "
+                    "đó chạy một lệnh thidua bất kỳ, ví dụ thidua status"
+                ).format(path=url, old=version, new=SCHEMA_VERSION)
+            )
+        migrations.upgrade(connection, version)
+        database.upgraded_from = version
+    return server.table_columns(connection)
+
+
+def _not_upgraded(path: Location) -> StoreError:
+    """A command that writes nothing (a dry run) met a schema to upgrade."""
+    return StoreError(
+        _(
+            "{path}: cơ sở dữ liệu cần nâng cấp lên lược đồ {version}; lệnh này không ghi "
+            "gì nên không nâng cấp (chạy một lệnh khác trước, ví dụ thidua status)"
+        ).format(path=path, version=SCHEMA_VERSION)
+    )
 
 
 def _refuse_foreign_or_newer(path: Location, version: int, tables: object) -> None:
@@ -302,14 +330,16 @@ def _refuse_foreign_or_newer(path: Location, version: int, tables: object) -> No
 
 
 def _check_server_version(url: ServerURL, version: int, tables: dict[str, set[str]]) -> None:
-    """Refuse a database that holds tables not thidua's, or that a newer thidua made, or an
-    older schema (PostgreSQL databases began at the current one)."""
+    """Refuse a database that holds tables not thidua's, or that a newer thidua made, or a
+    schema older than any PostgreSQL database began at (another program's, then)."""
     _refuse_foreign_or_newer(url, version, tables)
-    if version and version < SCHEMA_VERSION:  # none yet: PostgreSQL began at schema 8
+    if version and version < migrations.FIRST_SERVER_SCHEMA:
         raise StoreError(
-            _("{path}: lược đồ {version} cũ trên máy chủ; thidua chưa nâng cấp được").format(
-                path=url, version=version
-            )
+            _(
+                "{path}: lược đồ {version} trên máy chủ cũ hơn mọi cơ sở dữ liệu thidua trên "
+                "PostgreSQL (bắt đầu từ lược đồ {first}): không phải cơ sở dữ liệu thidua còn "
+                "nguyên"
+            ).format(path=url, version=version, first=migrations.FIRST_SERVER_SCHEMA)
         )
 
 
