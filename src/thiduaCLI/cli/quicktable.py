@@ -374,7 +374,10 @@ class QuickTable(Table):
             and not self.row_styles
             and not top
             and not bottom
-            and not any(row.end_section or not _unstyled(row.style) for row in self.rows)
+            and not any(
+                row.end_section or (row.style is not None and not _unstyled(row.style))
+                for row in self.rows
+            )
         )
         return simple and all(
             _unstyled(column.style)
@@ -382,7 +385,7 @@ class QuickTable(Table):
             and column.justify in ("left", "right")
             and column.overflow in ("fold", "crop", "ellipsis")
             and not column.highlight
-            and all(type(cell) is str and not _NOT_PLAIN.search(cell) for cell in column.cells)
+            and _all_plain(column.cells)
             for column in self.columns
         )
 
@@ -463,6 +466,15 @@ def stacked(table: Table) -> QuickTable:
             if text:
                 narrow.add_row(heading, text)
     return narrow
+
+
+def _all_plain(cells: Iterable[object]) -> bool:
+    """Whether every cell is a string Rich would print as written (one search over them all,
+    joined by the line break, which a plain cell may hold)."""
+    texts = list(cells)
+    return all(type(cell) is str for cell in texts) and not _NOT_PLAIN.search(
+        "\n".join(cast("list[str]", texts))
+    )
 
 
 def _unstyled(style: StyleType | None) -> bool:

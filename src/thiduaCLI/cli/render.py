@@ -125,11 +125,13 @@ def stacked_pairs(
 
 def _over(*cells: object) -> object:
     """Cells of a wide table (already shown as data) as one cell of several lines."""
+    try:
+        return "\n".join(cells)  # type: ignore[arg-type]  # strings (nearly always)
+    except TypeError:  # a Text or another renderable among them
+        pass
     from rich.console import Group
     from rich.text import Text
 
-    if all(isinstance(cell, str) for cell in cells):
-        return "\n".join(cells)  # type: ignore[arg-type]
     if all(isinstance(cell, (str, Text)) for cell in cells):
         return Text("\n").join(Text(c) if isinstance(c, str) else c for c in cells)  # type: ignore[misc]
     return Group(*cells)  # type: ignore[arg-type]
