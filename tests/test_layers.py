@@ -17,6 +17,7 @@ LAYERS = {
     "storage": 4,
     "ledger": 5,
     "results": 5,
+    "wording": 5,
     "cli": 6,
     "papers": 6,
 }

@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING, ParamSpec, TypeVar
 
 from thiduaCLI.domain.attainment import Observation, assess, ward_status
 from thiduaCLI.domain.calendar import local_time
-from thiduaCLI.domain.periods import Period
+from thiduaCLI.domain.periods import Period, Review
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
 from thiduaCLI.domain.recording import (
     check_reading,
@@ -53,31 +53,6 @@ from thiduaCLI.errors import (
     UsageProblem,
 )
 from thiduaCLI.files.progress import Progress, counted
-from thiduaCLI.results import (
-    AccessEntry,
-    AccessList,
-    Brief,
-    Checks,
-    CopyResult,
-    Corrected,
-    History,
-    ImportResult,
-    Indicators,
-    MonthPoint,
-    PlanChanges,
-    Ranking,
-    Recorded,
-    ReportingRates,
-    Retracted,
-    RetractedImport,
-    Review,
-    Scorecard,
-    Shortlist,
-    Status,
-    TargetChanges,
-    Units,
-    Verification,
-)
 from thiduaCLI.storage import store
 from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.storage.plan_rows import unit_names
@@ -105,6 +80,29 @@ if TYPE_CHECKING:
     from thiduaCLI.domain.scoring import NextGrade, Proposal, RankRow, UnitScore
     from thiduaCLI.files.forms import Form
     from thiduaCLI.files.tabular import Row
+    from thiduaCLI.results import (
+        AccessEntry,
+        AccessList,
+        Brief,
+        Checks,
+        CopyResult,
+        Corrected,
+        History,
+        ImportResult,
+        Indicators,
+        PlanChanges,
+        Ranking,
+        Recorded,
+        ReportingRates,
+        Retracted,
+        RetractedImport,
+        Scorecard,
+        Shortlist,
+        Status,
+        TargetChanges,
+        Units,
+        Verification,
+    )
     from thiduaCLI.storage.access import Access
 
 UNKNOWN_USER = "không rõ"  # i18n: data (stored as who recorded the figure)
@@ -527,6 +525,8 @@ class Ledger:
         ``dry_run`` everything is checked and the figure made as it would be (its id, the
         standing after it), then the transaction is rolled back: nothing is written.
         """
+        from thiduaCLI.results import Recorded
+
         plan = self.plan
         by = self._who(by)
         check_length(note, NOTE_LIMIT, _("ghi chú (--note)"))
@@ -618,6 +618,8 @@ class Ledger:
     ) -> Corrected:
         """Record a new figure that supersedes figure ``figure_id`` (which stays in the
         history); a figure entered as a year-to-date total is corrected with a total."""
+        from thiduaCLI.results import Corrected
+
         plan = self.plan
         reason = _reason(reason)
         by = self._who(by)
@@ -668,6 +670,8 @@ class Ledger:
     @_retried
     def retract(self, figure_id: int, *, reason: str, by: str | None = None) -> Retracted:
         """Take a figure out of every computation, keeping it and the reason in history."""
+        from thiduaCLI.results import Retracted
+
         reason = _reason(reason)
         by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
@@ -687,6 +691,8 @@ class Ledger:
         :meth:`import_file`): every figure of it that still counts, and every correction
         made since of one of them, is retracted with ``reason``, audited like any
         retraction; its rows may be imported again (the file, fixed)."""
+        from thiduaCLI.results import RetractedImport
+
         reason = _reason(reason)
         by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
@@ -774,6 +780,8 @@ class Ledger:
         a new figure where a counted one of the same unit, indicator and day exists is
         refused: the earlier one is corrected, not added to. ``expected`` tells how many rows
         there are, once known (for ``progress``)."""
+        from thiduaCLI.results import ImportResult
+
         if number_format not in NUMBER_FORMATS:
             raise UsageProblem(
                 _("{option} {value}: chọn một trong {allowed}").format(
@@ -1082,6 +1090,8 @@ class Ledger:
 
     def status(self, as_of: date | None = None, period: Period | None = None) -> Status:
         """The ward's progress on every indicator at a review date."""
+        from thiduaCLI.results import Status
+
         plan, review = self.plan, self.review(as_of, period)
         # values only: status shows no timeliness
         with _collector_paused(), self._database.session() as session:
@@ -1093,6 +1103,8 @@ class Ledger:
     ) -> Ranking:
         """Units ranked within their blocks (or one block), with their move since the
         previous period of the same length."""
+        from thiduaCLI.results import Ranking
+
         ranked = self.ranked(as_of, period, block)
         return Ranking.of(self.plan, ranked.review, ranked)
 
@@ -1100,6 +1112,8 @@ class Ledger:
         self, as_of: date | None = None, period: Period | None = None, block: str | None = None
     ) -> Shortlist:
         """The units the plan's commendation rules propose, from the ranking."""
+        from thiduaCLI.results import Shortlist
+
         ranked = self.ranked(as_of, period, block)
         return Shortlist.of(self.plan, ranked.review, ranked)
 
@@ -1151,6 +1165,7 @@ class Ledger:
         """A unit's score explained at a review date: its parts, the arithmetic, its rank
         and what it takes to reach the next grade."""
         from thiduaCLI.domain.scoring import next_grade, rank_units
+        from thiduaCLI.results import Scorecard
 
         plan = self.plan
         found = self.unit(unit)
@@ -1176,6 +1191,8 @@ class Ledger:
     ) -> History:
         """The plan year's figures newest first, with their standing (of one unit, one
         indicator, recorded since a day, when given)."""
+        from thiduaCLI.results import History
+
         plan = self.plan
         unit_code = None if unit is None else self.unit(unit).code
         code = None if indicator is None else self.indicator(indicator).code
@@ -1187,6 +1204,8 @@ class Ledger:
         self, unit: str | Unit | None = None, indicator: str | Indicator | None = None
     ) -> TargetChanges:
         """Targets changed by re-syncing the plan, newest first."""
+        from thiduaCLI.results import TargetChanges
+
         plan = self.plan
         unit_code = None if unit is None else self.unit(unit).code
         code = None if indicator is None else self.indicator(indicator).code
@@ -1197,6 +1216,7 @@ class Ledger:
     def plan_changes(self) -> PlanChanges:
         """Every change each stored version of the plan made, newest first."""
         from thiduaCLI.domain.plan_history import changes
+        from thiduaCLI.results import PlanChanges
 
         with self._database.session() as session:
             versions = store.plan_versions(session, self.plan.year)
@@ -1233,6 +1253,7 @@ class Ledger:
 
     def _brief(self, as_of: date | None, period: Period | None) -> Brief:
         from thiduaCLI.domain.calendar import month_end
+        from thiduaCLI.results import Brief, MonthPoint, Ranking, Shortlist, Status
 
         plan = self.plan
         ranked = self.ranked(as_of, period)
@@ -1274,6 +1295,7 @@ class Ledger:
         """Per unit: figures due so far in the reporting cycle, received, received on time,
         and the last report."""
         from thiduaCLI.domain import timeliness
+        from thiduaCLI.results import ReportingRates
 
         plan, review = self.plan, self.review(as_of, period)
         with self._database.session() as session:
@@ -1296,6 +1318,7 @@ class Ledger:
         ``overdue`` days, units missing the last period's report, units scoring ``below``."""
         from thiduaCLI.domain import timeliness
         from thiduaCLI.domain.scoring import rank_units
+        from thiduaCLI.results import Checks
 
         plan = self.plan
         if not behind and not missing and overdue is None and below is None:
@@ -1342,10 +1365,14 @@ class Ledger:
 
     def indicators(self) -> Indicators:
         """The plan's indicators."""
+        from thiduaCLI.results import Indicators
+
         return Indicators.of(self.plan)
 
     def units(self) -> Units:
         """The signatories, their blocks and their agreements."""
+        from thiduaCLI.results import Units
+
         return Units.of(self.plan)
 
     def export_rows(self) -> list[dict[str, object]]:
@@ -1433,7 +1460,7 @@ def _recorded(
     return kind.of(figure, ytd, standing, duplicate, dry_run)  # type: ignore[return-value]
 
 
-R = TypeVar("R", bound=Recorded)
+R = TypeVar("R", bound="Recorded")
 
 
 def _float(number: object) -> float | None:
@@ -1599,6 +1626,7 @@ def verify(db_path: store.Location) -> Verification:
     stored plan equal to its last version, and the month-by-month rows equal to a rebuild
     from the figures (on a copy in memory, so that nothing is written)."""
     from thiduaCLI.domain.plan_history import plan_document
+    from thiduaCLI.results import Verification
     from thiduaCLI.storage import chain
 
     with store.open_database(db_path, create=False) as database:
@@ -1944,6 +1972,8 @@ def _server(location: store.Location, what: str) -> store.ServerURL:
 
 
 def _entry(found: Access) -> AccessEntry:
+    from thiduaCLI.results import AccessEntry
+
     return AccessEntry(login=found.login, role=found.role, units=list(found.units))  # type: ignore[arg-type]
 
 
@@ -1991,6 +2021,7 @@ def revoke_access(location: store.Location, login: str) -> AccessEntry:
 
 def access_list(location: store.Location) -> AccessList:
     """Who may do what in a PostgreSQL database."""
+    from thiduaCLI.results import AccessList
     from thiduaCLI.storage import access
 
     url = _server(location, "thidua access")
@@ -2005,6 +2036,7 @@ def copy_database(
     """Copy a database (a ward's SQLite file) into an empty PostgreSQL database, then check
     the copy: every table holds as many rows, and ``verify`` passes on it with the audit
     chain ending at the source's head. All or nothing: a failure leaves the target empty."""
+    from thiduaCLI.results import CopyResult
     from thiduaCLI.storage import chain, copy
 
     url = _server(database_location(target), "--to")

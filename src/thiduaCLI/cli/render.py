@@ -11,9 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from thiduaCLI.domain.attainment import IndicatorStatus, State
+from thiduaCLI.domain.periods import Review
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
 from thiduaCLI.ledger import InitResult
-from thiduaCLI.results import Recorded, Review
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.lookup import sort_key
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from thiduaCLI.cli.quicktable import QuickTable
+    from thiduaCLI.results import Recorded
 
 STATE_LABELS: dict[State, str] = {
     "achieved": N_("Đạt"),

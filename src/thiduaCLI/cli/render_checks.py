@@ -8,10 +8,9 @@ from rich.table import Table
 
 from thiduaCLI.cli.render import STATE_LABELS, new_table, review_title
 from thiduaCLI.domain.calendar import local_day
-from thiduaCLI.domain.periods import Length, Period
+from thiduaCLI.domain.periods import Length, Period, Review
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.timeliness import Finding, ReportingRate
-from thiduaCLI.results import Review
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.numbers import format_number, format_percent

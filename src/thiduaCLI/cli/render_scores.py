@@ -17,20 +17,15 @@ from thiduaCLI.cli.render import (
     state_text,
     target_text,
 )
+from thiduaCLI.domain.periods import Review
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.scoring import NextGrade
 from thiduaCLI.ledger import Card, Ranked
-from thiduaCLI.results import (
-    Review,
-    arithmetic,
-    movement,
-    proposal_reason,
-    score_text,
-)
 from thiduaCLI.text.dates import format_date
 from thiduaCLI.text.i18n import N_, _
 from thiduaCLI.text.literal import visible
 from thiduaCLI.text.numbers import format_number, format_percent, format_quantity
+from thiduaCLI.wording import arithmetic, movement, proposal_reason, score_text
 
 UNRANKED = N_("không xếp hạng (báo cáo quá ít chỉ tiêu)")
 

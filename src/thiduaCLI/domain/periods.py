@@ -94,3 +94,17 @@ def parse_period(text: str) -> Period:
 def month_containing(day: date) -> Period:
     """The calendar month a day falls in."""
     return Period("month", day.year, day.month)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The day figures are judged at, and the review period it closes, if one was named."""
+
+    as_of: date
+    period: Period | None = None
+
+    @property
+    def previous_end(self) -> date:
+        """The end of the period before, of the same length (a month when none was named)."""
+        period = self.period or month_containing(self.as_of)
+        return period.previous().end

@@ -19,10 +19,10 @@ from thiduaCLI.results import (
     ReportingRateResult,
     ScorePartResult,
     Status,
-    score_text,
 )
 from thiduaCLI.text.i18n import _
 from thiduaCLI.text.numbers import format_number, format_percent, format_quantity
+from thiduaCLI.wording import score_text
 
 
 def status_headings(with_last_year: bool) -> list[str]:
