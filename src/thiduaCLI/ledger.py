@@ -496,11 +496,6 @@ class Ledger:
 
     # ---------------------------------------------------------------------------- writes
 
-    def _may_write(self, session: store.Session, units: Collection[str] | None) -> None:
-        """On PostgreSQL, refuse in words what the login's access would have the database
-        refuse (see :func:`thiduaCLI.storage.access.check_write`); a file: anyone."""
-        may_write(self._database, session, units)
-
     @_retried
     def record(
         self,
@@ -555,7 +550,7 @@ class Ledger:
             if not key:
                 raise UsageProblem(_("--key không được để trống (bỏ --key nếu không cần)"))
         with self._database.session(write=True, keep=not dry_run) as session:
-            self._may_write(session, [found_unit.code])
+            may_write(self._database, session, [found_unit.code])
             earlier = None if key is None else store.figure_by_key(session, key)
             if earlier is not None:
                 same = (earlier.unit, earlier.indicator, earlier.ref_date) == (
@@ -626,7 +621,7 @@ class Ledger:
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         typed = reading_of(value)
         with self._database.session(write=True) as session:
-            self._may_write(session, None)
+            may_write(self._database, session, None)
             old = _counted_figure(session, figure_id, "correct")
             if old.year != plan.year:
                 raise InputError(
@@ -676,7 +671,7 @@ class Ledger:
         by = self._who(by)
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         with self._database.session(write=True) as session:
-            self._may_write(session, None)
+            may_write(self._database, session, None)
             figure = _counted_figure(session, figure_id, "retract")
             store.add_retraction(
                 session, Retraction(figure_id=figure_id, reason=reason, retracted_by=by)
@@ -698,7 +693,7 @@ class Ledger:
         check_length(by, NAME_LIMIT, _("người nhập (--by)"))
         known = isinstance(import_id, int) and not isinstance(import_id, bool)
         with self._database.session(write=True) as session:
-            self._may_write(session, None)
+            may_write(self._database, session, None)
             batch = (
                 store.import_batch(session, import_id)
                 if known and 0 < import_id <= MAX_ID
@@ -833,7 +828,7 @@ class Ledger:
         plan = self.plan
         with self._database.session(write=True) as session:
             if self._database.on_server:  # (the units asked only where access is checked)
-                self._may_write(session, {str(figure[_UNIT]) for figure in figures})
+                may_write(self._database, session, {str(figure[_UNIT]) for figure in figures})
             fresh = figures
             if figures:
                 days = [str(figure[_REF_DATE]) for figure in figures]

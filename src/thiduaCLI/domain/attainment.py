@@ -189,6 +189,13 @@ def attainment_ratio(indicator: Indicator, value: Decimal, target: Decimal) -> D
     return ONE if is_met(indicator, value, target) else ZERO
 
 
+def expected_by(indicator: Indicator, target: Decimal, as_of: date, year: int) -> Decimal | None:
+    """What a cumulative indicator should have reached by ``as_of`` (None: a level one)."""
+    if indicator.kind != "cumulative":
+        return None
+    return target * expected_share(indicator, as_of, year)
+
+
 Judgement = tuple[Decimal | None, bool, Decimal, Decimal]
 
 
@@ -200,7 +207,7 @@ def judge(
     attainment and its progress (see :func:`assess`, which explains them in an
     :class:`Assessment`; a ranking's score needs only these)."""
     cumulative = indicator.kind == "cumulative"
-    expected = target * expected_share(indicator, as_of, year) if cumulative else None
+    expected = expected_by(indicator, target, as_of, year)
     met = is_met(indicator, value, target)
     if met and cumulative and indicator.lower_is_better:  # a ceiling: met when the year is
         met = as_of >= _year_end(year)
@@ -219,8 +226,7 @@ def assess(
     (``<``/``<=``) is judged on the whole year: it is never met before the year has ended.
     """
     if value is None:
-        cumulative = indicator.kind == "cumulative"
-        expected = target * expected_share(indicator, as_of, year) if cumulative else None
+        expected = expected_by(indicator, target, as_of, year)
         return Assessment(target, None, expected, None, None, False, "no_data", basis_of(indicator))
     return explained(
         indicator, target, value, judge(indicator, target, value, as_of, year), as_of, year
