@@ -219,3 +219,52 @@ def test_the_canonical_number_is_the_decimal_text_whatever_holds_it() -> None:
         "123456789012345.6",
         "0",
     ]
+
+
+def test_a_large_import_is_hashed_beside_the_months_and_verifies(recorded, db, tmp_path):
+    """An import of more rows than ``chain._ASIDE_FROM`` is hashed in a thread while the
+    months are brought up to date: the entry it adds is the one verify recomputes."""
+    from thiduaCLI.storage import chain
+
+    rows = 1_200
+    assert rows >= chain._ASIDE_FROM  # (the thread's path, not the inline one)
+    source = tmp_path / "big.csv"
+    source.write_text(
+        "unit,indicator,value,date\n" + "K04,VIEC_LAM,1,2026-05-31\n" * rows, encoding="utf-8"
+    )
+    done = recorded("import", str(source), "--json")
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["recorded"] == rows
+    with sqlite3.connect(db) as connection:
+        entries = connection.execute(
+            "SELECT kind, first_id, last_id FROM audit_chain ORDER BY seq DESC"
+        ).fetchall()
+    assert entries[0] == ("figures", 7, 6 + rows)  # figures #7-#1206, one entry
+    verified = recorded("verify", "--json")
+    assert verified.code == 0, verified.err
+    assert json.loads(verified.out)["ok"] is True
+
+
+def test_a_hash_that_fails_in_its_thread_fails_the_write(tmp_path: Path) -> None:
+    """What goes wrong while hashing aside is raised where the entry is added, and the
+    entry is not added."""
+    from sqlalchemy import create_engine, text
+
+    from thiduaCLI.storage import chain
+
+    def broken() -> str:
+        raise ValueError("không băm được")
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE audit_chain (seq INTEGER PRIMARY KEY, kind TEXT, first_id INT,"
+                " last_id INT, recorded_at TEXT, digest TEXT)"
+            )
+        )
+        pending = chain.Hashing("figures", 1, chain._ASIDE_FROM, broken)
+        with pytest.raises(ValueError, match="không băm được"):
+            pending.append(connection, "2026-12-05 00:00:00.000000")
+        assert connection.execute(text("SELECT count(*) FROM audit_chain")).scalar() == 0
+    engine.dispose()

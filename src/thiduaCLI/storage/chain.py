@@ -8,7 +8,8 @@ text), whatever types the SQLModel tables give them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, column, func, insert, select, table
@@ -67,12 +68,62 @@ def append_rows(
     """Add the entry for ``rows``, the rows ``first``..``last`` of ``kind`` just written, in
     table order with the values stored (an import hashes what it inserted without reading it
     back)."""
-    value = digest(head(conn), kind, first, last, rows)
-    conn.execute(
-        insert(_ENTRIES).values(
-            kind=kind, first_id=first, last_id=last, recorded_at=at, digest=value
+    hashed_aside(conn, kind, first, last, rows).append(conn, at)
+
+
+# From how many rows an entry is hashed in a thread of its own (a report's one row is not).
+_ASIDE_FROM = 1_000
+
+
+class Hashing:
+    """An entry's digest being worked out beside the caller's next statements: hashing an
+    import's 100,000 rows holds the interpreter for half a second, while SQLite or the server
+    adds them to their months without it (measured in bench/run.py: the import's time less
+    the hash). :meth:`append` waits for it and adds the entry."""
+
+    def __init__(self, kind: str, first: int, last: int, work: Callable[[], str]) -> None:
+        self.kind, self.first, self.last = kind, first, last
+        self._digest: str | None = None
+        self._failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if last - first + 1 < _ASIDE_FROM:
+            self._digest = work()
+            return
+
+        def run() -> None:
+            try:
+                self._digest = work()
+            except BaseException as failure:  # raised again in the caller's thread
+                self._failure = failure
+
+        self._thread = threading.Thread(target=run, name="thidua-audit-hash", daemon=True)
+        self._thread.start()
+
+    def append(self, conn: Connection, at: str) -> None:
+        """Add the entry (recorded ``at``) once its digest is known."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        conn.execute(
+            insert(_ENTRIES).values(
+                kind=self.kind,
+                first_id=self.first,
+                last_id=self.last,
+                recorded_at=at,
+                digest=self._digest,
+            )
         )
-    )
+
+
+def hashed_aside(
+    conn: Connection, kind: str, first: int, last: int, rows: Iterable[Sequence[object]]
+) -> Hashing:
+    """Start hashing the entry for ``rows`` (as :func:`append_rows`) after the chain's head
+    as it is now: the caller holds the write lock until :meth:`Hashing.append`, so no other
+    entry comes between. ``rows`` must not change meanwhile."""
+    previous = head(conn)
+    return Hashing(kind, first, last, lambda: digest(previous, kind, first, last, rows))
 
 
 def walk(conn: Connection) -> ChainState:

@@ -1030,7 +1030,6 @@ def add_figures(
             progress("write", start, len(batches))
             write(batches[start : start + WRITE_BATCH])
         progress("write", len(batches), len(batches))
-    months.add_after(connection, last_id)
     if on_server:
         # The ids were given here, not by the table's sequence, so that a dry run shows the
         # id the figure will get; the sequence is moved past them for anyone inserting
@@ -1042,7 +1041,7 @@ def add_figures(
         )
     else:
         (new_last,) = driver.execute("SELECT max(id) FROM figure").fetchone()
-    at = stored_datetime(utc_now())
+    hashing = None
     if new_last - last_id == len(rows):  # ids given in order: hash what was inserted
         chained = (
             (
@@ -1054,7 +1053,12 @@ def add_figures(
             )
             for number, row in zip(numbers, complete, strict=True)
         )
-        chain.append_rows(connection, "figures", last_id + 1, new_last, chained, at)
+        # (hashed while the months are brought up to date: see chain.Hashing)
+        hashing = chain.hashed_aside(connection, "figures", last_id + 1, new_last, chained)
+    months.add_after(connection, last_id)
+    at = stored_datetime(utc_now())
+    if hashing is not None:
+        hashing.append(connection, at)
     else:
         chain.append(connection, "figures", last_id + 1, new_last, at)
     return range(last_id + 1, new_last + 1)
