@@ -9,15 +9,18 @@ days inside a month, the year's first and last days, and days outside the year.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from helpers import SMALL_PLAN, location
 from thiduaCLI.domain import calendar, timeliness
+from thiduaCLI.domain.attainment import Observation, Tally
 from thiduaCLI.domain.calendar import due_date
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
@@ -324,6 +327,50 @@ def _missing(findings: list[timeliness.Finding]) -> set[tuple[str, str]]:
     return {(f.unit, f.indicator or "") for f in findings}
 
 
+@pytest.mark.parametrize(
+    "days",
+    [
+        [date(2026, 12, 31), date(2026, 11, 30)],  # a ranking at the year's end
+        [date(2026, 8, 31), date(2026, 7, 31), date(2026, 8, 17)],
+    ],
+)
+def test_a_day_derived_from_the_first_reads_as_the_figures_say(
+    db: Path, days: list[date]
+) -> None:
+    """The previous month's end is read as the first day's sums less its last month, and
+    the first day's lateness and last recording as the previous month end's and its last
+    month's: both agree with the figures, and both derivations ran (month 1 is read once)."""
+    rng = random.Random(5)
+    plan = _plan("monthly", 10)
+    # A3 (no figure at random): on time in March, late in the first day's last month
+    on_time, late = _figure(rng, "A3", "VL", date(2026, 3, 5)), _figure(rng, "A3", "VL", days[0])
+    on_time.recorded_at = datetime(2026, 3, 6, tzinfo=UTC)
+    late.recorded_at = datetime.combine(days[0], datetime.min.time(), UTC) + timedelta(days=30)
+    with store.open_database(location(db)) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+            _change_at_random(session, rng, 150)
+            store.add_figure(session, on_time)
+            store.add_figure(session, late)
+        with opened.session() as session:
+            statements: list[str] = []
+
+            def seen(conn, cursor, statement, *rest) -> None:
+                statements.append(statement)
+
+            event.listen(session.connection(), "before_cursor_execute", seen)
+            read = _read(session, plan, days)
+            event.remove(session.connection(), "before_cursor_execute", seen)
+            for day, observed in zip(days, read, strict=True):
+                assert observed == _model(session, plan, day), day
+    (query,) = [s for s in statements if re.search(r"\bwhole_1\b", s)]
+    for column in ("whole_1", "nano_1", "delay_1", "recorded_1"):  # (a third day reads its own)
+        assert len(re.findall(rf"\b{column}\b", query)) == len(days) - 1, column
+    first, derived = read[0], read[1]
+    assert first[("A3", "VL")][5] and not derived[("A3", "VL")][5]
+    assert first[("A3", "VL")][6] > derived[("A3", "VL")][6]
+
+
 def test_one_unit_reads_as_all_units_read(db: Path) -> None:
     rng = random.Random(7)
     plan = _plan("monthly", 10)
@@ -337,6 +384,38 @@ def test_one_unit_reads_as_all_units_read(db: Path) -> None:
             alone = store.observations_at(session, plan, days, unit="A2")
     assert alone == [{k: v for k, v in found.items() if k[0] == "A2"} for found in everyone]
     assert all(alone)
+
+
+def test_tallies_are_the_observations_less_their_details(db: Path) -> None:
+    """A ranking reads the days it only scores without the latest figure's details: what
+    it reads is the same as the detailed observations' tally, whichever days are bare (the
+    previous month's end is derived from the first day's sums, mid-month days add a partial
+    month)."""
+    rng = random.Random(11)
+    plan = _plan("monthly", 10)
+    days = [date(2026, 8, 31), date(2026, 7, 31), date(2026, 8, 17)]
+    with store.open_database(location(db)) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+            _change_at_random(session, rng, 60)
+        with opened.session() as session:
+            detailed = store.observations_at(session, plan, days)
+            read = {
+                flags: store.tallies_at(session, plan, days, flags)
+                for flags in ((False, False, False), (True, False, True), (False, True, False))
+            }
+    names = [field.name for field in fields(Tally)]
+
+    def tally(found: Tally) -> tuple[object, ...]:
+        return tuple(getattr(found, name) for name in names)
+
+    assert all(detailed)
+    for flags, tallies in read.items():
+        for flag, bare, full in zip(flags, tallies, detailed, strict=True):
+            assert {k: tally(v) for k, v in bare.items()} == {k: tally(v) for k, v in full.items()}
+            assert all(type(v) is (Observation if flag else Tally) for v in bare.values())
+            if flag:
+                assert bare == full
 
 
 def test_a_retraction_of_every_figure_leaves_no_row(db: Path) -> None:

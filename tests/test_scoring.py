@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import SMALL_PLAN, obs
+from thiduaCLI.domain.attainment import Tally
 from thiduaCLI.domain.periods import parse_period
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
@@ -44,6 +45,25 @@ def test_score_is_the_weighted_mean_of_capped_attainment(small_plan: Plan) -> No
     assert parts["BH"].points == 60
     assert float(parts["VL"].points) == pytest.approx(100 / 3)
     assert (result.reported, result.expected, result.missing) == (2, 2, [])
+
+
+def test_a_score_from_bare_tallies_is_the_same_score(small_plan: Plan) -> None:
+    """A ranking scores the previous period from tallies (no latest figure's details): the
+    same 93,33 as above; explaining a score needs the observations."""
+    observed = {
+        ("A1", "BH"): obs("A1", "BH", latest=81, numerator=81, denominator=100),
+        ("A1", "VL"): obs("A1", "VL", 120),
+    }
+    tallies = {
+        pair: Tally(o.unit, o.indicator, o.total, o.count, o.latest, o.late, None)
+        for pair, o in observed.items()
+    }
+    unit = small_plan.units["A1"]
+    bare = score_unit(small_plan, unit, tallies, YEAR_END, explained=False)
+    assert (bare.score, bare.achieved, bare.parts) == (D("93.33"), 1, ())
+    assert bare.exact.quantize(D("0.0001")) == D("93.3333")  # 280 / 3, unrounded
+    with pytest.raises(TypeError, match="A1/BH: a score explained needs observations"):
+        score_unit(small_plan, unit, tallies, YEAR_END)
 
 
 def test_a_higher_cap_counts_over_achievement(small_plan: Plan) -> None:

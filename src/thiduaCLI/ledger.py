@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, ParamSpec, TypeVar
 
-from thiduaCLI.domain.attainment import Observation, assess, ward_status
+from thiduaCLI.domain.attainment import Observation, Tallies, assess, ward_status
 from thiduaCLI.domain.calendar import local_time
 from thiduaCLI.domain.periods import Period, Review
 from thiduaCLI.domain.plan import Indicator, Plan, Unit
@@ -1132,17 +1132,17 @@ class Ledger:
         block = None if block_query is None else self.block(block_query)
         previous_end = review.previous_end
         earlier_plan: Plan | None = plan
-        before: dict[tuple[str, str], Observation] = {}
+        before: Tallies = {}
         with _collector_paused(), self._database.session() as session:
             if previous_end.year == plan.year:  # both days in one pass over the figures
-                observed, before = store.observations_at(
-                    session, plan, [review.as_of, previous_end]
+                observed, before = store.tallies_at(  # the previous one's scores alone
+                    session, plan, [review.as_of, previous_end], [explained, False]
                 )
             else:
-                observed = store.observations(session, plan, review.as_of)
+                (observed,) = store.tallies_at(session, plan, [review.as_of], [explained])
                 earlier_plan = store.load_plan(session, previous_end.year)
                 if earlier_plan is not None:
-                    before = store.observations(session, earlier_plan, previous_end)
+                    (before,) = store.tallies_at(session, earlier_plan, [previous_end], [False])
         with _collector_paused():
             rows = rank_units(plan, observed, review.as_of, block, explained=explained)
             earlier: list[RankRow] = []

@@ -26,27 +26,37 @@ Basis = Literal["target", "prorated", "milestones"]
 
 
 @dataclass(slots=True)
-class Observation:
-    """What one unit's figures on one indicator add up to by a date (computed in SQL)."""
+class Tally:
+    """What a score counts of one unit's figures on one indicator by a date (computed in
+    SQL): their sum, how many, the latest value, whether one came late and when the last was
+    recorded. A ranking reads 54,000 of them and nothing more."""
 
     unit: str
     indicator: str
     total: Decimal
     count: int
     latest: Decimal
-    latest_numerator: Decimal | None
-    latest_denominator: Decimal | None
-    last_date: date
-    last_by: str
-    late: bool = False  # a counted figure, no correction, came after its due date
-    last_recorded_at: datetime | None = None
+    late: bool  # a counted figure, no correction, came after its due date
+    last_recorded_at: datetime | None
 
     def value(self, indicator: Indicator) -> Decimal:
         """Year-to-date sum for a cumulative indicator; the latest figure for a level one."""
         return self.total if indicator.kind == "cumulative" else self.latest
 
 
+@dataclass(slots=True)
+class Observation(Tally):
+    """A :class:`Tally` with its latest figure's numerator, denominator, date and recorder:
+    what a scorecard, the ward's roll-up and the forms show."""
+
+    latest_numerator: Decimal | None
+    latest_denominator: Decimal | None
+    last_date: date
+    last_by: str
+
+
 Observations = Mapping[tuple[str, str], Observation]
+Tallies = Mapping[tuple[str, str], Tally]
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from operator import itemgetter
 from thiduaCLI.domain.attainment import (
     Assessment,
     Observation,
-    Observations,
+    Tallies,
     assess,
     judge,
     months_left,
@@ -147,7 +147,7 @@ _STRICT = (">", "<")
 
 
 def score_unit(
-    plan: Plan, unit: Unit, observations: Observations, as_of: date, *, explained: bool = True
+    plan: Plan, unit: Unit, observations: Tallies, as_of: date, *, explained: bool = True
 ) -> UnitScore:
     """Weighted mean of counted progress over the agreement (× 100), plus bonus, less
     deduction.
@@ -156,7 +156,8 @@ def score_unit(
     is a Decimal, kept unrounded; only the final score is rounded, half up to the plan's
     ``decimals``, and never goes below 0. Without ``explained``, the score alone: no parts
     (a ranking's table, or the ranking it is compared with, needs none; making them costs
-    3,000 units a tenth of a second).
+    3,000 units a tenth of a second), and :class:`Tally` records are enough; with it, each
+    part shows its :class:`Observation`.
     """
     rules = _rules(plan.scoring)
     indicators, weights, year = plan.indicators, unit.weights, plan.year
@@ -200,6 +201,8 @@ def score_unit(
             last_recorded = recorded
         weighted += capped * weight
         if explained:
+            if not isinstance(observation, Observation):
+                raise TypeError(f"{unit.code}/{code}: a score explained needs observations")
             judged = explain(indicator, target, value, judgement, as_of, year)
             parts.append(
                 ScorePart(
@@ -327,7 +330,7 @@ def _by_name(results: list[UnitScore]) -> list[UnitScore]:
 
 def rank_units(
     plan: Plan,
-    observations: Observations,
+    observations: Tallies,
     as_of: date,
     block: str | None = None,
     *,

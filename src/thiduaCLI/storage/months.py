@@ -54,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from thiduaCLI.domain import calendar
-from thiduaCLI.domain.attainment import Observation
+from thiduaCLI.domain.attainment import Observation, Tally
 from thiduaCLI.domain.exact import from_parts
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.sqlfunctions import greatest, padded_id, truth_as_number
@@ -313,19 +313,48 @@ def observations_at(
     """Per day, per (unit, indicator): the year-to-date sum and count of the counted figures
     dated up to the day, the latest of them, whether one was filed after its due date, and
     when the last one was recorded (without ``timeliness``: not late, recorded None).
+    """
+    decimals = _Decimals()  # the days share their figures: each value read once
+    sums = _sums_at(conn, plan, days, unit, timeliness, [True] * len(days))
+    return [_observations(day, decimals) for day in sums]
+
+
+def tallies_at(
+    conn: Connection, plan: Plan, days: Sequence[date], detailed: Sequence[bool]
+) -> list[Mapping[tuple[str, str], Tally]]:
+    """Per day, per (unit, indicator), its :class:`Tally`; for the days ``detailed`` says,
+    an :class:`Observation` (the latest figure's numerator, denominator, date and recorder
+    too). A score needs no details: leaving them out spares SQL eight of a ranking's
+    columns."""
+    decimals = _Decimals()
+    sums = _sums_at(conn, plan, days, None, True, detailed)
+    return [
+        _observations(day, decimals) if detail else _tallies(day, decimals)
+        for day, detail in zip(sums, detailed, strict=True)
+    ]
+
+
+def _sums_at(
+    conn: Connection,
+    plan: Plan,
+    days: Sequence[date],
+    unit: str | None,
+    timeliness: bool,
+    details: Sequence[bool],
+) -> list[_Sums]:
+    """Per day, per pair, its sums (see :func:`observations_at`).
 
     The months that ended by each day are added up in one query for every day, a row per
     pair, and so is the month a day falls inside for the pairs whose figures that month are
     all dated by then (a review of today, say); for the others, that month's figures dated up
     to the day are added up from the figures themselves.
     """
-    found = _whole_months(conn, plan, days, unit, timeliness)
+    found = _whole_months(conn, plan, days, unit, timeliness, details)
     for sums, day in zip(found, days, strict=True):
         partial = calendar.partial_month(plan.year, day)
         if partial is not None:
             _add(sums, _days_of_month(conn, plan, partial, day, unit, timeliness))
-    decimals = _Decimals()  # the days share their figures: each value read once
-    return [_observations(sums, decimals) for sums in found]
+    return found
 
 
 # A pair's sums: whole, nano, count, late, last recorded, then its latest figure's value,
@@ -341,16 +370,19 @@ def _whole_months(
     days: Sequence[date],
     unit: str | None,
     timeliness: bool,
+    details: Sequence[bool],
 ) -> list[_Sums]:
     """Per day, the sums of the months that ended by it, and of the month it falls inside
     where that month's figures are all dated by then, in one query: each pair's months added
-    up within its row.
+    up within its row. A day not in ``details`` has NULL for its latest figure's details
+    but the value.
 
     A later day of whole months that takes fewer months away from the first day's than it
     keeps (the previous month's end, for a ranking at a month's end) has the first day's sums
-    less those months' (integers: exact), which costs SQL fewer columns to add up."""
-    columns: list[ColumnElement[Any]] = []
-    first: dict[int, ColumnElement[bool] | None] = {}
+    less those months' (integers: exact), which costs SQL fewer columns to add up; and the
+    first day's lateness and last recording are that day's and those of the months after it
+    (an "or" and a "latest of" that SQL need not work out over the whole year twice)."""
+    months_of: list[dict[int, ColumnElement[bool] | None]] = []
     less: dict[int, list[int]] = {}  # a day (by position): the months taken from the first's
     for k, day in enumerate(days):
         taken: dict[int, ColumnElement[bool] | None] = {
@@ -360,11 +392,14 @@ def _whole_months(
         if partial is not None:  # the month, where nothing in it is dated after the day
             month = partial[0]
             taken[month] = ROWS.c[f"date_{month}"] <= day.isoformat()
-        if k == 0:
-            first = taken
-        elif _derivable(first, taken):
-            less[k] = sorted(first.keys() - taken.keys())
-        columns += _day_columns(plan, taken, timeliness, less.get(k))
+        if k and _derivable(months_of[0], taken):
+            less[k] = sorted(months_of[0].keys() - taken.keys())
+        months_of.append(taken)
+    base = min(less, default=None)  # the day the first day's lateness is built on
+    columns: list[ColumnElement[Any]] = []
+    for k, taken in enumerate(months_of):
+        timely = None if k or base is None else less[base]
+        columns += _day_columns(plan, taken, timeliness, less.get(k), details[k], timely)
     if not columns:
         return [{} for _ in days]
     query = select(ROWS.c.unit, ROWS.c.indicator, *columns).where(ROWS.c.year == plan.year)
@@ -387,9 +422,30 @@ def _whole_months(
                     if (left := row[4] - row[count])
                 }
             )
+        elif k == 0 and base is not None:  # its lateness and last recording: see above
+            late = 5 + _WIDTH * base
+            found.append(
+                {
+                    (row[0], row[1]): (
+                        *row[2:5],
+                        row[5] or row[late],
+                        _later(row[6], row[late + 1]),
+                        *row[7:end],
+                    )
+                    for row in rows
+                    if row[4]
+                }
+            )
         else:
             found.append({(row[0], row[1]): row[at:end] for row in rows if row[count]})
     return found
+
+
+def _later(stamp: str | None, other: str | None) -> str | None:
+    """The later of two stored times, either of them missing."""
+    if stamp is None or (other is not None and other > stamp):
+        return other
+    return stamp
 
 
 def _derivable(first: dict[int, Any], taken: dict[int, Any]) -> bool:
@@ -409,10 +465,14 @@ def _day_columns(
     taken: dict[int, ColumnElement[bool] | None],
     timeliness: bool,
     less: list[int] | None = None,
+    detailed: bool = True,
+    timely: list[int] | None = None,
 ) -> list[ColumnElement[Any]]:
     """The columns of one day from the months it takes (``taken``: per month, None for the
     whole month, or the condition under which it counts); with ``less``, its whole, nano and
-    count are those of these months instead (to take away from the first day's)."""
+    count are those of these months instead (to take away from the first day's); not
+    ``detailed``, of its latest figure's details only the value; with ``timely``, its
+    lateness and last recording are those of these months alone."""
     if not taken:
         return [literal(0), literal(0), literal(0), literal(0), *[null()] * (_WIDTH - 4)]
     months = sorted(taken)
@@ -433,15 +493,18 @@ def _day_columns(
 
     late: ColumnElement[Any] = literal(0)
     recorded: ColumnElement[Any] = null()
-    if timeliness:
-        overdue = or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in months))
+    judged = months if timely is None else timely
+    if timeliness and judged:  # (no months of its own: the day it is built on says)
+        overdue = or_(*(slot("delay", m) > calendar.grace_days(plan, m) for m in judged))
         late = func.coalesce(truth_as_number(overdue), 0)
-        stamps = [func.coalesce(slot("recorded", m), "") for m in months]
+        stamps = [func.coalesce(slot("recorded", m), "") for m in judged]
         recorded = (
-            func.nullif(greatest(*stamps), "") if len(stamps) > 1 else slot("recorded", months[0])
+            func.nullif(greatest(*stamps), "") if len(stamps) > 1 else slot("recorded", judged[0])
         )
     details = [
         case(*((slot("count", m).is_not(None), slot(name, m)) for m in reversed(months)))
+        if detailed or name == "value"
+        else null()
         for name in _DETAILS
     ]
     return [added("whole"), added("nano"), added("count"), late, recorded, *details]
@@ -533,10 +596,28 @@ def _observations(
             from_parts(whole, nano),
             count,
             decimal[value],
+            bool(late),
+            None if recorded is None else datetime.fromisoformat(recorded),
             None if numerator is None else decimal[numerator],
             None if denominator is None else decimal[denominator],
             dates[ref_date],
             by,
+        )
+    return found
+
+
+def _tallies(sums: _Sums, decimals: _Decimals) -> dict[tuple[str, str], Tally]:
+    """The tallies of the pairs (:func:`_observations` without the latest figure's
+    details)."""
+    found = {}
+    for (code, indicator), entry in sums.items():
+        whole, nano, count, late, recorded, value = entry[:6]
+        found[code, indicator] = Tally(
+            code,
+            indicator,
+            from_parts(whole, nano),
+            count,
+            decimals[value],
             bool(late),
             None if recorded is None else datetime.fromisoformat(recorded),
         )

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from thiduaCLI.domain import calendar
-from thiduaCLI.domain.attainment import Observation
+from thiduaCLI.domain.attainment import Observation, Tally
 from thiduaCLI.domain.exact import from_parts, parts
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.errors import BusyError, StoreError, ThiduaError
@@ -1368,6 +1368,14 @@ def observations_at(
     whether figures came late and when the last one came (``late`` False,
     ``last_recorded_at`` None), which is quicker."""
     return months.observations_at(session.connection(), plan, days, unit, timeliness=timeliness)
+
+
+def tallies_at(
+    session: Session, plan: Plan, days: Sequence[date], detailed: Sequence[bool]
+) -> list[Mapping[tuple[str, str], Tally]]:
+    """:func:`observations_at`, the days not ``detailed`` as bare tallies (what a score
+    counts, see :func:`thiduaCLI.storage.months.tallies_at`)."""
+    return months.tallies_at(session.connection(), plan, days, detailed)
 
 
 def month_filings(session: Session, plan: Plan) -> months.MonthFilings:
