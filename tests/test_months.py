@@ -334,9 +334,7 @@ def _missing(findings: list[timeliness.Finding]) -> set[tuple[str, str]]:
         [date(2026, 8, 31), date(2026, 7, 31), date(2026, 8, 17)],
     ],
 )
-def test_a_day_derived_from_the_first_reads_as_the_figures_say(
-    db: Path, days: list[date]
-) -> None:
+def test_a_day_derived_from_the_first_reads_as_the_figures_say(db: Path, days: list[date]) -> None:
     """The previous month's end is read as the first day's sums less its last month, and
     the first day's lateness and last recording as the previous month end's and its last
     month's: both agree with the figures, and both derivations ran (month 1 is read once)."""
