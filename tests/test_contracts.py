@@ -20,6 +20,7 @@ from typing import Annotated
 import pytest
 import typer
 from rich.table import Column, Row, Table
+from rich.text import Text
 
 from thiduaCLI.cli.typer_words import LocalisedCommand, parameter_help
 from thiduaCLI.text.i18n import speaking
@@ -87,6 +88,14 @@ def test_a_plain_row_added_quickly_is_the_row_rich_adds() -> None:
     assert quick.rows == rich_table.rows
     assert not quick.add_plain_row(["only one"])  # not one per column: nothing added
     assert len(quick.rows) == 1 and list(quick.columns[0].cells) == ["Khóm 1"]
+    # any other row takes Rich's own add_row: a missing cell, a Text, a row's options
+    for table in (quick, rich_table):
+        table.add_row(None, "2")
+        table.add_row(Text("t"), "u")
+        table.add_row("v", "w", style="bold")
+    assert [list(c.cells) for c in quick.columns] == [list(c.cells) for c in rich_table.columns]
+    assert [list(c.cells)[1:] for c in quick.columns] == [["", Text("t"), "v"], ["2", "u", "w"]]
+    assert quick.rows == rich_table.rows and quick.rows[-1].style == "bold"
 
 
 def _help_record(app: typer.Typer, name: str) -> str:

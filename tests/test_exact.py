@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_refused, dump, plan_copy
+from thiduaCLI.domain.attainment import Tally
 from thiduaCLI.domain.exact import from_parts
 from thiduaCLI.domain.plan import Block, Indicator, Plan, Scoring, Unit
 from thiduaCLI.domain.plan_file import parse_plan
@@ -388,3 +389,9 @@ def test_a_ranking_without_explanations_ranks_as_the_explained_one() -> None:
         explained = rank_units(plan, observed, day)
         bare = rank_units(plan, observed, day, explained=False)
         assert [replace(r, result=replace(r.result, parts=())) for r in explained] == bare
+        # as Ledger.ranked scores the previous period: from tallies, without the details
+        tallies = {
+            pair: Tally(o.unit, o.indicator, o.total, o.count, o.latest, o.late, o.last_recorded_at)
+            for pair, o in observed.items()
+        }
+        assert rank_units(plan, tallies, day, explained=False) == bare
