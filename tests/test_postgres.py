@@ -4,10 +4,12 @@ server (conftest.postgres_admin: CI's cluster, or a throw-away one) and a new da
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,9 +19,10 @@ import psycopg
 import pytest
 
 from conftest import Run, run_thidua, thidua_command
-from helpers import dump, figure_count, one_step_more, plan_copy
+from helpers import dump, figure_count, location, one_step_more, plan_copy
 from thiduaCLI.errors import BusyError
 from thiduaCLI.ledger import again
+from thiduaCLI.storage import store
 
 ENGINES = ("postgresql",)  # the db fixture: a new PostgreSQL database (conftest.py)
 
@@ -296,6 +299,21 @@ def test_fifty_writers_an_import_and_readers_at_once_each_figure_once(
 def _rows(url: str, statement: str) -> list[tuple[object, ...]]:
     with psycopg.connect(url) as connection:
         return [tuple(row) for row in connection.execute(statement).fetchall()]
+
+
+def test_a_library_caller_holds_as_many_sessions_as_it_opens(ready, db: str) -> None:
+    """A command uses one or two sessions at a time; a program using the library may keep
+    more open at once: each gets a connection at once (none waits for another to close)."""
+    with store.open_database(location(db)) as opened, contextlib.ExitStack() as stack:
+        sessions = [stack.enter_context(opened.session()) for _ in range(6)]
+        started = time.monotonic()
+        servers = {
+            session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            for session in sessions
+        }
+        waited = time.monotonic() - started
+    assert len(servers) == 6  # a connection (a server process) each
+    assert waited < 10  # (a pool of three connections made the fourth wait 30 s, then fail)
 
 
 def test_a_write_the_server_refuses_as_busy_runs_again() -> None:

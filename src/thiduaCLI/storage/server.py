@@ -96,7 +96,7 @@ def engine(url: ServerURL) -> Engine:
     made = create_engine(  # one connection serves the command's sessions in turn
         url.sqlalchemy,
         pool_size=1,
-        max_overflow=2,
+        max_overflow=-1,  # a caller holding more sessions at once gets more, closed after
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "thidua"},
     )
 
