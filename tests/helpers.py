@@ -215,7 +215,7 @@ def one_step_more(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     from thiduaCLI import ledger
     from thiduaCLI.storage import migrations, store
-    from thiduaCLI.storage.models import SCHEMA_VERSION
+    from thiduaCLI.storage.tables import SCHEMA_VERSION
 
     newer = SCHEMA_VERSION + 1
     for module in (store, migrations, ledger):

@@ -20,7 +20,7 @@ from conftest import Run, run_thidua, thidua_command
 from helpers import dump, figure_count
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.storage import months, store
-from thiduaCLI.storage.models import SCHEMA_VERSION
+from thiduaCLI.storage.tables import SCHEMA_VERSION
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "schema_v2.sqlite3"

@@ -18,8 +18,9 @@ from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.plan_file import parse_plan
 from thiduaCLI.errors import StoreError
 from thiduaCLI.storage import store
-from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction
+from thiduaCLI.storage.models import Figure, Retraction
 from thiduaCLI.storage.plan_rows import unit_names
+from thiduaCLI.storage.tables import SCHEMA_VERSION
 
 ENGINES = ("sqlite", "postgresql")  # each test using db runs on both (conftest.py)
 

@@ -54,8 +54,8 @@ from thiduaCLI.errors import (
 )
 from thiduaCLI.files.progress import Progress, counted
 from thiduaCLI.storage import store
-from thiduaCLI.storage.models import SCHEMA_VERSION, Figure, Retraction, TargetChange, utc_now
 from thiduaCLI.storage.plan_rows import unit_names
+from thiduaCLI.storage.tables import SCHEMA_VERSION, utc_now
 from thiduaCLI.text.dates import check_in_year, format_date, parse_date
 from thiduaCLI.text.i18n import N_, _, ngettext
 from thiduaCLI.text.literal import NAME_LIMIT, NOTE_LIMIT, check_length
@@ -104,6 +104,7 @@ if TYPE_CHECKING:
         Verification,
     )
     from thiduaCLI.storage.access import Access
+    from thiduaCLI.storage.models import Figure
 
 UNKNOWN_USER = "không rõ"  # i18n: data (stored as who recorded the figure)
 
@@ -260,19 +261,19 @@ def _opened(
                 ).format(path=db_path, year=shipped[0][0].year, source=shipped[0][1].name)
             )
         notes += upgrade_notes(database)
-        with database.session() as session:
-            plan = _plan_for_year(session, year, today or date.today())
+        with database.reading() as connection:
+            plan = _plan_for_year(connection, year, today or date.today())
             if plan_as_of is not None:
-                plan, note = _plan_in_force(session, plan.year, plan_as_of)
+                plan, note = _plan_in_force(connection, plan.year, plan_as_of)
                 notes.append(note)
         yield _Opened(database, plan, notes)
 
 
-def _plan_in_force(session: store.Session, year: int, day: date) -> tuple[Plan, str]:
+def _plan_in_force(reader: store.Reader, year: int, day: date) -> tuple[Plan, str]:
     """The version of a year's plan in force on ``day``, and a note saying which it is."""
-    version = store.plan_version_as_of(session, year, day)
+    version = store.plan_version_as_of(reader, year, day)
     if version is None:
-        versions = store.plan_versions(session, year)
+        versions = store.plan_versions(reader, year)
         first = _("chưa có phiên bản nào được ghi")
         if versions:
             loaded = format_date(_local_day(versions[0].loaded_at))
@@ -316,13 +317,13 @@ def upgrade_notes(database: store.Database) -> list[str]:
     ]
 
 
-def _plan_for_year(session: store.Session, year: int | None, today: date) -> Plan:
-    years = store.plan_years(session)
+def _plan_for_year(reader: store.Reader, year: int | None, today: date) -> Plan:
+    years = store.plan_years(reader)
     if not years:
         raise PlanError(_("cơ sở dữ liệu chưa có kế hoạch nào; chạy: thidua init [TỆP_KẾ_HOẠCH]"))
     default = today.year if today.year in years else years[-1]
     chosen = default if year is None else year
-    plan = store.load_plan(session, chosen)
+    plan = store.load_plan(reader, chosen)
     if plan is None:
         have = ", ".join(str(y) for y in years)
         raise InputError(
@@ -666,6 +667,7 @@ class Ledger:
     def retract(self, figure_id: int, *, reason: str, by: str | None = None) -> Retracted:
         """Take a figure out of every computation, keeping it and the reason in history."""
         from thiduaCLI.results import Retracted
+        from thiduaCLI.storage.models import Retraction
 
         reason = _reason(reason)
         by = self._who(by)
@@ -1064,8 +1066,8 @@ class Ledger:
         before = period.start - timedelta(days=1)
         observed: dict[tuple[str, str], Observation] = {}
         if before.year == plan.year:
-            with self._database.session() as session:
-                observed = store.observations(session, plan, before, timeliness=False)
+            with self._database.reading() as connection:
+                observed = store.observations(connection, plan, before, timeliness=False)
         made = []
         for unit in found.values():
             rows = []
@@ -1090,8 +1092,8 @@ class Ledger:
 
         plan, review = self.plan, self.review(as_of, period)
         # values only: status shows no timeliness
-        with _collector_paused(), self._database.session() as session:
-            observed = store.observations(session, plan, review.as_of, timeliness=False)
+        with _collector_paused(), self._database.reading() as connection:
+            observed = store.observations(connection, plan, review.as_of, timeliness=False)
         return Status.of(plan, review, ward_status(plan, observed, review.as_of))
 
     def rank(
@@ -1133,16 +1135,16 @@ class Ledger:
         previous_end = review.previous_end
         earlier_plan: Plan | None = plan
         before: Tallies = {}
-        with _collector_paused(), self._database.session() as session:
+        with _collector_paused(), self._database.reading() as connection:
             if previous_end.year == plan.year:  # both days in one pass over the figures
                 observed, before = store.tallies_at(  # the previous one's scores alone
-                    session, plan, [review.as_of, previous_end], [explained, False]
+                    connection, plan, [review.as_of, previous_end], [explained, False]
                 )
             else:
-                (observed,) = store.tallies_at(session, plan, [review.as_of], [explained])
-                earlier_plan = store.load_plan(session, previous_end.year)
+                (observed,) = store.tallies_at(connection, plan, [review.as_of], [explained])
+                earlier_plan = store.load_plan(connection, previous_end.year)
                 if earlier_plan is not None:
-                    (before,) = store.tallies_at(session, earlier_plan, [previous_end], [False])
+                    (before,) = store.tallies_at(connection, earlier_plan, [previous_end], [False])
         with _collector_paused():
             rows = rank_units(plan, observed, review.as_of, block, explained=explained)
             earlier: list[RankRow] = []
@@ -1172,8 +1174,8 @@ class Ledger:
                 )
             )
         review = self.review(as_of, period)
-        with self._database.session() as session:
-            observed = store.observations(session, plan, review.as_of)
+        with self._database.reading() as connection:
+            observed = store.observations(connection, plan, review.as_of)
         rows = rank_units(plan, observed, review.as_of, found.block)
         row = next(r for r in rows if r.result.unit.code == found.code)
         card = Card(row.result, row, next_grade(plan, row.result, review.as_of))
@@ -1214,8 +1216,8 @@ class Ledger:
         from thiduaCLI.domain.plan_history import changes
         from thiduaCLI.results import PlanChanges
 
-        with self._database.session() as session:
-            versions = store.plan_versions(session, self.plan.year)
+        with self._database.reading() as connection:
+            versions = store.plan_versions(connection, self.plan.year)
         return PlanChanges.of(changes(versions))
 
     def plan_toml(self) -> str:
@@ -1224,8 +1226,8 @@ class Ledger:
         from thiduaCLI.domain.plan_file import dump_plan
 
         plan = self.plan
-        with self._database.session() as session:
-            versions = store.plan_versions(session, plan.year)
+        with self._database.reading() as connection:
+            versions = store.plan_versions(connection, plan.year)
         header = _("Kế hoạch năm {year} lấy ra từ {path} (thidua plan dump).").format(
             year=plan.year, path=self.path
         )
@@ -1259,13 +1261,13 @@ class Ledger:
             for month in range(1, review.as_of.month + 1)
             if month_end(plan.year, month) < review.as_of
         ] + [review.as_of]
-        with _collector_paused(), self._database.session() as session:
-            seen = store.observations_at(session, plan, days, timeliness=False)
-            earlier_plan = store.load_plan(session, plan.year - 1)
+        with _collector_paused(), self._database.reading() as connection:
+            seen = store.observations_at(connection, plan, days, timeliness=False)
+            earlier_plan = store.load_plan(connection, plan.year - 1)
             last_year: Status | None = None
             if earlier_plan is not None:
                 day = _a_year_before(review.as_of)
-                observed = store.observations(session, earlier_plan, day, timeliness=False)
+                observed = store.observations(connection, earlier_plan, day, timeliness=False)
                 rows = ward_status(earlier_plan, observed, day)
                 last_year = Status.of(earlier_plan, Review(day), rows)
         series: dict[str, list[MonthPoint]] = {code: [] for code in plan.indicators}
@@ -1294,9 +1296,9 @@ class Ledger:
         from thiduaCLI.results import ReportingRates
 
         plan, review = self.plan, self.review(as_of, period)
-        with self._database.session() as session:
-            filings = store.month_filings(session, plan)
-            lasts = store.last_reports(session, plan.year, review.as_of)
+        with self._database.reading() as connection:
+            filings = store.month_filings(connection, plan)
+            lasts = store.last_reports(connection, plan.year, review.as_of)
         rates = timeliness.reporting_rates(plan, filings, lasts, review.as_of)
         return ReportingRates.of(plan, review, rates)
 
@@ -1337,9 +1339,9 @@ class Ledger:
                 )
             )
         review = self.review(as_of, period)
-        with self._database.session() as session:
-            observed = store.observations(session, plan, review.as_of)
-            filings = store.month_filings(session, plan) if missing else {}
+        with self._database.reading() as connection:
+            observed = store.observations(connection, plan, review.as_of)
+            filings = store.month_filings(connection, plan) if missing else {}
         findings: list[timeliness.Finding] = []
         checks = []
         if behind:
@@ -1423,6 +1425,8 @@ def _figure(
     supersedes: int | None = None,
 ) -> Figure:
     """A figure not stored yet, with its idempotency ``key`` or the figure it ``supersedes``."""
+    from thiduaCLI.storage.models import Figure
+
     return Figure(
         year=plan.year,
         unit=unit.code,
@@ -1580,6 +1584,8 @@ def init(db_path: store.Location, plan_path: Path | None, by: str | None = None)
             check_length(by, NAME_LIMIT, _("người nạp (--by)"))
             store.save_plan(session, plan, str(source), by)
         if old is not None:
+            from thiduaCLI.storage.models import TargetChange
+
             store.add_target_changes(
                 session,
                 [
@@ -1989,8 +1995,8 @@ def grant_access(
     if units and role != "unit":
         raise UsageProblem(_("--unit chỉ đi với tài khoản đơn vị; bỏ --officer/--viewer"))
     with store.open_database(url, create=False) as database:
-        with database.session() as session:
-            plan = _plan_for_year(session, None, date.today())
+        with database.reading() as connection:
+            plan = _plan_for_year(connection, None, date.today())
         codes = tuple(dict.fromkeys(unit_index(plan).find(unit).code for unit in units))
         with database.session(write=True) as session:
             return _entry(access.grant(session.connection(), login, role, codes))

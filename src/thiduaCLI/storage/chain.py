@@ -3,7 +3,7 @@
 
 The rows an entry covers are read through lightweight tables whose columns carry no type,
 so that each value reaches the hash exactly as the database holds it (a date as its stored
-text), whatever types the SQLModel tables give them.
+text), whatever types the tables give them (storage/tables.py).
 """
 
 from __future__ import annotations

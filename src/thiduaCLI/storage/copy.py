@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, column, func, insert, select, table
 
 from thiduaCLI.files.progress import Progress
-from thiduaCLI.storage.models import (
+from thiduaCLI.storage.tables import (
     audit_chain_table,
     figure_months_table,
     figure_table,

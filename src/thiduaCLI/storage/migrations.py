@@ -15,11 +15,11 @@ import json
 from collections.abc import Callable
 
 from sqlalchemy import Connection
-from sqlmodel import SQLModel
 
-from thiduaCLI.storage.models import (
+from thiduaCLI.storage.tables import (
     FIGURE_INDEX,
     FIGURE_INDEX_COLUMNS,
+    METADATA,
     SCHEMA_VERSION,
     audit_chain_table,
     figure_months_table,
@@ -44,7 +44,7 @@ def _to_v2(connection: Connection) -> None:
     ):
         connection.exec_driver_sql(statement)
     tables = [retraction_table, target_change_table, schema_migration_table]
-    SQLModel.metadata.create_all(connection, tables=tables)
+    METADATA.create_all(connection, tables=tables)
 
 
 # The covering index as schemas 3 to 5 had it (6 rebuilds it with FIGURE_INDEX_COLUMNS).
@@ -74,7 +74,7 @@ def _to_v4(connection: Connection) -> None:
     """Each plan's units move to rows of their own, so that a command naming one unit reads
     that one. The documents are rewritten as JSON, without validating them: a plan this
     version cannot read stays unreadable, and says so when used, as before."""
-    SQLModel.metadata.create_all(connection, tables=[plan_unit_table])
+    METADATA.create_all(connection, tables=[plan_unit_table])
     plans = connection.exec_driver_sql("SELECT year, document FROM plan").fetchall()
     for year, document in plans:
         try:
@@ -135,7 +135,7 @@ def _to_v6(connection: Connection) -> None:
     connection.exec_driver_sql(f"DROP INDEX IF EXISTS {FIGURE_INDEX}")
     connection.exec_driver_sql(f"CREATE INDEX {FIGURE_INDEX} ON figure ({columns})")
     connection.exec_driver_sql("DROP TABLE IF EXISTS figure_months")
-    SQLModel.metadata.create_all(connection, tables=[figure_months_table])
+    METADATA.create_all(connection, tables=[figure_months_table])
     months.rebuild(connection)
 
 
@@ -147,7 +147,7 @@ def _audit_chain(connection: Connection) -> None:
     from thiduaCLI.storage import chain
     from thiduaCLI.storage.plan_rows import read_plan
 
-    SQLModel.metadata.create_all(connection, tables=[plan_version_table, audit_chain_table])
+    METADATA.create_all(connection, tables=[plan_version_table, audit_chain_table])
     driver = connection.exec_driver_sql
     now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
     plans = driver("SELECT year, source, loaded_at, document FROM plan ORDER BY year")
@@ -193,7 +193,7 @@ def _searchable(name: object) -> str:
 
 def _to_v8(connection: Connection) -> None:
     """Whole imports can be taken back: a table of the imports retracted."""
-    SQLModel.metadata.create_all(connection, tables=[import_retraction_table])
+    METADATA.create_all(connection, tables=[import_retraction_table])
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {

@@ -58,7 +58,7 @@ from thiduaCLI.domain.attainment import Observation, Tally
 from thiduaCLI.domain.exact import from_parts
 from thiduaCLI.domain.plan import Plan
 from thiduaCLI.domain.sqlfunctions import greatest, padded_id, truth_as_number
-from thiduaCLI.storage.models import MONTH_SLOT, figure_months_table, figure_table, retraction_table
+from thiduaCLI.storage.tables import MONTH_SLOT, figure_months_table, figure_table, retraction_table
 from thiduaCLI.text.numbers import stored_decimal
 
 MONTHS = calendar.MONTHS

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Union, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    create_engine,
     delete,
     event,
     func,
@@ -32,7 +33,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from thiduaCLI.domain import calendar
 from thiduaCLI.domain.attainment import Observation, Tally
@@ -42,12 +42,11 @@ from thiduaCLI.errors import BusyError, StoreError, ThiduaError
 from thiduaCLI.files.atomic import link_into_place, refuse_existing
 from thiduaCLI.files.progress import Progress
 from thiduaCLI.storage import chain, migrations, months, server
-from thiduaCLI.storage.models import (
+from thiduaCLI.storage.plan_rows import header_document, read_plan, unit_rows
+from thiduaCLI.storage.server import ServerURL
+from thiduaCLI.storage.tables import (
+    METADATA,
     SCHEMA_VERSION,
-    Figure,
-    ImportRetraction,
-    Retraction,
-    TargetChange,
     audit_chain_table,
     figure_months_table,
     figure_table,
@@ -58,13 +57,14 @@ from thiduaCLI.storage.models import (
     schema_migration_table,
     utc_now,
 )
-from thiduaCLI.storage.plan_rows import header_document, read_plan, unit_rows
-from thiduaCLI.storage.server import ServerURL
 from thiduaCLI.text.i18n import _
 from thiduaCLI.text.oserrors import os_reason
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from thiduaCLI.domain.plan_history import PlanVersion
+    from thiduaCLI.storage.models import Figure, ImportRetraction, Retraction, TargetChange
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -103,6 +103,15 @@ def private_folders(folder: Path) -> None:
 
 Location = Path | ServerURL
 """A database: an SQLite file, or a PostgreSQL database (printed without its password)."""
+
+Reader = Union["Session", Connection]
+"""What a query that only reads the tables is given: a session, or a connection from
+:meth:`Database.reading` (which spares a reading command SQLAlchemy's ORM)."""
+
+
+def _sql(reader: Reader) -> Connection:
+    """The connection, in its transaction, that a reader's queries run on."""
+    return reader if isinstance(reader, Connection) else reader.connection()
 
 
 @dataclass
@@ -149,17 +158,37 @@ class Database:
         (on a server: :data:`~thiduaCLI.storage.server.WRITE_LOCK`; a reader there sees one
         snapshot). Without ``keep`` the transaction is rolled back even on success: a dry run
         does the whole write, reads what it would make, and leaves the database as it was.
-        Inside a :meth:`snapshot`, a read session is the snapshot's.
+        Inside a :meth:`snapshot`, a read session is the snapshot's. A command that only
+        reads SQL takes :meth:`reading` instead: the session loads SQLAlchemy's ORM.
         """
         if self.held is not None and not write:
             yield self.held
             return
+        from sqlmodel import Session
+
+        with self._transaction(write, keep) as connection, Session(bind=connection) as session:
+            yield session
+            session.flush()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction on a connection, for queries of the tables alone (SQLAlchemy
+        Core; no ORM is loaded); inside a :meth:`snapshot`, the snapshot's."""
+        if self.held is not None:
+            yield self.held.connection()
+            return
+        with self._transaction(write=False, keep=True) as connection:
+            yield connection
+
+    @contextmanager
+    def _transaction(self, write: bool, keep: bool) -> Iterator[Connection]:
+        """A connection in one transaction (see :meth:`session`); an error of the database
+        comes out as one line (:meth:`error`)."""
         try:
             with self.engine.connect() as connection:
                 connection.info["immediate"] = write
-                with connection.begin() as transaction, Session(bind=connection) as session:
-                    yield session
-                    session.flush()
+                with connection.begin() as transaction:
+                    yield connection
                     if not keep:
                         transaction.rollback()
         except DBAPIError as exc:
@@ -220,21 +249,21 @@ def open_database(
     database = Database(path, engine, created=False)
     try:
         try:
-            with database.session() as session:
-                version, tables = _schema_state(path, session.connection())
+            with database.reading() as connection:
+                version, tables = _schema_state(path, connection)
         except StoreError:
             if not _cannot_open_for_writing(path):
                 raise
             engine.dispose()
             engine = database.engine = _engine(path, read_only=True)
-            with database.session() as session:
-                version, tables = _schema_state(path, session.connection())
+            with database.reading() as connection:
+                version, tables = _schema_state(path, connection)
         if (not tables or version < SCHEMA_VERSION) and not upgrade:
             raise _not_upgraded(path)
         if not tables or version < SCHEMA_VERSION:
             _make_current(database, seed)
-        with database.session() as session:
-            check_sound(path, _driver(session))
+        with database.reading() as connection:
+            check_sound(path, _driver(connection))
         yield database
     finally:
         database.engine.dispose()
@@ -248,8 +277,7 @@ def _open_server(
     write lock, in one transaction (PostgreSQL's DDL is transactional: no copy is kept)."""
     database = Database(url, server.engine(url), created=False)
     try:
-        with database.session() as session:
-            connection = session.connection()
+        with database.reading() as connection:
             database.login = server.current_login(connection)
             tables = server.table_columns(connection)
             version = server.schema_version(connection, tables)
@@ -285,7 +313,7 @@ def _make_server_current(
     version = server.schema_version(connection, tables)
     _check_server_version(url, version, tables)
     if not version:
-        SQLModel.metadata.create_all(connection)
+        METADATA.create_all(connection)
         connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
         access.install(connection)
         if seed is not None:
@@ -405,14 +433,13 @@ def _cannot_open_for_writing(path: Path) -> bool:
     return False
 
 
-Seed = Callable[[Session], None]
+Seed = Callable[["Session"], None]
 
 
 def _expected_tables() -> dict[str, set[str]]:
     """The tables a current thidua database has, and the columns each must have."""
     return {
-        name: {column.name for column in table.columns}
-        for name, table in SQLModel.metadata.tables.items()
+        name: {column.name for column in table.columns} for name, table in METADATA.tables.items()
     }
 
 
@@ -460,7 +487,7 @@ def check_integrity(session: Session, path: Location) -> None:
     if session.connection().dialect.name == "postgresql":
         return
     try:
-        problem = integrity_problem(_driver(session))
+        problem = integrity_problem(_driver(session.connection()))
     except sqlite3.Error as error:
         raise StoreError(describe_sqlite_error(path, error)) from None
     if problem is not None:
@@ -494,7 +521,7 @@ def _make_current(database: Database, seed: Seed | None) -> None:
         connection = session.connection()
         version, tables = _schema_state(database.file, connection)
         if not tables:
-            SQLModel.metadata.create_all(connection)
+            METADATA.create_all(connection)
             connection.execute(schema_migration_table.insert().values(version=SCHEMA_VERSION))
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if seed is not None:
@@ -683,21 +710,21 @@ def describe_sqlite_error(path: Location, error: BaseException | None) -> str:
 # ---------------------------------------------------------------------------- the plan
 
 
-def _driver(session: Session) -> sqlite3.Connection:
-    """The session's own sqlite3 connection, in its transaction: only for what SQLite alone
+def _driver(connection: Connection) -> sqlite3.Connection:
+    """The connection's own sqlite3 connection, in its transaction: only for what SQLite alone
     offers (its integrity check, the backup API) and :func:`add_figures`' one executemany."""
-    return session.connection().connection.driver_connection  # type: ignore[return-value]
+    return connection.connection.driver_connection  # type: ignore[return-value]
 
 
-def plan_years(session: Session) -> list[int]:
+def plan_years(reader: Reader) -> list[int]:
     """Years that have a plan, oldest first."""
     query = core_select(plan_table.c.year).order_by(plan_table.c.year)
-    return list(session.connection().execute(query).scalars())
+    return list(_sql(reader).execute(query).scalars())
 
 
-def load_plan(session: Session, year: int) -> Plan | None:
+def load_plan(reader: Reader, year: int) -> Plan | None:
     """The stored plan of a year, if any; its units are read when first asked for."""
-    conn = session.connection()
+    conn = _sql(reader)
     record = conn.execute(
         core_select(plan_table.c.source, plan_table.c.document).where(plan_table.c.year == year)
     ).first()
@@ -762,10 +789,10 @@ def save_plan(session: Session, plan: Plan, source: str, by: str = UNKNOWN_LOADE
     )
 
 
-def plan_title(session: Session, year: int) -> str | None:
+def plan_title(reader: Reader, year: int) -> str | None:
     """The stored title of a year's plan, if any."""
     query = core_select(plan_table.c.title).where(plan_table.c.year == year)
-    return session.connection().execute(query).scalar()
+    return _sql(reader).execute(query).scalar()
 
 
 def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -788,7 +815,7 @@ def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], lis
     copy = sqlite3.connect(":memory:")
     engine = create_engine("sqlite://", creator=lambda: copy)
     try:
-        _driver(session).backup(copy)
+        _driver(session.connection()).backup(copy)
         with engine.begin() as connection:
             months.rebuild(connection)
             rebuilt = [tuple(row) for row in connection.execute(rows)]
@@ -812,7 +839,7 @@ def _rebuilt_on_server(connection: Connection, rows: Any) -> list[tuple[Any, ...
         connection.exec_driver_sql("DROP TABLE pg_temp.figure_months")
 
 
-def plan_versions(session: Session, year: int) -> list[PlanVersion]:
+def plan_versions(reader: Reader, year: int) -> list[PlanVersion]:
     """Every stored version of a year's plan, oldest first."""
     from thiduaCLI.domain.plan_history import PlanVersion
 
@@ -825,10 +852,10 @@ def plan_versions(session: Session, year: int) -> list[PlanVersion]:
         .where(version.year == year)
         .order_by(version.id)
     )
-    return [PlanVersion(*row) for row in session.connection().execute(query)]
+    return [PlanVersion(*row) for row in _sql(reader).execute(query)]
 
 
-def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | None:
+def plan_version_as_of(reader: Reader, year: int, day: date) -> PlanVersion | None:
     """The version of a year's plan in force on ``day`` (Vietnam time): the last one loaded
     on or before that day."""
     from thiduaCLI.domain.plan_history import PlanVersion
@@ -848,18 +875,19 @@ def plan_version_as_of(session: Session, year: int, day: date) -> PlanVersion | 
         .order_by(version.c.id.desc())
         .limit(1)
     )
-    row = session.connection().execute(query).first()
+    row = _sql(reader).execute(query).first()
     return None if row is None else PlanVersion(*row)
 
 
-def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
+def reported_pairs(reader: Reader, year: int) -> dict[tuple[str, str], int]:
     """How many figures each (unit, indicator) pair of a year has."""
+    figure = figure_table.c
     query = (
-        select(Figure.unit, Figure.indicator, func.count())
-        .where(Figure.year == year)
-        .group_by(Figure.unit, Figure.indicator)
+        core_select(figure.unit, figure.indicator, func.count())
+        .where(figure.year == year)
+        .group_by(figure.unit, figure.indicator)
     )
-    return {(unit, indicator): n for unit, indicator, n in session.exec(query)}
+    return {(unit, indicator): n for unit, indicator, n in _sql(reader).execute(query)}
 
 
 # ------------------------------------------------------------------------- the figures
@@ -868,6 +896,8 @@ def reported_pairs(session: Session, year: int) -> dict[tuple[str, str], int]:
 def add_figure(session: Session, figure: Figure) -> Figure:
     """Append one figure (a batch of one for :func:`add_figures`, the one writer of figures)
     and return it as stored, with its id."""
+    from thiduaCLI.storage.models import Figure
+
     (figure_id,) = add_figures(session, [figure_row(figure)])
     stored = session.get(Figure, figure_id)
     assert stored is not None
@@ -897,7 +927,8 @@ def figure_row(figure: Figure) -> tuple[object, ...]:
 
 def _filed_at(session: Session, ids: Sequence[int | None]) -> dict[int | None, datetime]:
     """When each of these figures was first filed, as stored."""
-    query = select(Figure.id, Figure.filed_at).where(col(Figure.id).in_(ids))
+    figure = figure_table.c
+    query = core_select(figure.id, figure.filed_at).where(figure.id.in_(ids))
     return {figure_id: filed for figure_id, filed in session.connection().execute(query)}
 
 
@@ -983,7 +1014,7 @@ def add_figures(
         found = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM figure").scalar()
         last_id = int(found or 0)
     else:
-        driver = _driver(session)
+        driver = _driver(session.connection())
         (last_id,) = driver.execute("SELECT coalesce(max(id), 0) FROM figure").fetchone()
     numbers = range(last_id + 1, last_id + 1 + len(rows))
     corrected = [cast(int, row[_SUPERSEDES]) for row in rows if row[_SUPERSEDES] is not None]
@@ -1094,6 +1125,8 @@ def import_batch(session: Session, first: int) -> ImportBatch | None:
         )
         .scalar()
     )
+    from thiduaCLI.storage.models import Figure
+
     figure = session.get(Figure, first)
     if last is None or figure is None or not figure.origin.startswith("import:"):
         return None
@@ -1123,6 +1156,8 @@ def import_batch(session: Session, first: int) -> ImportBatch | None:
 
 def import_retraction(session: Session, first: int) -> ImportRetraction | None:
     """How an import was taken back, if it was."""
+    from thiduaCLI.storage.models import ImportRetraction
+
     return session.get(ImportRetraction, first)
 
 
@@ -1133,6 +1168,10 @@ def retract_import(
     of one of them (what stands in its place: the file, fixed, is to be imported again), one
     audit entry a run of them; record the import as taken back; return the figures retracted
     and those retracted before."""
+    from sqlmodel import col, select
+
+    from thiduaCLI.storage.models import Figure, ImportRetraction, Retraction
+
     corrections: set[int] = set()  # of the import's figures, and theirs, outside its range
     follows = col(Figure.supersedes).between(batch.first, batch.last)
     while True:
@@ -1197,15 +1236,19 @@ def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
 
 def get_figure(session: Session, figure_id: int) -> Figure | None:
     """A figure by id, whatever its standing."""
+    from thiduaCLI.storage.models import Figure
+
     return session.get(Figure, figure_id)
 
 
 def standing(session: Session, figure_id: int) -> str:
     """``active``, ``superseded`` or ``retracted``."""
-    if session.get(Retraction, figure_id) is not None:
+    connection = session.connection()
+    retracted = core_select(_RETRACTION.c.figure_id).where(_RETRACTION.c.figure_id == figure_id)
+    if connection.execute(retracted).first() is not None:
         return "retracted"
-    counted = select(Figure.id).where(Figure.id == figure_id, active())
-    return "active" if session.exec(counted).first() is not None else "superseded"
+    counted = core_select(_FIGURE.c.id).where(_FIGURE.c.id == figure_id, active())
+    return "active" if connection.execute(counted).first() is not None else "superseded"
 
 
 def add_retraction(session: Session, retraction: Retraction) -> Retraction:
@@ -1238,6 +1281,10 @@ def history(
     since: date | None = None,
 ) -> list[HistoryEntry]:
     """Figures of a year, newest recorded first, each with its standing."""
+    from sqlmodel import col, select
+
+    from thiduaCLI.storage.models import Figure, Retraction
+
     correction = _FIGURE.alias("correction")
     query = (
         select(Figure, Retraction, func.max(correction.c.id))
@@ -1275,6 +1322,10 @@ def target_changes(
     session: Session, year: int, unit: str | None = None, indicator: str | None = None
 ) -> list[TargetChange]:
     """Recorded target changes, newest first."""
+    from sqlmodel import col, select
+
+    from thiduaCLI.storage.models import TargetChange
+
     query = select(TargetChange).where(TargetChange.year == year)
     if unit is not None:
         query = query.where(TargetChange.unit == unit)
@@ -1315,6 +1366,10 @@ def imported_fingerprints(
 
 def active_figures(session: Session, year: int) -> list[Figure]:
     """Every counted figure of a year, by date then id (for export)."""
+    from sqlmodel import col, select
+
+    from thiduaCLI.storage.models import Figure
+
     query = select(Figure).where(Figure.year == year, active())
     return list(session.exec(query.order_by(col(Figure.ref_date), col(Figure.id))))
 
@@ -1328,21 +1383,22 @@ def active() -> ColumnElement[bool]:
     return calendar.sql_counted(_FIGURE, _RETRACTION)
 
 
-def year_to_date(session: Session, year: int, unit: str, indicator: str, as_of: date) -> Decimal:
+def year_to_date(reader: Reader, year: int, unit: str, indicator: str, as_of: date) -> Decimal:
     """Exact sum of a unit's counted figures on an indicator dated up to ``as_of``."""
-    query = select(func.sum(Figure.whole), func.sum(Figure.nano)).where(
-        Figure.year == year,
-        Figure.unit == unit,
-        Figure.indicator == indicator,
-        Figure.ref_date <= as_of,
+    figure = _FIGURE.c
+    query = core_select(func.sum(figure.whole), func.sum(figure.nano)).where(
+        figure.year == year,
+        figure.unit == unit,
+        figure.indicator == indicator,
+        figure.ref_date <= as_of,
         active(),
     )
-    whole, nano = session.connection().execute(query).one()
+    whole, nano = _sql(reader).execute(query).one()
     return from_parts(whole, nano)
 
 
 def observations(
-    session: Session,
+    reader: Reader,
     plan: Plan,
     as_of: date,
     unit: str | None = None,
@@ -1352,11 +1408,11 @@ def observations(
     """Per (unit, indicator): year-to-date sum, count, latest figure, how many figures were
     recorded after their due date, and when the last one was recorded (see
     :func:`observations_at`)."""
-    return observations_at(session, plan, [as_of], unit, timeliness=timeliness)[0]
+    return observations_at(reader, plan, [as_of], unit, timeliness=timeliness)[0]
 
 
 def observations_at(
-    session: Session,
+    reader: Reader,
     plan: Plan,
     days: Sequence[date],
     unit: str | None = None,
@@ -1367,35 +1423,32 @@ def observations_at(
     totals (:func:`thiduaCLI.storage.months.observations_at`); without ``timeliness``, leaves out
     whether figures came late and when the last one came (``late`` False,
     ``last_recorded_at`` None), which is quicker."""
-    return months.observations_at(session.connection(), plan, days, unit, timeliness=timeliness)
+    return months.observations_at(_sql(reader), plan, days, unit, timeliness=timeliness)
 
 
 def tallies_at(
-    session: Session, plan: Plan, days: Sequence[date], detailed: Sequence[bool]
+    reader: Reader, plan: Plan, days: Sequence[date], detailed: Sequence[bool]
 ) -> list[Mapping[tuple[str, str], Tally]]:
     """:func:`observations_at`, the days not ``detailed`` as bare tallies (what a score
     counts, see :func:`thiduaCLI.storage.months.tallies_at`)."""
-    return months.tallies_at(session.connection(), plan, days, detailed)
+    return months.tallies_at(_sql(reader), plan, days, detailed)
 
 
-def month_filings(session: Session, plan: Plan) -> months.MonthFilings:
+def month_filings(reader: Reader, plan: Plan) -> months.MonthFilings:
     """Per (unit, indicator) and month of the plan year: how many counted figures, and how
     many days after the month's end the latest-filed came (see :mod:`thiduaCLI.storage.months`)."""
-    return months.month_filings(session.connection(), plan)
+    return months.month_filings(_sql(reader), plan)
 
 
-def last_reports(session: Session, year: int, as_of: date) -> dict[str, datetime]:
+def last_reports(reader: Reader, year: int, as_of: date) -> dict[str, datetime]:
     """When each unit last recorded a counted figure of the year, up to ``as_of``."""
+    figure = _FIGURE.c
     query = (
-        select(Figure.unit, func.max(Figure.recorded_at))
-        .where(
-            Figure.year == year,
-            calendar.sql_recorded_by(_FIGURE.c.recorded_at, as_of),
-            active(),
-        )
-        .group_by(Figure.unit)
+        core_select(figure.unit, func.max(figure.recorded_at))
+        .where(figure.year == year, calendar.sql_recorded_by(figure.recorded_at, as_of), active())
+        .group_by(figure.unit)
     )
-    return {unit: _as_datetime(last) for unit, last in session.exec(query)}
+    return {unit: _as_datetime(last) for unit, last in _sql(reader).execute(query)}
 
 
 def _as_datetime(value: object) -> datetime:
@@ -1405,4 +1458,8 @@ def _as_datetime(value: object) -> datetime:
 
 def figure_by_key(session: Session, key: str) -> Figure | None:
     """The figure recorded with an idempotency key, if any."""
+    from sqlmodel import select
+
+    from thiduaCLI.storage.models import Figure
+
     return session.exec(select(Figure).where(Figure.key == key)).first()
