@@ -245,12 +245,46 @@ class QuickTable(Table):
             console.print(self)
             return
         width = console.width
-        lines = "".join(segment.text for segment in console.render(self)).split("\n")
+        lines = self._plain_text(console).split("\n")
         console.file.write(
             "\n".join(
                 set_cell_size(line, width) if _cell_len(line) > width else line for line in lines
             )
         )
+
+    def _plain_text(self, console: Console) -> str:
+        """The table as Rich's ``Table.__rich_console__`` renders it, as text, for a plain table
+        and a console without styles: the title and caption rendered by Rich (kept by what
+        they depend on: a ranking's 102 tables share one caption), the edges and header as
+        :meth:`_render` draws them, the rows as :meth:`_body_lines` lays them out."""
+        options = console.options
+        max_width = options.max_width if self.width is None else self.width
+        extra = self._extra_width
+        widths = self._calculate_column_widths(console, options.update_width(max_width - extra))
+        if any(w < 1 for *_, w in self._layout(widths)):
+            return "".join(segment.text for segment in console.render(self))
+        render_options = options.update(
+            width=sum(widths) + extra, highlight=self.highlight, height=None
+        )
+        parts = []
+        title, caption = self.title, self.caption
+        if title:
+            parts.append(
+                _rendered(console, title, render_options.update(justify=self.title_justify))
+            )
+        heading = self._heading(console, render_options, widths)
+        parts.append("".join(segment.text for segment in heading[:-2]))
+        assert self.box is not None  # a plain table has one
+        safe = console.safe_box if self.safe_box is None else self.safe_box
+        parts.append(
+            "".join(self._body_lines(widths, self.box.substitute(render_options, safe=safe)))
+        )
+        parts.append("".join(segment.text for segment in heading[-2:]))
+        if caption:
+            parts.append(
+                _rendered(console, caption, render_options.update(justify=self.caption_justify))
+            )
+        return "".join(parts)
 
     def _measures(self, narrow: Table, options: ConsoleOptions) -> tuple[object, ...] | None:
         """What Rich's column widths depend on: the space, the table's frame and padding, and
@@ -289,8 +323,23 @@ class QuickTable(Table):
         if not self._plain() or any(w < 1 for *_, w in self._layout(widths)):
             yield from super()._render(console, options, widths)
             return
-        # Rich draws the top edge, the header and its rule, and the bottom edge (the same for
-        # tables alike in what the key holds)...
+        # Rich draws the top edge, the header and its rule, and the bottom edge...
+        heading = self._heading(console, options, widths)
+        yield from heading[:-2]
+        # ...and the rows go in between.
+        safe = console.safe_box if self.safe_box is None else self.safe_box
+        assert self.box is not None  # a plain table has one
+        new_line = Segment.line()
+        for line in self._body_lines(widths, self.box.substitute(options, safe=safe)):
+            yield Segment(line[:-1])
+            yield new_line
+        yield from heading[-2:]
+
+    def _heading(
+        self, console: Console, options: ConsoleOptions, widths: list[int]
+    ) -> list[Segment]:
+        """The top edge, the header and its rule, then the bottom edge (its last two
+        segments), as Rich draws them: the same for tables alike in what the key holds."""
         key = self._heading_key(console, options, widths)
         heading = _HEADINGS.get(key)
         if heading is None:
@@ -298,12 +347,7 @@ class QuickTable(Table):
             if len(_HEADINGS) > _WIDTHS_KEPT:
                 _HEADINGS.clear()
             _HEADINGS[key] = heading
-        yield from heading[:-2]
-        # ...and the rows go in between.
-        safe = console.safe_box if self.safe_box is None else self.safe_box
-        assert self.box is not None  # a plain table has one
-        yield from self._body(widths, self.box.substitute(options, safe=safe))
-        yield from heading[-2:]
+        return heading
 
     def _heading_key(
         self, console: Console, options: ConsoleOptions, widths: list[int]
@@ -408,27 +452,31 @@ class QuickTable(Table):
         heading.rows = []
         return heading
 
-    def _body(self, widths: list[int], box: Box) -> Iterator[Segment]:
-        """The body rows as lines of plain text, the last one between the box's foot edges."""
+    def _body_lines(self, widths: list[int], box: Box) -> Iterator[str]:
+        """The body rows as lines of plain text, each ending in a line break, the last row
+        between the box's foot edges."""
         layout = self._layout(widths)
         rows = list(zip(*(column.cells for column in self.columns), strict=True))
-        new_line = Segment.line()
+        blanks = [" " * width for _, width, *_ in layout]
+        edges = (box.mid_left, box.mid_vertical, box.mid_right)
         for number, cells in enumerate(rows, 1):
-            if number < len(rows):
-                left, divider, right = box.mid_left, box.mid_vertical, box.mid_right
-            else:
-                left, divider, right = box.foot_left, box.foot_vertical, box.foot_right
-            lines: list[list[str]] = []
-            for (column, _width, before, after, inner), cell in zip(layout, cells, strict=True):
-                text = _wrap(cell, inner, column)
-                lines.append([before + line + after for line in text] if before or after else text)
-            for line in range(max(map(len, lines))):
+            if number == len(rows):
+                edges = (box.foot_left, box.foot_vertical, box.foot_right)
+            left, divider, right = edges
+            lines = [
+                _cell_lines(cell, column, before, after, inner)
+                for (column, _width, before, after, inner), cell in zip(layout, cells, strict=True)
+            ]
+            height = max(map(len, lines))
+            if height == 1:
+                yield left + divider.join([cell[0] for cell in lines]) + right + "\n"
+                continue
+            for line in range(height):
                 parts = [
-                    cell[line] if line < len(cell) else " " * width
-                    for cell, (_, width, *_) in zip(lines, layout, strict=True)
+                    cell[line] if line < len(cell) else blank
+                    for cell, blank in zip(lines, blanks, strict=True)
                 ]
-                yield Segment(left + divider.join(parts) + right)
-                yield new_line
+                yield left + divider.join(parts) + right + "\n"
 
     def _layout(self, widths: list[int]) -> list[tuple[Column, int, str, str, int]]:
         """Each column, its width, the padding before and after its cells, and the width left
@@ -441,6 +489,41 @@ class QuickTable(Table):
             after = 0 if index == last_column and not self.pad_edge else pad_right
             layout.append((column, width, " " * before, " " * after, width - before - after))
         return layout
+
+
+_ANNOTATIONS: dict[tuple[object, ...], str] = {}  # titles and captions rendered, by the same
+
+
+def _rendered(console: Console, text: object, options: ConsoleOptions) -> str:
+    """A title or caption as Rich renders it for the table, as text (see
+    :meth:`QuickTable._plain_text`); a :class:`Text` is rendered once for all that share it."""
+    if not isinstance(text, Text):  # another renderable: as Rich renders it, every time
+        return "".join(
+            segment.text for segment in console.render(cast(RenderableType, text), options)
+        )
+    key = (
+        id(console),
+        text.plain,
+        str(text.style),
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        options.max_width,
+        options.min_width,
+        options.justify,
+        options.overflow,
+        options.no_wrap,
+        options.ascii_only,
+        options.encoding,
+        options.legacy_windows,
+    )
+    rendered = _ANNOTATIONS.get(key)
+    if rendered is None:
+        rendered = "".join(segment.text for segment in console.render(text, options))
+        if len(_ANNOTATIONS) > _WIDTHS_KEPT:
+            _ANNOTATIONS.clear()
+        _ANNOTATIONS[key] = rendered
+    return rendered
 
 
 def stacked(table: Table) -> QuickTable:
@@ -485,6 +568,25 @@ def _unstyled(style: StyleType | None) -> bool:
         except StyleSyntaxError:  # a theme's name
             return False
     return not style
+
+
+def _cell_lines(text: str, column: Column, before: str, after: str, inner: int) -> list[str]:
+    """The lines of a plain-text cell with its padding (``before``, ``after``), as
+    :func:`_wrap` lays them out in ``inner`` cells: a line that fits, its characters each one
+    cell wide, is justified here at once (a ranking's 3,000 rows are nearly all such)."""
+    lines = []
+    left = column.justify == "left"
+    for part in text.split("\n"):
+        room = inner - len(part)
+        if room >= 0 and _all_one_cell(part):
+            if left:
+                lines.append(before + part + " " * room + after)
+            else:
+                part = part.rstrip()
+                lines.append(before + " " * (inner - len(part)) + part + after)
+        else:
+            lines.extend(before + line + after for line in _wrap(part, inner, column))
+    return lines
 
 
 def _wrap(text: str, width: int, column: Column) -> list[str]:
