@@ -192,15 +192,20 @@ def refresh_figures(conn: Connection, ids: Sequence[int]) -> None:
     refresh(conn, FIGURE.c.id.in_(list(ids)))
 
 
-def add_after(conn: Connection, last_id: int) -> None:
-    """Add the figures inserted after ``last_id`` (a bulk insert) to their months.
+def add_after(conn: Connection, first_id: int, last_id: int) -> None:
+    """Add the figures just inserted, ids ``first_id`` to ``last_id`` (a bulk insert), to
+    their months.
 
     New figures that correct none change no other figure's standing: what they add up to is
     added to what their months hold, without adding up the months' older figures again (the
     sums are integers: the result is exact). With a correction among the new figures, their
     months are recomputed instead.
+
+    The range is bounded on both sides: SQLite then takes the new rows by id, where for
+    "every id after the last" it scans the whole covering index (1,000,000 entries, 65 ms,
+    for a report's one figure).
     """
-    new = FIGURE.c.id > last_id
+    new = FIGURE.c.id.between(first_id, last_id)
     correction = select(FIGURE.c.id).where(new, FIGURE.c.supersedes.is_not(None)).limit(1)
     if conn.execute(correction).first() is not None:
         refresh(conn, new)

@@ -1086,7 +1086,7 @@ def add_figures(
         )
         # (hashed while the months are brought up to date: see chain.Hashing)
         hashing = chain.hashed_aside(connection, "figures", last_id + 1, new_last, chained)
-    months.add_after(connection, last_id)
+    months.add_after(connection, last_id + 1, new_last)
     at = stored_datetime(utc_now())
     if hashing is not None:
         hashing.append(connection, at)
