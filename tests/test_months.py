@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -50,6 +53,19 @@ class Stored:
 def _plan(cycle: str, due_days: int) -> Plan:
     header = f'title = "Kế hoạch thử"\nreporting_cycle = "{cycle}"\ndue_days = {due_days}'
     return parse_plan(SMALL_PLAN.replace('title = "Kế hoạch thử"', header), "cycle.toml")
+
+
+@contextmanager
+def _with_figures(db: Path, seed: int, steps: int) -> Iterator[tuple[store.Database, Plan, Any]]:
+    """The database open, with the monthly test plan and ``steps`` random writes (``seed``),
+    and the random generator to go on with."""
+    rng = random.Random(seed)
+    plan = _plan("monthly", 10)
+    with store.open_database(location(db)) as opened:
+        with opened.session(write=True) as session:
+            store.save_plan(session, plan, "cycle.toml")
+            _change_at_random(session, rng, steps)
+        yield opened, plan, rng
 
 
 def _random_day(rng: random.Random) -> date:
@@ -370,16 +386,10 @@ def test_a_day_derived_from_the_first_reads_as_the_figures_say(db: Path, days: l
 
 
 def test_one_unit_reads_as_all_units_read(db: Path) -> None:
-    rng = random.Random(7)
-    plan = _plan("monthly", 10)
-    with store.open_database(location(db)) as opened:
-        with opened.session(write=True) as session:
-            store.save_plan(session, plan, "cycle.toml")
-            _change_at_random(session, rng, 60)
-        with opened.session() as session:
-            days = [date(2026, 5, 31), date(2026, 8, 17)]
-            everyone = store.observations_at(session, plan, days)
-            alone = store.observations_at(session, plan, days, unit="A2")
+    with _with_figures(db, 7, 60) as (opened, plan, _rng), opened.session() as session:
+        days = [date(2026, 5, 31), date(2026, 8, 17)]
+        everyone = store.observations_at(session, plan, days)
+        alone = store.observations_at(session, plan, days, unit="A2")
     assert alone == [{k: v for k, v in found.items() if k[0] == "A2"} for found in everyone]
     assert all(alone)
 
@@ -389,19 +399,13 @@ def test_tallies_are_the_observations_less_their_details(db: Path) -> None:
     it reads is the same as the detailed observations' tally, whichever days are bare (the
     previous month's end is derived from the first day's sums, mid-month days add a partial
     month)."""
-    rng = random.Random(11)
-    plan = _plan("monthly", 10)
     days = [date(2026, 8, 31), date(2026, 7, 31), date(2026, 8, 17)]
-    with store.open_database(location(db)) as opened:
-        with opened.session(write=True) as session:
-            store.save_plan(session, plan, "cycle.toml")
-            _change_at_random(session, rng, 60)
-        with opened.session() as session:
-            detailed = store.observations_at(session, plan, days)
-            read = {
-                flags: store.tallies_at(session, plan, days, flags)
-                for flags in ((False, False, False), (True, False, True), (False, True, False))
-            }
+    with _with_figures(db, 11, 60) as (opened, plan, _rng), opened.session() as session:
+        detailed = store.observations_at(session, plan, days)
+        read = {
+            flags: store.tallies_at(session, plan, days, flags)
+            for flags in ((False, False, False), (True, False, True), (False, True, False))
+        }
     names = [field.name for field in fields(Tally)]
 
     def tally(found: Tally) -> tuple[object, ...]:
@@ -436,28 +440,25 @@ def test_new_figures_are_read_by_id_not_by_scanning_the_index(db: Path) -> None:
     the new figures' sums searches the table's ids and scans no index of the figures (a scan
     of the covering index cost a report 65 ms on 1,000,000 figures), and the months say what
     the figures say."""
-    rng = random.Random(5)
-    plan = _plan("monthly", 10)
-    with store.open_database(location(db)) as opened:
-        with opened.session(write=True) as session:
-            store.save_plan(session, plan, "cycle.toml")
-            _change_at_random(session, rng, 40)
-        with opened.session(write=True) as session:
-            connection = session.connection()
-            plans: list[str] = []
+    with (
+        _with_figures(db, 5, 40) as (opened, _plan, rng),
+        opened.session(write=True) as session,
+    ):
+        connection = session.connection()
+        plans: list[str] = []
 
-            @event.listens_for(connection, "before_cursor_execute")
-            def explain(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-                if statement.startswith("INSERT INTO month_slot"):
-                    driver = conn.connection.driver_connection
-                    found = driver.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
-                    plans.extend(row[3] for row in found)
+        @event.listens_for(connection, "before_cursor_execute")
+        def explain(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            if statement.startswith("INSERT INTO month_slot"):
+                driver = conn.connection.driver_connection
+                found = driver.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                plans.extend(row[3] for row in found)
 
-            added = store.add_figure(session, _figure(rng, "B1", "NS", date(2026, 9, 30)))
-            event.remove(connection, "before_cursor_execute", explain)
-            kept = _rows(session)
-            months.rebuild(connection)
-            assert _rows(session) == kept  # the month it was added to is what the figures give
+        added = store.add_figure(session, _figure(rng, "B1", "NS", date(2026, 9, 30)))
+        event.remove(connection, "before_cursor_execute", explain)
+        kept = _rows(session)
+        months.rebuild(connection)
+        assert _rows(session) == kept  # the month it was added to is what the figures give
     assert added.id is not None
     assert any(step.startswith("SEARCH figure USING INTEGER PRIMARY KEY") for step in plans)
     assert not [step for step in plans if step.startswith("SCAN figure")], plans
