@@ -169,3 +169,31 @@ def test_a_table_changed_after_printing_prints_as_changed() -> None:
     assert not quick._plain()
     assert _written(quick, 40, False) == _printed(rich_table, 40, False)
     assert _printed(quick, 40, False) == _printed(rich_table, 40, False)
+
+
+def test_annotations_and_empty_tables_print_as_rich_prints_them() -> None:
+    """A title or caption is laid out once per console and kept by all that changes it (its
+    line end, its tab size): one console writes them in turn, each as Rich prints it; a table
+    without columns prints Rich's one line break."""
+    out = io.StringIO()
+    console = _console(out, 40, False)
+    for title in (
+        Text("Bảng\tmột", tab_size=8),
+        Text("Bảng\tmột", tab_size=2),
+        Text("Bảng\tmột", tab_size=2, end=""),
+        Text("Bảng\tmột", tab_size=2),
+    ):
+        pair = []
+        for kind in (QuickTable, Table):
+            table = kind(title=title, caption=title, box=box.SIMPLE_HEAVY, pad_edge=False)
+            table.add_column("Mã")
+            table.add_row("K01")
+            pair.append(table)
+        quick, rich_table = pair
+        assert quick._plain()
+        out.seek(0)
+        out.truncate()
+        quick.write(console)
+        assert out.getvalue() == _printed(rich_table, 40, False), title
+    empty = QuickTable(title="Bảng")
+    assert _written(empty, 40, False) == _printed(Table(title="Bảng"), 40, False) == "\n"

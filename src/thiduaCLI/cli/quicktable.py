@@ -244,6 +244,9 @@ class QuickTable(Table):
         if console.color_system is not None or console.record or not self._plain():
             console.print(self)
             return
+        if not self.columns:  # Rich prints a line break, whatever the title
+            console.file.write("\n")
+            return
         width = console.width
         lines = self._plain_text(console).split("\n")
         console.file.write(
@@ -503,11 +506,14 @@ def _rendered(console: Console, text: object, options: ConsoleOptions) -> str:
         )
     key = (
         id(console),
+        console.tab_size,
         text.plain,
         str(text.style),
         text.justify,
         text.overflow,
         text.no_wrap,
+        text.end,
+        text.tab_size,
         options.max_width,
         options.min_width,
         options.justify,
