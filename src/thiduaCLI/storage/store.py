@@ -802,10 +802,6 @@ def month_rows_and_rebuilt(session: Session) -> tuple[list[tuple[Any, ...]], lis
     The copy is made with SQLite's own backup API, which only the driver's connection
     offers; copying table by table through SQLAlchemy would be slower and could miss what
     the file holds beside thidua's tables."""
-    import sqlite3
-
-    from sqlalchemy import create_engine
-
     rows = core_select(figure_months_table).order_by(
         *(figure_months_table.c[name] for name in ("year", "unit", "indicator"))
     )
