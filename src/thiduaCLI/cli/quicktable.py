@@ -26,7 +26,6 @@ from copy import copy
 from itertools import pairwise
 from typing import Any, cast
 
-from rich.box import Box
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.errors import StyleSyntaxError
@@ -277,11 +276,7 @@ class QuickTable(Table):
             )
         heading = self._heading(console, render_options, widths)
         parts.append("".join(segment.text for segment in heading[:-2]))
-        assert self.box is not None  # a plain table has one
-        safe = console.safe_box if self.safe_box is None else self.safe_box
-        parts.append(
-            "".join(self._body_lines(widths, self.box.substitute(render_options, safe=safe)))
-        )
+        parts.append("".join(self._body_lines(console, render_options, widths)))
         parts.append("".join(segment.text for segment in heading[-2:]))
         if caption:
             parts.append(
@@ -330,10 +325,8 @@ class QuickTable(Table):
         heading = self._heading(console, options, widths)
         yield from heading[:-2]
         # ...and the rows go in between.
-        safe = console.safe_box if self.safe_box is None else self.safe_box
-        assert self.box is not None  # a plain table has one
         new_line = Segment.line()
-        for line in self._body_lines(widths, self.box.substitute(options, safe=safe)):
+        for line in self._body_lines(console, options, widths):
             yield Segment(line[:-1])
             yield new_line
         yield from heading[-2:]
@@ -455,9 +448,14 @@ class QuickTable(Table):
         heading.rows = []
         return heading
 
-    def _body_lines(self, widths: list[int], box: Box) -> Iterator[str]:
+    def _body_lines(
+        self, console: Console, options: ConsoleOptions, widths: list[int]
+    ) -> Iterator[str]:
         """The body rows as lines of plain text, each ending in a line break, the last row
-        between the box's foot edges."""
+        between the box's foot edges (the box as the console can draw it)."""
+        safe = console.safe_box if self.safe_box is None else self.safe_box
+        assert self.box is not None  # a plain table has one
+        box = self.box.substitute(options, safe=safe)
         layout = self._layout(widths)
         rows = list(zip(*(column.cells for column in self.columns), strict=True))
         blanks = [" " * width for _, width, *_ in layout]
@@ -582,30 +580,30 @@ def _cell_lines(text: str, column: Column, before: str, after: str, inner: int) 
     cell wide, is justified here at once (a ranking's 3,000 rows are nearly all such)."""
     lines = []
     left = column.justify == "left"
-    for part in text.split("\n"):
-        room = inner - len(part)
-        if room >= 0 and _all_one_cell(part):
-            if left:
-                lines.append(before + part + " " * room + after)
-            else:
-                part = part.rstrip()
-                lines.append(before + " " * (inner - len(part)) + part + after)
+    for part in text.split("\n"):  # each line of the cell wrapped alone
+        if len(part) <= inner and _all_one_cell(part):
+            lines.append(before + _justified(part, inner, len(part), left) + after)
         else:
             lines.extend(before + line + after for line in _wrap(part, inner, column))
     return lines
 
 
+def _justified(text: str, width: int, length: int, left: bool) -> str:
+    """A line ``length`` cells wide that fits in ``width``, justified as Rich does: padded
+    after it (left), or its trailing spaces dropped and padded before it (right)."""
+    if left:
+        return text + " " * (width - length)
+    text = text.rstrip()
+    return " " * (width - _cell_len(text)) + text
+
+
 def _wrap(text: str, width: int, column: Column) -> list[str]:
-    """The lines of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and justifies
-    them for the column and :class:`rich.padding.Padding` fits them to ``width`` cells."""
-    if "\n" in text:
-        return [line for part in text.split("\n") for line in _wrap(part, width, column)]
+    """The lines of one line of a plain-text cell, as :meth:`rich.text.Text.wrap` breaks and
+    justifies them for the column and :class:`rich.padding.Padding` fits them to ``width``
+    cells."""
     length = _cell_len(text)
-    if length <= width and len(text) <= width:  # one line, nothing to break or cut
-        if column.justify == "left":
-            return [text + " " * (width - length)]
-        text = text.rstrip()
-        return [" " * (width - _cell_len(text)) + text]
+    if length <= width and len(text) <= width:  # nothing to break or cut
+        return [_justified(text, width, length, column.justify == "left")]
     overflow = column.overflow
     if column.no_wrap:
         pieces = [text]
