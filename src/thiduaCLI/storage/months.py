@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import (
     Column,
@@ -321,7 +321,7 @@ def observations_at(
     """
     decimals = _Decimals()  # the days share their figures: each value read once
     sums = _sums_at(conn, plan, days, unit, timeliness, [True] * len(days))
-    return [_observations(day, decimals) for day in sums]
+    return [_tallies(day, decimals, True) for day in sums]
 
 
 def tallies_at(
@@ -333,10 +333,7 @@ def tallies_at(
     columns."""
     decimals = _Decimals()
     sums = _sums_at(conn, plan, days, None, True, detailed)
-    return [
-        _observations(day, decimals) if detail else _tallies(day, decimals)
-        for day, detail in zip(sums, detailed, strict=True)
-    ]
+    return [_tallies(day, decimals, detail) for day, detail in zip(sums, detailed, strict=True)]
 
 
 def _sums_at(
@@ -586,38 +583,21 @@ def _add(sums: _Sums, later: _Sums) -> None:
             ]
 
 
-def _observations(
-    sums: _Sums, decimals: _Decimals | None = None
-) -> dict[tuple[str, str], Observation]:
-    """The observations of the pairs, their values the decimals typed (:func:`to_decimal`)."""
+@overload
+def _tallies(
+    sums: _Sums, decimals: _Decimals, detailed: Literal[True]
+) -> dict[tuple[str, str], Observation]: ...
+@overload
+def _tallies(sums: _Sums, decimals: _Decimals, detailed: bool) -> dict[tuple[str, str], Tally]: ...
+def _tallies(
+    sums: _Sums, decimals: _Decimals, detailed: bool
+) -> dict[tuple[str, str], Observation] | dict[tuple[str, str], Tally]:
+    """The pairs' tallies, their values the decimals typed (:func:`to_decimal`); ``detailed``:
+    observations, with the latest figure's numerator, denominator, date and recorder."""
     dates = _Dates()
-    decimal = decimals if decimals is not None else _Decimals()
-    found = {}
-    for (code, indicator), entry in sums.items():
-        whole, nano, count, late, recorded, value, numerator, denominator, ref_date, by = entry
-        found[code, indicator] = Observation(
-            code,
-            indicator,
-            from_parts(whole, nano),
-            count,
-            decimal[value],
-            bool(late),
-            None if recorded is None else datetime.fromisoformat(recorded),
-            None if numerator is None else decimal[numerator],
-            None if denominator is None else decimal[denominator],
-            dates[ref_date],
-            by,
-        )
-    return found
-
-
-def _tallies(sums: _Sums, decimals: _Decimals) -> dict[tuple[str, str], Tally]:
-    """The tallies of the pairs (:func:`_observations` without the latest figure's
-    details)."""
-    found = {}
-    for (code, indicator), entry in sums.items():
-        whole, nano, count, late, recorded, value = entry[:6]
-        found[code, indicator] = Tally(
+    found: dict[tuple[str, str], Any] = {}  # of Observation, or of Tally: as ``detailed``
+    for (code, indicator), (whole, nano, count, late, recorded, value, *latest) in sums.items():
+        counted = (
             code,
             indicator,
             from_parts(whole, nano),
@@ -626,6 +606,17 @@ def _tallies(sums: _Sums, decimals: _Decimals) -> dict[tuple[str, str], Tally]:
             bool(late),
             None if recorded is None else datetime.fromisoformat(recorded),
         )
+        if detailed:
+            numerator, denominator, ref_date, by = latest
+            found[code, indicator] = Observation(
+                *counted,
+                None if numerator is None else decimals[numerator],
+                None if denominator is None else decimals[denominator],
+                dates[ref_date],
+                by,
+            )
+        else:
+            found[code, indicator] = Tally(*counted)
     return found
 
 
